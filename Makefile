@@ -1,0 +1,109 @@
+# brul: make [all|check|check-san|demo|bench|fuzz|install|uninstall|clean]
+# Variables: SAN=1 builds with AddressSanitizer + UBSan (into build-san/),
+# CC=clang, PREFIX, DESTDIR.
+
+-include config.mk
+CC ?= cc
+PREFIX ?= /usr/local
+VERSION = 0.1.0
+
+ifeq ($(SAN),1)
+B = build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT = -O1 -g
+else
+B = build
+SANFLAGS =
+OPT = -O2 -g
+endif
+
+CFLAGS ?= $(OPT)
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -iquote lib $(DEPS_CFLAGS) \
+	-DBRUL_VERSION='"$(VERSION)"' -DBRUL_DATADIR='"$(PREFIX)/share/brul"'
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+LIBS = $(DEPS_LIBS)
+
+LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+TOOL_SRC = $(sort $(wildcard tools/brul-*.c))
+TOOLS = $(TOOL_SRC:tools/%.c=$(B)/bin/%)
+UNIT_SRC = $(sort $(wildcard tests/unit/test-*.c))
+UNITS = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz-*.c))
+MAN = $(wildcard man/*.[157])
+
+all: $(TOOLS)
+
+config.mk: configure
+	./configure --install-deps
+
+$(B)/lib/%.o: lib/%.c lib/*.h config.mk
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libbrul.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/bin/%: tools/%.c $(B)/libbrul.a lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libbrul.a lib/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -iquote tests/unit -o $@ $< $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
+
+units: $(UNITS)
+
+# The tests run under prove: C unit tests print TAP, bats files run with
+# --tap.  prove's closing summary is what CI reads.
+check: all units
+	BRUL_BIN=$(abspath $(B)/bin) BRUL_TESTBIN=$(abspath $(B)/tests) \
+	  prove -j2 --exec tests/helpers/run-test $(UNITS) tests/*.bats
+
+check-san:
+	$(MAKE) SAN=1 check
+
+# libFuzzer targets, each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 20
+fuzz:
+	@mkdir -p build-fuzz
+	@set -e; for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -iquote lib \
+	    -o build-fuzz/$$n $$f $(LIB_SRC) $(DEPS_LIBS); \
+	  mkdir -p build-fuzz/$$n.corpus; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  build-fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 \
+	    build-fuzz/$$n.corpus tests/fuzz/corpus 2>build-fuzz/$$n.log || \
+	    { tail -30 build-fuzz/$$n.log; exit 1; }; \
+	  tail -1 build-fuzz/$$n.log; \
+	done
+
+DEMO_DIR ?= $(B)/demo
+demo: all
+	BRUL_BIN=$(abspath $(B)/bin) sh tests/helpers/demo.sh $(DEMO_DIR)
+
+bench: all
+	BRUL_BIN=$(abspath $(B)/bin) sh tests/bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/brul
+	cp $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	cp -R data/. $(DESTDIR)$(PREFIX)/share/brul/
+	for m in $(MAN); do s=$${m##*.}; mkdir -p $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+	  cp $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$${t##*/}; done
+	rm -rf $(DESTDIR)$(PREFIX)/share/brul
+	for m in $(MAN); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf build build-san build-fuzz
+
+distclean: clean
+	rm -f config.mk
+
+.PHONY: all units check check-san fuzz demo bench install uninstall clean distclean
+.SUFFIXES:

@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# brul-gen: the command-line conventions of DESIGN.md, and its streams' shape.
+
+load helpers/common
+
+@test "--help prints usage on stdout and exits 0" {
+	run --separate-stderr brul-gen --help
+	assert_success
+	assert_output --partial "usage: brul-gen"
+	[ -z "$stderr" ]
+}
+
+@test "--version prints the version on stdout and exits 0" {
+	run --separate-stderr brul-gen --version
+	assert_success
+	assert_output --regexp '^brul-gen [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "a bad option prints the usage line on stderr and exits 2" {
+	run --separate-stderr brul-gen --no-such-option
+	assert_failure 2
+	[ -z "$output" ]
+	[[ "$stderr" == *"usage: brul-gen"* ]]
+}
+
+@test "bad option values are refused with status 2 and a reason" {
+	for args in "--days 0" "--days x" "--interval 90" "--shard 2/2" \
+	    "--format xml" "--emit nothing" "--start 2026-13-01" "--site XYZ" \
+	    "--scenario hvac,site=CMI" "--scenario boom,start=2026-01-01T00:00:00Z"; do
+		run --separate-stderr brul-gen $args
+		[ "$status" -eq 2 ] || { echo "status $status for $args"; false; }
+		[[ "$stderr" == brul-gen:* ]] || { echo "for $args: $stderr"; false; }
+	done
+}
+
+@test "an unknown scenario site is named in the message" {
+	run --separate-stderr brul-gen --scenario hvac,site=NOPE,start=2026-01-01T00:00:00Z,duration=1h
+	assert_failure 2
+	[[ "$stderr" == *"site=ID"* ]]
+}
+
+@test "gzip to a terminal is refused" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	run script -qec "$BRUL_BIN/brul-gen -z --batteries 1" /dev/null
+	assert_failure 1
+	assert_output --partial "terminal"
+}
+
+@test "a write error (full disk) is reported with status 1" {
+	run --separate-stderr brul-gen --batteries 24 --days 1 -o /dev/full
+	assert_failure 1
+	[[ "$stderr" == *"brul-gen: "*"/dev/full"*"No space left on device"* ]]
+}
+
+@test "an output file that cannot be created is reported" {
+	run --separate-stderr brul-gen --batteries 1 -o /nonexistent/dir/x.csv
+	assert_failure 1
+	[[ "$stderr" == *"/nonexistent/dir/x.csv"* ]]
+}
+
+@test "a missing data file is a clear error" {
+	[ -d /usr/local/share/brul ] && skip "an installed brul provides the data"
+	# away from the build tree, with BRUL_DATA pointing nowhere
+	cp "$BRUL_BIN/brul-gen" "$BATS_TEST_TMPDIR/brul-gen"
+	BRUL_DATA=/nonexistent run --separate-stderr "$BATS_TEST_TMPDIR/brul-gen" --batteries 1
+	assert_failure 1
+	[[ "$stderr" == "brul-gen: data file regions.csv not found"* ]]
+	[ -z "$output" ]
+}
+
+@test "telemetry: header, one row per block and minute, ascending ts" {
+	run brul-gen --batteries 24 --days 1
+	assert_success
+	[ "${lines[0]}" = "ts,battery_id,string_id,voltage_v,current_a,temperature_c,resistance_mohm" ]
+	[ "${#lines[@]}" -eq $((1 + 24 * 1440)) ]
+	printf '%s\n' "${lines[@]:1}" | cut -d, -f1 | sort -c
+	[[ "${lines[1]}" == 2026-01-01T00:00:00Z,B0001-* ]]
+}
+
+@test "--interval only thins the output" {
+	a=$(brul-gen --batteries 24 --days 1 --interval 300 | sed 1d | wc -l)
+	[ "$a" -eq $((24 * 288)) ]
+	brul-gen --batteries 24 --days 1 | awk -F, 'NR > 1 && substr($1, 15, 2) % 5 == 0 {
+		sub(/,[0-9.]*$/, ""); print }' > "$BATS_TEST_TMPDIR/a"
+	brul-gen --batteries 24 --days 1 --interval 300 | sed 1d | sed 's/,[0-9.]*$//' > "$BATS_TEST_TMPDIR/b"
+	# voltage, current and temperature agree; resistance readings are held
+	# to the next written row, so they are compared elsewhere
+	cmp "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+}
+
+@test "the same seed gives byte-identical output; another seed does not" {
+	a=$(brul-gen --batteries 24 --days 2 --seed 7 | md5sum)
+	b=$(brul-gen --batteries 24 --days 2 --seed 7 | md5sum)
+	c=$(brul-gen --batteries 24 --days 2 --seed 8 | md5sum)
+	[ "$a" = "$b" ]
+	[ "$a" != "$c" ]
+}
+
+@test "gzip output decompresses to the plain output, whatever the thread count" {
+	brul-gen --batteries 48 --days 2 > "$BATS_TEST_TMPDIR/plain"
+	brul-gen --batteries 48 --days 2 -z --threads 1 > "$BATS_TEST_TMPDIR/z1"
+	brul-gen --batteries 48 --days 2 -z --threads 3 > "$BATS_TEST_TMPDIR/z3"
+	cmp "$BATS_TEST_TMPDIR/z1" "$BATS_TEST_TMPDIR/z3"
+	gzip -t "$BATS_TEST_TMPDIR/z1"
+	gzip -dc "$BATS_TEST_TMPDIR/z1" | cmp - "$BATS_TEST_TMPDIR/plain"
+}
+
+@test "-o NAME.gz compresses" {
+	brul-gen --batteries 2 -o "$BATS_TEST_TMPDIR/t.csv.gz"
+	gzip -t "$BATS_TEST_TMPDIR/t.csv.gz"
+	[ "$(gzip -dc "$BATS_TEST_TMPDIR/t.csv.gz" | wc -l)" -eq $((1 + 2 * 1440)) ]
+}
+
+@test "shards together are exactly the whole" {
+	brul-gen --site CMI --days 1 --interval 600 --emit telemetry | sed 1d | sort > "$BATS_TEST_TMPDIR/whole"
+	for i in 0 1 2; do
+		brul-gen --site CMI --days 1 --interval 600 --shard $i/3 | sed 1d
+	done | sort > "$BATS_TEST_TMPDIR/shards"
+	[ -s "$BATS_TEST_TMPDIR/whole" ]
+	cmp "$BATS_TEST_TMPDIR/whole" "$BATS_TEST_TMPDIR/shards"
+	# and they are disjoint
+	[ "$(brul-gen --site CMI --interval 600 --shard 0/3 | sed 1d | cut -d, -f3 | sort -u | wc -l)" -eq 3 ]
+}
+
+@test "ndjson carries the same values as csv" {
+	brul-gen --batteries 3 --interval 3600 > "$BATS_TEST_TMPDIR/c"
+	brul-gen --batteries 3 --interval 3600 --format ndjson > "$BATS_TEST_TMPDIR/n"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/n")" -eq 72 ]
+	head -1 "$BATS_TEST_TMPDIR/n" | grep -q '^{"ts":"2026-01-01T00:00:00Z","battery_id":"B0001-[0-9]*","string_id":"CMI-REC1-S1","voltage_v":1[0-9]\.[0-9]*,'
+	# every csv value appears in the matching json line
+	paste -d'|' <(sed 1d "$BATS_TEST_TMPDIR/c") "$BATS_TEST_TMPDIR/n" | awk -F'|' '{
+		n = split($1, v, ","); for (i = 1; i <= n; i++) if (v[i] != "" && index($2, v[i]) == 0) { print "missing " v[i] " in " $2; exit 1 } }'
+}
+
+@test "--dataset writes every stream and leaves no partial file" {
+	run brul-gen --dataset "$BATS_TEST_TMPDIR/ds" --days 2 --batteries 24 --quiet
+	assert_success
+	for s in sites systems strings batteries telemetry string_telemetry truth labels events; do
+		[ -s "$BATS_TEST_TMPDIR/ds/$s.csv" ] || { echo "no $s"; false; }
+	done
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/ds" | grep partial)" ]
+	[ "$(sed 1d "$BATS_TEST_TMPDIR/ds/telemetry.csv" | wc -l)" -eq $((24 * 2880)) ]
+	[ "$(sed 1d "$BATS_TEST_TMPDIR/ds/string_telemetry.csv" | wc -l)" -eq 2880 ]
+	[ "$(sed 1d "$BATS_TEST_TMPDIR/ds/truth.csv" | wc -l)" -eq $((24 * 2880)) ]
+	[ "$(sed 1d "$BATS_TEST_TMPDIR/ds/labels.csv" | wc -l)" -ge 48 ]
+	# each stream written alone is the same as in the dataset
+	brul-gen --emit labels --days 2 --batteries 24 | cmp - "$BATS_TEST_TMPDIR/ds/labels.csv"
+	brul-gen --emit events --days 2 --batteries 24 | cmp - "$BATS_TEST_TMPDIR/ds/events.csv"
+}
+
+@test "a failed dataset run leaves nothing under the final names" {
+	mkdir "$BATS_TEST_TMPDIR/ro"
+	chmod 500 "$BATS_TEST_TMPDIR/ro"
+	if touch "$BATS_TEST_TMPDIR/ro/x" 2>/dev/null; then skip "running as a user who can write anywhere"; fi
+	run brul-gen --dataset "$BATS_TEST_TMPDIR/ro" --batteries 1
+	assert_failure 1
+	[ -z "$(ls -A "$BATS_TEST_TMPDIR/ro")" ]
+}
+
+@test "the full fleet has 9 sites, 21 systems, 99 strings, 2376 blocks" {
+	[ "$(brul-gen --emit sites | sed 1d | wc -l)" -eq 9 ]
+	[ "$(brul-gen --emit systems | sed 1d | wc -l)" -eq 21 ]
+	[ "$(brul-gen --emit strings | sed 1d | wc -l)" -eq 99 ]
+	[ "$(brul-gen --emit telemetry --interval 86400 | sed 1d | wc -l)" -eq 2376 ]
+	[ "$(brul-gen --emit systems | grep -c ',rectifier,')" -eq 9 ]
+	[ "$(brul-gen --emit strings | sed 1d | cut -d, -f5 | sort | uniq -c | sort -rn | head -1 | awk '{print $2}')" = VRLA-12V120 ]
+}
+
+@test "--site and --batteries select the fleet" {
+	[ "$(brul-gen --site PKT --interval 86400 | sed 1d | cut -d, -f3 | sort -u | wc -l)" -eq 9 ]
+	[ "$(brul-gen --site PKT --site HDY --interval 86400 | sed 1d | wc -l)" -eq $((18 * 24)) ]
+	[ "$(brul-gen --batteries 30 --interval 86400 | sed 1d | wc -l)" -eq 30 ]
+}
+
+@test "--live emits batches in real time and stops cleanly on SIGTERM" {
+	brul-gen --live --speed 600 --batteries 2 --start 2026-03-01 > "$BATS_TEST_TMPDIR/live" &
+	pid=$!
+	sleep 1.5
+	kill -TERM $pid
+	wait $pid
+	n=$(sed 1d "$BATS_TEST_TMPDIR/live" | wc -l)
+	# 600x: about 10 minutes of data a second, two rows a minute
+	[ "$n" -ge 10 ] && [ "$n" -le 60 ]
+	[ "$(tail -c1 "$BATS_TEST_TMPDIR/live" | od -An -c | tr -d ' ')" = '\n' ]
+}

@@ -1,0 +1,11 @@
+# common.bash: loaded by every bats file.  The tools under test come from
+# $BRUL_BIN (set by make check), else from the build tree.
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+BRUL_BIN=${BRUL_BIN:-$BATS_TEST_DIRNAME/../build/bin}
+PATH=$BRUL_BIN:$PATH
+export LC_ALL=C
+
+# zcat that also takes plain input
+unz() { gzip -dcf "$@"; }

@@ -1,0 +1,39 @@
+#!/bin/sh
+# demo.sh DIR: the main job: the 90-day research dataset, and what is in it.
+set -eu
+dir=${1:-build/demo}
+bin=${BRUL_BIN:-build/bin}
+
+echo "== brul-gen: the 90-day, 24-block research dataset into $dir"
+start=$(date +%s.%N)
+"$bin"/brul-gen --dataset "$dir" --days 90 --batteries 24 -z --seed 1
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$end" 'BEGIN { printf "   took %.1f s (the Python original: ~190 s)\n", b - a }'
+ls -l "$dir" | awk 'NR > 1 { printf "   %-28s %10d bytes\n", $9, $5 }'
+
+echo "== telemetry: rows, blocks, missing values"
+gzip -dc "$dir/telemetry.csv.gz" | awk -F, 'NR > 1 {
+	n++; b[$2] = 1; if ($4 == "") miss++; if ($7 != "") ohm++
+	if ($5 + 0 < 0) dis++
+} END {
+	for (k in b) nb++
+	printf "   %d rows, %d blocks, %d rows without voltage (sensor dropouts),\n", n, nb, miss
+	printf "   %d ohmic readings, %d rows while discharging\n", ohm, dis
+}'
+
+echo "== events by kind"
+gzip -dc "$dir/events.csv.gz" | awk -F, 'NR > 1 { k[$4]++ } END {
+	for (x in k) printf "   %-16s %d\n", x, k[x] }' | sort
+
+echo "== state of health on the first day (share of blocks)"
+gzip -dc "$dir/labels.csv.gz" | awk -F, 'NR == 2 { d = $1 } NR > 1 && $1 == d {
+	n++; s = $3 + 0
+	if (s < 80) b["a  <80 %"]++; else if (s < 85) b["b 80-85 %"]++
+	else if (s < 90) b["c 85-90 %"]++; else if (s < 95) b["d 90-95 %"]++
+	else b["e >=95 %"]++
+	if ($6 == 0 && $4 + 0 <= 365) soon++
+	if ($6 == 1) cens++
+} END {
+	for (k in b) printf "   %s %5.1f %% (%d)\n", substr(k, 3), 100 * b[k] / n, b[k]
+	printf "   %d blocks reach end of life within a year; %d censored\n", soon, cens
+}' | sort

@@ -1,0 +1,522 @@
+/*
+ * brul-gen: simulates the battery fleet and writes its streams.
+ * See brul-gen(1).
+ */
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fleet.h"
+#include "incident.h"
+#include "progress.h"
+#include "sim.h"
+#include "stream.h"
+#include "table.h"
+#include "timefmt.h"
+
+static const char usage_line[] =
+    "usage: brul-gen [-z] [--start DATE] [--days N] [--interval SECONDS]\n"
+    "                [--batteries N] [--site ID]... [--seed N] [--format csv|ndjson]\n"
+    "                [--emit STREAM | --dataset DIR] [--shard I/N] [--scenario SPEC]...\n"
+    "                [--live [--speed X]] [--threads N] [--progress | --quiet] [-o FILE]\n";
+
+struct options {
+	int64_t start_day;
+	int start_given;
+	long days;
+	int days_given;
+	long interval;
+	long batteries;
+	unsigned char *sites;
+	uint64_t seed;
+	enum brul_format format;
+	int gzip, force, threads, level;
+	int emit;
+	const char *dataset, *output;
+	int shard, nshards;
+	int live;
+	double speed;
+	long horizon;
+	enum brul_progress_mode progress;
+};
+
+/* Set by SIGINT/SIGTERM in live mode: the only state a handler may touch. */
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs(usage_line, stderr);
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("%s\n", usage_line);
+	fputs(
+"Simulates 2,376 VRLA blocks in 9 Thai data centres and writes their streams.\n"
+"\n"
+"  --start DATE        first day, UTC (default 2026-01-01)\n"
+"  --days N            days to simulate (default 1)\n"
+"  --interval SECONDS  output interval, a multiple of 60 (default 60)\n"
+"  --batteries N       the first N blocks in fleet order (24 = one string)\n"
+"  --site ID           only this site (repeatable)\n"
+"  --seed N            random seed (default 1)\n"
+"  --emit STREAM       telemetry (default), string_telemetry, truth, labels,\n"
+"                      events, sites, systems, strings, batteries\n"
+"  --dataset DIR       every stream into its own file in DIR\n"
+"  --format FMT        csv (default) or ndjson\n"
+"  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  -o, --output FILE   write to FILE instead of stdout\n"
+"  --shard I/N         the I-th of N shares of the strings (0-based)\n"
+"  --scenario SPEC     hvac,site=ID,start=TS,duration=DUR\n"
+"                      outage,site=ID,start=TS,duration=DUR\n"
+"                      runaway,battery=ID,start=TS\n"
+"                      failure,battery=ID,start=TS[,mode=open_cell|short_cell]\n"
+"  --live              emit in real time until stopped; --speed X runs faster\n"
+"  --horizon DAYS      labels are censored this far past the end (3650)\n"
+"  --threads N         compressing threads (default: all cores)\n"
+"  --progress, --quiet show or hide progress on stderr\n"
+"  --force             write gzip to a terminal anyway\n"
+"  --help, --version\n", stdout);
+	exit(0);
+}
+
+/* A bounded integer option, OpenBSD strtonum style. */
+static long
+number(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi) {
+		fprintf(stderr, "brul-gen: %s: expected a whole number from %ld "
+		    "to %ld, not \"%s\"\n", opt, lo, hi, s);
+		exit(2);
+	}
+	return v;
+}
+
+static void __attribute__((noreturn))
+die(const struct brul_err *e)
+{
+	char buf[1024];
+
+	fprintf(stderr, "brul-gen: %s\n", brul_err_str(e, buf, sizeof buf));
+	exit(1);
+}
+
+enum {
+	OPT_START = 256, OPT_DAYS, OPT_INTERVAL, OPT_BATTERIES, OPT_SITE,
+	OPT_SEED, OPT_FORMAT, OPT_EMIT, OPT_DATASET, OPT_SHARD, OPT_LIVE,
+	OPT_SPEED, OPT_SCENARIO, OPT_PROGRESS, OPT_QUIET, OPT_THREADS,
+	OPT_HORIZON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_LEVEL
+};
+
+static const struct option longopts[] = {
+	{ "batteries", required_argument, NULL, OPT_BATTERIES },
+	{ "dataset", required_argument, NULL, OPT_DATASET },
+	{ "days", required_argument, NULL, OPT_DAYS },
+	{ "emit", required_argument, NULL, OPT_EMIT },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "gzip", no_argument, NULL, 'z' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "horizon", required_argument, NULL, OPT_HORIZON },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "live", no_argument, NULL, OPT_LIVE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "scenario", required_argument, NULL, OPT_SCENARIO },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "site", required_argument, NULL, OPT_SITE },
+	{ "speed", required_argument, NULL, OPT_SPEED },
+	{ "start", required_argument, NULL, OPT_START },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Options that need the fleet (sites, scenarios) are kept as text until it
+ * is loaded. */
+struct deferred {
+	const char *sites[64], *scenarios[BRUL_MAX_SCENARIOS];
+	int nsites, nscenarios;
+};
+
+static void
+parse(int argc, char **argv, struct options *o, struct deferred *d)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'z':
+			o->gzip = 1;
+			break;
+		case OPT_BATTERIES:
+			o->batteries = number("--batteries", optarg, 1, 1000000);
+			break;
+		case OPT_DATASET:
+			o->dataset = optarg;
+			break;
+		case OPT_DAYS:
+			o->days = number("--days", optarg, 1, 36500);
+			o->days_given = 1;
+			break;
+		case OPT_EMIT:
+			if ((o->emit = brul_stream_parse(optarg)) < 0) {
+				fprintf(stderr, "brul-gen: --emit: unknown stream "
+				    "\"%s\"\n", optarg);
+				usage();
+			}
+			break;
+		case OPT_FORCE:
+			o->force = 1;
+			break;
+		case OPT_FORMAT:
+			if ((int)(o->format = brul_format_parse(optarg)) < 0) {
+				fprintf(stderr, "brul-gen: --format: csv or "
+				    "ndjson, not \"%s\"\n", optarg);
+				usage();
+			}
+			break;
+		case OPT_HELP:
+			help();
+		case OPT_HORIZON:
+			o->horizon = number("--horizon", optarg, 1, 36500);
+			break;
+		case OPT_INTERVAL:
+			o->interval = number("--interval", optarg, 60, 86400);
+			if (o->interval % 60) {
+				fprintf(stderr, "brul-gen: --interval: a multiple "
+				    "of 60 seconds, not %ld\n", o->interval);
+				usage();
+			}
+			break;
+		case OPT_LEVEL:
+			o->level = (int)number("--level", optarg, 1, 9);
+			break;
+		case OPT_LIVE:
+			o->live = 1;
+			break;
+		case OPT_PROGRESS:
+			o->progress = BRUL_PROGRESS_FORCE;
+			break;
+		case OPT_QUIET:
+			o->progress = BRUL_PROGRESS_QUIET;
+			break;
+		case OPT_SCENARIO:
+			if (d->nscenarios == BRUL_MAX_SCENARIOS)
+				usage();
+			d->scenarios[d->nscenarios++] = optarg;
+			break;
+		case OPT_SEED:
+			o->seed = (uint64_t)number("--seed", optarg, 0, LONG_MAX);
+			break;
+		case OPT_SHARD: {
+			char *slash = strchr(optarg, '/');
+
+			if (!slash)
+				usage();
+			*slash = '\0';
+			o->nshards = (int)number("--shard", slash + 1, 1, 10000);
+			o->shard = (int)number("--shard", optarg, 0,
+			    o->nshards - 1);
+			break;
+		}
+		case OPT_SITE:
+			if (d->nsites == 64)
+				usage();
+			d->sites[d->nsites++] = optarg;
+			break;
+		case OPT_SPEED: {
+			char *end;
+
+			o->speed = strtod(optarg, &end);
+			if (*end || !(o->speed > 0 && o->speed <= 1e6)) {
+				fprintf(stderr, "brul-gen: --speed: a factor "
+				    "above 0, not \"%s\"\n", optarg);
+				usage();
+			}
+			break;
+		}
+		case OPT_START:
+			if (brul_date_parse(optarg, strlen(optarg),
+			    &o->start_day) < 0) {
+				fprintf(stderr, "brul-gen: --start: expected "
+				    "YYYY-MM-DD, not \"%s\"\n", optarg);
+				usage();
+			}
+			o->start_given = 1;
+			break;
+		case OPT_THREADS:
+			o->threads = (int)number("--threads", optarg, 1, 256);
+			break;
+		case OPT_VERSION:
+			printf("brul-gen %s\n", BRUL_VERSION);
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "brul-gen: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage();
+	}
+	if (o->dataset && (o->output || o->emit >= 0)) {
+		fprintf(stderr, "brul-gen: --dataset writes every stream; it "
+		    "takes neither -o nor --emit\n");
+		usage();
+	}
+	if (o->live && o->dataset) {
+		fprintf(stderr, "brul-gen: --live writes one stream\n");
+		usage();
+	}
+}
+
+/* Live mode: after each minute, push what was written and wait for the
+ * clock (scaled by --speed). */
+struct live {
+	struct brul_out *outs[BRUL_S_COUNT];
+	int64_t start;
+	double speed;
+	struct timespec wall0;
+	struct brul_err err;
+	int failed;
+};
+
+static int
+live_tick(void *ctx, int64_t t)
+{
+	struct live *l = ctx;
+	struct timespec now;
+	double due, elapsed;
+
+	for (int i = 0; i < BRUL_S_COUNT; i++)
+		if (l->outs[i] && brul_out_flush(l->outs[i], &l->err) < 0) {
+			l->failed = 1;
+			return 1;
+		}
+	due = (double)(t + 60 - l->start) / l->speed;
+	for (;;) {
+		if (stop_requested)
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		elapsed = (double)(now.tv_sec - l->wall0.tv_sec) +
+		    (double)(now.tv_nsec - l->wall0.tv_nsec) / 1e9;
+		if (elapsed >= due)
+			return 0;
+		if (due - elapsed > 0.2) {
+			struct timespec ts = { 0, 200000000 };
+
+			nanosleep(&ts, NULL);
+		} else {
+			struct timespec ts = { 0, (long)((due - elapsed) *
+			    1e9) };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+static const char *
+extension(const struct options *o)
+{
+	if (o->format == BRUL_FMT_NDJSON)
+		return o->gzip ? ".ndjson.gz" : ".ndjson";
+	return o->gzip ? ".csv.gz" : ".csv";
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { .days = 1, .interval = 60, .seed = 1,
+	    .format = BRUL_FMT_CSV, .emit = -1, .nshards = 1, .speed = 1 };
+	struct deferred d = { 0 };
+	struct brul_fleet fleet;
+	struct brul_world *world;
+	struct brul_sim_opts so = { 0 };
+	struct brul_sim *sim = NULL;
+	struct brul_out_opts oo;
+	struct brul_out *outs[BRUL_S_COUNT] = { 0 };
+	struct brul_writer *ws[BRUL_S_COUNT] = { 0 };
+	char tmp[BRUL_S_COUNT][4096], fin[BRUL_S_COUNT][4096];
+	struct brul_progress prog;
+	struct brul_err e;
+	struct live live = { 0 };
+	int rc = 0;
+
+	brul_err_clear(&e);
+	o.start_day = brul_days_from_civil(2026, 1, 1);
+	parse(argc, argv, &o, &d);
+	if (o.emit < 0 && !o.dataset)
+		o.emit = BRUL_S_TELEMETRY;
+	if (o.live && !o.start_given) {
+		int64_t now = (int64_t)time(NULL);
+
+		so.start = now - now % o.interval;
+	} else
+		so.start = o.start_day * BRUL_DAY;
+
+	if (brul_fleet_load(&fleet, o.seed, so.start / BRUL_DAY, &e) < 0)
+		die(&e);
+	if ((world = calloc(1, sizeof *world)) == NULL)
+		err(1, "out of memory");
+	world->fleet = &fleet;
+	if (d.nsites) {
+		if ((o.sites = calloc((size_t)fleet.nsites, 1)) == NULL)
+			err(1, "out of memory");
+		for (int i = 0; i < d.nsites; i++) {
+			int s = brul_fleet_site(&fleet, d.sites[i]);
+
+			if (s < 0) {
+				fprintf(stderr, "brul-gen: --site: no site \"%s\" "
+				    "in the fleet\n", d.sites[i]);
+				exit(2);
+			}
+			o.sites[s] = 1;
+		}
+	}
+	for (int i = 0; i < d.nscenarios; i++)
+		if (brul_scenario_add(world, d.scenarios[i], &e) < 0) {
+			char buf[1024];
+
+			fprintf(stderr, "brul-gen: --scenario: %s\n",
+			    brul_err_str(&e, buf, sizeof buf));
+			exit(2);
+		}
+
+	so.minutes = o.live && !o.days_given ? 0 : o.days * 1440;
+	so.interval = (int)o.interval;
+	so.max_batteries = (int)o.batteries;
+	so.sites = o.sites;
+	so.shard = o.shard;
+	so.nshards = o.nshards;
+	so.horizon_days = (int)o.horizon;
+
+	memset(&oo, 0, sizeof oo);
+	oo.gzip = o.gzip;
+	oo.level = o.level;
+	oo.threads = o.threads;
+	oo.force_tty = o.force;
+	if (o.dataset) {
+		if (mkdir(o.dataset, 0777) < 0 && errno != EEXIST)
+			err(1, "%s", o.dataset);
+		for (int s = 0; s < BRUL_S_COUNT; s++) {
+			snprintf(fin[s], sizeof fin[s], "%s/%s%s", o.dataset,
+			    brul_stream_name(s), extension(&o));
+			snprintf(tmp[s], sizeof tmp[s], "%s/.%s%s.partial",
+			    o.dataset, brul_stream_name(s), extension(&o));
+		}
+	}
+	for (int s = 0; s < BRUL_S_COUNT; s++) {
+		int ncols;
+		const char *const *cols;
+
+		if (!o.dataset && s != o.emit)
+			continue;
+		outs[s] = brul_out_open(o.dataset ? tmp[s] : o.output, &oo,
+		    &e);
+		if (!outs[s])
+			goto fail;
+		cols = brul_stream_columns(s, &ncols);
+		if ((ws[s] = brul_writer_new(outs[s], o.format, cols, ncols,
+		    &e)) == NULL)
+			goto fail;
+	}
+
+	if (o.live) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		memcpy(live.outs, outs, sizeof outs);
+		live.start = so.start;
+		live.speed = o.speed;
+		clock_gettime(CLOCK_MONOTONIC, &live.wall0);
+		so.tick = live_tick;
+		so.tick_ctx = &live;
+	}
+	if ((sim = brul_sim_new(world, &so, &e)) == NULL)
+		goto fail;
+	brul_progress_init(&prog, stderr, o.progress, "brul-gen", "rows",
+	    so.minutes ? brul_sim_rows(sim) : 0);
+	if (brul_sim_run(sim, ws, &prog, &e) < 0)
+		goto fail;
+	if (live.failed) {
+		e = live.err;
+		goto fail;
+	}
+	brul_progress_end(&prog, brul_sim_stats(sim)->rows[BRUL_S_TELEMETRY]);
+	for (int s = 0; s < BRUL_S_COUNT; s++) {
+		if (!outs[s])
+			continue;
+		brul_writer_free(ws[s]);
+		ws[s] = NULL;
+		if (brul_out_close(outs[s], &e) < 0) {
+			outs[s] = NULL;
+			goto fail;
+		}
+		outs[s] = NULL;
+		if (o.dataset && rename(tmp[s], fin[s]) < 0)
+			err(1, "%s", fin[s]);
+	}
+	if (o.dataset && o.progress != BRUL_PROGRESS_QUIET) {
+		const struct brul_sim_stats *st = brul_sim_stats(sim);
+
+		fprintf(stderr, "brul-gen: %s: %llu telemetry rows, %d blocks "
+		    "in %d strings, %d outages, %d cut-offs, %d hvac faults, "
+		    "%d failures, %d replacements\n", o.dataset,
+		    (unsigned long long)st->rows[BRUL_S_TELEMETRY],
+		    st->batteries, st->strings, st->outages, st->cutoffs,
+		    st->hvac_faults, st->failures, st->replacements);
+	}
+	goto out;
+fail:
+	{
+		char buf[1024];
+
+		fprintf(stderr, "brul-gen: %s\n", brul_err_str(&e, buf,
+		    sizeof buf));
+	}
+	for (int s = 0; s < BRUL_S_COUNT; s++) {
+		brul_writer_free(ws[s]);
+		if (outs[s])
+			brul_out_abort(outs[s]);
+	}
+	rc = 1;
+out:
+	brul_sim_free(sim);
+	brul_fleet_release(&fleet);
+	free(world);
+	free(o.sites);
+	return rc;
+}
