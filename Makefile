@@ -53,7 +53,12 @@ $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libbrul.a lib/*.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -iquote tests/unit -o $@ $< $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
 
-units: $(UNITS)
+# An LD_PRELOAD shim for I/O error tests (not sanitized: it is preloaded).
+$(B)/tests/failwrite.so: tests/helpers/failwrite.c
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O1 -o $@ $< -ldl
+
+units: $(UNITS) $(B)/tests/failwrite.so
 
 # The tests run under prove: C unit tests print TAP, bats files run with
 # --tap.  prove's closing summary is what CI reads.

@@ -21,6 +21,12 @@
 
 #include "num.h"
 
+/* Clinger's method and the two-product need each operation rounded once, to
+ * double: SSE2 or any modern FPU, not the x87's extended registers. */
+#if FLT_EVAL_METHOD != 0
+#error "num.c needs FLT_EVAL_METHOD 0"
+#endif
+
 #define TWO53	9007199254740992.0	/* 2^53 */
 #define SLOW_DIGITS 780	/* more than the 767 a double can ever need */
 

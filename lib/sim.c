@@ -96,6 +96,7 @@ brul_stream_columns(enum brul_stream s, int *n)
 struct slot {
 	int slot, pos, gen;
 	char id[32];
+	size_t idlen;
 	struct brul_block b;
 	struct brul_age a;
 	int64_t install_day;
@@ -132,6 +133,7 @@ struct strstate {
 	const struct brul_system *sys;
 	struct slot *slots;	/* BRUL_BLOCKS_PER_STRING */
 	int emit_blocks;	/* the first n are written */
+	size_t idlen;		/* of def->id */
 	enum mode mode;
 	double current, voltage, t_lag, heat, room;
 	double power;		/* constant-power load while discharging, W */
@@ -178,6 +180,10 @@ struct brul_sim {
 	int nstrs;
 	struct sitestate *sites;	/* indexed by site; only selected used */
 	unsigned char *site_used;
+	/* A site's or system's own rows and events are written by the shard
+	 * holding its first selected string, so that shards never repeat
+	 * them. */
+	unsigned char *site_own, *sys_own, *site_seen, *sys_seen;
 	struct slot *slots;
 	struct event *ev;
 	int nev, cap_ev;
@@ -222,7 +228,8 @@ dayrow(const struct brul_sim *s, int system, int64_t day)
 static void
 fmt_id(struct slot *k)
 {
-	snprintf(k->id, sizeof k->id, "B%04d-%d", k->slot + 1, k->gen);
+	k->idlen = (size_t)snprintf(k->id, sizeof k->id, "B%04d-%d",
+	    k->slot + 1, k->gen);
 }
 
 static int
@@ -316,7 +323,7 @@ build_table(struct brul_sim *s, struct brul_err *err)
 				double room = base + sys->leak * (out - base);
 				double share = hvac[d - d0] > 1 ? 1 : hvac[d - d0];
 
-				room += share * (out + 1.5 - room);
+				room += share * (out - room);
 				s->tab[(size_t)(st->first_system + y) *
 				    (size_t)s->tab_days + (size_t)(d - d0)].room_c =
 				    (float)room;
@@ -533,7 +540,12 @@ brul_sim_new(const struct brul_world *w, const struct brul_sim_opts *o,
 	    sizeof *s->slots);
 	s->sites = calloc((size_t)f->nsites, sizeof *s->sites);
 	s->site_used = calloc((size_t)f->nsites, 1);
-	if (!s->strs || !s->slots || !s->sites || !s->site_used)
+	s->site_own = calloc((size_t)f->nsites, 1);
+	s->site_seen = calloc((size_t)f->nsites, 1);
+	s->sys_own = calloc((size_t)f->nsystems, 1);
+	s->sys_seen = calloc((size_t)f->nsystems, 1);
+	if (!s->strs || !s->slots || !s->sites || !s->site_used ||
+	    !s->site_own || !s->site_seen || !s->sys_own || !s->sys_seen)
 		goto nomem;
 
 	/* Selection: sites, then the first N slots, then this shard's
@@ -544,16 +556,24 @@ brul_sim_new(const struct brul_world *w, const struct brul_sim_opts *o,
 		const struct brul_string *def = &f->strings[i];
 		struct strstate *ss;
 
+		int mine;
+
 		if (o->sites && !o->sites[def->site])
 			continue;
 		nsel++;
-		if ((nsel - 1) % s->o.nshards != s->o.shard) {
+		mine = (nsel - 1) % s->o.nshards == s->o.shard;
+		if (!s->site_seen[def->site]++)
+			s->site_own[def->site] = (unsigned char)mine;
+		if (!s->sys_seen[def->system]++)
+			s->sys_own[def->system] = (unsigned char)mine;
+		if (!mine) {
 			left -= BRUL_BLOCKS_PER_STRING;
 			continue;
 		}
 		ss = &s->strs[s->nstrs++];
 		ss->string = i;
 		ss->def = def;
+		ss->idlen = strlen(def->id);
 		ss->sys = &f->systems[def->system];
 		ss->emit_blocks = left < BRUL_BLOCKS_PER_STRING ? left :
 		    BRUL_BLOCKS_PER_STRING;
@@ -617,6 +637,10 @@ brul_sim_free(struct brul_sim *s)
 	free(s->slots);
 	free(s->sites);
 	free(s->site_used);
+	free(s->site_own);
+	free(s->site_seen);
+	free(s->sys_own);
+	free(s->sys_seen);
 	free(s->ev);
 	free(s->rec);
 	free(s);
@@ -695,7 +719,8 @@ write_fleet(struct brul_sim *s, struct brul_writer *const *w)
 		const struct brul_system *sys = ss->sys;
 		const struct brul_model *m = &f->models[ss->def->model];
 
-		if (ws && ss->def->site != last_site) {
+		if (ws && ss->def->site != last_site &&
+		    s->site_own[ss->def->site]) {
 			brul_writer_cstr(ws, site->id);
 			brul_writer_cstr(ws, site->name);
 			brul_writer_cstr(ws, site->province);
@@ -707,7 +732,8 @@ write_fleet(struct brul_sim *s, struct brul_writer *const *w)
 				return -1;
 			s->st.rows[BRUL_S_SITES]++;
 		}
-		if (wy && ss->def->system != last_sys) {
+		if (wy && ss->def->system != last_sys &&
+		    s->sys_own[ss->def->system]) {
 			brul_writer_cstr(wy, sys->id);
 			brul_writer_cstr(wy, site->id);
 			brul_writer_cstr(wy, sys->kind == BRUL_UPS ? "ups" :
@@ -889,10 +915,9 @@ begin_day(struct brul_sim *s, int64_t day, struct brul_writer *const *w,
 				if (ss->nhvac < 16)
 					ss->hvac[ss->nhvac++] = *x;
 				snprintf(detail, sizeof detail,
-				    "room cooling lost (%.0f %% of the gap to "
-				    "outdoor air)%s", 100 * x->strength,
+				    "room cooling lost (the room drifts %.0f %% "
+				    "of the way to outdoor air)%s", 100 * x->strength,
 				    x->scenario ? "; scenario" : "");
-				s->st.hvac_faults++;
 			} else {
 				if (x->start < ss->grid_down_until)
 					ss->grid_down_until = x->end >
@@ -906,8 +931,13 @@ begin_day(struct brul_sim *s, int64_t day, struct brul_writer *const *w,
 				    "grid supply lost for %lld min%s",
 				    (long long)(x->end - x->start) / 60,
 				    x->scenario ? "; scenario" : "");
-				s->st.outages++;
 			}
+			if (!s->site_own[site])
+				continue;
+			if (hvac)
+				s->st.hvac_faults++;
+			else
+				s->st.outages++;
 			if (add_event(s, x->start, x->end, f->sites[site].id,
 			    hvac ? "hvac_fault" : "outage", detail) < 0)
 				return -1;
@@ -923,7 +953,8 @@ begin_day(struct brul_sim *s, int64_t day, struct brul_writer *const *w,
 
 			ss->eq_from = t0;
 			ss->eq_until = t0 + 8 * 3600;
-			if (ss->def->system != last_sys && add_event(s, t0,
+			if (ss->def->system != last_sys &&
+			    s->sys_own[ss->def->system] && add_event(s, t0,
 			    t0 + 8 * 3600, ss->sys->id, "equalize",
 			    "scheduled equalize charge, 8 h") < 0)
 				return -1;
@@ -1141,8 +1172,9 @@ driven_current(struct strstate *ss, double c_rated)
 			/* End of discharge: acid depletion near empty, the
 			 * sooner the higher the rate (Peukert). */
 			double s = k->soc > 0.03 ? k->soc : 0.03;
+			double eod = 0.24 * c / (s * s);
 
-			v -= 0.24 * c / (s * s);
+			v -= eod < 1.6 ? eod : 1.6;
 		} else if (i > 0) {
 			/* Charge overvoltage rising toward full. */
 			v += c * (2.5 + 12 * pow(k->soc, 6));
@@ -1284,7 +1316,10 @@ write_minute(struct brul_sim *s, struct brul_writer *const *w, int64_t t)
 	struct brul_writer *wt = w[BRUL_S_TELEMETRY], *wr = w[BRUL_S_TRUTH];
 	struct brul_writer *ws = w[BRUL_S_STRING_TELEMETRY];
 	uint64_t minute = (uint64_t)(t / 60);
+	char ts[BRUL_TIME_LEN];
 
+	/* Formatted once a minute, not once a row. */
+	brul_time_format(ts, t);
 	for (int i = 0; i < s->nstrs; i++) {
 		struct strstate *ss = &s->strs[i];
 		uint64_t xs = brul_rng_at(ss->noise_key, minute * 4);
@@ -1295,8 +1330,8 @@ write_minute(struct brul_sim *s, struct brul_writer *const *w, int64_t t)
 			uint64_t xv = brul_rng_at(ss->noise_key, minute * 4 + 1);
 			uint64_t xa = brul_rng_at(ss->noise_key, minute * 4 + 2);
 
-			brul_writer_time(ws, t);
-			brul_writer_cstr(ws, ss->def->id);
+			brul_writer_str(ws, ts, sizeof ts);
+			brul_writer_str(ws, ss->def->id, ss->idlen);
 			brul_writer_fixed(ws, ss->voltage + 0.02 *
 			    brul_u64_normal_fast(xv), 2);
 			brul_writer_fixed(ws, amps, 2);
@@ -1315,9 +1350,9 @@ write_minute(struct brul_sim *s, struct brul_writer *const *w, int64_t t)
 				uint64_t x = brul_rng_at(k->noise_key,
 				    minute * 4);
 
-				brul_writer_time(wt, t);
-				brul_writer_cstr(wt, k->id);
-				brul_writer_cstr(wt, ss->def->id);
+				brul_writer_str(wt, ts, sizeof ts);
+				brul_writer_str(wt, k->id, k->idlen);
+				brul_writer_str(wt, ss->def->id, ss->idlen);
 				if (drop) {
 					brul_writer_null(wt);
 					brul_writer_fixed(wt, amps, 2);
@@ -1340,8 +1375,8 @@ write_minute(struct brul_sim *s, struct brul_writer *const *w, int64_t t)
 			}
 			k->pending_r = 0;
 			if (wr) {
-				brul_writer_time(wr, t);
-				brul_writer_cstr(wr, k->id);
+				brul_writer_str(wr, ts, sizeof ts);
+				brul_writer_str(wr, k->id, k->idlen);
 				brul_writer_fixed(wr, 100 * k->soc, 2);
 				brul_writer_fixed(wr, 100 *
 				    brul_block_capacity(&k->b, &k->a), 2);
@@ -1444,7 +1479,7 @@ brul_sim_run(struct brul_sim *s, struct brul_writer *const *w,
 			}
 		}
 	}
-	if (flush_events(s, w[BRUL_S_EVENTS], INT64_MAX) < 0 ||
+	if (flush_events(s, w[BRUL_S_EVENTS], s->o.tick ? t : INT64_MAX) < 0 ||
 	    write_batteries(s, w[BRUL_S_BATTERIES]) < 0)
 		goto werr;
 	return 0;

@@ -219,6 +219,20 @@ in_fail(struct brul_in *in, struct brul_err *err, const char *fmt,
 	return -1;
 }
 
+/* A memory input comes in pieces of 1 to 97 bytes, varying as a pipe's
+ * would, so that tests and fuzzing reach every boundary case of readers. */
+static size_t
+mem_piece(const struct brul_in *in, size_t n)
+{
+	size_t piece = 1 + (size_t)((in->mem_pos * 2654435761u) >> 5) % 97;
+
+	if (n > piece)
+		n = piece;
+	if (n > in->mem_len - in->mem_pos)
+		n = in->mem_len - in->mem_pos;
+	return n;
+}
+
 /* read(2) that retries on EINTR; a memory input copies. */
 static ssize_t
 in_raw(struct brul_in *in, unsigned char *p, size_t n)
@@ -226,8 +240,7 @@ in_raw(struct brul_in *in, unsigned char *p, size_t n)
 	ssize_t r;
 
 	if (in->fd == -1) {
-		if (n > in->mem_len - in->mem_pos)
-			n = in->mem_len - in->mem_pos;
+		n = mem_piece(in, n);
 		memcpy(p, in->mem + in->mem_pos, n);
 		in->mem_pos += n;
 		return (ssize_t)n;
@@ -250,9 +263,7 @@ in_fill(struct brul_in *in)
 
 	if (in->fd == -1) {
 		/* Point zlib at the memory itself: no copy. */
-		n = in->mem_len - in->mem_pos;
-		if (n > UINT_MAX)
-			n = UINT_MAX;
+		n = mem_piece(in, SIZE_MAX);
 		in->zs.next_in = (unsigned char *)in->mem + in->mem_pos;
 		in->zs.avail_in = (uInt)n;
 		in->mem_pos += n;

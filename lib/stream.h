@@ -30,7 +30,8 @@ struct brul_out;
 
 struct brul_in *brul_in_open(const char *path, struct brul_err *err);
 /* An input over n bytes at buf (plain or gzip, as a file would be), named
- * "<memory>"; buf must outlive the input.  For tests and fuzzing. */
+ * "<memory>"; buf must outlive the input.  For tests and fuzzing: the bytes
+ * come in small pieces of varying size, as from a pipe. */
 struct brul_in *brul_in_open_mem(const void *buf, size_t n,
 				 struct brul_err *err);
 /* Up to n bytes into buf: the count, 0 at end of input, -1 on error.  It

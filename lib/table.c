@@ -1,13 +1,16 @@
 /*
  * table.c: see table.h.
  *
- * CSV: libcsv parses a chunk of input at a time and calls back per field and
- * per row; the callbacks only copy field bytes into one buffer and note
- * offsets, so a chunk leaves a queue of complete records that next() hands
- * out one by one.  Memory is one chunk's records plus the record that
- * straddles the chunk's end.  libcsv reports every line end (CSV_REPALL_NL)
- * so that blank lines still count; a record's line is 1 + the newlines
- * before it, those inside quoted fields included.
+ * CSV: a chunk of input at a time becomes a queue of complete records that
+ * next() hands out one by one; memory is one chunk's records plus the record
+ * that straddles the chunk's end.  Lines without a quote or a lone CR (nearly
+ * all of them) are split here, with libcsv's rules (fields trimmed of spaces
+ * and tabs, blank lines skipped), their fields pointing into the chunk:
+ * libcsv's byte-at-a-time state machine would cost three times the gzip
+ * decompression.  Every other line goes through libcsv, whose callbacks
+ * copy field bytes into one buffer and note offsets.  libcsv reports every
+ * line end (CSV_REPALL_NL) so that blank lines still count; a record's line
+ * is 1 + the newlines before it, those inside quoted fields included.
  *
  * NDJSON: one json_loadb() per line; field text is made for the columns
  * only (numbers are formatted back, so a typed accessor parses text in both
@@ -32,7 +35,14 @@
 #define INLINE_STR	4096	/* strings up to this are escaped in one go */
 
 struct fref {
-	size_t off, len;
+	size_t off, len;	/* in data[], or in chunk[] with FREF_CHUNK */
+};
+
+#define FREF_CHUNK	((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/* The bytes that end a run of plain field text on the fast path. */
+static const unsigned char csv_stop[256] = {
+	[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1
 };
 
 struct rec {
@@ -57,7 +67,7 @@ struct brul_reader {
 	struct brul_err err;	/* sticky */
 	int pend;		/* a parse error after the queued records */
 	struct brul_err pend_err;
-	unsigned char *chunk;
+	unsigned char *chunk;	/* CHUNK bytes and a sentinel '\n' */
 	size_t chunk_len, chunk_pos;
 	int eof;
 	char **cols;
@@ -167,6 +177,7 @@ r_read(struct brul_reader *r, struct brul_err *err)
 	if (n == 0)
 		r->eof = 1;
 	r->chunk_len = (size_t)n;
+	r->chunk[r->chunk_len] = '\n';
 	return n > 0;
 }
 
@@ -196,7 +207,7 @@ find_col(const struct brul_reader *r, const char *name, size_t n)
 	int i;
 
 	for (i = 0; i < r->ncols; i++)
-		if (strncmp(r->cols[i], name, n) == 0 && r->cols[i][n] == '\0')
+		if (strlen(r->cols[i]) == n && memcmp(r->cols[i], name, n) == 0)
 			return i;
 	return -1;
 }
@@ -301,12 +312,132 @@ csv_err_line(const struct brul_reader *r)
 	    count_nl((const char *)r->csv.entry_buf, r->csv.entry_pos);
 }
 
-/* Parses one more chunk (or finishes at the end): 0 or -1.  A parse error
- * is kept pending until the records before it are handed out. */
+static const char *
+fref_ptr(const struct brul_reader *r, const struct fref *x)
+{
+	if (x->off & FREF_CHUNK)
+		return (const char *)r->chunk + (x->off & ~FREF_CHUNK);
+	return r->data + x->off;
+}
+
+/* libcsv is between records (not inside one, nor inside a field). */
+static int
+csv_at_boundary(const struct brul_reader *r)
+{
+	return r->nf == r->part_first && r->csv.entry_pos == 0 &&
+	    !r->csv.quoted;
+}
+
+/* A field of the fast path: trimmed as libcsv trims unquoted fields. */
+static int
+fast_field(struct brul_reader *r, const unsigned char *s,
+    const unsigned char *e)
+{
+	while (s < e && (*s == ' ' || *s == '\t'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (r->nf == r->f_cap &&
+	    grow(&r->f, &r->f_cap, r->nf + 1, sizeof(*r->f)) == -1)
+		return -1;
+	r->f[r->nf].off = (size_t)(s - r->chunk) | FREF_CHUNK;
+	r->f[r->nf].len = (size_t)(e - s);
+	r->nf++;
+	return 0;
+}
+
+/* Splits whole lines with no quote and no lone CR, from chunk_pos on, and
+ * stops at the first other line (or the end of the chunk).  libcsv must be
+ * between records. */
+static int
+csv_fast(struct brul_reader *r)
+{
+	const unsigned char *p = r->chunk + r->chunk_pos;
+	const unsigned char *end = r->chunk + r->chunk_len, *line, *fs;
+	struct rec *rec;
+	size_t nf0;
+
+	for (;;) {
+		line = fs = p;
+		nf0 = r->nf;
+		for (;;) {
+			while (!csv_stop[*p])
+				p++;
+			if (*p != ',')
+				break;
+			if (fast_field(r, fs, p) == -1)
+				return -1;
+			fs = ++p;
+		}
+		/* The sentinel, a quote or a lone CR: libcsv's business. */
+		if (p == end || *p == '"' ||
+		    (*p == '\r' && (p + 1 == end || p[1] != '\n')))
+			break;
+		if (fast_field(r, fs, p) == -1)
+			return -1;
+		p += *p == '\r' ? 2 : 1;
+		r->chunk_pos = (size_t)(p - r->chunk);
+		if (r->nf == nf0 + 1 && r->f[nf0].len == 0) {
+			/* Only blanks: libcsv skips the line. */
+			r->nf = nf0;
+			r->next_line++;
+			continue;
+		}
+		if (r->nrec == r->rec_cap && grow(&r->recs, &r->rec_cap,
+		    r->nrec + 1, sizeof(*r->recs)) == -1)
+			return -1;
+		rec = &r->recs[r->nrec++];
+		rec->first = nf0;
+		rec->nf = r->nf - nf0;
+		rec->line = r->next_line++;
+		r->part_first = r->nf;
+	}
+	r->nf = nf0;
+	r->chunk_pos = (size_t)(line - r->chunk);
+	return 0;
+}
+
+/* Parses the rest of the chunk: simple lines here, the others (up to the
+ * next newline, while a record is open) through libcsv.  0 or -1; a parse
+ * error is kept pending until the records before it are handed out. */
+static int
+csv_chunk(struct brul_reader *r)
+{
+	const unsigned char *s, *nl;
+	size_t n, used;
+
+	while (r->chunk_pos < r->chunk_len) {
+		if (csv_at_boundary(r)) {
+			if (csv_fast(r) == -1)
+				return -1;
+			if (r->chunk_pos == r->chunk_len)
+				break;
+		}
+		s = r->chunk + r->chunk_pos;
+		n = r->chunk_len - r->chunk_pos;
+		if ((nl = memchr(s, '\n', n)) != NULL)
+			n = (size_t)(nl - s) + 1;
+		used = csv_parse(&r->csv, s, n, csv_on_field, csv_on_row, r);
+		r->chunk_pos += n;
+		if (r->oom)
+			return -1;
+		if (used < n) {
+			if (csv_error(&r->csv) != CSV_EPARSE)
+				return -1;
+			r->pend = 1;
+			brul_err_set(&r->pend_err, brul_in_name(r->in),
+			    csv_err_line(r), 0, "field %zu: malformed quoting",
+			    r->nf - r->part_first + 1);
+			r->chunk_pos = r->chunk_len;
+		}
+	}
+	return 0;
+}
+
+/* Parses one more chunk, or finishes at the end of the input: 0 or -1. */
 static int
 csv_more(struct brul_reader *r, struct brul_err *err)
 {
-	size_t used, n;
 	int k;
 
 	csv_compact(r);
@@ -317,21 +448,10 @@ csv_more(struct brul_reader *r, struct brul_err *err)
 		if (csv_fini(&r->csv, csv_on_field, csv_on_row, r) != 0) {
 			r->pend = 1;
 			brul_err_set(&r->pend_err, brul_in_name(r->in),
-			    csv_err_line(r), 0, "unterminated quoted field");
+			    r->next_line, 0, "unterminated quoted field");
 		}
-	} else {
-		n = r->chunk_len - r->chunk_pos;
-		used = csv_parse(&r->csv, r->chunk + r->chunk_pos, n,
-		    csv_on_field, csv_on_row, r);
-		r->chunk_pos = r->chunk_len;
-		if (used < n && csv_error(&r->csv) == CSV_EPARSE) {
-			r->pend = 1;
-			brul_err_set(&r->pend_err, brul_in_name(r->in),
-			    csv_err_line(r), 0, "field %zu: malformed quoting",
-			    r->nf - r->part_first + 1);
-		} else if (used < n)
-			r->oom = 1;
-	}
+	} else if (csv_chunk(r) == -1)
+		r->oom = 1;
 	if (r->oom)
 		return r_fail(r, err, 0, "out of memory");
 	return 0;
@@ -382,7 +502,11 @@ csv_header(struct brul_reader *r, struct brul_err *err)
 	}
 	for (i = 0; i < r->recs[r->rec_pos - 1].nf; i++) {
 		f = &r->f[r->cur_first + i];
-		name = r->data + f->off;
+		name = fref_ptr(r, f);
+		/* Names are C strings in the API. */
+		if (memchr(name, '\0', f->len) != NULL)
+			return r_fail(r, err, r->line,
+			    "column %zu: a NUL byte in the name", i + 1);
 		if (find_col(r, name, f->len) != -1)
 			return r_fail(r, err, r->line,
 			    "duplicate column name \"%.*s\"",
@@ -620,6 +744,7 @@ r_start(struct brul_reader *r, struct brul_err *err)
 			r->eof = 1;
 		r->chunk_len += (size_t)n;
 	}
+	r->chunk[r->chunk_len] = '\n';
 	if (r->chunk_len >= 3 && memcmp(r->chunk, "\xef\xbb\xbf", 3) == 0)
 		r->chunk_pos = 3;
 	for (;;) {
@@ -642,8 +767,17 @@ reader_open(struct brul_in *in, enum brul_format fmt, struct brul_err *err)
 	struct brul_reader *r;
 	int c, k;
 
+	/* data and f are never NULL, so that offsets from them are defined
+	 * even before the first field. */
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->chunk = malloc(CHUNK)) == NULL) {
+	    (r->chunk = malloc(CHUNK + 1)) == NULL ||
+	    grow(&r->data, &r->data_cap, 4096, 1) == -1 ||
+	    grow(&r->f, &r->f_cap, 64, sizeof(*r->f)) == -1) {
+		if (r != NULL) {
+			free(r->chunk);
+			free(r->data);
+			free(r->f);
+		}
 		free(r);
 		brul_err_set(err, brul_in_name(in), 0, 0, "out of memory");
 		brul_in_close(in);
@@ -831,7 +965,7 @@ brul_reader_field(const struct brul_reader *r, int col)
 	if (r->fmt == BRUL_FMT_CSV) {
 		x = &r->f[r->cur_first + (size_t)col];
 		if (x->len > 0) {
-			f.s = r->data + x->off;
+			f.s = fref_ptr(r, x);
 			f.n = x->len;
 		}
 	} else {
@@ -1039,9 +1173,11 @@ csv_needs_quote(const char *s, size_t n)
 {
 	size_t i;
 
-	/* libcsv trims unquoted spaces and tabs at either end. */
-	if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-	    s[n - 1] == '\t')
+	/* libcsv trims unquoted spaces and tabs at either end.  At the start
+	 * of a file, a BOM or gzip's magic number (1f 8b) would be taken for
+	 * what they are: quote those and control characters. */
+	if ((unsigned char)s[0] <= ' ' || (unsigned char)s[0] == 0xef ||
+	    s[n - 1] == ' ' || s[n - 1] == '\t')
 		return 1;
 	for (i = 0; i < n; i++)
 		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')

@@ -22,11 +22,12 @@
 #include "table.h"
 #include "timefmt.h"
 
-static const char usage_line[] =
+static const char synopsis[] =
     "usage: brul-gen [-z] [--start DATE] [--days N] [--interval SECONDS]\n"
     "                [--batteries N] [--site ID]... [--seed N] [--format csv|ndjson]\n"
     "                [--emit STREAM | --dataset DIR] [--shard I/N] [--scenario SPEC]...\n"
-    "                [--live [--speed X]] [--threads N] [--progress | --quiet] [-o FILE]\n";
+    "                [--live [--speed X]] [--horizon DAYS] [--threads N] [--level N]\n"
+    "                [--force] [--progress | --quiet] [-o FILE]\n";
 
 struct options {
 	int64_t start_day;
@@ -61,14 +62,15 @@ on_signal(int sig)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs(usage_line, stderr);
+	fputs("usage: brul-gen [options] [-o FILE] (brul-gen --help lists them)\n",
+	    stderr);
 	exit(2);
 }
 
 static void __attribute__((noreturn))
 help(void)
 {
-	printf("%s\n", usage_line);
+	printf("%s\n", synopsis);
 	fputs(
 "Simulates 2,376 VRLA blocks in 9 Thai data centres and writes their streams.\n"
 "\n"
@@ -92,6 +94,7 @@ help(void)
 "  --live              emit in real time until stopped; --speed X runs faster\n"
 "  --horizon DAYS      labels are censored this far past the end (3650)\n"
 "  --threads N         compressing threads (default: all cores)\n"
+"  --level N           gzip level, 1-9 (default 6)\n"
 "  --progress, --quiet show or hide progress on stderr\n"
 "  --force             write gzip to a terminal anyway\n"
 "  --help, --version\n", stdout);
@@ -489,14 +492,14 @@ main(int argc, char **argv)
 		if (o.dataset && rename(tmp[s], fin[s]) < 0)
 			err(1, "%s", fin[s]);
 	}
-	if (o.dataset && o.progress != BRUL_PROGRESS_QUIET) {
+	if (o.dataset && prog.on) {
 		const struct brul_sim_stats *st = brul_sim_stats(sim);
 
-		fprintf(stderr, "brul-gen: %s: %llu telemetry rows, %d blocks "
-		    "in %d strings, %d outages, %d cut-offs, %d hvac faults, "
-		    "%d failures, %d replacements\n", o.dataset,
+		fprintf(stderr, "brul-gen: %s: telemetry rows %llu, strings %d, "
+		    "blocks %d (with replacements), outages %d, cut-offs %d, "
+		    "hvac faults %d, failures %d, replacements %d\n", o.dataset,
 		    (unsigned long long)st->rows[BRUL_S_TELEMETRY],
-		    st->batteries, st->strings, st->outages, st->cutoffs,
+		    st->strings, st->batteries, st->outages, st->cutoffs,
 		    st->hvac_faults, st->failures, st->replacements);
 	}
 	goto out;

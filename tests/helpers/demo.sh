@@ -25,15 +25,25 @@ echo "== events by kind"
 gzip -dc "$dir/events.csv.gz" | awk -F, 'NR > 1 { k[$4]++ } END {
 	for (x in k) printf "   %-16s %d\n", x, k[x] }' | sort
 
-echo "== state of health on the first day (share of blocks)"
-gzip -dc "$dir/labels.csv.gz" | awk -F, 'NR == 2 { d = $1 } NR > 1 && $1 == d {
-	n++; s = $3 + 0
-	if (s < 80) b["a  <80 %"]++; else if (s < 85) b["b 80-85 %"]++
-	else if (s < 90) b["c 85-90 %"]++; else if (s < 95) b["d 90-95 %"]++
-	else b["e >=95 %"]++
-	if ($6 == 0 && $4 + 0 <= 365) soon++
-	if ($6 == 1) cens++
-} END {
-	for (k in b) printf "   %s %5.1f %% (%d)\n", substr(k, 3), 100 * b[k] / n, b[k]
-	printf "   %d blocks reach end of life within a year; %d censored\n", soon, cens
-}' | sort
+soh() {
+	awk -F, 'NR == 2 { d = $1 } NR > 1 && $1 == d {
+		n++; s = $3 + 0
+		if (s < 80) b["a  <80 %"]++; else if (s < 85) b["b 80-85 %"]++
+		else if (s < 90) b["c 85-90 %"]++; else if (s < 95) b["d 90-95 %"]++
+		else b["e >=95 %"]++
+		if ($6 == 0 && $4 + 0 <= 365) soon++
+		if ($6 == 1) cens++
+		m[$7]++
+	} END {
+		for (k in b) printf "   %s %5.1f %% (%d)\n", substr(k, 3), 100 * b[k] / n, b[k] | "sort"
+		close("sort")
+		printf "   %d of %d blocks reach end of life within a year; %d censored (beyond the horizon)\n", soon, n, cens
+		printf "   how they will end:"
+		for (k in m) if (k != "") printf " %s %d", k, m[k]
+		printf "\n"
+	}'
+}
+echo "== state of health on the first day, the dataset's string"
+gzip -dc "$dir/labels.csv.gz" | soh
+echo "== state of health on the first day, the whole fleet (2,376 blocks)"
+"$bin"/brul-gen --emit labels --interval 86400 --seed 1 | soh

@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# The manual pages: they render without warnings, and they cannot drift from
+# the tools (options of brul-gen, streams and columns of brul-formats(5)).
+# Run from the project root; the tools are in $BRUL_BIN, else build/bin.
+
+setup() {
+	bin=${BRUL_BIN:-build/bin}
+	gen=$bin/brul-gen
+}
+
+need_gen() {
+	[ -x "$gen" ] || { echo "no $gen: build it first (make)"; false; }
+}
+
+# The section from ".Sh NAME" to the next ".Sh" of man page $2.
+section() {
+	sed -n "/^\\.Sh $1\$/,/^\\.Sh /p" "$2"
+}
+
+# The stream names listed by brul-gen --help after --emit, one a line.
+emit_streams() {
+	"$gen" --help | sed -n '/^ *--emit /,/^ *--dataset /p' | sed '$d' |
+	    sed 's/--emit STREAM//; s/(default)//' | tr ', ' '\n\n' |
+	    grep -E '^[a-z_]+$'
+}
+
+@test "every manual page passes mandoc -Tlint -Wwarning" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	pages=$(ls man/*.[157])
+	[ -n "$pages" ]
+	bad=0
+	for page in $pages; do
+		out=$(mandoc -Tlint -Wwarning "$page" 2>&1) || true
+		[ -z "$out" ] || { echo "$out"; bad=1; }
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "brul-gen --help and the OPTIONS of brul-gen(1) list the same long options" {
+	need_gen
+	help=$("$gen" --help)
+	page=man/brul-gen.1
+	bad=0
+	# Every long option of --help is in the page.
+	for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z-]*' |
+	    sort -u); do
+		name=${opt#--}
+		if ! grep -qE "Fl \\\\?-$name([^a-z-]|\$)" "$page"; then
+			echo "brul-gen --help has $opt, brul-gen.1 does not"
+			bad=1
+		fi
+	done
+	# Every long option of the page's OPTIONS is in --help.
+	opts=$(section OPTIONS "$page" |
+	    grep -oE 'Fl \\?-[a-z][a-z-]*' | sed 's/^Fl \\\{0,1\}-//' |
+	    sort -u)
+	[ -n "$opts" ] || { echo "no Fl -option in OPTIONS of $page"; false; }
+	for name in $opts; do
+		if ! printf '%s\n' "$help" |
+		    grep -qE -- "--$name([^a-z-]|\$)"; then
+			echo "brul-gen.1 OPTIONS has --$name, brul-gen --help does not"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "every stream of brul-gen --emit has its section in brul-formats(5)" {
+	need_gen
+	streams=$(emit_streams)
+	[ "$(printf '%s\n' "$streams" | wc -l)" -eq 9 ] ||
+	    { echo "expected 9 streams in --help, got: $streams"; false; }
+	bad=0
+	for s in $streams; do
+		if ! grep -qx "\\.Ss $s" man/brul-formats.5; then
+			echo "stream $s has no .Ss section in brul-formats.5"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ]
+}
+
+@test "every column that brul-gen writes is documented in brul-formats(5)" {
+	need_gen
+	bad=0
+	for s in $(emit_streams); do
+		header=$("$gen" --emit "$s" --days 1 --batteries 1 | head -n 1)
+		[ -n "$header" ] || { echo "$s: no header row"; bad=1; continue; }
+		# The columns within the stream's own section.
+		doc=$(sed -n "/^\\.Ss $s\$/,/^\\.S[sh] /p" man/brul-formats.5)
+		for col in $(printf '%s\n' "$header" | tr ',' ' '); do
+			if ! printf '%s\n' "$doc" | grep -qx "\\.It Cm $col"; then
+				echo "$s: column $col is not documented"
+				bad=1
+			fi
+		done
+	done
+	[ "$bad" -eq 0 ]
+}
