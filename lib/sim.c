@@ -682,7 +682,8 @@ flush_events(struct brul_sim *s, struct brul_writer *w, int64_t upto)
 {
 	int i = 0;
 
-	qsort(s->ev, (size_t)s->nev, sizeof *s->ev, by_time);
+	if (s->nev > 1)
+		qsort(s->ev, (size_t)s->nev, sizeof *s->ev, by_time);
 	for (; i < s->nev && s->ev[i].start <= upto; i++) {
 		if (w) {
 			const struct event *e = &s->ev[i];
@@ -700,8 +701,10 @@ flush_events(struct brul_sim *s, struct brul_writer *w, int64_t upto)
 			s->st.rows[BRUL_S_EVENTS]++;
 		}
 	}
-	memmove(s->ev, s->ev + i, (size_t)(s->nev - i) * sizeof *s->ev);
-	s->nev -= i;
+	if (i > 0) {
+		memmove(s->ev, s->ev + i, (size_t)(s->nev - i) * sizeof *s->ev);
+		s->nev -= i;
+	}
 	return 0;
 }
 
@@ -1330,8 +1333,8 @@ write_minute(struct brul_sim *s, struct brul_writer *const *w, int64_t t)
 			uint64_t xv = brul_rng_at(ss->noise_key, minute * 4 + 1);
 			uint64_t xa = brul_rng_at(ss->noise_key, minute * 4 + 2);
 
-			brul_writer_str(ws, ts, sizeof ts);
-			brul_writer_str(ws, ss->def->id, ss->idlen);
+			brul_writer_token(ws, ts, sizeof ts);
+			brul_writer_token(ws, ss->def->id, ss->idlen);
 			brul_writer_fixed(ws, ss->voltage + 0.02 *
 			    brul_u64_normal_fast(xv), 2);
 			brul_writer_fixed(ws, amps, 2);
@@ -1350,9 +1353,9 @@ write_minute(struct brul_sim *s, struct brul_writer *const *w, int64_t t)
 				uint64_t x = brul_rng_at(k->noise_key,
 				    minute * 4);
 
-				brul_writer_str(wt, ts, sizeof ts);
-				brul_writer_str(wt, k->id, k->idlen);
-				brul_writer_str(wt, ss->def->id, ss->idlen);
+				brul_writer_token(wt, ts, sizeof ts);
+				brul_writer_token(wt, k->id, k->idlen);
+				brul_writer_token(wt, ss->def->id, ss->idlen);
 				if (drop) {
 					brul_writer_null(wt);
 					brul_writer_fixed(wt, amps, 2);
@@ -1375,8 +1378,8 @@ write_minute(struct brul_sim *s, struct brul_writer *const *w, int64_t t)
 			}
 			k->pending_r = 0;
 			if (wr) {
-				brul_writer_str(wr, ts, sizeof ts);
-				brul_writer_str(wr, k->id, k->idlen);
+				brul_writer_token(wr, ts, sizeof ts);
+				brul_writer_token(wr, k->id, k->idlen);
 				brul_writer_fixed(wr, 100 * k->soc, 2);
 				brul_writer_fixed(wr, 100 *
 				    brul_block_capacity(&k->b, &k->a), 2);

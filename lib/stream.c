@@ -337,8 +337,13 @@ in_read_plain(struct brul_in *in, unsigned char *p, size_t n,
 		in->buf_pos += n;
 		return (ssize_t)n;
 	}
+	/* After the end, do not read again: a terminal would wait. */
+	if (in->eof)
+		return 0;
 	if ((r = in_raw(in, p, n)) == -1)
 		return in_fail(in, err, "read error: %s", strerror(errno));
+	if (r == 0)
+		in->eof = 1;
 	return r;
 }
 

@@ -724,7 +724,7 @@ nd_first(struct brul_reader *r, struct brul_err *err)
  */
 
 /* Skips a BOM and leading white space, counting lines, and returns the first
- * byte that follows (-1: none). */
+ * byte that follows: -1 at the end of the input, -2 on a read error. */
 static int
 r_start(struct brul_reader *r, struct brul_err *err)
 {
@@ -738,7 +738,8 @@ r_start(struct brul_reader *r, struct brul_err *err)
 		    CHUNK - r->chunk_len, &r->err);
 		if (n == -1) {
 			r->failed = 1;
-			return r_report(r, err) - 1;
+			r_report(r, err);
+			return -2;
 		}
 		if (n == 0)
 			r->eof = 1;
@@ -1311,6 +1312,25 @@ int
 brul_writer_cstr(struct brul_writer *w, const char *s)
 {
 	return brul_writer_str(w, s, s == NULL ? 0 : strlen(s));
+}
+
+int
+brul_writer_token(struct brul_writer *w, const char *s, size_t n)
+{
+	int csv = w->fmt == BRUL_FMT_CSV;
+	char *p;
+
+	if (n == 0 || n > INLINE_STR)
+		return brul_writer_str(w, s, n);
+	if ((p = w_begin(w, n + 2)) == NULL)
+		return -1;
+	if (!csv)
+		*p++ = '"';
+	memcpy(p, s, n);
+	p += n;
+	if (!csv)
+		*p++ = '"';
+	return w_end(w, p);
 }
 
 int

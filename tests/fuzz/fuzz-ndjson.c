@@ -1,15 +1,16 @@
 /*
  * fuzz-ndjson.c: libFuzzer target for the NDJSON reader (and, through the
- * bytes' first two, the gzip input).  Every record is drained through every typed
- * accessor; then the records are written back with the NDJSON writer and read
- * again, and must come back the same.
+ * first two bytes, the gzip input).  Every record is drained through every
+ * typed accessor; then the records are written back with the NDJSON writer
+ * (as strings) and read again, and must come back the same.
  */
+#include <sys/mman.h>
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 
 #include "table.h"
 
