@@ -204,3 +204,13 @@ load helpers/common
 	[ "$n" -ge 10 ] && [ "$n" -le 60 ]
 	[ "$(tail -c1 "$BATS_TEST_TMPDIR/live" | od -An -c | tr -d ' ')" = '\n' ]
 }
+
+@test "--progress shows rows and rate on stderr; a pipe, or --quiet last, shows none" {
+	run --separate-stderr brul-gen --progress --batteries 24 --days 30
+	assert_success
+	[[ "$stderr" == *"brul-gen: "*"rows"*"/s"* ]]
+	run --separate-stderr brul-gen --batteries 24 --days 2
+	[ -z "$stderr" ]
+	run --separate-stderr brul-gen --progress --quiet --batteries 24 --days 2
+	[ -z "$stderr" ]
+}
