@@ -26,6 +26,7 @@
 #include <csv.h>
 #include <jansson.h>
 
+#include "grow.h"
 #include "num.h"
 #include "table.h"
 #include "timefmt.h"
@@ -109,28 +110,6 @@ brul_format_parse(const char *s)
 	return -1;
 }
 
-/* Grows *p (of *cap elements of size sz) to hold at least need elements. */
-static int
-grow(void *pp, size_t *cap, size_t need, size_t sz)
-{
-	void **p = pp;
-	size_t n = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need) {
-		if (n > SIZE_MAX / 2 / sz)
-			return -1;
-		n *= 2;
-	}
-	if ((q = realloc(*p, n * sz)) == NULL)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
-}
-
 static int
 r_fail(struct brul_reader *r, struct brul_err *err, long line,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -189,7 +168,7 @@ add_col(struct brul_reader *r, const char *name, size_t n)
 
 	if (r->ncols == INT32_MAX)
 		return -1;
-	if (grow(&r->cols, &cap, (size_t)r->ncols + 1, sizeof(*r->cols)) ==
+	if (brul_grow(&r->cols, &cap, (size_t)r->ncols + 1, sizeof(*r->cols)) ==
 	    -1)
 		return -1;
 	r->cols_cap = (int)(cap > INT32_MAX ? INT32_MAX : cap);
@@ -222,9 +201,9 @@ csv_on_field(void *s, size_t len, void *arg)
 	struct brul_reader *r = arg;
 
 	if ((r->nf == r->f_cap &&
-	    grow(&r->f, &r->f_cap, r->nf + 1, sizeof(*r->f)) == -1) ||
+	    brul_grow(&r->f, &r->f_cap, r->nf + 1, sizeof(*r->f)) == -1) ||
 	    (r->data_cap - r->data_len < len &&
-	    grow(&r->data, &r->data_cap, r->data_len + len, 1) == -1)) {
+	    brul_grow(&r->data, &r->data_cap, r->data_len + len, 1) == -1)) {
 		r->oom = 1;
 		return;
 	}
@@ -263,7 +242,7 @@ csv_on_row(int c, void *arg)
 		return;
 	}
 	if (r->nrec == r->rec_cap &&
-	    grow(&r->recs, &r->rec_cap, r->nrec + 1, sizeof(*r->recs)) == -1) {
+	    brul_grow(&r->recs, &r->rec_cap, r->nrec + 1, sizeof(*r->recs)) == -1) {
 		r->oom = 1;
 		return;
 	}
@@ -338,7 +317,7 @@ fast_field(struct brul_reader *r, const unsigned char *s,
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 		e--;
 	if (r->nf == r->f_cap &&
-	    grow(&r->f, &r->f_cap, r->nf + 1, sizeof(*r->f)) == -1)
+	    brul_grow(&r->f, &r->f_cap, r->nf + 1, sizeof(*r->f)) == -1)
 		return -1;
 	r->f[r->nf].off = (size_t)(s - r->chunk) | FREF_CHUNK;
 	r->f[r->nf].len = (size_t)(e - s);
@@ -383,7 +362,7 @@ csv_fast(struct brul_reader *r)
 			r->next_line++;
 			continue;
 		}
-		if (r->nrec == r->rec_cap && grow(&r->recs, &r->rec_cap,
+		if (r->nrec == r->rec_cap && brul_grow(&r->recs, &r->rec_cap,
 		    r->nrec + 1, sizeof(*r->recs)) == -1)
 			return -1;
 		rec = &r->recs[r->nrec++];
@@ -554,7 +533,7 @@ nd_line(struct brul_reader *r, const char **line, size_t *len,
 			r->phys_line++;
 			return 1;
 		}
-		if (grow(&r->lbuf, &r->lbuf_cap, r->lbuf_len + avail, 1) == -1)
+		if (brul_grow(&r->lbuf, &r->lbuf_cap, r->lbuf_len + avail, 1) == -1)
 			return r_fail(r, err, 0, "out of memory");
 		memcpy(r->lbuf + r->lbuf_len, s, avail);
 		r->lbuf_len += avail;
@@ -639,7 +618,7 @@ nd_value(struct brul_reader *r, int col)
 		break;
 	}
 	if (json_is_integer(v) || json_is_real(v)) {
-		if (grow(&r->text, &r->text_cap, r->text_len + BRUL_NUM_MAX,
+		if (brul_grow(&r->text, &r->text_cap, r->text_len + BRUL_NUM_MAX,
 		    1) == -1)
 			return -1;
 		d->off = r->text_len;
@@ -655,7 +634,7 @@ nd_value(struct brul_reader *r, int col)
 	if ((dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY)) == NULL)
 		return -1;
 	n = strlen(dump);
-	if (grow(&r->text, &r->text_cap, r->text_len + n, 1) == -1) {
+	if (brul_grow(&r->text, &r->text_cap, r->text_len + n, 1) == -1) {
 		free(dump);
 		return -1;
 	}
@@ -772,8 +751,8 @@ reader_open(struct brul_in *in, enum brul_format fmt, struct brul_err *err)
 	 * even before the first field. */
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->chunk = malloc(CHUNK + 1)) == NULL ||
-	    grow(&r->data, &r->data_cap, 4096, 1) == -1 ||
-	    grow(&r->f, &r->f_cap, 64, sizeof(*r->f)) == -1) {
+	    brul_grow(&r->data, &r->data_cap, 4096, 1) == -1 ||
+	    brul_grow(&r->f, &r->f_cap, 64, sizeof(*r->f)) == -1) {
 		if (r != NULL) {
 			free(r->chunk);
 			free(r->data);

@@ -1,0 +1,292 @@
+/*
+ * brul-features: telemetry to one row of features per battery and window.
+ * See brul-features(1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "datadir.h"
+#include "features.h"
+#include "progress.h"
+#include "stream.h"
+#include "table.h"
+#include "timefmt.h"
+
+static const char synopsis[] =
+    "usage: brul-features [-z] [--window hour|day|SECONDS] [--fleet FILE]\n"
+    "                     [--float-v V] [--format csv|ndjson]\n"
+    "                     [--progress | --quiet] [-o FILE] [FILE ...]\n";
+
+#define WINDOW_MAX	(366 * (int64_t)BRUL_DAY)
+
+struct options {
+	int64_t window;
+	double float_v;
+	const char *fleet, *output;
+	enum brul_format format;
+	int gzip;
+	enum brul_progress_mode progress;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs("usage: brul-features [options] [-o FILE] [FILE ...] "
+	    "(brul-features --help lists them)\n", stderr);
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("%s\n", synopsis);
+	fputs(
+"Reads telemetry (CSV or NDJSON, plain or gzip; files in order, or stdin)\n"
+"and writes one row of features per battery and window.\n"
+"\n"
+"  --window W          hour (default), day, or a length in seconds or with a\n"
+"                      unit (900, 15m, 6h, 7d); windows are aligned to UTC\n"
+"  --fleet FILE        the batteries stream: install dates, capacities and\n"
+"                      baseline resistances\n"
+"  --float-v V         float set point at 25 degC, V per block (13.59)\n"
+"  --format FMT        output csv (default) or ndjson\n"
+"  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  -o, --output FILE   write to FILE instead of stdout\n"
+"  --progress, --quiet show or hide progress on stderr\n"
+"  --help, --version\n", stdout);
+	exit(0);
+}
+
+static void
+bad_value(const char *opt, const char *what, const char *s)
+{
+	fprintf(stderr, "brul-features: %s: expected %s, not \"%s\"\n", opt,
+	    what, s);
+	usage();
+}
+
+static int64_t
+window(const char *s)
+{
+	int64_t w;
+
+	if (strcmp(s, "hour") == 0)
+		return 3600;
+	if (strcmp(s, "day") == 0)
+		return BRUL_DAY;
+	if (brul_duration_parse(s, &w) < 0 || w < 1 || w > WINDOW_MAX)
+		bad_value("--window", "hour, day or a length from 1 second to "
+		    "366 days", s);
+	return w;
+}
+
+static double
+volts(const char *opt, const char *s, double lo, double hi)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi)) {
+		char what[64];
+
+		snprintf(what, sizeof what, "a voltage from %g to %g", lo, hi);
+		bad_value(opt, what, s);
+	}
+	return v;
+}
+
+enum {
+	OPT_FLEET = 256, OPT_FLOAT_V, OPT_FORMAT, OPT_HELP, OPT_PROGRESS,
+	OPT_QUIET, OPT_VERSION, OPT_WINDOW
+};
+
+static const struct option longopts[] = {
+	{ "fleet", required_argument, NULL, OPT_FLEET },
+	{ "float-v", required_argument, NULL, OPT_FLOAT_V },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "gzip", no_argument, NULL, 'z' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "output", required_argument, NULL, 'o' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+parse(int argc, char **argv, struct options *o)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'z':
+			o->gzip = 1;
+			break;
+		case OPT_FLEET:
+			o->fleet = optarg;
+			break;
+		case OPT_FLOAT_V:
+			o->float_v = volts("--float-v", optarg, 12, 15);
+			break;
+		case OPT_FORMAT:
+			if ((int)(o->format = brul_format_parse(optarg)) < 0)
+				bad_value("--format", "csv or ndjson", optarg);
+			break;
+		case OPT_HELP:
+			help();
+		case OPT_PROGRESS:
+			o->progress = BRUL_PROGRESS_FORCE;
+			break;
+		case OPT_QUIET:
+			o->progress = BRUL_PROGRESS_QUIET;
+			break;
+		case OPT_VERSION:
+			printf("brul-features %s\n", BRUL_VERSION);
+			exit(0);
+		case OPT_WINDOW:
+			o->window = window(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+}
+
+/* The shipped block models (for each battery's rated life), then the
+ * batteries themselves. */
+static int
+load_fleet(struct brul_features *f, const char *path, struct brul_err *e)
+{
+	struct brul_reader *r;
+	char models[4096];
+	int rc;
+
+	if (brul_data_path("models.csv", models, sizeof models, e) < 0 ||
+	    (r = brul_reader_open(models, BRUL_FMT_AUTO, e)) == NULL)
+		return -1;
+	rc = brul_features_load_models(f, r, e);
+	brul_reader_close(r);
+	if (rc < 0 || (r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
+		return -1;
+	rc = brul_features_load_fleet(f, r, e);
+	brul_reader_close(r);
+	return rc;
+}
+
+/* Hands every finished row to the writer. */
+static int
+drain(struct brul_features *f, struct brul_writer *w, struct brul_err *e)
+{
+	const struct brul_features_row *row;
+
+	while ((row = brul_features_next(f)) != NULL)
+		if (brul_features_put(w, row) < 0) {
+			*e = *brul_writer_err(w);
+			return -1;
+		}
+	return 0;
+}
+
+/* One input file through the features into the writer. */
+static int
+run(struct brul_features *f, const char *path, struct brul_writer *w,
+    struct brul_progress *prog, uint64_t *rows, struct brul_err *e)
+{
+	struct brul_reader *r;
+	int rc;
+
+	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
+		return -1;
+	if (brul_features_bind(f, r, e) < 0) {
+		brul_reader_close(r);
+		return -1;
+	}
+	while ((rc = brul_reader_next(r, e)) == 1) {
+		if (brul_features_read(f, r, e) < 0 || drain(f, w, e) < 0) {
+			rc = -1;
+			break;
+		}
+		brul_progress_update(prog, ++*rows);
+	}
+	brul_reader_close(r);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { .window = 3600, .format = BRUL_FMT_CSV };
+	struct brul_features_opts fo;
+	struct brul_features *f = NULL;
+	struct brul_out_opts oo;
+	struct brul_out *out = NULL;
+	struct brul_writer *w = NULL;
+	struct brul_progress prog;
+	struct brul_err e;
+	const char *const *cols;
+	uint64_t rows = 0;
+	int ncols, i;
+
+	brul_err_clear(&e);
+	parse(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+
+	memset(&fo, 0, sizeof fo);
+	fo.window = o.window;
+	fo.float_v = o.float_v;
+	if ((f = brul_features_new(&fo, &e)) == NULL)
+		goto fail;
+	if (o.fleet && load_fleet(f, o.fleet, &e) < 0)
+		goto fail;
+
+	memset(&oo, 0, sizeof oo);
+	oo.gzip = o.gzip;
+	if ((out = brul_out_open(o.output, &oo, &e)) == NULL)
+		goto fail;
+	cols = brul_features_columns(&ncols);
+	if ((w = brul_writer_new(out, o.format, cols, ncols, &e)) == NULL)
+		goto fail;
+
+	brul_progress_init(&prog, stderr, o.progress, "brul-features", "rows",
+	    0);
+	i = 0;
+	do {
+		if (run(f, argc ? argv[i] : NULL, w, &prog, &rows, &e) < 0)
+			goto fail;
+	} while (++i < argc);
+	if (brul_features_end(f, &e) < 0 || drain(f, w, &e) < 0)
+		goto fail;
+	brul_progress_end(&prog, rows);
+
+	brul_writer_free(w);
+	w = NULL;
+	if (brul_out_close(out, &e) < 0) {
+		out = NULL;
+		goto fail;
+	}
+	brul_features_free(f);
+	return 0;
+fail:
+	{
+		char buf[1024];
+
+		fprintf(stderr, "brul-features: %s\n", brul_err_str(&e, buf,
+		    sizeof buf));
+	}
+	brul_writer_free(w);
+	if (out)
+		brul_out_abort(out);
+	brul_features_free(f);
+	return 1;
+}
