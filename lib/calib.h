@@ -1,0 +1,55 @@
+/*
+ * calib.h: prediction intervals and failure probabilities from residuals
+ * (split conformal calibration).
+ *
+ * XGBoost 1.7 has no quantile objective, so a model predicts one RUL and
+ * brul calibrates its uncertainty from out-of-fold residuals (true minus
+ * predicted RUL, days) of rows whose label is exact.  Residuals are kept
+ * as percentiles (1st to 99th) for each band of *predicted* RUL, because
+ * the error grows with the horizon and the true RUL is unknown when
+ * predicting.  A band with too few residuals borrows all of them.  The
+ * predicted distribution of the true RUL is then pred + residual:
+ * p10/p90 are its 10th and 90th percentiles and P(RUL <= h) its empirical
+ * CDF at h, interpolated between percentiles.
+ *
+ * A struct brul_calib is plain storage; the JSON text from
+ * brul_calib_json is the caller's to free().
+ */
+#ifndef BRUL_CALIB_H
+#define BRUL_CALIB_H
+
+#include <stddef.h>
+
+#include "band.h"
+#include "err.h"
+
+#define BRUL_CALIB_Q	99	/* percentiles 1..99 */
+#define BRUL_CALIB_MIN	30	/* fewer residuals in a band: use all */
+
+struct brul_calib {
+	long n[BRUL_BANDS];			/* residuals behind each band */
+	double q[BRUL_BANDS][BRUL_CALIB_Q];	/* ascending, days */
+};
+
+/* Fits c from n predictions and true RULs; rows with exact == 0 (a
+ * censored label) or a missing value are left out.  -1 when no row is
+ * left. */
+int brul_calib_fit(struct brul_calib *c, const double *pred,
+		   const double *truth, const int *exact, size_t n,
+		   struct brul_err *err);
+
+/* The percentile pct (1..99) of the true RUL given prediction pred, never
+ * below 0; NAN when pred is. */
+double brul_calib_quantile(const struct brul_calib *c, double pred, int pct);
+
+/* P(true RUL <= h days) given prediction pred, in [0, 1]; NAN when pred
+ * is. */
+double brul_calib_pfail(const struct brul_calib *c, double pred, double h);
+
+/* {"bands":["0-90",...],"n":[...],"q":[[...99 numbers],...]} */
+char *brul_calib_json(const struct brul_calib *c);
+/* Parses that text back; -1 with a message when it is not one. */
+int brul_calib_parse(struct brul_calib *c, const char *json,
+		     struct brul_err *err);
+
+#endif

@@ -1,0 +1,20 @@
+/* risk.c: see risk.h. */
+#include <math.h>
+#include <stddef.h>
+
+#include "risk.h"
+
+const char *
+brul_risk_level(const struct brul_risk_opts *o, double p30, double p90,
+    double p180)
+{
+	if (isnan(p30) || isnan(p90) || isnan(p180))
+		return NULL;
+	if (p30 >= o->critical)
+		return "critical";
+	if (p90 >= o->high)
+		return "high";
+	if (p180 >= o->medium)
+		return "medium";
+	return "low";
+}

@@ -1,0 +1,671 @@
+/*
+ * brul-train: features and labels in, a gradient-boosted RUL model and its
+ * honest evaluation out.  See brul-train(1).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "baseline.h"
+#include "cv.h"
+#include "dataset.h"
+#include "evaluate.h"
+#include "labels.h"
+#include "model.h"
+#include "num.h"
+#include "progress.h"
+#include "table.h"
+#include "timefmt.h"
+
+static const char synopsis[] =
+    "usage: brul-train --labels FILE [-o MODEL] [--objective regression|survival]\n"
+    "                  [--folds K] [--seed N] [--test FILE [--test-labels FILE]]\n"
+    "                  [--observed-until DATE] [--rounds N] [--depth N] [--eta X]\n"
+    "                  [--threads N] [--report FILE] [--progress | --quiet]\n"
+    "                  [FILE ...]\n";
+
+struct options {
+	const char *labels, *output, *test, *test_labels, *report;
+	struct brul_train_params p;
+	int folds;
+	int has_until;
+	int64_t until;		/* --observed-until, days since epoch */
+	enum brul_progress_mode progress;
+};
+
+/* What one objective's cross-validation gives. */
+struct run {
+	enum brul_objective objective;
+	double *oof, *p10, *p90;
+	struct brul_eval eval;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs("usage: brul-train --labels FILE [options] [FILE ...] "
+	    "(brul-train --help lists them)\n", stderr);
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("%s\n", synopsis);
+	fputs(
+"Reads features (CSV or NDJSON, plain or gzip; files in order, or stdin),\n"
+"joins them with their labels by battery_id and date, cross-validates by\n"
+"battery against a physics baseline and trains an XGBoost RUL model.\n"
+"\n"
+"  --labels FILE         the labels stream (brul-gen --emit labels)\n"
+"  -o, --output MODEL    write the model (XGBoost JSON); without it, only\n"
+"                        evaluate\n"
+"  --objective OBJ       regression (default: median RUL) or survival\n"
+"                        (AFT, learns from censored labels)\n"
+"  --folds K             cross-validation folds, by battery (5)\n"
+"  --test FILE           held-out features, judged by the final model\n"
+"  --test-labels FILE    their labels (default: --labels)\n"
+"  --observed-until DATE censor the labels as an operator whose records end\n"
+"                        on DATE sees them, and compare both objectives\n"
+"  --rounds N            boosting rounds (300)\n"
+"  --depth N             tree depth (4)\n"
+"  --eta X               learning rate (0.05)\n"
+"  --threads N           training threads (default: all cores)\n"
+"  --seed N              seed of the folds and the trees (1)\n"
+"  --report FILE         the evaluation as JSON\n"
+"  --progress, --quiet   show progress, or hide progress and the table\n"
+"  --help, --version\n", stdout);
+	exit(0);
+}
+
+static void __attribute__((noreturn))
+bad_value(const char *opt, const char *what, const char *s)
+{
+	fprintf(stderr, "brul-train: %s: expected %s, not \"%s\"\n", opt, what,
+	    s);
+	usage();
+}
+
+static long
+number(const char *opt, const char *s, long lo, long hi)
+{
+	int64_t v;
+
+	if (brul_int_parse(s, strlen(s), &v) < 0 || v < lo || v > hi) {
+		char what[64];
+
+		snprintf(what, sizeof what, "an integer from %ld to %ld", lo,
+		    hi);
+		bad_value(opt, what, s);
+	}
+	return (long)v;
+}
+
+enum {
+	OPT_LABELS = 256, OPT_OBJECTIVE, OPT_FOLDS, OPT_TEST, OPT_TEST_LABELS,
+	OPT_UNTIL, OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_THREADS, OPT_SEED,
+	OPT_REPORT, OPT_PROGRESS, OPT_QUIET, OPT_HELP, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "labels", required_argument, NULL, OPT_LABELS },
+	{ "output", required_argument, NULL, 'o' },
+	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
+	{ "folds", required_argument, NULL, OPT_FOLDS },
+	{ "test", required_argument, NULL, OPT_TEST },
+	{ "test-labels", required_argument, NULL, OPT_TEST_LABELS },
+	{ "observed-until", required_argument, NULL, OPT_UNTIL },
+	{ "rounds", required_argument, NULL, OPT_ROUNDS },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "eta", required_argument, NULL, OPT_ETA },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+parse(int argc, char **argv, struct options *o)
+{
+	int ch, obj;
+	double eta;
+
+	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_LABELS:
+			o->labels = optarg;
+			break;
+		case OPT_OBJECTIVE:
+			if ((obj = brul_objective_parse(optarg)) < 0)
+				bad_value("--objective", "regression or "
+				    "survival", optarg);
+			o->p.objective = (enum brul_objective)obj;
+			break;
+		case OPT_FOLDS:
+			o->folds = (int)number("--folds", optarg, 2, 20);
+			break;
+		case OPT_TEST:
+			o->test = optarg;
+			break;
+		case OPT_TEST_LABELS:
+			o->test_labels = optarg;
+			break;
+		case OPT_UNTIL:
+			if (brul_date_parse(optarg, strlen(optarg),
+			    &o->until) < 0)
+				bad_value("--observed-until", "a date "
+				    "(YYYY-MM-DD)", optarg);
+			o->has_until = 1;
+			break;
+		case OPT_ROUNDS:
+			o->p.rounds = (int)number("--rounds", optarg, 1, 100000);
+			break;
+		case OPT_DEPTH:
+			o->p.depth = (int)number("--depth", optarg, 1, 20);
+			break;
+		case OPT_ETA:
+			if (brul_num_parse(optarg, strlen(optarg), &eta) < 0 ||
+			    !(eta > 0 && eta <= 1))
+				bad_value("--eta", "a number above 0, at most 1",
+				    optarg);
+			o->p.eta = eta;
+			break;
+		case OPT_THREADS:
+			o->p.threads = (int)number("--threads", optarg, 1, 1024);
+			break;
+		case OPT_SEED:
+			o->p.seed = (uint64_t)number("--seed", optarg, 0,
+			    2147483647);
+			break;
+		case OPT_REPORT:
+			o->report = optarg;
+			break;
+		case OPT_PROGRESS:
+			o->progress = BRUL_PROGRESS_FORCE;
+			break;
+		case OPT_QUIET:
+			o->progress = BRUL_PROGRESS_QUIET;
+			break;
+		case OPT_HELP:
+			help();
+		case OPT_VERSION:
+			printf("brul-train %s\n", BRUL_VERSION);
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (o->labels == NULL) {
+		fputs("brul-train: --labels FILE is required\n", stderr);
+		usage();
+	}
+	if (o->test_labels && !o->test) {
+		fputs("brul-train: --test-labels needs --test\n", stderr);
+		usage();
+	}
+}
+
+static struct brul_labels *
+load_labels(const char *path, struct brul_err *e)
+{
+	struct brul_reader *r = brul_reader_open(path, BRUL_FMT_AUTO, e);
+	struct brul_labels *l;
+
+	if (r == NULL)
+		return NULL;
+	l = brul_labels_load(r, e);
+	brul_reader_close(r);
+	return l;
+}
+
+/* The rows of the features files (NULL: stdin) that have labels. */
+static int
+load_rows(struct brul_dataset *d, char **paths, int n,
+    const struct brul_labels *l, struct brul_err *e)
+{
+	int i = 0;
+
+	do {
+		struct brul_reader *r = brul_reader_open(n ? paths[i] : NULL,
+		    BRUL_FMT_AUTO, e);
+		int rc;
+
+		if (r == NULL)
+			return -1;
+		rc = brul_dataset_read(d, r, l, e);
+		brul_reader_close(r);
+		if (rc < 0)
+			return -1;
+	} while (++i < n);
+	if (d->n == 0)
+		return brul_err_set(e, n ? paths[0] : "<stdin>", 0, 0,
+		    "no feature row has a label (%ld rows skipped)",
+		    d->skipped);
+	return 0;
+}
+
+struct rounds {
+	struct brul_progress p;
+	uint64_t done;
+};
+
+/* After each boosting round: rounds are few and slow, so the clock is
+ * looked at every time. */
+static void
+tick(void *arg)
+{
+	struct rounds *r = arg;
+
+	r->p.tick = 4095;
+	brul_progress_update(&r->p, ++r->done);
+}
+
+/* The evaluation rows of a dataset against its true labels. */
+static struct brul_eval_row *
+eval_rows(const struct brul_dataset *d, const double *pred,
+    const double *p10, const double *p90)
+{
+	struct brul_eval_row *v = malloc((d->n ? d->n : 1) * sizeof *v);
+
+	for (size_t i = 0; v && i < d->n; i++) {
+		v[i].truth = d->label[i].rul_days;
+		v[i].censored = d->label[i].censored;
+		v[i].sudden = d->label[i].sudden;
+		v[i].pred = pred[i];
+		v[i].p10 = p10 ? p10[i] : NAN;
+		v[i].p90 = p90 ? p90[i] : NAN;
+		v[i].battery = d->battery[i];
+	}
+	return v;
+}
+
+static int
+judge(struct brul_eval *ev, const struct brul_dataset *d, const double *pred,
+    const double *p10, const double *p90, struct brul_err *e)
+{
+	struct brul_eval_row *v = eval_rows(d, pred, p10, p90);
+	int rc = v ? brul_evaluate(ev, v, d->n) : -1;
+
+	free(v);
+	if (rc < 0)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
+static double *
+alloc_rows(size_t n)
+{
+	return malloc((n ? n : 1) * sizeof(double));
+}
+
+/* Cross-validates one objective: out-of-fold predictions, their
+ * cross-conformal intervals, and the figures against the true labels. */
+static int
+cross_validate(struct run *run, const struct brul_dataset *d,
+    const struct brul_label *train, const int *fold, int k,
+    struct brul_train_params p, struct brul_err *e)
+{
+	p.objective = run->objective;
+	if ((run->oof = alloc_rows(d->n)) == NULL ||
+	    (run->p10 = alloc_rows(d->n)) == NULL ||
+	    (run->p90 = alloc_rows(d->n)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	if (brul_cv_predict(d, train, fold, k, &p, run->oof, e) < 0 ||
+	    brul_cv_intervals(d, train, fold, k, run->oof, run->p10,
+	    run->p90, e) < 0)
+		return -1;
+	return judge(&run->eval, d, run->oof, run->p10, run->p90, e);
+}
+
+static void
+run_free(struct run *run)
+{
+	free(run->oof);
+	free(run->p10);
+	free(run->p90);
+}
+
+/* The physics baseline of every row. */
+static double *
+baseline_rows(const struct brul_dataset *d)
+{
+	double *b = alloc_rows(d->n);
+	int idx[6];
+
+	brul_baseline_index(idx, (const char *const *)d->names, d->nfeat);
+	for (size_t i = 0; b && i < d->n; i++)
+		b[i] = brul_baseline_row(idx, d->x + i * (size_t)d->nfeat);
+	return b;
+}
+
+/* The held-out set: same features, its own labels, judged by the final
+ * model and the calibrations fitted on the training rows. */
+static int
+test_eval(const struct options *o, const struct brul_dataset *train,
+    const struct brul_model *m, struct brul_eval *ev_model,
+    struct brul_eval *ev_base, long *rows, long *batteries,
+    struct brul_err *e)
+{
+	struct brul_labels *l;
+	struct brul_dataset t;
+	double *pred = NULL, *p10 = NULL, *p90 = NULL, *b = NULL,
+	    *b10 = NULL, *b90 = NULL;
+	char *paths[1] = { (char *)o->test };
+	int rc = -1;
+
+	if ((l = load_labels(o->test_labels ? o->test_labels : o->labels,
+	    e)) == NULL)
+		return -1;
+	if (brul_dataset_init(&t, e) < 0)
+		goto out;
+	/* the training columns, in the training order */
+	t.nfeat = train->nfeat;
+	if ((t.names = calloc((size_t)t.nfeat + 1, sizeof *t.names)) == NULL)
+		goto oom;
+	for (int j = 0; j < t.nfeat; j++)
+		if ((t.names[j] = strdup(train->names[j])) == NULL)
+			goto oom;
+	if (load_rows(&t, paths, 1, l, e) < 0)
+		goto out;
+	if ((pred = alloc_rows(t.n)) == NULL || (p10 = alloc_rows(t.n)) ==
+	    NULL || (p90 = alloc_rows(t.n)) == NULL ||
+	    (b10 = alloc_rows(t.n)) == NULL || (b90 = alloc_rows(t.n)) == NULL ||
+	    (b = baseline_rows(&t)) == NULL)
+		goto oom;
+	if (brul_model_predict(m, t.x, t.n, pred, e) < 0)
+		goto out;
+	for (size_t i = 0; i < t.n; i++) {
+		p10[i] = brul_calib_quantile(&m->calib, pred[i], 10);
+		p90[i] = brul_calib_quantile(&m->calib, pred[i], 90);
+		b10[i] = brul_calib_quantile(&m->base_calib, b[i], 10);
+		b90[i] = brul_calib_quantile(&m->base_calib, b[i], 90);
+	}
+	if (judge(ev_model, &t, pred, p10, p90, e) < 0 ||
+	    judge(ev_base, &t, b, b10, b90, e) < 0)
+		goto out;
+	*rows = (long)t.n;
+	*batteries = brul_idtab_count(t.ids);
+	rc = 0;
+	goto out;
+oom:
+	brul_err_set(e, NULL, 0, 0, "out of memory");
+out:
+	free(pred);
+	free(p10);
+	free(p90);
+	free(b);
+	free(b10);
+	free(b90);
+	brul_dataset_release(&t);
+	brul_labels_free(l);
+	return rc;
+}
+
+static json_t *
+cv_json(const struct brul_eval *model, const struct brul_eval *base)
+{
+	return json_pack("{s:o,s:o}", "model", brul_eval_json(model),
+	    "baseline", brul_eval_json(base));
+}
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n--) {
+		h ^= *s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* The model's id: its data and everything that shapes its trees. */
+static void
+model_id(char *buf, size_t n, uint64_t fingerprint,
+    const struct brul_train_params *p)
+{
+	uint64_t h = fingerprint;
+
+	h = fnv(h, &p->objective, sizeof p->objective);
+	h = fnv(h, &p->rounds, sizeof p->rounds);
+	h = fnv(h, &p->depth, sizeof p->depth);
+	h = fnv(h, &p->eta, sizeof p->eta);
+	h = fnv(h, &p->seed, sizeof p->seed);
+	snprintf(buf, n, "%012llx", (unsigned long long)(h >> 16));
+}
+
+static int
+write_report(const char *path, json_t *report, struct brul_err *e)
+{
+	char tmp[4096];
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", path) >=
+	    sizeof tmp)
+		return brul_err_set(e, path, 0, 0, "name too long");
+	if (json_dump_file(report, tmp, JSON_INDENT(2) |
+	    JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER) != 0 ||
+	    rename(tmp, path) != 0) {
+		unlink(tmp);
+		return brul_err_set(e, path, 0, 0, "cannot write the report");
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = {
+		.folds = 5,
+		.p = { .objective = BRUL_OBJ_REGRESSION, .rounds = 300,
+		    .depth = 4, .eta = 0.05, .seed = 1 },
+	};
+	struct brul_labels *labels = NULL;
+	struct brul_dataset d;
+	struct brul_label *train = NULL;
+	struct run runs[2];
+	struct brul_model m;
+	struct brul_eval ev_base, ev_test, ev_test_base;
+	struct rounds prog = { .done = 0 };
+	struct brul_err e;
+	json_t *report = NULL, *cv = NULL;
+	double *base = NULL, *b10 = NULL, *b90 = NULL;
+	int *fold = NULL, nruns, nb, need_final;
+	long test_rows = 0, test_batteries = 0;
+	uint64_t total, fingerprint;
+	char fp_hex[24];
+
+	brul_err_clear(&e);
+	memset(&d, 0, sizeof d);
+	memset(&m, 0, sizeof m);
+	memset(runs, 0, sizeof runs);
+	parse(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+
+	if ((labels = load_labels(o.labels, &e)) == NULL ||
+	    brul_dataset_init(&d, &e) < 0 ||
+	    load_rows(&d, argv, argc, labels, &e) < 0)
+		goto fail;
+	nb = brul_idtab_count(d.ids);
+	if (nb < o.folds) {
+		brul_err_set(&e, NULL, 0, 0, "%d batteries with labels: too "
+		    "few for %d folds", nb, o.folds);
+		goto fail;
+	}
+
+	/* what training sees: the labels, or an operator's view of them */
+	if ((train = malloc(d.n * sizeof *train)) == NULL ||
+	    (fold = malloc((size_t)nb * sizeof *fold)) == NULL)
+		goto oom;
+	for (size_t i = 0; i < d.n; i++)
+		train[i] = o.has_until ? brul_label_observed(&d.label[i],
+		    d.day[i], o.until) : d.label[i];
+	brul_folds_assign(fold, nb, o.folds, o.p.seed);
+
+	/* both objectives under censoring, else the one asked for */
+	nruns = o.has_until ? 2 : 1;
+	runs[0].objective = o.p.objective;
+	runs[1].objective = o.p.objective == BRUL_OBJ_REGRESSION ?
+	    BRUL_OBJ_SURVIVAL : BRUL_OBJ_REGRESSION;
+	need_final = o.output || o.test;
+	total = (uint64_t)o.p.rounds * (uint64_t)(o.folds * nruns +
+	    need_final);
+	brul_progress_init(&prog.p, stderr, o.progress, "brul-train", "rounds",
+	    total);
+	o.p.on_round = tick;
+	o.p.arg = &prog;
+	for (int r = 0; r < nruns; r++)
+		if (cross_validate(&runs[r], &d, train, fold, o.folds, o.p,
+		    &e) < 0)
+			goto fail;
+
+	/* the baseline: no training, the same cross-conformal intervals */
+	if ((base = baseline_rows(&d)) == NULL ||
+	    (b10 = alloc_rows(d.n)) == NULL || (b90 = alloc_rows(d.n)) == NULL)
+		goto oom;
+	if (brul_cv_intervals(&d, train, fold, o.folds, base, b10, b90,
+	    &e) < 0 || judge(&ev_base, &d, base, b10, b90, &e) < 0)
+		goto fail;
+
+	fingerprint = brul_dataset_fingerprint(&d);
+	snprintf(fp_hex, sizeof fp_hex, "%016llx",
+	    (unsigned long long)fingerprint);
+	cv = cv_json(&runs[0].eval, &ev_base);
+
+	if (need_final) {
+		char *cvtext, seed[32];
+
+		if (brul_model_train(&m, &o.p, d.x, d.n, d.nfeat,
+		    (const char *const *)d.names, train, &e) < 0 ||
+		    brul_cv_calibrate(&d, train, runs[0].oof, &m.calib,
+		    &e) < 0 ||
+		    brul_cv_calibrate(&d, train, base, &m.base_calib, &e) < 0)
+			goto fail;
+		m.has_calib = m.has_base_calib = 1;
+		model_id(m.id, sizeof m.id, fingerprint, &o.p);
+		snprintf(seed, sizeof seed, "%llu",
+		    (unsigned long long)o.p.seed);
+		if ((cvtext = json_dumps(cv, JSON_COMPACT |
+		    JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER)) == NULL)
+			goto oom;
+		if (brul_model_set_attr(&m, "brul_cv", cvtext, &e) < 0 ||
+		    brul_model_set_attr(&m, "brul_fingerprint", fp_hex,
+		    &e) < 0 ||
+		    brul_model_set_attr(&m, "brul_seed", seed, &e) < 0) {
+			free(cvtext);
+			goto fail;
+		}
+		free(cvtext);
+		if (o.test && test_eval(&o, &d, &m, &ev_test, &ev_test_base,
+		    &test_rows, &test_batteries, &e) < 0)
+			goto fail;
+		if (o.output && brul_model_save(&m, o.output, &e) < 0)
+			goto fail;
+	}
+	brul_progress_end(&prog.p, total);
+
+	report = json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:I,s:s}",
+	    "brul_version", BRUL_VERSION,
+	    "objective", brul_objective_name(o.p.objective),
+	    "folds", o.folds, "seed", (json_int_t)o.p.seed,
+	    "rows", (json_int_t)d.n, "batteries", (json_int_t)nb,
+	    "skipped", (json_int_t)d.skipped, "fingerprint", fp_hex);
+	{
+		json_t *names = json_array();
+
+		for (int j = 0; j < d.nfeat; j++)
+			json_array_append_new(names, json_string(d.names[j]));
+		json_object_set_new(report, "features", names);
+	}
+	if (m.booster)
+		json_object_set_new(report, "model_id", json_string(m.id));
+	json_object_set(report, "cv", cv);
+	if (o.test)
+		json_object_set_new(report, "test", json_pack("{s:I,s:I,s:o,"
+		    "s:o}", "rows", (json_int_t)test_rows, "batteries",
+		    (json_int_t)test_batteries, "model",
+		    brul_eval_json(&ev_test), "baseline",
+		    brul_eval_json(&ev_test_base)));
+	if (o.has_until) {
+		char date[16];
+		int ir = runs[0].objective == BRUL_OBJ_REGRESSION ? 0 : 1;
+
+		date[brul_date_format(date, o.until)] = '\0';
+		json_object_set_new(report, "censoring", json_pack("{s:s,s:o,"
+		    "s:o}", "observed_until", date,
+		    "regression", brul_eval_json(&runs[ir].eval),
+		    "survival", brul_eval_json(&runs[1 - ir].eval)));
+	}
+	if (o.report && write_report(o.report, report, &e) < 0)
+		goto fail;
+
+	if (o.progress != BRUL_PROGRESS_QUIET) {
+		char title[80];
+
+		fprintf(stderr, "brul-train: %zu rows, %d batteries, %d "
+		    "features, %ld rows without a label\n", d.n, nb, d.nfeat,
+		    d.skipped);
+		snprintf(title, sizeof title, "cv %s (%d folds)",
+		    brul_objective_name(runs[0].objective), o.folds);
+		brul_eval_print(stderr, title, &runs[0].eval);
+		brul_eval_print(stderr, "cv baseline", &ev_base);
+		if (o.has_until) {
+			snprintf(title, sizeof title, "cv %s",
+			    brul_objective_name(runs[1].objective));
+			brul_eval_print(stderr, title, &runs[1].eval);
+		}
+		if (o.test) {
+			brul_eval_print(stderr, "test model", &ev_test);
+			brul_eval_print(stderr, "test baseline", &ev_test_base);
+		}
+	}
+
+	json_decref(report);
+	json_decref(cv);
+	brul_model_release(&m);
+	free(base);
+	free(b10);
+	free(b90);
+	free(fold);
+	free(train);
+	for (int r = 0; r < 2; r++)
+		run_free(&runs[r]);
+	brul_dataset_release(&d);
+	brul_labels_free(labels);
+	return 0;
+oom:
+	brul_err_set(&e, NULL, 0, 0, "out of memory");
+fail:
+	{
+		char buf[1024];
+
+		fprintf(stderr, "brul-train: %s\n", brul_err_str(&e, buf,
+		    sizeof buf));
+	}
+	json_decref(report);
+	json_decref(cv);
+	brul_model_release(&m);
+	free(base);
+	free(b10);
+	free(b90);
+	free(fold);
+	free(train);
+	for (int r = 0; r < 2; r++)
+		run_free(&runs[r]);
+	brul_dataset_release(&d);
+	brul_labels_free(labels);
+	return 1;
+}
