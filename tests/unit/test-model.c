@@ -1,0 +1,343 @@
+/* test-model.c: the numerical kernels of the RUL model against values
+ * worked out by hand: the physics baseline, conformal calibration
+ * (percentiles, intervals, failure probabilities), the evaluation figures
+ * (MAE, RMSE, coverage, AUC with ties), the operator's censoring of a
+ * label, the folds grouped by battery, and a model trained through XGBoost
+ * that must not see a battery on both sides of a fold. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "baseline.h"
+#include "calib.h"
+#include "cv.h"
+#include "evaluate.h"
+#include "labels.h"
+#include "model.h"
+#include "risk.h"
+#include "tap.h"
+
+static void
+test_baseline(struct tap *t)
+{
+	/* life 730 * 100 / 50 = 1460 d, 730 d left at 2^(10/10) = 2 per day:
+	 * 365 d; resistance 4.8 of 4.0, +0.01/day to 6.0: 120 d */
+	struct brul_baseline_in in = {
+		.life_used_pct = 50, .eq_age_days = 730, .t_mean_c = 35,
+		.r_ratio = 1.2, .r_latest_mohm = 4.8,
+		.r_slope_mohm_per_day = 0.01,
+	};
+	float row[6] = { 50, 730, 35, 1.2f, 4.8f, 0.01f };
+	int idx[6];
+
+	tap_near(t, brul_baseline_rul(&in), 120, 1e-9,
+	    "baseline: the sooner of Arrhenius and resistance");
+	in.r_slope_mohm_per_day = 0;
+	tap_near(t, brul_baseline_rul(&in), 365, 1e-9,
+	    "baseline: a flat resistance leaves Arrhenius");
+	in.r_ratio = 1.6;
+	tap_near(t, brul_baseline_rul(&in), 0, 0,
+	    "baseline: resistance past +50 % is end of life");
+	in.r_ratio = NAN;
+	in.t_mean_c = NAN;
+	tap_near(t, brul_baseline_rul(&in), 730, 1e-9,
+	    "baseline: no temperature: 25 degC");
+	in.life_used_pct = 120;
+	tap_near(t, brul_baseline_rul(&in), 0, 0,
+	    "baseline: life used up: 0, never negative");
+	in.life_used_pct = NAN;
+	tap_ok(t, isnan(brul_baseline_rul(&in)), "baseline: nothing to go by");
+
+	brul_baseline_index(idx, brul_baseline_columns, 6);
+	tap_near(t, brul_baseline_row(idx, row), 120, 1e-3,
+	    "baseline of a feature row");
+}
+
+static void
+test_calib(struct tap *t)
+{
+	/* 101 rows predicted at 50 d (band 0-90), truths 0..100 at 1..101
+	 * minus 1: residuals -50..50 */
+	double pred[101], truth[101];
+	int exact[101];
+	struct brul_calib c, back;
+	struct brul_err e;
+	char *json;
+
+	for (int i = 0; i < 101; i++) {
+		pred[i] = 50;
+		truth[i] = i;
+		exact[i] = 1;
+	}
+	tap_ok(t, brul_calib_fit(&c, pred, truth, exact, 101, &e) == 0,
+	    "calib: fits");
+	tap_ok(t, c.n[0] == 101 && c.n[1] == 0, "calib: residuals by band of "
+	    "the prediction");
+	tap_near(t, c.q[0][9], -40, 1e-9, "calib: 10th percentile");
+	tap_near(t, c.q[0][89], 40, 1e-9, "calib: 90th percentile");
+	tap_near(t, c.q[3][49], 0, 1e-9, "calib: an empty band borrows all");
+	tap_near(t, brul_calib_quantile(&c, 50, 10), 10, 1e-9, "p10 = pred + "
+	    "q10");
+	tap_near(t, brul_calib_quantile(&c, 20, 10), 0, 0, "p10 never below "
+	    "0");
+	tap_near(t, brul_calib_pfail(&c, 50, 50), 0.5, 1e-9,
+	    "P(fail by the prediction) = 0.5 for centred residuals");
+	tap_near(t, brul_calib_pfail(&c, 50, 55), 0.55, 1e-9,
+	    "P(fail) interpolates between percentiles");
+	tap_near(t, brul_calib_pfail(&c, 50, 1000), 1, 0, "P(fail) far "
+	    "ahead: 1");
+	tap_near(t, brul_calib_pfail(&c, 50, -100), 0, 0, "P(fail) in the "
+	    "past: 0");
+	tap_ok(t, isnan(brul_calib_pfail(&c, NAN, 30)) &&
+	    isnan(brul_calib_quantile(&c, NAN, 10)), "calib: no prediction");
+
+	json = brul_calib_json(&c);
+	tap_ok(t, json && brul_calib_parse(&back, json, &e) == 0 &&
+	    memcmp(&back, &c, sizeof c) == 0, "calib: JSON round trip exact");
+	free(json);
+	tap_ok(t, brul_calib_parse(&back, "{\"n\":[1],\"q\":[]}", &e) < 0,
+	    "calib: malformed JSON refused");
+
+	exact[0] = 0;
+	for (int i = 1; i < 101; i++)
+		exact[i] = 0;
+	tap_ok(t, brul_calib_fit(&c, pred, truth, exact, 101, &e) < 0,
+	    "calib: censored labels only: an error");
+}
+
+static void
+test_evaluate(struct tap *t)
+{
+	struct brul_eval_row r[] = {
+		/* truth, censored, sudden, pred, p10, p90, battery */
+		{ 10, 0, 0, 20, 0, 30, 0 },	/* error 10, covered */
+		{ 100, 0, 0, 70, 110, 120, 1 },	/* error 30, not covered */
+		{ 200, 0, 1, 200, 150, 250, 1 },	/* error 0, covered */
+		{ 5000, 1, 0, 900, 800, 1000, 2 },	/* censored */
+		{ 50, 0, 0, NAN, NAN, NAN, 3 },	/* unpredicted */
+	};
+	struct brul_eval ev;
+	double score[] = { 0.9, 0.8, 0.8, 0.1 }, auc;
+	int pos[] = { 1, 1, 0, 0 };
+
+	tap_ok(t, brul_evaluate(&ev, r, 5) == 0, "evaluate: runs");
+	tap_ok(t, ev.g[BRUL_EVAL_ALL].rows == 5 &&
+	    ev.g[BRUL_EVAL_ALL].batteries == 4 &&
+	    ev.g[BRUL_EVAL_ALL].unpredicted == 1, "evaluate: counts");
+	tap_near(t, ev.g[BRUL_EVAL_ALL].mae, 40 / 3.0, 1e-9,
+	    "evaluate: MAE leaves out censored and unpredicted rows");
+	tap_near(t, ev.g[BRUL_EVAL_ALL].rmse, sqrt(1000 / 3.0), 1e-9,
+	    "evaluate: RMSE");
+	tap_near(t, ev.g[BRUL_EVAL_ALL].coverage_pct, 200 / 3.0, 1e-9,
+	    "evaluate: coverage");
+	/* AUC: positives truth < 90 (row 0), negatives rows 1, 2 and the
+	 * censored one; scores -pred: -20 beats -70, -200, -900: 1 */
+	tap_near(t, ev.g[BRUL_EVAL_ALL].auc_90d, 1, 1e-12,
+	    "evaluate: AUC counts a censored row as a negative");
+	tap_ok(t, ev.g[0].rows == 2 && ev.g[1].rows == 1 && ev.g[2].rows == 1
+	    && ev.g[3].rows == 1, "evaluate: bands by true RUL");
+	tap_ok(t, ev.g[BRUL_EVAL_LE365].rows == 4 &&
+	    ev.g[BRUL_EVAL_LE365_WEAR].rows == 3,
+	    "evaluate: <=365 and its wear-out part");
+	tap_ok(t, isnan(ev.g[0].auc_90d), "evaluate: one class, no AUC");
+
+	tap_ok(t, brul_auc(score, pos, 4, &auc) == 0, "auc: runs");
+	/* pairs (pos, neg): (0.9,0.8) 1, (0.9,0.1) 1, (0.8,0.8) 0.5,
+	 * (0.8,0.1) 1: 3.5 / 4 */
+	tap_near(t, auc, 0.875, 1e-12, "auc: a tie counts half");
+}
+
+static void
+test_observed(struct tap *t)
+{
+	struct brul_label l = { .rul_days = 100, .censored = 0,
+	    .eol_day = 1100 };
+	struct brul_label o;
+
+	o = brul_label_observed(&l, 1000, 1200);
+	tap_ok(t, !o.censored && o.rul_days == 100, "observed: an end of "
+	    "life seen stays exact");
+	o = brul_label_observed(&l, 1000, 1030);
+	tap_ok(t, o.censored && o.rul_days == 30 && o.eol_day == INT64_MIN,
+	    "observed: an end of life after the records: censored at their "
+	    "end");
+	o = brul_label_observed(&l, 1050, 1030);
+	tap_ok(t, o.censored && o.rul_days == 0, "observed: a day after the "
+	    "records: bound 0");
+	l.censored = 1;
+	l.rul_days = 20;
+	l.eol_day = INT64_MIN;
+	o = brul_label_observed(&l, 1000, 1030);
+	tap_ok(t, o.censored && o.rul_days == 20, "observed: a censored "
+	    "label keeps its own bound");
+}
+
+static void
+test_folds(struct tap *t)
+{
+	int fold[103], count[5] = { 0 }, other[103];
+	int ok = 1, same = 1;
+
+	brul_folds_assign(fold, 103, 5, 7);
+	for (int b = 0; b < 103; b++) {
+		ok &= fold[b] >= 0 && fold[b] < 5;
+		count[fold[b] >= 0 && fold[b] < 5 ? fold[b] : 0]++;
+	}
+	for (int k = 0; k < 5; k++)
+		ok &= count[k] == 20 || count[k] == 21;
+	tap_ok(t, ok, "folds: every battery in one fold, sizes 20 or 21");
+	brul_folds_assign(other, 103, 5, 7);
+	tap_ok(t, memcmp(fold, other, sizeof fold) == 0, "folds: the seed "
+	    "decides");
+	brul_folds_assign(other, 103, 5, 8);
+	for (int b = 0; b < 103; b++)
+		same &= fold[b] == other[b];
+	tap_ok(t, !same, "folds: another seed, another deal");
+}
+
+/* A battery on both sides of a fold would be remembered: each battery's
+ * rows carry its own number as a feature and its own RUL.  Trained out of
+ * fold, no prediction can hit a battery's RUL; in sample, deep trees do. */
+static void
+test_grouped_cv(struct tap *t)
+{
+	enum { NB = 40, PER = 100 };
+	struct brul_dataset d;
+	struct brul_train_params p = {
+		.objective = BRUL_OBJ_REGRESSION, .rounds = 200, .depth = 8,
+		.eta = 0.3, .threads = 1, .seed = 1,
+	};
+	struct brul_err e;
+	struct brul_model m;
+	double oof[NB * PER], in[NB * PER], err_oof = 0, err_in = 0;
+	int fold[NB];
+	char id[16];
+
+	brul_dataset_init(&d, &e);
+	d.nfeat = 1;
+	d.names = calloc(2, sizeof *d.names);
+	d.names[0] = strdup("who");
+	d.n = d.cap = NB * PER;
+	d.x = malloc(d.n * sizeof *d.x);
+	d.battery = malloc(d.n * sizeof *d.battery);
+	d.day = malloc(d.n * sizeof *d.day);
+	d.label = calloc(d.n, sizeof *d.label);
+	for (int b = 0; b < NB; b++) {
+		snprintf(id, sizeof id, "B%d", b);
+		brul_idtab_intern(d.ids, id, strlen(id));
+		for (int k = 0; k < PER; k++) {
+			size_t i = (size_t)(b * PER + k);
+
+			d.x[i] = (float)b;
+			d.battery[i] = b;
+			d.day[i] = k;
+			/* RULs 20 days apart, out of order with b */
+			d.label[i].rul_days = 1000 + 20 * ((b * 17) % NB);
+		}
+	}
+	brul_folds_assign(fold, NB, 4, 1);
+	tap_ok(t, brul_cv_predict(&d, d.label, fold, 4, &p, oof, &e) == 0,
+	    "grouped cv: runs");
+	if (brul_model_train(&m, &p, d.x, d.n, 1,
+	    (const char *const *)d.names, d.label, &e) == 0) {
+		brul_model_predict(&m, d.x, d.n, in, &e);
+		brul_model_release(&m);
+	}
+	for (size_t i = 0; i < d.n; i++) {
+		err_oof += fabs(oof[i] - d.label[i].rul_days) / (double)d.n;
+		err_in += fabs(in[i] - d.label[i].rul_days) / (double)d.n;
+	}
+	/* a guess knowing nothing is off by ~260 days on average */
+	if (!tap_ok(t, err_in < 10, "in sample, the trees remember each "
+	    "battery"))
+		printf("# mean error %g days\n", err_in);
+	if (!tap_ok(t, err_oof > 100, "out of fold, none is remembered: no "
+	    "battery on both sides"))
+		printf("# mean error %g days\n", err_oof);
+	brul_dataset_release(&d);
+}
+
+/* A trained model saved and loaded predicts the same, and keeps its
+ * names, objective, calibration and id. */
+static void
+test_round_trip(struct tap *t)
+{
+	enum { N = 300 };
+	struct brul_train_params p = {
+		.objective = BRUL_OBJ_SURVIVAL, .rounds = 20, .depth = 3,
+		.eta = 0.3, .threads = 1, .seed = 1,
+	};
+	const char *names[] = { "a", "b" };
+	float x[N * 2];
+	struct brul_label l[N];
+	double before[N], after[N];
+	struct brul_model m, back;
+	struct brul_err e;
+	char path[] = "/tmp/brul-test-model-XXXXXX.json";
+	int fd = mkstemps(path, 5), same = 1;
+
+	for (int i = 0; i < N; i++) {
+		x[2 * i] = (float)i;
+		x[2 * i + 1] = i % 3 ? NAN : (float)(i % 7);
+		l[i].rul_days = 10 + i;
+		l[i].censored = i % 5 == 0;
+	}
+	close(fd);
+	tap_ok(t, brul_model_train(&m, &p, x, N, 2, names, l, &e) == 0,
+	    "survival model trains with censored labels");
+	brul_model_predict(&m, x, N, before, &e);
+	memset(&m.calib, 0, sizeof m.calib);
+	for (int k = 0; k < BRUL_CALIB_Q; k++)
+		m.calib.q[2][k] = k - 12.5;
+	m.has_calib = 1;
+	snprintf(m.id, sizeof m.id, "abc123");
+	tap_ok(t, brul_model_save(&m, path, &e) == 0, "model saves");
+	if (!tap_ok(t, brul_model_load(&back, path, &e) == 0, "model loads"))
+		printf("# %s\n", e.msg);
+	brul_model_predict(&back, x, N, after, &e);
+	for (int i = 0; i < N; i++)
+		same &= before[i] == after[i];
+	tap_ok(t, same, "the loaded model predicts the same");
+	tap_ok(t, back.nfeat == 2 && strcmp(back.features[1], "b") == 0 &&
+	    back.objective == BRUL_OBJ_SURVIVAL && back.has_calib &&
+	    back.calib.q[2][9] == -3.5 && strcmp(back.id, "abc123") == 0,
+	    "names, objective, calibration and id survive");
+	tap_ok(t, before[N - 1] > before[0], "a longer life predicted longer");
+	brul_model_release(&m);
+	brul_model_release(&back);
+	unlink(path);
+}
+
+static void
+test_risk(struct tap *t)
+{
+	struct brul_risk_opts o = { 0.5, 0.5, 0.5 };
+
+	tap_streq(t, brul_risk_level(&o, 0.6, 0.9, 1), "critical", "risk: "
+	    "critical");
+	tap_streq(t, brul_risk_level(&o, 0.4, 0.5, 1), "high", "risk: high");
+	tap_streq(t, brul_risk_level(&o, 0.1, 0.2, 0.5), "medium",
+	    "risk: medium");
+	tap_streq(t, brul_risk_level(&o, 0.1, 0.2, 0.3), "low", "risk: low");
+	tap_ok(t, brul_risk_level(&o, NAN, 0.2, 0.3) == NULL, "risk: none "
+	    "without probabilities");
+}
+
+int
+main(void)
+{
+	struct tap t = { 0, 0 };
+
+	test_baseline(&t);
+	test_calib(&t);
+	test_evaluate(&t);
+	test_observed(&t);
+	test_folds(&t);
+	test_grouped_cv(&t);
+	test_round_trip(&t);
+	test_risk(&t);
+	return tap_done(&t);
+}
