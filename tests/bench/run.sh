@@ -49,3 +49,62 @@ echo "  24 blocks, 1 day -z:    $((m1 / 1024)) MB"
 echo "  24 blocks, 90 days -z:  $((m90 / 1024)) MB"
 echo "  fleet, 1 day -z:        $((mf / 1024)) MB"
 echo "  90-day --dataset -z:    $((md / 1024)) MB (target <= 32 MB for each)"
+echo
+echo "== brul-features: daily features of the 90-day dataset (3,110,400 rows, gzip)"
+"$bin"/brul-gen --days 90 --batteries 24 -z --dataset "$tmp/d90" --quiet
+"$bin"/brul-gen --days 1 --batteries 24 -z -o "$tmp/t1.csv.gz"
+"$bin"/brul-gen --days 30 --batteries 24 -z -o "$tmp/t30.csv.gz"
+tz=$tmp/d90/telemetry.csv.gz
+fleet=$tmp/d90/batteries.csv.gz
+t_gz=$(median "gzip -dc $tz")
+t_feat=$(median "$bin/brul-features --window day --fleet $fleet $tz")
+t_hour=$(median "$bin/brul-features --fleet $fleet $tz")
+echo "  gzip -dc > /dev/null:     $t_gz s"
+echo "  brul-features --window day: $t_feat s = $(awk -v r=$rows -v t="$t_feat" 'BEGIN { printf "%.2f", r / t / 1e6 }') M rows/s (target >= 2.5), $(ratio "$t_feat" "$t_gz")x gzip -dc (target <= 1.5)"
+echo "  brul-features (hourly):   $t_hour s = $(ratio "$t_hour" "$t_gz")x gzip -dc"
+m1=$(peak_kb "$bin/brul-features --fleet $fleet $tmp/t1.csv.gz")
+m30=$(peak_kb "$bin/brul-features --fleet $fleet $tmp/t30.csv.gz")
+m90=$(peak_kb "$bin/brul-features --fleet $fleet $tz")
+echo "  peak memory, 24 blocks: 1 day $((m1 / 1024)) MB, 30 days $((m30 / 1024)) MB, 90 days $((m90 / 1024)) MB"
+
+echo
+echo "== brul-predict: the whole fleet, one day of features (2,376 rows)"
+"$bin"/brul-gen --seed 2 --emit batteries -o "$tmp/b2.csv"
+"$bin"/brul-gen --seed 2 --days 20 --batteries 480 --quiet |
+    "$bin"/brul-features --window day --fleet "$tmp/b2.csv" -o "$tmp/f2.csv"
+"$bin"/brul-gen --seed 2 --days 20 --batteries 480 --emit labels -o "$tmp/l2.csv"
+"$bin"/brul-train --quiet --folds 2 --labels "$tmp/l2.csv" -o "$tmp/m.json" "$tmp/f2.csv"
+"$bin"/brul-gen --emit batteries -o "$tmp/b1.csv"
+"$bin"/brul-gen --days 1 --quiet |
+    "$bin"/brul-features --window day --fleet "$tmp/b1.csv" -o "$tmp/fleet-day.csv"
+t_pred=$(median "$bin/brul-predict -m $tmp/m.json $tmp/fleet-day.csv")
+t_latest=$(median "$bin/brul-predict -m $tmp/m.json --latest $tmp/fleet-day.csv")
+echo "  brul-predict:          $t_pred s (target < 0.5 s; 300 trees of depth 4)"
+echo "  brul-predict --latest: $t_latest s"
+
+echo
+echo "== the model against the physics baseline, on batteries and seeds it never saw"
+echo "   (train: seed 2, 2,376 blocks, 45 days; test: seed 3, 480 blocks, 60 days)"
+"$bin"/brul-gen --seed 2 --days 45 --emit labels -o "$tmp/l2.csv"
+"$bin"/brul-gen --seed 2 --days 45 --quiet |
+    "$bin"/brul-features --window day --fleet "$tmp/b2.csv" -o "$tmp/f2.csv"
+"$bin"/brul-gen --seed 3 --emit batteries -o "$tmp/b3.csv"
+"$bin"/brul-gen --seed 3 --days 60 --batteries 480 --emit labels -o "$tmp/l3.csv"
+"$bin"/brul-gen --seed 3 --days 60 --batteries 480 --quiet |
+    "$bin"/brul-features --window day --fleet "$tmp/b3.csv" -o "$tmp/f3.csv"
+"$bin"/brul-train --labels "$tmp/l2.csv" --test "$tmp/f3.csv" \
+    --test-labels "$tmp/l3.csv" --report "$tmp/r.json" "$tmp/f2.csv" 2>&1 |
+    sed 's/^/  /'
+/usr/bin/python3 - "$tmp/r.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for part in ("cv", "test"):
+    m, b = r[part]["model"], r[part]["baseline"]
+    for g in ("<=365", "<=365 wear-out"):
+        mm, bb = m[g], b[g]
+        print("  %-4s %-15s MAE %6.1f vs baseline %6.1f: %+.0f %% (target <= -30 %%);"
+              " coverage %.1f %% (target 75-85); AUC 90d %.3f (all rows %.3f; target >= 0.95)"
+              % (part, g, mm["mae_days"], bb["mae_days"],
+                 100 * (mm["mae_days"] / bb["mae_days"] - 1), mm["coverage_pct"],
+                 mm["auc_90d"], m["all"]["auc_90d"]))
+PY

@@ -47,3 +47,39 @@ echo "== state of health on the first day, the dataset's string"
 gzip -dc "$dir/labels.csv.gz" | soh
 echo "== state of health on the first day, the whole fleet (2,376 blocks)"
 "$bin"/brul-gen --emit labels --interval 86400 --seed 1 | soh
+
+echo "== brul-features: the dataset's daily features"
+"$bin"/brul-features --window day --fleet "$dir/batteries.csv.gz" \
+    -o "$dir/features.csv.gz" "$dir/telemetry.csv.gz"
+gzip -dc "$dir/features.csv.gz" | awk 'END { printf "   %d rows (24 blocks x 90 days)\n", NR - 1 }'
+
+# The model learns from another fleet: seed 2, all 2,376 blocks, 45 days;
+# none of its batteries is the dataset's, and its weather and history differ.
+train=$dir/train
+mkdir -p "$train"
+echo "== a training fleet: seed 2, 2,376 blocks, 45 days (telemetry straight into brul-features)"
+start=$(date +%s.%N)
+"$bin"/brul-gen --seed 2 --emit batteries -o "$train/batteries.csv"
+"$bin"/brul-gen --seed 2 --days 45 --emit labels -z -o "$train/labels.csv.gz"
+"$bin"/brul-gen --seed 2 --days 45 --quiet |
+    "$bin"/brul-features --window day --fleet "$train/batteries.csv" \
+    -o "$train/features.csv.gz"
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$end" 'BEGIN { printf "   took %.1f s\n", b - a }'
+
+echo "== brul-train: cross-validated by battery, then judged on the dataset (test)"
+"$bin"/brul-train --labels "$train/labels.csv.gz" -o "$dir/model.json" \
+    --report "$dir/report.json" --test "$dir/features.csv.gz" \
+    --test-labels "$dir/labels.csv.gz" "$train/features.csv.gz" 2>&1 |
+    sed 's/^/   /'
+
+echo "== brul-predict --latest: each block's newest day, against the truth"
+"$bin"/brul-predict -m "$dir/model.json" --latest "$dir/features.csv.gz" \
+    -o "$dir/latest.csv"
+gzip -dc "$dir/labels.csv.gz" | awk -F, '
+	NR == FNR { if (FNR > 1) { key[$1 "," $2] = $4 "," $7 } ; next }
+	FNR == 1 { printf "   %-9s %-10s %8s %17s %8s %-9s %s\n", "battery", "date",
+	    "RUL", "p10-p90", "true", "risk", "ends by"; next }
+	{ split(key[$2 "," $1], t, ",")
+	  printf "   %-9s %-10s %8s %8s-%-8s %8s %-9s %s\n", $1, $2, $3, $4, $5,
+	    t[1], $9, t[2] }' /dev/stdin "$dir/latest.csv"
