@@ -7,35 +7,59 @@
 
 #include "calib.h"
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
+struct res {
+	double r;
+	int event;		/* 1: exact; 0: censored, the residual is at least r */
+};
 
-	return (x > y) - (x < y);
+/* Ascending; at a tie, events first (a censored residual outlived it). */
+static int
+cmp_res(const void *a, const void *b)
+{
+	const struct res *x = a, *y = b;
+
+	if (x->r != y->r)
+		return (x->r > y->r) - (x->r < y->r);
+	return y->event - x->event;
 }
 
-/* Percentiles 1..99 of sorted v[0..n) (linear interpolation, as numpy's
- * default). */
+/* Percentiles 1..99 of the Kaplan-Meier estimate of the residuals'
+ * distribution: the smallest residual at which the estimated CDF reaches
+ * the percentile, or +inf when censoring leaves it unknown.  With no
+ * censoring, the plain empirical percentiles. */
 static void
-percentiles(const double *v, size_t n, double *q)
+km_percentiles(struct res *v, size_t n, double *q)
 {
-	for (int p = 1; p <= BRUL_CALIB_Q; p++) {
-		double pos = (double)(n - 1) * p / 100;
-		size_t i = (size_t)pos;
-		double frac = pos - (double)i;
+	double surv = 1, at_risk = (double)n;
+	size_t i = 0;
+	int p = 1;
 
-		q[p - 1] = i + 1 < n ? v[i] + frac * (v[i + 1] - v[i]) : v[i];
+	qsort(v, n, sizeof *v, cmp_res);
+	while (i < n && p <= BRUL_CALIB_Q) {
+		size_t j = i;
+		double d = 0;
+
+		while (j < n && v[j].r == v[i].r)
+			d += v[j++].event;
+		if (d > 0)
+			surv *= 1 - d / at_risk;
+		/* 1e-12: 1 - surv carries rounding from the products */
+		while (p <= BRUL_CALIB_Q && 1 - surv >= p / 100.0 - 1e-12)
+			q[p++ - 1] = v[i].r;
+		at_risk -= (double)(j - i);
+		i = j;
 	}
+	while (p <= BRUL_CALIB_Q)
+		q[p++ - 1] = INFINITY;
 }
 
 int
 brul_calib_fit(struct brul_calib *c, const double *pred, const double *truth,
     const int *exact, size_t n, struct brul_err *err)
 {
-	double *all, *band[BRUL_BANDS];
-	size_t nall = 0, nb[BRUL_BANDS] = { 0 };
-	int rc = 0;
+	struct res *all, *band[BRUL_BANDS];
+	size_t nall = 0, nb[BRUL_BANDS] = { 0 }, events = 0;
+	double pooled[BRUL_CALIB_Q];
 
 	memset(c, 0, sizeof *c);
 	if ((all = malloc((n ? n : 1) * sizeof *all * (BRUL_BANDS + 1))) ==
@@ -44,33 +68,31 @@ brul_calib_fit(struct brul_calib *c, const double *pred, const double *truth,
 	for (int b = 0; b < BRUL_BANDS; b++)
 		band[b] = all + n * (size_t)(b + 1);
 	for (size_t i = 0; i < n; i++) {
-		double r = truth[i] - pred[i];
+		struct res r = { truth[i] - pred[i], exact[i] != 0 };
 		int b;
 
-		if (!exact[i] || isnan(r))
+		if (isnan(r.r))
 			continue;
 		b = brul_band(pred[i]);
 		all[nall++] = r;
 		band[b][nb[b]++] = r;
+		events += (size_t)r.event;
 	}
-	if (nall == 0) {
-		rc = brul_err_set(err, NULL, 0, 0, "no exact label to "
+	if (events == 0) {
+		free(all);
+		return brul_err_set(err, NULL, 0, 0, "no exact label to "
 		    "calibrate the intervals with");
-		goto out;
 	}
-	qsort(all, nall, sizeof *all, cmp_double);
+	km_percentiles(all, nall, pooled);
 	for (int b = 0; b < BRUL_BANDS; b++) {
 		c->n[b] = (long)nb[b];
-		if (nb[b] < BRUL_CALIB_MIN) {
-			percentiles(all, nall, c->q[b]);
-			continue;
-		}
-		qsort(band[b], nb[b], sizeof *band[b], cmp_double);
-		percentiles(band[b], nb[b], c->q[b]);
+		if (nb[b] < BRUL_CALIB_MIN)
+			memcpy(c->q[b], pooled, sizeof pooled);
+		else
+			km_percentiles(band[b], nb[b], c->q[b]);
 	}
-out:
 	free(all);
-	return rc;
+	return 0;
 }
 
 double
@@ -81,7 +103,7 @@ brul_calib_quantile(const struct brul_calib *c, double pred, int pct)
 	if (isnan(pred))
 		return NAN;
 	pct = pct < 1 ? 1 : pct > BRUL_CALIB_Q ? BRUL_CALIB_Q : pct;
-	v = pred + c->q[brul_band(pred)][pct - 1];
+	v = pred + c->q[brul_band(pred)][pct - 1];	/* may be +inf */
 	return v > 0 ? v : 0;
 }
 
@@ -129,7 +151,8 @@ brul_calib_json(const struct brul_calib *c)
 		json_array_append_new(names, json_string(brul_band_name(b)));
 		json_array_append_new(n, json_integer(c->n[b]));
 		for (int p = 0; p < BRUL_CALIB_Q; p++)
-			json_array_append_new(row, json_real(c->q[b][p]));
+			json_array_append_new(row, isinf(c->q[b][p]) ?
+			    json_null() : json_real(c->q[b][p]));
 		json_array_append_new(q, row);
 	}
 	json_object_set_new(o, "bands", names);
@@ -166,9 +189,12 @@ brul_calib_parse(struct brul_calib *c, const char *text, struct brul_err *err)
 		for (int p = 0; p < BRUL_CALIB_Q; p++) {
 			json_t *v = json_array_get(row, (size_t)p);
 
-			if (!json_is_number(v))
+			if (json_is_null(v))	/* unknown: censored */
+				c->q[b][p] = INFINITY;
+			else if (json_is_number(v))
+				c->q[b][p] = json_number_value(v);
+			else
 				goto bad;
-			c->q[b][p] = json_number_value(v);
 			if (p > 0 && !(c->q[b][p] >= c->q[b][p - 1]))
 				goto bad;
 		}

@@ -4,13 +4,16 @@
  *
  * XGBoost 1.7 has no quantile objective, so a model predicts one RUL and
  * brul calibrates its uncertainty from out-of-fold residuals (true minus
- * predicted RUL, days) of rows whose label is exact.  Residuals are kept
- * as percentiles (1st to 99th) for each band of *predicted* RUL, because
- * the error grows with the horizon and the true RUL is unknown when
- * predicting.  A band with too few residuals borrows all of them.  The
- * predicted distribution of the true RUL is then pred + residual:
- * p10/p90 are its 10th and 90th percentiles and P(RUL <= h) its empirical
- * CDF at h, interpolated between percentiles.
+ * predicted RUL, days).  Residuals are kept as percentiles (1st to 99th)
+ * for each band of *predicted* RUL, because the error grows with the
+ * horizon and the true RUL is unknown when predicting.  A band with too
+ * few residuals borrows all of them.  A censored label gives a residual
+ * known only from below; the percentiles are those of the Kaplan-Meier
+ * estimate, so censoring neither drops rows nor biases the rest, and a
+ * percentile that censoring leaves unknown is +inf (null in JSON).  The
+ * predicted distribution of the true RUL is then pred + residual: p10/p90
+ * are its 10th and 90th percentiles and P(RUL <= h) its CDF at h,
+ * interpolated between percentiles (a lower bound past the last known).
  *
  * A struct brul_calib is plain storage; the JSON text from
  * brul_calib_json is the caller's to free().
@@ -31,15 +34,15 @@ struct brul_calib {
 	double q[BRUL_BANDS][BRUL_CALIB_Q];	/* ascending, days */
 };
 
-/* Fits c from n predictions and true RULs; rows with exact == 0 (a
- * censored label) or a missing value are left out.  -1 when no row is
+/* Fits c from n predictions and true RULs (a lower bound where exact is
+ * 0); rows with a missing value are left out.  -1 when no exact label is
  * left. */
 int brul_calib_fit(struct brul_calib *c, const double *pred,
 		   const double *truth, const int *exact, size_t n,
 		   struct brul_err *err);
 
 /* The percentile pct (1..99) of the true RUL given prediction pred, never
- * below 0; NAN when pred is. */
+ * below 0, +inf when unknown; NAN when pred is. */
 double brul_calib_quantile(const struct brul_calib *c, double pred, int pct);
 
 /* P(true RUL <= h days) given prediction pred, in [0, 1]; NAN when pred

@@ -250,6 +250,12 @@ predict(const struct predictor *pr, struct pending *p, struct brul_err *e)
 	return 0;
 }
 
+static double
+known(double v)
+{
+	return isfinite(v) ? v : NAN;
+}
+
 static int
 put_prob(struct brul_writer *w, double v)
 {
@@ -271,8 +277,9 @@ flush(const struct predictor *pr, const struct options *o,
 		int rc = 0;
 
 		if (pr->calib) {
-			p10 = brul_calib_quantile(pr->calib, rul, 10);
-			p90 = brul_calib_quantile(pr->calib, rul, 90);
+			/* an end censoring leaves unknown is missing */
+			p10 = known(brul_calib_quantile(pr->calib, rul, 10));
+			p90 = known(brul_calib_quantile(pr->calib, rul, 90));
 			f30 = brul_calib_pfail(pr->calib, rul, BRUL_RISK_H30);
 			f90 = brul_calib_pfail(pr->calib, rul, BRUL_RISK_H90);
 			f180 = brul_calib_pfail(pr->calib, rul,

@@ -108,6 +108,37 @@ test_calib(struct tap *t)
 	    "calib: censored labels only: an error");
 }
 
+/* Kaplan-Meier percentiles with censored residuals, worked by hand. */
+static void
+test_calib_censored(struct tap *t)
+{
+	double pred[4] = { 0, 0, 0, 0 }, truth[4] = { 10, 20, 30, 40 };
+	int exact[4] = { 1, 0, 1, 1 };
+	struct brul_calib c, back;
+	struct brul_err e;
+	char *json;
+
+	/* at 10: 4 at risk, S = 3/4; 20 censored; at 30: 2 at risk,
+	 * S = 3/8; at 40: S = 0 */
+	brul_calib_fit(&c, pred, truth, exact, 4, &e);
+	tap_ok(t, c.q[0][24] == 10 && c.q[0][25] == 30 && c.q[0][61] == 30 &&
+	    c.q[0][62] == 40 && c.q[0][98] == 40,
+	    "KM: F = 0.25 at 10, 0.625 at 30, 1 at 40");
+	exact[2] = exact[3] = 0;
+	brul_calib_fit(&c, pred, truth, exact, 4, &e);
+	tap_ok(t, c.q[0][24] == 10 && isinf(c.q[0][25]),
+	    "KM: percentiles past the last event are unknown (+inf)");
+	tap_ok(t, isinf(brul_calib_quantile(&c, 0, 90)),
+	    "KM: an unknown p90 is +inf");
+	tap_near(t, brul_calib_pfail(&c, 0, 1000), 0.25, 1e-12,
+	    "KM: P(fail) past the known part is its lower bound");
+	json = brul_calib_json(&c);
+	tap_ok(t, json && strstr(json, "null") && brul_calib_parse(&back, json,
+	    &e) == 0 && isinf(back.q[0][98]) && back.q[0][24] == 10,
+	    "KM: +inf is null in JSON and back");
+	free(json);
+}
+
 static void
 test_evaluate(struct tap *t)
 {
@@ -333,6 +364,7 @@ main(void)
 
 	test_baseline(&t);
 	test_calib(&t);
+	test_calib_censored(&t);
 	test_evaluate(&t);
 	test_observed(&t);
 	test_folds(&t);
