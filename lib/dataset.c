@@ -5,6 +5,7 @@
 
 #include "dataset.h"
 #include "featmap.h"
+#include "hash.h"
 
 int
 brul_dataset_init(struct brul_dataset *d, struct brul_err *err)
@@ -118,25 +119,13 @@ brul_dataset_feature(const struct brul_dataset *d, const char *name)
 	return -1;
 }
 
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--) {
-		h ^= *s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 uint64_t
 brul_dataset_fingerprint(const struct brul_dataset *d)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = BRUL_FNV_OFFSET;
 
 	for (int j = 0; j < d->nfeat; j++)
-		h = fnv(h, d->names[j], strlen(d->names[j]) + 1);
+		h = brul_fnv(h, d->names[j], strlen(d->names[j]) + 1);
 	for (size_t i = 0; i < d->n; i++) {
 		const struct brul_label *l = &d->label[i];
 
@@ -146,10 +135,10 @@ brul_dataset_fingerprint(const struct brul_dataset *d)
 
 			if (isnan(v))
 				v = NAN;
-			h = fnv(h, &v, sizeof v);
+			h = brul_fnv(h, &v, sizeof v);
 		}
-		h = fnv(h, &l->rul_days, sizeof l->rul_days);
-		h = fnv(h, &l->censored, sizeof l->censored);
+		h = brul_fnv(h, &l->rul_days, sizeof l->rul_days);
+		h = brul_fnv(h, &l->censored, sizeof l->censored);
 	}
 	return h;
 }

@@ -17,6 +17,7 @@
 
 #include "features.h"
 #include "grow.h"
+#include "hash.h"
 #include "num.h"
 #include "timefmt.h"
 
@@ -171,18 +172,6 @@ mod(int64_t a, int64_t b)
 	return a - floor_div(a, b) * b;
 }
 
-static uint64_t
-hash_bytes(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static int
 oom(struct brul_err *err)
 {
@@ -251,7 +240,7 @@ tab_reserve(struct brul_features *f, struct tab *t, keyfn key)
 		if (x->idx1 == 0)
 			continue;
 		k = key(f, x->idx1 - 1, &kn);
-		y = tab_find(f, &nt, key, hash_bytes(k, kn), k, kn);
+		y = tab_find(f, &nt, key, brul_fnv(BRUL_FNV_OFFSET, k, kn), k, kn);
 		*y = *x;
 	}
 	free(t->s);
@@ -262,7 +251,7 @@ tab_reserve(struct brul_features *f, struct tab *t, keyfn key)
 static int
 intern_string(struct brul_features *f, const char *s, size_t n)
 {
-	uint64_t h = hash_bytes(s, n);
+	uint64_t h = brul_fnv(BRUL_FNV_OFFSET, s, n);
 	struct slot *x;
 	char *copy;
 
@@ -301,7 +290,7 @@ set_capacity(struct bat *b, double cap)
 static struct bat *
 lookup(struct brul_features *f, const char *s, size_t n, int *created)
 {
-	uint64_t h = hash_bytes(s, n);
+	uint64_t h = brul_fnv(BRUL_FNV_OFFSET, s, n);
 	struct slot *x;
 	struct bat *b;
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "grow.h"
+#include "hash.h"
 #include "idtab.h"
 
 struct brul_idtab {
@@ -13,18 +14,6 @@ struct brul_idtab {
 	int *slots;		/* index + 1; 0: empty */
 	size_t nslots;		/* a power of two, > 2 n */
 };
-
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
 
 struct brul_idtab *
 brul_idtab_new(void)
@@ -48,7 +37,8 @@ brul_idtab_free(struct brul_idtab *t)
 static size_t
 probe(const struct brul_idtab *t, const char *s, size_t n)
 {
-	size_t mask = t->nslots - 1, i = (size_t)hash(s, n) & mask;
+	size_t mask = t->nslots - 1;
+	size_t i = (size_t)brul_fnv(BRUL_FNV_OFFSET, s, n) & mask;
 
 	while (t->slots[i]) {
 		size_t k = (size_t)t->slots[i] - 1;

@@ -15,6 +15,7 @@
 #include "cv.h"
 #include "dataset.h"
 #include "evaluate.h"
+#include "hash.h"
 #include "labels.h"
 #include "model.h"
 #include "num.h"
@@ -420,18 +421,6 @@ cv_json(const struct brul_eval *model, const struct brul_eval *base)
 	    "baseline", brul_eval_json(base));
 }
 
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-
-	while (n--) {
-		h ^= *s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 /* The model's id: its data and everything that shapes its trees. */
 static void
 model_id(char *buf, size_t n, uint64_t fingerprint,
@@ -439,12 +428,158 @@ model_id(char *buf, size_t n, uint64_t fingerprint,
 {
 	uint64_t h = fingerprint;
 
-	h = fnv(h, &p->objective, sizeof p->objective);
-	h = fnv(h, &p->rounds, sizeof p->rounds);
-	h = fnv(h, &p->depth, sizeof p->depth);
-	h = fnv(h, &p->eta, sizeof p->eta);
-	h = fnv(h, &p->seed, sizeof p->seed);
+	h = brul_fnv(h, &p->objective, sizeof p->objective);
+	h = brul_fnv(h, &p->rounds, sizeof p->rounds);
+	h = brul_fnv(h, &p->depth, sizeof p->depth);
+	h = brul_fnv(h, &p->eta, sizeof p->eta);
+	h = brul_fnv(h, &p->seed, sizeof p->seed);
 	snprintf(buf, n, "%012llx", (unsigned long long)(h >> 16));
+}
+
+/* Everything one run of brul-train works on and produces. */
+struct job {
+	struct options o;
+	struct brul_labels *labels;
+	struct brul_dataset d;
+	struct brul_label *train;	/* what training sees, per row */
+	int *fold;			/* per battery */
+	int nb, nruns;
+	struct run runs[2];		/* [0]: the objective asked for */
+	double *base, *b10, *b90;	/* the baseline, per row */
+	struct brul_eval ev_base, ev_test, ev_test_base;
+	long test_rows, test_batteries;
+	struct brul_model m;
+	char fingerprint[24];
+	struct rounds prog;
+};
+
+/* The labelled rows, the labels training sees, and the folds. */
+static int
+job_load(struct job *j, char **paths, int n, struct brul_err *e)
+{
+	if ((j->labels = load_labels(j->o.labels, e)) == NULL ||
+	    brul_dataset_init(&j->d, e) < 0 ||
+	    load_rows(&j->d, paths, n, j->labels, e) < 0)
+		return -1;
+	j->nb = brul_idtab_count(j->d.ids);
+	if (j->nb < j->o.folds)
+		return brul_err_set(e, NULL, 0, 0, "%d batteries with labels: "
+		    "too few for %d folds", j->nb, j->o.folds);
+	if ((j->train = malloc(j->d.n * sizeof *j->train)) == NULL ||
+	    (j->fold = malloc((size_t)j->nb * sizeof *j->fold)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	/* the labels, or an operator's view of them */
+	for (size_t i = 0; i < j->d.n; i++)
+		j->train[i] = j->o.has_until ?
+		    brul_label_observed(&j->d.label[i], j->d.day[i],
+		    j->o.until) : j->d.label[i];
+	brul_folds_assign(j->fold, j->nb, j->o.folds, j->o.p.seed);
+	snprintf(j->fingerprint, sizeof j->fingerprint, "%016llx",
+	    (unsigned long long)brul_dataset_fingerprint(&j->d));
+	return 0;
+}
+
+/* Out-of-fold figures: both objectives under censoring, else the one
+ * asked for; and the baseline, which needs no training, with the same
+ * cross-conformal intervals. */
+static int
+job_cross_validate(struct job *j, struct brul_err *e)
+{
+	const struct brul_dataset *d = &j->d;
+
+	j->nruns = j->o.has_until ? 2 : 1;
+	j->runs[0].objective = j->o.p.objective;
+	j->runs[1].objective = j->o.p.objective == BRUL_OBJ_REGRESSION ?
+	    BRUL_OBJ_SURVIVAL : BRUL_OBJ_REGRESSION;
+	for (int r = 0; r < j->nruns; r++)
+		if (cross_validate(&j->runs[r], d, j->train, j->fold,
+		    j->o.folds, j->o.p, e) < 0)
+			return -1;
+	if ((j->base = baseline_rows(d)) == NULL ||
+	    (j->b10 = alloc_rows(d->n)) == NULL ||
+	    (j->b90 = alloc_rows(d->n)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	if (brul_cv_intervals(d, j->train, j->fold, j->o.folds, j->base,
+	    j->b10, j->b90, e) < 0)
+		return -1;
+	return judge(&j->ev_base, d, j->base, j->b10, j->b90, e);
+}
+
+/* The model of all rows, its calibrations and metadata; judged on the
+ * test set and saved when asked. */
+static int
+job_final(struct job *j, struct brul_err *e)
+{
+	struct brul_model *m = &j->m;
+	json_t *cv;
+	char *text, seed[32];
+	int rc;
+
+	if (brul_model_train(m, &j->o.p, j->d.x, j->d.n, j->d.nfeat,
+	    (const char *const *)j->d.names, j->train, e) < 0 ||
+	    brul_cv_calibrate(&j->d, j->train, j->runs[0].oof, &m->calib,
+	    e) < 0 ||
+	    brul_cv_calibrate(&j->d, j->train, j->base, &m->base_calib, e) < 0)
+		return -1;
+	m->has_calib = m->has_base_calib = 1;
+	model_id(m->id, sizeof m->id, strtoull(j->fingerprint, NULL, 16),
+	    &j->o.p);
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->o.p.seed);
+	cv = cv_json(&j->runs[0].eval, &j->ev_base);
+	text = json_dumps(cv, JSON_COMPACT | JSON_REAL_PRECISION(6) |
+	    JSON_PRESERVE_ORDER);
+	json_decref(cv);
+	if (text == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	rc = brul_model_set_attr(m, "brul_cv", text, e);
+	free(text);
+	if (rc < 0 ||
+	    brul_model_set_attr(m, "brul_fingerprint", j->fingerprint, e) < 0 ||
+	    brul_model_set_attr(m, "brul_seed", seed, e) < 0)
+		return -1;
+	if (j->o.test && test_eval(&j->o, &j->d, m, &j->ev_test,
+	    &j->ev_test_base, &j->test_rows, &j->test_batteries, e) < 0)
+		return -1;
+	if (j->o.output && brul_model_save(m, j->o.output, e) < 0)
+		return -1;
+	return 0;
+}
+
+static json_t *
+job_report(const struct job *j)
+{
+	json_t *r, *names = json_array();
+
+	r = json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:I,s:s}",
+	    "brul_version", BRUL_VERSION,
+	    "objective", brul_objective_name(j->o.p.objective),
+	    "folds", j->o.folds, "seed", (json_int_t)j->o.p.seed,
+	    "rows", (json_int_t)j->d.n, "batteries", (json_int_t)j->nb,
+	    "skipped", (json_int_t)j->d.skipped,
+	    "fingerprint", j->fingerprint);
+	for (int k = 0; k < j->d.nfeat; k++)
+		json_array_append_new(names, json_string(j->d.names[k]));
+	json_object_set_new(r, "features", names);
+	if (j->m.booster)
+		json_object_set_new(r, "model_id", json_string(j->m.id));
+	json_object_set_new(r, "cv", cv_json(&j->runs[0].eval, &j->ev_base));
+	if (j->o.test)
+		json_object_set_new(r, "test", json_pack("{s:I,s:I,s:o,s:o}",
+		    "rows", (json_int_t)j->test_rows,
+		    "batteries", (json_int_t)j->test_batteries,
+		    "model", brul_eval_json(&j->ev_test),
+		    "baseline", brul_eval_json(&j->ev_test_base)));
+	if (j->o.has_until) {
+		int ir = j->runs[0].objective == BRUL_OBJ_REGRESSION ? 0 : 1;
+		char date[16];
+
+		date[brul_date_format(date, j->o.until)] = '\0';
+		json_object_set_new(r, "censoring", json_pack("{s:s,s:o,s:o}",
+		    "observed_until", date,
+		    "regression", brul_eval_json(&j->runs[ir].eval),
+		    "survival", brul_eval_json(&j->runs[1 - ir].eval)));
+	}
+	return r;
 }
 
 static int
@@ -464,208 +599,90 @@ write_report(const char *path, json_t *report, struct brul_err *e)
 	return 0;
 }
 
+/* The report's tables, on stderr. */
+static void
+job_print(const struct job *j)
+{
+	char title[80];
+
+	fprintf(stderr, "brul-train: %zu rows, %d batteries, %d features, %ld "
+	    "rows without a label\n", j->d.n, j->nb, j->d.nfeat, j->d.skipped);
+	for (int r = 0; r < j->nruns; r++) {
+		snprintf(title, sizeof title, "cv %s (%d folds)",
+		    brul_objective_name(j->runs[r].objective), j->o.folds);
+		brul_eval_print(stderr, title, &j->runs[r].eval);
+		if (r == 0)
+			brul_eval_print(stderr, "cv baseline", &j->ev_base);
+	}
+	if (j->o.test) {
+		brul_eval_print(stderr, "test model", &j->ev_test);
+		brul_eval_print(stderr, "test baseline", &j->ev_test_base);
+	}
+}
+
+static void
+job_free(struct job *j)
+{
+	brul_model_release(&j->m);
+	free(j->base);
+	free(j->b10);
+	free(j->b90);
+	free(j->fold);
+	free(j->train);
+	for (int r = 0; r < 2; r++)
+		run_free(&j->runs[r]);
+	brul_dataset_release(&j->d);
+	brul_labels_free(j->labels);
+}
+
 int
 main(int argc, char **argv)
 {
-	struct options o = {
-		.folds = 5,
-		.p = { .objective = BRUL_OBJ_REGRESSION, .rounds = 300,
-		    .depth = 4, .eta = 0.05, .seed = 1 },
+	struct job j = {
+		.o = {
+			.folds = 5,
+			.p = { .objective = BRUL_OBJ_REGRESSION,
+			    .rounds = 300, .depth = 4, .eta = 0.05,
+			    .seed = 1 },
+		},
 	};
-	struct brul_labels *labels = NULL;
-	struct brul_dataset d;
-	struct brul_label *train = NULL;
-	struct run runs[2];
-	struct brul_model m;
-	struct brul_eval ev_base, ev_test, ev_test_base;
-	struct rounds prog = { .done = 0 };
 	struct brul_err e;
-	json_t *report = NULL, *cv = NULL;
-	double *base = NULL, *b10 = NULL, *b90 = NULL;
-	int *fold = NULL, nruns, nb, need_final;
-	long test_rows = 0, test_batteries = 0;
-	uint64_t total, fingerprint;
-	char fp_hex[24];
+	json_t *report = NULL;
+	uint64_t total;
+	int final, rc = 1;
 
 	brul_err_clear(&e);
-	memset(&d, 0, sizeof d);
-	memset(&m, 0, sizeof m);
-	memset(runs, 0, sizeof runs);
-	parse(argc, argv, &o);
+	parse(argc, argv, &j.o);
 	argc -= optind;
 	argv += optind;
 
-	if ((labels = load_labels(o.labels, &e)) == NULL ||
-	    brul_dataset_init(&d, &e) < 0 ||
-	    load_rows(&d, argv, argc, labels, &e) < 0)
-		goto fail;
-	nb = brul_idtab_count(d.ids);
-	if (nb < o.folds) {
-		brul_err_set(&e, NULL, 0, 0, "%d batteries with labels: too "
-		    "few for %d folds", nb, o.folds);
-		goto fail;
-	}
-
-	/* what training sees: the labels, or an operator's view of them */
-	if ((train = malloc(d.n * sizeof *train)) == NULL ||
-	    (fold = malloc((size_t)nb * sizeof *fold)) == NULL)
-		goto oom;
-	for (size_t i = 0; i < d.n; i++)
-		train[i] = o.has_until ? brul_label_observed(&d.label[i],
-		    d.day[i], o.until) : d.label[i];
-	brul_folds_assign(fold, nb, o.folds, o.p.seed);
-
-	/* both objectives under censoring, else the one asked for */
-	nruns = o.has_until ? 2 : 1;
-	runs[0].objective = o.p.objective;
-	runs[1].objective = o.p.objective == BRUL_OBJ_REGRESSION ?
-	    BRUL_OBJ_SURVIVAL : BRUL_OBJ_REGRESSION;
-	need_final = o.output || o.test;
-	total = (uint64_t)o.p.rounds * (uint64_t)(o.folds * nruns +
-	    need_final);
-	brul_progress_init(&prog.p, stderr, o.progress, "brul-train", "rounds",
-	    total);
-	o.p.on_round = tick;
-	o.p.arg = &prog;
-	for (int r = 0; r < nruns; r++)
-		if (cross_validate(&runs[r], &d, train, fold, o.folds, o.p,
-		    &e) < 0)
-			goto fail;
-
-	/* the baseline: no training, the same cross-conformal intervals */
-	if ((base = baseline_rows(&d)) == NULL ||
-	    (b10 = alloc_rows(d.n)) == NULL || (b90 = alloc_rows(d.n)) == NULL)
-		goto oom;
-	if (brul_cv_intervals(&d, train, fold, o.folds, base, b10, b90,
-	    &e) < 0 || judge(&ev_base, &d, base, b10, b90, &e) < 0)
-		goto fail;
-
-	fingerprint = brul_dataset_fingerprint(&d);
-	snprintf(fp_hex, sizeof fp_hex, "%016llx",
-	    (unsigned long long)fingerprint);
-	cv = cv_json(&runs[0].eval, &ev_base);
-
-	if (need_final) {
-		char *cvtext, seed[32];
-
-		if (brul_model_train(&m, &o.p, d.x, d.n, d.nfeat,
-		    (const char *const *)d.names, train, &e) < 0 ||
-		    brul_cv_calibrate(&d, train, runs[0].oof, &m.calib,
-		    &e) < 0 ||
-		    brul_cv_calibrate(&d, train, base, &m.base_calib, &e) < 0)
-			goto fail;
-		m.has_calib = m.has_base_calib = 1;
-		model_id(m.id, sizeof m.id, fingerprint, &o.p);
-		snprintf(seed, sizeof seed, "%llu",
-		    (unsigned long long)o.p.seed);
-		if ((cvtext = json_dumps(cv, JSON_COMPACT |
-		    JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER)) == NULL)
-			goto oom;
-		if (brul_model_set_attr(&m, "brul_cv", cvtext, &e) < 0 ||
-		    brul_model_set_attr(&m, "brul_fingerprint", fp_hex,
-		    &e) < 0 ||
-		    brul_model_set_attr(&m, "brul_seed", seed, &e) < 0) {
-			free(cvtext);
-			goto fail;
-		}
-		free(cvtext);
-		if (o.test && test_eval(&o, &d, &m, &ev_test, &ev_test_base,
-		    &test_rows, &test_batteries, &e) < 0)
-			goto fail;
-		if (o.output && brul_model_save(&m, o.output, &e) < 0)
-			goto fail;
-	}
-	brul_progress_end(&prog.p, total);
-
-	report = json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:I,s:s}",
-	    "brul_version", BRUL_VERSION,
-	    "objective", brul_objective_name(o.p.objective),
-	    "folds", o.folds, "seed", (json_int_t)o.p.seed,
-	    "rows", (json_int_t)d.n, "batteries", (json_int_t)nb,
-	    "skipped", (json_int_t)d.skipped, "fingerprint", fp_hex);
-	{
-		json_t *names = json_array();
-
-		for (int j = 0; j < d.nfeat; j++)
-			json_array_append_new(names, json_string(d.names[j]));
-		json_object_set_new(report, "features", names);
-	}
-	if (m.booster)
-		json_object_set_new(report, "model_id", json_string(m.id));
-	json_object_set(report, "cv", cv);
-	if (o.test)
-		json_object_set_new(report, "test", json_pack("{s:I,s:I,s:o,"
-		    "s:o}", "rows", (json_int_t)test_rows, "batteries",
-		    (json_int_t)test_batteries, "model",
-		    brul_eval_json(&ev_test), "baseline",
-		    brul_eval_json(&ev_test_base)));
-	if (o.has_until) {
-		char date[16];
-		int ir = runs[0].objective == BRUL_OBJ_REGRESSION ? 0 : 1;
-
-		date[brul_date_format(date, o.until)] = '\0';
-		json_object_set_new(report, "censoring", json_pack("{s:s,s:o,"
-		    "s:o}", "observed_until", date,
-		    "regression", brul_eval_json(&runs[ir].eval),
-		    "survival", brul_eval_json(&runs[1 - ir].eval)));
-	}
-	if (o.report && write_report(o.report, report, &e) < 0)
-		goto fail;
-
-	if (o.progress != BRUL_PROGRESS_QUIET) {
-		char title[80];
-
-		fprintf(stderr, "brul-train: %zu rows, %d batteries, %d "
-		    "features, %ld rows without a label\n", d.n, nb, d.nfeat,
-		    d.skipped);
-		snprintf(title, sizeof title, "cv %s (%d folds)",
-		    brul_objective_name(runs[0].objective), o.folds);
-		brul_eval_print(stderr, title, &runs[0].eval);
-		brul_eval_print(stderr, "cv baseline", &ev_base);
-		if (o.has_until) {
-			snprintf(title, sizeof title, "cv %s",
-			    brul_objective_name(runs[1].objective));
-			brul_eval_print(stderr, title, &runs[1].eval);
-		}
-		if (o.test) {
-			brul_eval_print(stderr, "test model", &ev_test);
-			brul_eval_print(stderr, "test baseline", &ev_test_base);
-		}
-	}
-
-	json_decref(report);
-	json_decref(cv);
-	brul_model_release(&m);
-	free(base);
-	free(b10);
-	free(b90);
-	free(fold);
-	free(train);
-	for (int r = 0; r < 2; r++)
-		run_free(&runs[r]);
-	brul_dataset_release(&d);
-	brul_labels_free(labels);
-	return 0;
-oom:
-	brul_err_set(&e, NULL, 0, 0, "out of memory");
-fail:
-	{
+	if (job_load(&j, argv, argc, &e) < 0)
+		goto out;
+	final = j.o.output || j.o.test;
+	total = (uint64_t)j.o.p.rounds * (uint64_t)(j.o.folds *
+	    (j.o.has_until ? 2 : 1) + final);
+	brul_progress_init(&j.prog.p, stderr, j.o.progress, "brul-train",
+	    "rounds", total);
+	j.o.p.on_round = tick;
+	j.o.p.arg = &j.prog;
+	if (job_cross_validate(&j, &e) < 0 || (final && job_final(&j,
+	    &e) < 0))
+		goto out;
+	brul_progress_end(&j.prog.p, total);
+	report = job_report(&j);
+	if (j.o.report && write_report(j.o.report, report, &e) < 0)
+		goto out;
+	if (j.o.progress != BRUL_PROGRESS_QUIET)
+		job_print(&j);
+	rc = 0;
+out:
+	if (rc) {
 		char buf[1024];
 
 		fprintf(stderr, "brul-train: %s\n", brul_err_str(&e, buf,
 		    sizeof buf));
 	}
 	json_decref(report);
-	json_decref(cv);
-	brul_model_release(&m);
-	free(base);
-	free(b10);
-	free(b90);
-	free(fold);
-	free(train);
-	for (int r = 0; r < 2; r++)
-		run_free(&runs[r]);
-	brul_dataset_release(&d);
-	brul_labels_free(labels);
-	return 1;
+	job_free(&j);
+	return rc;
 }
