@@ -72,16 +72,13 @@ brul_dataset_read(struct brul_dataset *d, struct brul_reader *r,
 	    err) < 0)
 		return -1;
 	while ((rc = brul_reader_next(r, err)) == 1) {
-		struct brul_field id = brul_reader_field(r, c_id);
+		struct brul_field id;
 		const struct brul_label *lab;
 		int64_t day;
 		int k;
 
-		if (id.s == NULL || id.n == 0) {
-			rc = brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "battery_id: missing value");
+		if ((rc = brul_reader_id(r, c_id, &id, err)) < 0)
 			break;
-		}
 		if ((rc = brul_reader_date(r, c_date, &day, err)) <= 0) {
 			if (rc == 0)
 				rc = brul_err_set(err, brul_reader_name(r),

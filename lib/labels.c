@@ -107,16 +107,14 @@ brul_labels_load(struct brul_reader *r, struct brul_err *err)
 	c_eol = brul_reader_col(r, "eol_date");
 	c_mode = brul_reader_col(r, "failure_mode");
 	while ((rc = brul_reader_next(r, err)) == 1) {
-		struct brul_field id = brul_reader_field(r, c_id);
+		struct brul_field id;
 		struct brul_label lab = { .eol_day = INT64_MIN };
 		struct entry *e;
 		int64_t day;
 		int k;
 
-		if (id.s == NULL || id.n == 0)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "battery_id: missing value"),
-			    fail(l);
+		if (brul_reader_id(r, c_id, &id, err) < 0)
+			return fail(l);
 		if ((rc = brul_reader_date(r, c_date, &day, err)) < 0)
 			return fail(l);
 		if (rc == 0)

@@ -1078,6 +1078,20 @@ brul_reader_bool(struct brul_reader *r, int col, int *v,
 	return 1;
 }
 
+int
+brul_reader_id(struct brul_reader *r, int col, struct brul_field *f,
+    struct brul_err *err)
+{
+	*f = brul_reader_field(r, col);
+	if (f->s == NULL || f->n == 0)
+		return r_fail(r, err, r->line, "%s: missing value",
+		    brul_reader_colname(r, col));
+	if (memchr(f->s, '\0', f->n) != NULL)
+		return r_fail(r, err, r->line, "%s: contains a NUL byte",
+		    brul_reader_colname(r, col));
+	return 0;
+}
+
 /*
  * The writer.
  */

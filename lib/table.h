@@ -108,6 +108,11 @@ int brul_reader_date(struct brul_reader *r, int col, int64_t *day,
 /* 1/0 and true/false (what brul_writer_bool writes in either format). */
 int brul_reader_bool(struct brul_reader *r, int col, int *v,
 		     struct brul_err *err);
+/* An identifier (battery_id, ...): present, not empty, no NUL byte (it is
+ * kept as a C string).  0, or -1 with "file:LINE: battery_id: missing
+ * value". */
+int brul_reader_id(struct brul_reader *r, int col, struct brul_field *f,
+		   struct brul_err *err);
 
 struct brul_writer;
 

@@ -326,16 +326,13 @@ run(const char *path, const struct predictor *pr, const struct options *o,
 		goto out;
 	c_ts = brul_reader_col(r, "ts");
 	while ((rc = brul_reader_next(r, e)) == 1) {
-		struct brul_field id = brul_reader_field(r, c_id);
+		struct brul_field id;
 		int64_t day, ts = INT64_MIN;
 		size_t i;
 		int k;
 
-		if (id.s == NULL || id.n == 0) {
-			rc = brul_err_set(e, brul_reader_name(r),
-			    brul_reader_line(r), 0, "battery_id: missing value");
+		if ((rc = brul_reader_id(r, c_id, &id, e)) < 0)
 			break;
-		}
 		if ((rc = brul_reader_date(r, c_date, &day, e)) <= 0 ||
 		    (c_ts >= 0 && brul_reader_time(r, c_ts, &ts, e) < 0)) {
 			if (rc == 0)
