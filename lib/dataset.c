@@ -55,16 +55,37 @@ reserve(struct brul_dataset *d)
 	return 0;
 }
 
+/* The row's window_s, which must be the dataset's. */
+static int
+same_window(struct brul_dataset *d, struct brul_reader *r, int col,
+    struct brul_err *err)
+{
+	int64_t w;
+	int rc = brul_reader_int(r, col, &w, err);
+
+	if (rc <= 0)
+		return rc;
+	if (d->window_s == 0)
+		d->window_s = w;
+	else if (w != d->window_s)
+		return brul_err_set(err, brul_reader_name(r),
+		    brul_reader_line(r), 0, "window_s: %lld after rows of "
+		    "%lld: one window length per training set",
+		    (long long)w, (long long)d->window_s);
+	return 0;
+}
+
 int
 brul_dataset_read(struct brul_dataset *d, struct brul_reader *r,
     const struct brul_labels *labels, struct brul_err *err)
 {
 	struct brul_featmap m = { 0 };
-	int c_id, c_date, rc;
+	int c_id, c_date, c_win, rc;
 
 	if ((c_id = brul_reader_require(r, "battery_id", err)) < 0 ||
 	    (c_date = brul_reader_require(r, "date", err)) < 0)
 		return -1;
+	c_win = brul_reader_col(r, "window_s");
 	if (d->names == NULL &&
 	    (d->names = brul_featmap_columns(r, &d->nfeat, err)) == NULL)
 		return -1;
@@ -86,6 +107,8 @@ brul_dataset_read(struct brul_dataset *d, struct brul_reader *r,
 				    "value");
 			break;
 		}
+		if (c_win >= 0 && (rc = same_window(d, r, c_win, err)) < 0)
+			break;
 		if ((lab = brul_labels_find(labels, id.s, id.n, day)) == NULL) {
 			d->skipped++;
 			continue;

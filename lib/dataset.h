@@ -31,6 +31,7 @@ struct brul_dataset {
 	struct brul_label *label;
 	struct brul_idtab *ids;
 	long skipped;		/* rows without a label */
+	int64_t window_s;	/* the rows' window; 0: no window_s column */
 };
 
 /* 0, or -1 out of memory. */
@@ -39,7 +40,8 @@ void brul_dataset_release(struct brul_dataset *d);
 
 /* Adds the labelled rows of r.  The first stream read sets the feature
  * columns (brul_featmap_columns); later ones must have them all.  Errors
- * carry r's positions.  0 or -1. */
+ * carry r's positions, as do rows of a window length other than the first
+ * row's (features of hours and days do not mix).  0 or -1. */
 int brul_dataset_read(struct brul_dataset *d, struct brul_reader *r,
 		      const struct brul_labels *labels, struct brul_err *err);
 

@@ -409,6 +409,8 @@ brul_model_load(struct brul_model *m, const char *path,
 	m->objective = (enum brul_objective)obj;
 	if ((s = brul_model_attr(m, "brul_model_id")) != NULL)
 		snprintf(m->id, sizeof m->id, "%s", s);
+	if ((s = brul_model_attr(m, "brul_window_s")) != NULL)
+		m->window_s = strtoll(s, NULL, 10);
 	if (load_calib(m, "brul_calibration", &m->calib, &m->has_calib, path,
 	    err) < 0 || load_calib(m, "brul_baseline_calibration",
 	    &m->base_calib, &m->has_base_calib, path, err) < 0)

@@ -15,8 +15,9 @@
  * The file is XGBoost's own JSON, so XGBoost's Python and R packages load
  * it unchanged; brul's metadata travel as booster attributes (strings):
  * brul_version, brul_features (JSON array), brul_objective,
- * brul_calibration, brul_baseline_calibration (calib.h), brul_model_id and
- * whatever else the trainer sets.  The feature names are also XGBoost's
+ * brul_calibration, brul_baseline_calibration (calib.h), brul_model_id,
+ * brul_window_s (the features' window length) and whatever else the
+ * trainer sets.  The feature names are also XGBoost's
  * feature names.
  *
  * Ownership: struct brul_model is caller storage; brul_model_train or
@@ -58,6 +59,7 @@ struct brul_model {
 	int has_calib, has_base_calib;
 	struct brul_calib calib, base_calib;
 	char id[32];
+	int64_t window_s;	/* of the training features; 0: not known */
 };
 
 /* Trains on n rows of x (row-major, nfeat columns, NAN missing) with the

@@ -306,6 +306,25 @@ flush(const struct predictor *pr, const struct options *o,
 	return 0;
 }
 
+/* A model knows its features only over the window it was trained on:
+ * hours above 30 degC in an hour are not those in a day. */
+static int
+check_window(const struct predictor *pr, struct brul_reader *r, int col,
+    struct brul_err *e)
+{
+	int64_t w;
+	int rc = brul_reader_int(r, col, &w, e);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && pr->m.window_s && w != pr->m.window_s)
+		return brul_err_set(e, brul_reader_name(r), brul_reader_line(r),
+		    0, "window_s: %lld, but the model was trained on windows "
+		    "of %lld s (brul-features --window %lld)", (long long)w,
+		    (long long)pr->m.window_s, (long long)pr->m.window_s);
+	return 0;
+}
+
 /* Reads one features stream into the pending rows, flushing full
  * batches (not with --latest, which keeps a row per battery). */
 static int
@@ -315,7 +334,7 @@ run(const char *path, const struct predictor *pr, const struct options *o,
 {
 	struct brul_featmap fm = { 0 };
 	struct brul_reader *r;
-	int c_id, c_date, c_ts, rc;
+	int c_id, c_date, c_ts, c_win, rc;
 
 	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
 		return -1;
@@ -325,6 +344,7 @@ run(const char *path, const struct predictor *pr, const struct options *o,
 	    brul_featmap_bind(&fm, pr->features, pr->nfeat, r, e) < 0)
 		goto out;
 	c_ts = brul_reader_col(r, "ts");
+	c_win = pr->baseline ? -1 : brul_reader_col(r, "window_s");
 	while ((rc = brul_reader_next(r, e)) == 1) {
 		struct brul_field id;
 		int64_t day, ts = INT64_MIN;
@@ -344,6 +364,8 @@ run(const char *path, const struct predictor *pr, const struct options *o,
 		}
 		if (ts == INT64_MIN)
 			ts = day * BRUL_DAY;
+		if (c_win >= 0 && (rc = check_window(pr, r, c_win, e)) < 0)
+			break;
 		if ((k = brul_idtab_intern(p->ids, id.s, id.n)) < 0) {
 			rc = brul_err_set(e, NULL, 0, 0, "out of memory");
 			break;

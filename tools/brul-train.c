@@ -512,7 +512,7 @@ job_final(struct job *j, struct brul_err *e)
 {
 	struct brul_model *m = &j->m;
 	json_t *cv;
-	char *text, seed[32];
+	char *text, seed[32], window[32];
 	int rc;
 
 	if (brul_model_train(m, &j->o.p, j->d.x, j->d.n, j->d.nfeat,
@@ -525,6 +525,7 @@ job_final(struct job *j, struct brul_err *e)
 	model_id(m->id, sizeof m->id, strtoull(j->fingerprint, NULL, 16),
 	    &j->o.p);
 	snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->o.p.seed);
+	snprintf(window, sizeof window, "%lld", (long long)j->d.window_s);
 	cv = cv_json(&j->runs[0].eval, &j->ev_base);
 	text = json_dumps(cv, JSON_COMPACT | JSON_REAL_PRECISION(6) |
 	    JSON_PRESERVE_ORDER);
@@ -535,7 +536,9 @@ job_final(struct job *j, struct brul_err *e)
 	free(text);
 	if (rc < 0 ||
 	    brul_model_set_attr(m, "brul_fingerprint", j->fingerprint, e) < 0 ||
-	    brul_model_set_attr(m, "brul_seed", seed, e) < 0)
+	    brul_model_set_attr(m, "brul_seed", seed, e) < 0 ||
+	    (j->d.window_s && brul_model_set_attr(m, "brul_window_s", window,
+	    e) < 0))
 		return -1;
 	if (j->o.test && test_eval(&j->o, &j->d, m, &j->ev_test,
 	    &j->ev_test_base, &j->test_rows, &j->test_batteries, e) < 0)
