@@ -58,7 +58,7 @@ brul_calib_fit(struct brul_calib *c, const double *pred, const double *truth,
     const int *exact, size_t n, struct brul_err *err)
 {
 	struct res *all, *band[BRUL_BANDS];
-	size_t nall = 0, nb[BRUL_BANDS] = { 0 }, events = 0;
+	size_t nall = 0, nb[BRUL_BANDS] = { 0 };
 	double pooled[BRUL_CALIB_Q];
 
 	memset(c, 0, sizeof *c);
@@ -76,12 +76,6 @@ brul_calib_fit(struct brul_calib *c, const double *pred, const double *truth,
 		b = brul_band(pred[i]);
 		all[nall++] = r;
 		band[b][nb[b]++] = r;
-		events += (size_t)r.event;
-	}
-	if (events == 0) {
-		free(all);
-		return brul_err_set(err, NULL, 0, 0, "no exact label to "
-		    "calibrate the intervals with");
 	}
 	km_percentiles(all, nall, pooled);
 	for (int b = 0; b < BRUL_BANDS; b++) {

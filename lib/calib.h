@@ -35,8 +35,8 @@ struct brul_calib {
 };
 
 /* Fits c from n predictions and true RULs (a lower bound where exact is
- * 0); rows with a missing value are left out.  -1 when no exact label is
- * left. */
+ * 0); rows with a missing value are left out.  With no exact label at all,
+ * every percentile is unknown (+inf).  0, or -1 out of memory. */
 int brul_calib_fit(struct brul_calib *c, const double *pred,
 		   const double *truth, const int *exact, size_t n,
 		   struct brul_err *err);

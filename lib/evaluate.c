@@ -133,7 +133,8 @@ brul_evaluate(struct brul_eval *e, const struct brul_eval_row *rows,
 			sae += fabs(r->pred - r->truth);
 			sse += (r->pred - r->truth) * (r->pred - r->truth);
 			nerr++;
-			if (!isnan(r->p10) && !isnan(r->p90)) {
+			/* an interval censoring left unknown is none */
+			if (isfinite(r->p10) && !isnan(r->p90)) {
 				nint++;
 				ncov += r->p10 <= r->truth &&
 				    r->truth <= r->p90;

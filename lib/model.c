@@ -11,6 +11,7 @@
 
 #include "featmap.h"
 #include "model.h"
+#include "publish.h"
 
 const char *
 brul_objective_name(enum brul_objective o)
@@ -28,11 +29,30 @@ brul_objective_parse(const char *s)
 	return -1;
 }
 
+/* XGBoost's last error, without the time and source position it starts
+ * with ("[04:31:40] src/learner.cc:1234: ") and the stack trace that may
+ * follow. */
+static const char *
+xgb_message(char *buf, size_t n)
+{
+	const char *s = XGBGetLastError(), *p;
+
+	if (*s == '[' && (p = strstr(s, "] ")) != NULL)
+		s = p + 2;
+	if ((p = strstr(s, ": ")) != NULL && memchr(s, ' ', (size_t)(p - s))
+	    == NULL && memchr(s, ':', (size_t)(p - s)) != NULL)
+		s = p + 2;
+	snprintf(buf, n, "%.*s", (int)strcspn(s, "\n"), s);
+	return buf;
+}
+
 static int
 xgb_fail(struct brul_err *err, const char *what)
 {
+	char msg[256];
+
 	return brul_err_set(err, NULL, 0, 0, "xgboost: %s: %s", what,
-	    XGBGetLastError());
+	    xgb_message(msg, sizeof msg));
 }
 
 static int
@@ -283,7 +303,7 @@ brul_model_save(struct brul_model *m, const char *path,
     struct brul_err *err)
 {
 	json_t *names = json_array();
-	char *text, tmp[4096];
+	char *text, tmp[4096], msg[256];
 
 	for (int i = 0; i < m->nfeat; i++)
 		json_array_append_new(names, json_string(m->features[i]));
@@ -306,20 +326,14 @@ brul_model_save(struct brul_model *m, const char *path,
 	    &m->base_calib, err) < 0))
 		return -1;
 	/* XGBoost picks the format by the extension: keep .json last */
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial.json", path) >=
-	    sizeof tmp)
-		return brul_err_set(err, path, 0, 0, "name too long");
+	if (brul_publish_begin(path, ".json", tmp, sizeof tmp, err) < 0)
+		return -1;
 	if (XGBoosterSaveModel(m->booster, tmp) != 0) {
-		unlink(tmp);
-		return xgb_fail(err, path);
+		brul_publish_abort(tmp, path);
+		return brul_err_set(err, path, 0, 0, "cannot write the model: "
+		    "%s", xgb_message(msg, sizeof msg));
 	}
-	if (rename(tmp, path) != 0) {
-		int e = errno;
-
-		unlink(tmp);
-		return brul_err_set(err, path, 0, 0, "%s", strerror(e));
-	}
-	return 0;
+	return brul_publish_commit(tmp, path, err);
 }
 
 static int
@@ -360,8 +374,10 @@ brul_model_load(struct brul_model *m, const char *path,
 	if (XGBoosterCreate(NULL, 0, &m->booster) != 0)
 		return xgb_fail(err, "booster");
 	if (XGBoosterLoadModel(m->booster, path) != 0) {
+		char msg[256];
+
 		brul_err_set(err, path, 0, 0, "not an XGBoost model: %s",
-		    XGBGetLastError());
+		    xgb_message(msg, sizeof msg));
 		goto fail;
 	}
 	if ((s = brul_model_attr(m, "brul_features")) == NULL) {

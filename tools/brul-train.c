@@ -2,6 +2,7 @@
  * brul-train: features and labels in, a gradient-boosted RUL model and its
  * honest evaluation out.  See brul-train(1).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "model.h"
 #include "num.h"
 #include "progress.h"
+#include "publish.h"
 #include "table.h"
 #include "timefmt.h"
 
@@ -436,6 +438,26 @@ model_id(char *buf, size_t n, uint64_t fingerprint,
 	snprintf(buf, n, "%012llx", (unsigned long long)(h >> 16));
 }
 
+/* Fails now, not after an hour of training, when path cannot be
+ * written. */
+static int
+writable(const char *path, const char *suffix, struct brul_err *e)
+{
+	char tmp[4096];
+	FILE *fp;
+
+	if (brul_publish_begin(path, suffix, tmp, sizeof tmp, e) < 0)
+		return -1;
+	if (strcmp(tmp, path) == 0)
+		return 0;	/* a device or a pipe: not opened twice */
+	if ((fp = fopen(tmp, "w")) == NULL)
+		return brul_err_set(e, path, 0, 0, "cannot create: %s",
+		    strerror(errno));
+	fclose(fp);
+	unlink(tmp);
+	return 0;
+}
+
 /* Everything one run of brul-train works on and produces. */
 struct job {
 	struct options o;
@@ -590,16 +612,15 @@ write_report(const char *path, json_t *report, struct brul_err *e)
 {
 	char tmp[4096];
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.partial", path) >=
-	    sizeof tmp)
-		return brul_err_set(e, path, 0, 0, "name too long");
+	if (brul_publish_begin(path, "", tmp, sizeof tmp, e) < 0)
+		return -1;
 	if (json_dump_file(report, tmp, JSON_INDENT(2) |
-	    JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER) != 0 ||
-	    rename(tmp, path) != 0) {
-		unlink(tmp);
-		return brul_err_set(e, path, 0, 0, "cannot write the report");
+	    JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER) != 0) {
+		brul_publish_abort(tmp, path);
+		return brul_err_set(e, path, 0, 0, "cannot write the report: "
+		    "%s", strerror(errno));
 	}
-	return 0;
+	return brul_publish_commit(tmp, path, e);
 }
 
 /* The report's tables, on stderr. */
@@ -659,7 +680,9 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if (job_load(&j, argv, argc, &e) < 0)
+	if ((j.o.output && writable(j.o.output, ".json", &e) < 0) ||
+	    (j.o.report && writable(j.o.report, "", &e) < 0) ||
+	    job_load(&j, argv, argc, &e) < 0)
 		goto out;
 	final = j.o.output || j.o.test;
 	total = (uint64_t)j.o.p.rounds * (uint64_t)(j.o.folds *

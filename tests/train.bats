@@ -1,0 +1,415 @@
+#!/usr/bin/env bats
+# brul-train: the join of features and labels, the report's figures, the
+# model file (deterministic, loadable by XGBoost's Python package, agreeing
+# with brul-predict), censoring, a held-out test set, and its errors.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+# XGBoost's Python package is the system one, whatever python3 is on PATH.
+PY=/usr/bin/python3
+
+# Small and quick: 3 folds, 30 rounds, one thread unless the test is about
+# threads.
+TRAIN=(brul-train --quiet --folds 3 --rounds 30 --threads 1)
+
+# A training fleet (seed 2, 96 blocks, 20 days) and a test fleet (seed 3,
+# 24 blocks), as daily features and labels, made once.
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	B=$BRUL_BIN
+	"$B"/brul-gen --seed 2 --batteries 96 --emit batteries > "$d/train-fleet.csv"
+	"$B"/brul-gen --seed 2 --batteries 96 --days 20 --emit telemetry |
+	    "$B"/brul-features --window day --fleet "$d/train-fleet.csv" \
+	    > "$d/train-features.csv"
+	"$B"/brul-gen --seed 2 --batteries 96 --days 20 --emit labels > "$d/train-labels.csv"
+	"$B"/brul-gen --seed 3 --batteries 24 --emit batteries > "$d/test-fleet.csv"
+	"$B"/brul-gen --seed 3 --batteries 24 --days 20 --emit telemetry |
+	    "$B"/brul-features --window day --fleet "$d/test-fleet.csv" \
+	    > "$d/test-features.csv"
+	"$B"/brul-gen --seed 3 --batteries 24 --days 20 --emit labels > "$d/test-labels.csv"
+	# No block of this fleet reaches its end of life within the 20 days,
+	# so censoring at a day inside them would leave no exact label to
+	# calibrate with: the same labels with six blocks failing on day 4.
+	sc=()
+	for b in 05 17 29 41 53 65; do
+		sc+=(--scenario "failure,battery=B00$b-1,start=2026-01-04T00:00:00Z")
+	done
+	"$B"/brul-gen --seed 2 --batteries 96 --days 20 --emit labels "${sc[@]}" \
+	    > "$d/fail-labels.csv"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+}
+
+# jget FILE a/b/c: the JSON value at that path (keys split at /), a string
+# raw, null as "null"; jq when installed, else the system Python.
+jget() {
+	if command -v jq >/dev/null; then
+		jq -r --arg p "$2" 'getpath($p | split("/")) |
+		    if type == "object" or type == "array" then tojson else . end' "$1"
+	else
+		"$PY" -c 'import json, sys
+v = json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("/"):
+    v = v[k] if isinstance(v, dict) else None
+if v is None: print("null")
+elif isinstance(v, str): print(v)
+else: print(json.dumps(v, separators=(",", ":")))' "$1" "$2"
+	fi
+}
+
+# joined FEATURES LABELS: the number of feature rows with a label for
+# their battery_id and date (columns found by name in both).
+joined() {
+	awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) c[FILENAME, $i] = i; next }
+	    NR == FNR { lab[$c[FILENAME, "battery_id"] "," $c[FILENAME, "date"]]; next }
+	    ($c[FILENAME, "battery_id"] "," $c[FILENAME, "date"]) in lab { n++ }
+	    END { print n + 0 }' "$2" "$1"
+}
+
+# batteries FEATURES: distinct battery_id values.
+batteries() {
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "battery_id") b = i; next }
+	    { s[$b] } END { print length(s) }' "$1"
+}
+
+# A positive number?
+positive() {
+	awk -v x="$1" 'BEGIN { exit !(x ~ /^[0-9.eE+-]+$/ && x + 0 > 0) }'
+}
+
+@test "--help prints usage on stdout and exits 0" {
+	run --separate-stderr brul-train --help
+	assert_success
+	assert_output --partial "usage: brul-train"
+	[ -z "$stderr" ]
+}
+
+@test "--version prints the version on stdout and exits 0" {
+	run --separate-stderr brul-train --version
+	assert_success
+	assert_output --regexp '^brul-train [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "trains, writes the model and a report of the joined rows" {
+	# every 7th label left out, so that some feature rows have none
+	awk 'NR == 1 || NR % 7' "$F/train-labels.csv" > "$T/labels.csv"
+	rows=$(joined "$F/train-features.csv" "$T/labels.csv")
+	total=$(($(wc -l < "$F/train-features.csv") - 1))
+	[ "$rows" -gt 0 ]
+	[ "$rows" -lt "$total" ]
+	run --separate-stderr brul-train --folds 3 --rounds 30 --threads 1 \
+	    --labels "$T/labels.csv" -o "$T/model.json" --report "$T/r.json" \
+	    "$F/train-features.csv"
+	assert_success
+	[ -z "$output" ]
+	[[ "$stderr" == *"brul-train: $rows rows, 96 batteries, 31 features, $((total - rows)) rows without a label"* ]]
+	# the model: complete, under its final name only
+	[ -s "$T/model.json" ]
+	[ ! -e "$T/model.json.partial.json" ]
+	"$PY" -c 'import json, sys; assert "learner" in json.load(open(sys.argv[1]))' "$T/model.json"
+	# the report
+	r=$T/r.json
+	[ "$(jget "$r" rows)" -eq "$rows" ]
+	[ "$(jget "$r" skipped)" -eq $((total - rows)) ]
+	[ "$(jget "$r" batteries)" -eq 96 ]
+	[ "$(jget "$r" batteries)" -eq "$(batteries "$F/train-features.csv")" ]
+	[ "$(jget "$r" folds)" -eq 3 ]
+	[ "$(jget "$r" seed)" -eq 1 ]
+	[ "$(jget "$r" objective)" = regression ]
+	[[ "$(jget "$r" brul_version)" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[[ "$(jget "$r" fingerprint)" =~ ^[0-9a-f]{16}$ ]]
+	[[ "$(jget "$r" model_id)" =~ ^[0-9a-f]+$ ]]
+	# the features: every column but the keys, in the stream's order
+	expect=$(head -n 1 "$F/train-features.csv" | tr , '\n' |
+	    grep -vxE 'battery_id|string_id|date|ts|window_s' | paste -sd, -)
+	[ "$(jget "$r" features | tr -d '"[]')" = "$expect" ]
+	positive "$(jget "$r" cv/model/all/mae_days)"
+	positive "$(jget "$r" cv/model/all/rmse_days)"
+	positive "$(jget "$r" cv/baseline/all/mae_days)"
+	for who in model baseline; do
+		[ "$(jget "$r" "cv/$who/all/rows")" -eq "$rows" ]
+		[ "$(jget "$r" "cv/$who/all/batteries")" -eq 96 ]
+		# the bands of the true RUL add up to all rows
+		n=0
+		for band in 0-90 90-180 180-365 365+; do
+			n=$((n + $(jget "$r" "cv/$who/$band/rows")))
+		done
+		[ "$n" -eq "$rows" ]
+		for g in '<=365' '<=365 wear-out'; do
+			v=$(jget "$r" "cv/$who/$g/rows")
+			[[ "$v" =~ ^[0-9]+$ ]]
+		done
+		cov=$(jget "$r" "cv/$who/all/coverage_pct")
+		awk -v x="$cov" 'BEGIN { exit !(x >= 0 && x <= 100) }'
+		[ "$(jget "$r" "cv/$who/all/unpredicted")" -eq 0 ]
+	done
+	[ "$(jget "$r" test)" = null ]
+	[ "$(jget "$r" censoring)" = null ]
+}
+
+@test "the same seed gives the same model byte for byte; another seed another model" {
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --seed 7 -o "$T/a.json" \
+	    --report "$T/a.r" "$F/train-features.csv"
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --seed 7 -o "$T/b.json" \
+	    --report "$T/b.r" "$F/train-features.csv"
+	cmp "$T/a.json" "$T/b.json"
+	cmp "$T/a.r" "$T/b.r"
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --seed 8 -o "$T/c.json" \
+	    --report "$T/c.r" "$F/train-features.csv"
+	if cmp -s "$T/a.json" "$T/c.json"; then echo "seeds 7 and 8 gave the same model"; false; fi
+	[ "$(jget "$T/c.r" seed)" -eq 8 ]
+	[ "$(jget "$T/a.r" model_id)" != "$(jget "$T/c.r" model_id)" ]
+	# the same data: the same fingerprint
+	[ "$(jget "$T/a.r" fingerprint)" = "$(jget "$T/c.r" fingerprint)" ]
+}
+
+@test "one thread or two give the same model" {
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --threads 1 -o "$T/1.json" "$F/train-features.csv"
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --threads 2 -o "$T/2.json" "$F/train-features.csv"
+	cmp "$T/1.json" "$T/2.json"
+}
+
+# xgboost_agrees OBJECTIVE: a model of that objective loads unchanged in
+# XGBoost's Python package, with brul's attributes, and its raw predictions
+# turned into days are brul-predict's rul_days.
+xgboost_agrees() {
+	"$PY" -c 'import xgboost' 2>/dev/null ||
+	    skip "XGBoost's Python package (python3-xgboost) is not installed"
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --objective "$1" \
+	    -o "$T/m.json" --report "$T/r.json" "$F/train-features.csv"
+	brul-predict -m "$T/m.json" "$F/train-features.csv" > "$T/p.csv"
+	run "$PY" - "$T/m.json" "$F/train-features.csv" "$T/p.csv" \
+	    "$1" "$(jget "$T/r.json" model_id)" "$(jget "$T/r.json" fingerprint)" <<'EOF'
+import csv, json, math, sys
+import numpy as np
+import xgboost
+
+model, features, predictions, objective, model_id, fingerprint = sys.argv[1:7]
+b = xgboost.Booster(model_file=model)
+a = b.attributes()
+for k in ("brul_features", "brul_objective", "brul_calibration",
+          "brul_model_id", "brul_fingerprint", "brul_cv"):
+    assert k in a, "no attribute " + k
+assert a["brul_objective"] == objective, a["brul_objective"]
+assert a["brul_model_id"] == model_id, (a["brul_model_id"], model_id)
+assert a["brul_fingerprint"] == fingerprint, (a["brul_fingerprint"], fingerprint)
+json.loads(a["brul_calibration"])
+assert "model" in json.loads(a["brul_cv"])
+names = json.loads(a["brul_features"])
+with open(features, newline="") as f:
+    rows = list(csv.DictReader(f))
+X = np.array([[float(r[n]) if r[n] != "" else math.nan for n in names]
+              for r in rows], dtype=np.float32)
+raw = b.predict(xgboost.DMatrix(X, missing=math.nan, feature_names=names))
+with open(predictions, newline="") as f:
+    pred = list(csv.DictReader(f))
+assert len(pred) == len(rows) == len(raw), (len(pred), len(rows), len(raw))
+bad = 0
+for r, p, y in zip(rows, pred, raw):
+    y = float(y)
+    rul = max(math.expm1(y), 0) if objective == "regression" else max(y - 1, 0)
+    if (r["battery_id"], r["date"]) != (p["battery_id"], p["date"]) or \
+            abs(rul - float(p["rul_days"])) > 0.051:
+        bad += 1
+        if bad <= 5:
+            print("row", r["battery_id"], r["date"], "xgboost", rul,
+                  "brul-predict", p["battery_id"], p["date"], p["rul_days"])
+print(len(rows), "rows,", bad, "differ")
+sys.exit(bad != 0)
+EOF
+	echo "$output"
+	assert_success
+	assert_output --partial "1920 rows, 0 differ"
+}
+
+@test "a regression model loads in XGBoost's Python package and predicts as brul-predict" {
+	xgboost_agrees regression
+}
+
+@test "a survival model loads in XGBoost's Python package and predicts as brul-predict" {
+	xgboost_agrees survival
+}
+
+@test "--observed-until compares both objectives under censoring" {
+	rows=$(joined "$F/train-features.csv" "$F/fail-labels.csv")
+	run --separate-stderr brul-train --folds 3 --rounds 30 --threads 1 \
+	    --labels "$F/fail-labels.csv" --observed-until 2026-01-10 \
+	    --report "$T/r.json" "$F/train-features.csv"
+	assert_success
+	r=$T/r.json
+	[ "$(jget "$r" censoring/observed_until)" = 2026-01-10 ]
+	[ "$(jget "$r" rows)" -eq "$rows" ]
+	for obj in regression survival; do
+		[ "$(jget "$r" "censoring/$obj/all/rows")" -eq "$rows" ]
+		[ "$(jget "$r" "censoring/$obj/all/batteries")" -eq 96 ]
+		positive "$(jget "$r" "censoring/$obj/all/mae_days")"
+		for g in 0-90 90-180 180-365 365+ '<=365' '<=365 wear-out'; do
+			[[ "$(jget "$r" "censoring/$obj/$g/rows")" =~ ^[0-9]+$ ]]
+		done
+	done
+	# the table names both
+	[[ "$stderr" == *"cv regression"* ]]
+	[[ "$stderr" == *"cv survival"* ]]
+	[[ "$stderr" == *"cv baseline"* ]]
+}
+
+@test "--test judges the final model and the baseline on held-out features" {
+	rows=$(joined "$F/test-features.csv" "$F/test-labels.csv")
+	[ "$rows" -gt 0 ]
+	run --separate-stderr brul-train --folds 3 --rounds 30 --threads 1 \
+	    --labels "$F/train-labels.csv" --test "$F/test-features.csv" \
+	    --test-labels "$F/test-labels.csv" --report "$T/r.json" \
+	    "$F/train-features.csv"
+	assert_success
+	r=$T/r.json
+	[ "$(jget "$r" test/rows)" -eq "$rows" ]
+	[ "$(jget "$r" test/batteries)" -eq 24 ]
+	for who in model baseline; do
+		[ "$(jget "$r" "test/$who/all/rows")" -eq "$rows" ]
+		[ "$(jget "$r" "test/$who/all/batteries")" -eq 24 ]
+		positive "$(jget "$r" "test/$who/all/mae_days")"
+	done
+	[[ "$stderr" == *"test model"* ]]
+	[[ "$stderr" == *"test baseline"* ]]
+	# the training figures are those of a run without --test
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --report "$T/cv.json" "$F/train-features.csv"
+	[ "$(jget "$r" cv)" = "$(jget "$T/cv.json" cv)" ]
+}
+
+@test "no --labels: the usage line and status 2" {
+	run --separate-stderr brul-train "$F/train-features.csv"
+	assert_failure 2
+	[ -z "$output" ]
+	[[ "$stderr" == *"--labels"* ]]
+	[[ "$stderr" == *"usage: brul-train"* ]]
+}
+
+@test "a bad option prints the usage line on stderr and exits 2" {
+	run --separate-stderr brul-train --no-such-option
+	assert_failure 2
+	[ -z "$output" ]
+	[[ "$stderr" == *"usage: brul-train"* ]]
+}
+
+@test "bad option values are refused with status 2 and a reason" {
+	for args in "--folds 1" "--folds 21" "--folds x" "--rounds 0" \
+	    "--depth 0" "--depth 21" "--eta 0" "--eta 1.5" "--threads 0" \
+	    "--objective cox" "--observed-until 2026-13-01" "--seed -1" \
+	    "--test-labels $F/test-labels.csv"; do
+		run --separate-stderr brul-train --labels "$F/train-labels.csv" \
+		    -o "$T/m.json" $args "$F/train-features.csv"
+		[ "$status" -eq 2 ] || { echo "status $status for $args"; false; }
+		[[ "$stderr" == brul-train:* ]] || { echo "for $args: $stderr"; false; }
+		[ ! -e "$T/m.json" ]
+	done
+}
+
+@test "features without battery_id: status 1, the column named" {
+	f=$T/nobid.csv
+	cut -d, -f2- "$F/train-features.csv" > "$f"
+	run --separate-stderr brul-train --labels "$F/train-labels.csv" "$f"
+	assert_failure 1
+	[ "$stderr" = "brul-train: $f: missing column \"battery_id\"" ]
+}
+
+@test "a bad number in the labels is reported with its file and line" {
+	f=$T/labels.csv
+	awk -F, -v OFS=, 'NR == 3 { $4 = "x12" } 1' "$F/train-labels.csv" > "$f"
+	[ "$(head -n 1 "$f" | cut -d, -f4)" = rul_days ]
+	run --separate-stderr brul-train --labels "$f" "$F/train-features.csv"
+	assert_failure 1
+	[ "$stderr" = "brul-train: $f:3: rul_days: not a number: \"x12\"" ]
+}
+
+@test "a bad number in the features is reported with its file and line" {
+	f=$T/features.csv
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "r_ratio") c = i }
+	    NR == 5 { $c = "abc" } 1' "$F/train-features.csv" > "$f"
+	run --separate-stderr brul-train --labels "$F/train-labels.csv" "$f"
+	assert_failure 1
+	[ "$stderr" = "brul-train: $f:5: r_ratio: not a number: \"abc\"" ]
+}
+
+@test "features with no label at all: status 1" {
+	sed 's/,B0/,Z0/' "$F/train-labels.csv" > "$T/labels.csv"
+	[ "$(joined "$F/train-features.csv" "$T/labels.csv")" -eq 0 ]
+	n=$(($(wc -l < "$F/train-features.csv") - 1))
+	run --separate-stderr brul-train --labels "$T/labels.csv" -o "$T/m.json" \
+	    "$F/train-features.csv"
+	assert_failure 1
+	[ "$stderr" = "brul-train: $F/train-features.csv: no feature row has a label ($n rows skipped)" ]
+	[ ! -e "$T/m.json" ]
+	[ ! -e "$T/m.json.partial.json" ]
+}
+
+@test "empty features (the header only): status 1" {
+	head -n 1 "$F/train-features.csv" > "$T/empty.csv"
+	run --separate-stderr brul-train --labels "$F/train-labels.csv" -o "$T/m.json" "$T/empty.csv"
+	assert_failure 1
+	[[ "$stderr" == "brul-train: $T/empty.csv: "* ]]
+	[ ! -e "$T/m.json" ]
+	[ ! -e "$T/m.json.partial.json" ]
+}
+
+@test "fewer batteries than folds: status 1, no model, nothing partial" {
+	mkdir "$T/out"
+	{ head -n 1 "$F/train-features.csv"
+	  grep -E '^B000[12]-1,' "$F/train-features.csv"; } > "$T/two.csv"
+	run --separate-stderr brul-train --labels "$F/train-labels.csv" --folds 3 \
+	    -o "$T/out/m.json" --report "$T/out/r.json" "$T/two.csv"
+	assert_failure 1
+	[ "$stderr" = "brul-train: 2 batteries with labels: too few for 3 folds" ]
+	[ -z "$(ls -A "$T/out")" ]
+}
+
+@test "a failed run leaves a model already there as it was" {
+	echo old > "$T/m.json"
+	{ head -n 1 "$F/train-features.csv"
+	  grep -E '^B000[12]-1,' "$F/train-features.csv"; } > "$T/two.csv"
+	run --separate-stderr brul-train --labels "$F/train-labels.csv" --folds 3 \
+	    -o "$T/m.json" "$T/two.csv"
+	assert_failure 1
+	[ "$(cat "$T/m.json")" = old ]
+	[ ! -e "$T/m.json.partial.json" ]
+}
+
+@test "a model that cannot be written: status 1, no file" {
+	run --separate-stderr "${TRAIN[@]}" --labels "$F/train-labels.csv" \
+	    -o /nonexistent/dir/m.json "$F/train-features.csv"
+	assert_failure 1
+	[[ "$stderr" == "brul-train: "*"/nonexistent/dir/m.json"* ]]
+	[ ! -e /nonexistent/dir ]
+	# a directory in the way: the rename fails after the model is written
+	mkdir -p "$T/out/m.json"
+	run --separate-stderr "${TRAIN[@]}" --labels "$F/train-labels.csv" \
+	    -o "$T/out/m.json" "$F/train-features.csv"
+	assert_failure 1
+	[[ "$stderr" == "brul-train: $T/out/m.json: "* ]]
+	[ -d "$T/out/m.json" ]
+	[ -z "$(ls -A "$T/out/m.json")" ]
+	[ "$(ls -A "$T/out")" = m.json ]
+}
+
+@test "--observed-until before any end of life: intervals unknown, not an error" {
+	run -0 brul-train --quiet --folds 3 --rounds 10 --threads 1 \
+	    --labels "$F/train-labels.csv" --observed-until 2026-01-03 \
+	    --report "$T/r.json" -o "$T/m.json" "$F/train-features.csv"
+	run -0 brul-predict -m "$T/m.json" "$F/train-features.csv"
+	# every row: a prediction, but neither end of the interval
+	echo "$output" | awk -F, 'NR > 1 && ($3 == "" || $4 != "" || $5 != "") { bad = 1 } END { exit bad }'
+}
+
+@test "a model or report to a device is written into it, never renamed over it" {
+	run -1 brul-train --quiet --folds 3 --rounds 5 --threads 1 \
+	    --labels "$F/train-labels.csv" -o /dev/full "$F/train-features.csv"
+	assert_output --partial "brul-train: /dev/full: cannot write the model"
+	[ -c /dev/full ]
+	run -1 brul-train --quiet --folds 3 --rounds 5 --threads 1 \
+	    --labels "$F/train-labels.csv" --report /dev/full "$F/train-features.csv"
+	assert_output "brul-train: /dev/full: cannot write the report: No space left on device"
+	[ -c /dev/full ]
+}
