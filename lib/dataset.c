@@ -69,8 +69,8 @@ same_window(struct brul_dataset *d, struct brul_reader *r, int col,
 		d->window_s = w;
 	else if (w != d->window_s)
 		return brul_err_set(err, brul_reader_name(r),
-		    brul_reader_line(r), 0, "window_s: %lld after rows of "
-		    "%lld: one window length per training set",
+		    brul_reader_line(r), 0, "window_s: %lld, but the training "
+		    "rows have %lld: one window length only",
 		    (long long)w, (long long)d->window_s);
 	return 0;
 }

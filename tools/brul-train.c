@@ -373,8 +373,9 @@ test_eval(const struct options *o, const struct brul_dataset *train,
 		return -1;
 	if (brul_dataset_init(&t, e) < 0)
 		goto out;
-	/* the training columns, in the training order */
+	/* the training columns, in the training order, and window */
 	t.nfeat = train->nfeat;
+	t.window_s = train->window_s;
 	if ((t.names = calloc((size_t)t.nfeat + 1, sizeof *t.names)) == NULL)
 		goto oom;
 	for (int j = 0; j < t.nfeat; j++)
