@@ -675,6 +675,25 @@ r_slope(const struct bat *b, int64_t dend)
 	return brul_features_slope(n, sx, sy, sxx, sxy);
 }
 
+/* The mean reading over the days (dend - days, dend]. */
+static double
+r_mean(const struct bat *b, int64_t dend, int days)
+{
+	double n = 0, sy = 0;
+
+	if (b->rdays == NULL)
+		return NAN;
+	for (int k = 0; k < BRUL_FEATURES_R_DAYS; k++) {
+		const struct rday *d = &b->rdays[k];
+
+		if (d->n == 0 || d->day > dend || d->day <= dend - days)
+			continue;
+		n += (double)d->n;
+		sy += d->sy;
+	}
+	return n > 0 ? sy / n : NAN;
+}
+
 static void
 finish_row(const struct brul_features *f, const struct bat *b,
     struct brul_features_row *row)
@@ -735,6 +754,7 @@ finish_row(const struct brul_features *f, const struct bat *b,
 	row->r_latest_mohm = b->r_latest;
 	ref = b->baseline > 0 ? b->baseline : b->r_first;
 	row->r_ratio = b->r_latest / ref;
+	row->r_ratio_7d = r_mean(b, dend, BRUL_FEATURES_R_MEAN_DAYS) / ref;
 	row->r_slope_mohm_per_day = r_slope(b, dend);
 
 	row->age_days = b->has_install ?
@@ -1256,7 +1276,7 @@ static const char *const columns[] = {
 	"t_above_30_h", "t_above_35_h", "t_above_40_h", "t_rise_c",
 	"r_latest_mohm", "r_ratio", "r_slope_mohm_per_day", "age_days",
 	"eq_age_days", "dis_count", "dis_ah", "dis_depth_pct", "dis_min_v",
-	"dis_r_mohm", "v_dev_string_v", "life_used_pct"
+	"dis_r_mohm", "v_dev_string_v", "life_used_pct", "r_ratio_7d"
 };
 
 const char *const *
@@ -1308,6 +1328,7 @@ brul_features_put(struct brul_writer *w, const struct brul_features_row *x)
 	rc |= brul_writer_fixed(w, x->dis_r_mohm, 2);
 	rc |= brul_writer_fixed(w, x->v_dev_string_v, 4);
 	rc |= brul_writer_fixed(w, x->life_used_pct, 2);
+	rc |= brul_writer_fixed(w, x->r_ratio_7d, 4);
 	rc |= brul_writer_end(w);
 	return rc ? -1 : 0;
 }

@@ -50,6 +50,7 @@
 #define BRUL_FEATURES_DIS_C	0.05	/* discharge: I < -0.05 C */
 #define BRUL_FEATURES_TREND_DAYS 7
 #define BRUL_FEATURES_R_DAYS	30
+#define BRUL_FEATURES_R_MEAN_DAYS 7
 #define BRUL_FEATURES_MIN_DAYS	3	/* days with data for a slope */
 
 struct brul_features_opts {
@@ -99,6 +100,7 @@ struct brul_features_row {
 	double dis_ah, dis_depth_pct, dis_min_v, dis_r_mohm;
 	double v_dev_string_v;
 	double life_used_pct;
+	double r_ratio_7d;
 };
 
 struct brul_features;

@@ -5,7 +5,7 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-HEADER=battery_id,string_id,date,ts,window_s,samples,coverage_pct,v_mean_v,v_min_v,v_max_v,v_sd_v,i_mean_a,i_min_a,i_max_a,t_mean_c,t_min_c,t_max_c,float_v_dev_v,float_i_a,float_i_trend_a_per_day,t_above_30_h,t_above_35_h,t_above_40_h,t_rise_c,r_latest_mohm,r_ratio,r_slope_mohm_per_day,age_days,eq_age_days,dis_count,dis_ah,dis_depth_pct,dis_min_v,dis_r_mohm,v_dev_string_v,life_used_pct
+HEADER=battery_id,string_id,date,ts,window_s,samples,coverage_pct,v_mean_v,v_min_v,v_max_v,v_sd_v,i_mean_a,i_min_a,i_max_a,t_mean_c,t_min_c,t_max_c,float_v_dev_v,float_i_a,float_i_trend_a_per_day,t_above_30_h,t_above_35_h,t_above_40_h,t_rise_c,r_latest_mohm,r_ratio,r_slope_mohm_per_day,age_days,eq_age_days,dis_count,dis_ah,dis_depth_pct,dis_min_v,dis_r_mohm,v_dev_string_v,life_used_pct,r_ratio_7d
 
 # One day of two strings, its fleet, and the same as NDJSON, made once.
 setup_file() {

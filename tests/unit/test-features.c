@@ -271,7 +271,11 @@ test_resistance(struct tap *t)
 	tap_near(t, r ? r->r_latest_mohm : 0, 4.3, 1e-12, "r_latest");
 	tap_near(t, r ? r->r_ratio : 0, 4.3 / 4.0, 1e-12,
 	    "r_ratio against the fleet's baseline");
+	tap_near(t, r ? r->r_ratio_7d : 0, 4.15 / 4.0, 1e-12,
+	    "r_ratio_7d: the mean of 4.0 4.1 4.2 4.3 against the baseline");
 	r = find(&rs, "N", T0 + 3 * D);
+	tap_near(t, r ? r->r_ratio_7d : 0, 1, 1e-12,
+	    "r_ratio_7d: one reading, three days old");
 	tap_near(t, r ? r->r_latest_mohm : 0, 5.0, 0,
 	    "r_latest is carried across windows");
 	tap_near(t, r ? r->r_ratio : 0, 1, 1e-12,
@@ -279,6 +283,9 @@ test_resistance(struct tap *t)
 	r = find(&rs, "L", T0 + 40 * D);
 	tap_near(t, r ? r->r_slope_mohm_per_day : 0, 0.05, 1e-9,
 	    "slope over the trailing 30 days only");
+	/* days 34..40: 3 + 0.05 d, mean 3 + 0.05 * 37 */
+	tap_near(t, r ? r->r_ratio_7d : 0, (3 + 0.05 * 37) / 10.0, 1e-12,
+	    "r_ratio_7d: the trailing 7 days only");
 	r = find(&rs, "L", T0 + 12 * D);
 	tap_ok(t, r && r->r_slope_mohm_per_day < 0,
 	    "... which at day 12 still holds the old readings");
