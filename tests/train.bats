@@ -99,6 +99,8 @@ positive() {
 	awk 'NR == 1 || NR % 7' "$F/train-labels.csv" > "$T/labels.csv"
 	rows=$(joined "$F/train-features.csv" "$T/labels.csv")
 	total=$(($(wc -l < "$F/train-features.csv") - 1))
+	# the features: every column but the five keys
+	nf=$(head -1 "$F/train-features.csv" | awk -F, '{ print NF - 5 }')
 	[ "$rows" -gt 0 ]
 	[ "$rows" -lt "$total" ]
 	run --separate-stderr brul-train --folds 3 --rounds 30 --threads 1 \
@@ -106,7 +108,7 @@ positive() {
 	    "$F/train-features.csv"
 	assert_success
 	[ -z "$output" ]
-	[[ "$stderr" == *"brul-train: $rows rows, 96 batteries, 31 features, $((total - rows)) rows without a label"* ]]
+	[[ "$stderr" == *"brul-train: $rows rows, 96 batteries, $nf features, $((total - rows)) rows without a label"* ]]
 	# the model: complete, under its final name only
 	[ -s "$T/model.json" ]
 	[ ! -e "$T/model.json.partial.json" ]
