@@ -117,8 +117,12 @@ echo "   (--observed-until 2026-02-14: no end of life after the 45 days is known
 /usr/bin/python3 - "$tmp/c.json" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))["censoring"]
+def f(v, fmt):
+    return "-" if v is None else fmt % v
 for obj in ("regression", "survival"):
     a, l = c[obj]["all"], c[obj]["<=365"]
-    print("  %-10s  MAE all %6.1f d, <=365 %6.1f d; AUC 90d all %.3f; coverage <=365 %.1f %%"
-          % (obj, a["mae_days"], l["mae_days"], a["auc_90d"], l["coverage_pct"]))
+    print("  %-10s  MAE all %s d, <=365 %s d; AUC 90d all %s; coverage <=365 %s %%"
+          " (- : no interval known)"
+          % (obj, f(a["mae_days"], "%.1f"), f(l["mae_days"], "%.1f"),
+             f(a["auc_90d"], "%.3f"), f(l["coverage_pct"], "%.1f")))
 PY
