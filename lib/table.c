@@ -12,9 +12,12 @@
  * line end (CSV_REPALL_NL) so that blank lines still count; a record's line
  * is 1 + the newlines before it, those inside quoted fields included.
  *
- * NDJSON: one json_loadb() per line; field text is made for the columns
- * only (numbers are formatted back, so a typed accessor parses text in both
- * formats alike).
+ * NDJSON: the lines nearly every stream is made of (flat objects of plain
+ * ASCII strings, numbers, true, false and null) are scanned here; any
+ * other line goes to json_loadb(), which allocates a tree per line and
+ * would cost thirty times the decompression.  Field text is made for the
+ * columns only (numbers are formatted back, so a typed accessor parses
+ * text in both formats alike, and both paths give the same text).
  */
 #include <math.h>
 #include <stdarg.h>
@@ -56,6 +59,7 @@ struct ndval {
 	const char *s;		/* NULL: missing, or in text[] at off */
 	size_t off, n;
 	int in_text;
+	int seen;		/* nd_fast: its key was met */
 };
 
 struct brul_reader {
@@ -92,6 +96,7 @@ struct brul_reader {
 	/* NDJSON */
 	json_t *obj;		/* the current record */
 	int pending;		/* obj is read but not yet handed out */
+	int fast;		/* the record came through nd_fast: no obj */
 	struct ndval *vals;	/* cols_cap entries */
 	char *text;		/* numbers and nested values as text */
 	size_t text_len, text_cap;
@@ -558,6 +563,181 @@ is_blank(const char *s, size_t n)
 	return 1;
 }
 
+static const char *
+nd_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* A string without escapes, control or non-ASCII bytes, p at its opening
+ * quote: its end (after the closing quote), or NULL. */
+static const char *
+nd_plain_string(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"')
+			return p + 1;
+		if (c == '\\' || c < 0x20 || c >= 0x80)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* A JSON number at p: its end, or NULL; *is_int when it has neither
+ * fraction nor exponent. */
+static const char *
+nd_number(const char *p, const char *end, int *is_int)
+{
+	*is_int = 1;
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0')
+		p++;
+	else if (p < end && *p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	else
+		return NULL;
+	if (p < end && *p == '.') {
+		*is_int = 0;
+		if (++p == end || *p < '0' || *p > '9')
+			return NULL;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		*is_int = 0;
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || *p < '0' || *p > '9')
+			return NULL;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+/* The column named key[0..n), looked for first where the last key's
+ * successor would be; -1 when none. */
+static int
+nd_col(const struct brul_reader *r, const char *key, size_t n, int hint)
+{
+	for (int i = 0; i < r->ncols; i++) {
+		int c = (hint + i) % r->ncols;
+
+		if (strncmp(r->cols[c], key, n) == 0 && r->cols[c][n] == '\0')
+			return c;
+	}
+	return -1;
+}
+
+/* The number text[0..n) into text[] as jansson's value would be formatted
+ * back: 0, or -1 to leave the line to jansson (out of its range). */
+static int
+nd_put_number(struct brul_reader *r, struct ndval *d, const char *t,
+    size_t n, int is_int)
+{
+	int64_t i;
+	double v;
+
+	if (brul_grow(&r->text, &r->text_cap, r->text_len + BRUL_NUM_MAX, 1) ==
+	    -1)
+		return -1;
+	d->off = r->text_len;
+	d->in_text = 1;
+	if (is_int) {
+		if (n > 18 || brul_int_parse(t, n, &i) == -1)
+			return -1;
+		d->n = brul_int_format(r->text + r->text_len, i);
+	} else {
+		if (brul_num_parse(t, n, &v) == -1 || !isfinite(v))
+			return -1;
+		d->n = brul_num_shortest(r->text + r->text_len, v);
+	}
+	r->text_len += d->n;
+	return 0;
+}
+
+/* Fills r->vals from a line that is a flat object of the simple kind, as
+ * nd_fill would from jansson's tree: 1; or 0 for any other line (escapes,
+ * non-ASCII text, nesting, a key that is no column or comes twice, a
+ * malformed line), which jansson then accepts or rejects. */
+static int
+nd_fast(struct brul_reader *r, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *q;
+	int col = 0;
+
+	memset(r->vals, 0, (size_t)r->ncols * sizeof(*r->vals));
+	r->text_len = 0;
+	p = nd_ws(p, end);
+	if (p == end || *p++ != '{')
+		return 0;
+	p = nd_ws(p, end);
+	if (p < end && *p == '}') {
+		p++;
+		goto tail;
+	}
+	for (;;) {
+		struct ndval *d;
+		int is_int;
+
+		if (p == end || *p != '"' || (q = nd_plain_string(p, end)) ==
+		    NULL)
+			return 0;
+		if ((col = nd_col(r, p + 1, (size_t)(q - p - 2), col)) < 0)
+			return 0;
+		d = &r->vals[col];
+		if (d->seen)
+			return 0;	/* a duplicate: jansson's to refuse */
+		d->seen = 1;
+		p = nd_ws(q, end);
+		if (p == end || *p++ != ':')
+			return 0;
+		p = nd_ws(p, end);
+		if (p == end)
+			return 0;
+		if (*p == '"') {
+			if ((q = nd_plain_string(p, end)) == NULL)
+				return 0;
+			d->s = p + 1;
+			d->n = (size_t)(q - p - 2);
+		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			if ((q = nd_number(p, end, &is_int)) == NULL ||
+			    nd_put_number(r, d, p, (size_t)(q - p), is_int) < 0)
+				return 0;
+		} else if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+			d->s = "true";
+			d->n = 4;
+			q = p + 4;
+		} else if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+			d->s = "false";
+			d->n = 5;
+			q = p + 5;
+		} else if (end - p >= 4 && memcmp(p, "null", 4) == 0)
+			q = p + 4;
+		else
+			return 0;
+		p = nd_ws(q, end);
+		if (p < end && *p == ',') {
+			p = nd_ws(p + 1, end);
+			col = (col + 1) % r->ncols;
+			continue;
+		}
+		if (p < end && *p == '}') {
+			p++;
+			break;
+		}
+		return 0;
+	}
+tail:
+	return nd_ws(p, end) == end;
+}
+
 /* Reads the next object into r->obj: 1, 0 at the end, -1 on error. */
 static int
 nd_read(struct brul_reader *r, struct brul_err *err)
@@ -577,6 +757,8 @@ nd_read(struct brul_reader *r, struct brul_err *err)
 			return k;
 	} while (is_blank(s, n));
 	r->line = r->phys_line;
+	if ((r->fast = r->ncols > 0 && nd_fast(r, s, n)))
+		return 1;
 	v = json_loadb(s, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
 	if (v == NULL)
 		return r_fail(r, err, r->line, "column %d: %s", je.column,
@@ -926,7 +1108,7 @@ brul_reader_next(struct brul_reader *r, struct brul_err *err)
 			r->pending = 0;
 		else if ((k = nd_read(r, err)) <= 0)
 			return k;
-		if (nd_fill(r, err) == -1)
+		if (!r->fast && nd_fill(r, err) == -1)
 			return -1;
 	}
 	r->have_rec = 1;

@@ -62,6 +62,10 @@ t_hour=$(median "$bin/brul-features --fleet $fleet $tz")
 echo "  gzip -dc > /dev/null:     $t_gz s"
 echo "  brul-features --window day: $t_feat s = $(awk -v r=$rows -v t="$t_feat" 'BEGIN { printf "%.2f", r / t / 1e6 }') M rows/s (target >= 2.5), $(ratio "$t_feat" "$t_gz")x gzip -dc (target <= 1.5)"
 echo "  brul-features (hourly):   $t_hour s = $(ratio "$t_hour" "$t_gz")x gzip -dc"
+"$bin"/brul-gen --days 90 --batteries 24 --format ndjson -z -o "$tmp/t.ndjson.gz"
+t_ndgz=$(median "gzip -dc $tmp/t.ndjson.gz")
+t_nd=$(median "$bin/brul-features --window day --fleet $fleet $tmp/t.ndjson.gz")
+echo "  the same as NDJSON:       $t_nd s = $(awk -v r=$rows -v t="$t_nd" 'BEGIN { printf "%.2f", r / t / 1e6 }') M rows/s, $(ratio "$t_nd" "$t_ndgz")x gzip -dc of it ($t_ndgz s)"
 m1=$(peak_kb "$bin/brul-features --fleet $fleet $tmp/t1.csv.gz")
 m30=$(peak_kb "$bin/brul-features --fleet $fleet $tmp/t30.csv.gz")
 m90=$(peak_kb "$bin/brul-features --fleet $fleet $tz")

@@ -1,6 +1,8 @@
 /*
  * fuzz-ndjson.c: libFuzzer target for the NDJSON reader (and, through the
- * first two bytes, the gzip input).  Every record is drained through every
+ * first two bytes, the gzip input).  Every record must be what jansson
+ * makes of its line (the reader scans simple lines itself and must agree,
+ * accepting and refusing alike); every record is drained through every
  * typed accessor; then the records are written back with the NDJSON writer
  * (as strings) and read again, and must come back the same.
  */
@@ -12,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
+#include "num.h"
 #include "table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,6 +46,103 @@ same_field(struct brul_field a, struct brul_field b)
 	return a.n == b.n && memcmp(a.s, b.s, a.n) == 0;
 }
 
+/* Column name's text in jansson's object, as the reader makes it. */
+static int
+ref_same(json_t *obj, const char *name, struct brul_field f)
+{
+	json_t *v = json_object_get(obj, name);
+	char buf[BRUL_NUM_MAX], *dump;
+	size_t n;
+	int same;
+
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_NULL:
+		return f.s == NULL;
+	case JSON_STRING:
+		return f.s != NULL && f.n == json_string_length(v) &&
+		    memcmp(f.s, json_string_value(v), f.n) == 0;
+	case JSON_TRUE:
+		return f.n == 4 && memcmp(f.s, "true", 4) == 0;
+	case JSON_FALSE:
+		return f.n == 5 && memcmp(f.s, "false", 5) == 0;
+	case JSON_INTEGER:
+		n = brul_int_format(buf, json_integer_value(v));
+		return f.n == n && memcmp(f.s, buf, n) == 0;
+	case JSON_REAL:
+		n = brul_num_shortest(buf, json_real_value(v));
+		return f.n == n && memcmp(f.s, buf, n) == 0;
+	default:
+		dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		same = dump && f.n == strlen(dump) && memcmp(f.s, dump, f.n) == 0;
+		free(dump);
+		return same;
+	}
+}
+
+static int
+blank(const uint8_t *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Plain input that starts with an object: each non-blank line against
+ * jansson's reading of it. */
+static void
+compare(const uint8_t *data, size_t size)
+{
+	struct brul_err err;
+	struct brul_reader *r;
+	const uint8_t *p = data, *end = data + size;
+	int n, k;
+
+	if (size == 0 || data[0] != '{' ||
+	    (r = brul_reader_open_mem(data, size, BRUL_FMT_NDJSON, &err)) ==
+	    NULL)
+		return;
+	n = brul_reader_ncols(r);
+	for (;;) {
+		const uint8_t *nl;
+		json_t *obj;
+		size_t len;
+
+		/* the next non-blank line */
+		do {
+			if (p >= end) {
+				if (brul_reader_next(r, &err) != 0)
+					abort();
+				goto out;
+			}
+			nl = memchr(p, '\n', (size_t)(end - p));
+			len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+			if (!blank(p, len))
+				break;
+			p += len + 1;
+		} while (1);
+		obj = json_loadb((const char *)p, len, JSON_DECODE_ANY |
+		    JSON_REJECT_DUPLICATES, NULL);
+		k = brul_reader_next(r, &err);
+		if (!json_is_object(obj)) {
+			if (k != -1)
+				abort();	/* accepted what jansson refuses */
+			json_decref(obj);
+			goto out;
+		}
+		if (k != 1)
+			abort();		/* refused what jansson takes */
+		for (int c = 0; c < n; c++)
+			if (!ref_same(obj, brul_reader_colname(r, c),
+			    brul_reader_field(r, c)))
+				abort();
+		json_decref(obj);
+		p += len + 1;
+	}
+out:
+	brul_reader_close(r);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -52,6 +154,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char path[64];
 	int c, n, fd, k;
 
+	compare(data, size);
 	if ((r = brul_reader_open_mem(data, size, BRUL_FMT_NDJSON, &err)) ==
 	    NULL)
 		return 0;

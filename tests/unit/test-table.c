@@ -283,6 +283,30 @@ test_ndjson(struct tap *t)
 
 	r = mem("{\"a\":1,\"a\":2}\n", BRUL_FMT_AUTO, &err);
 	tap_ok(t, r == NULL && err.line == 1, "ndjson: duplicate keys");
+
+	/* lines after the first are scanned without jansson when simple:
+	 * the same text as jansson's, the same refusals */
+	r = mem("{\"a\":1,\"b\":\"x\"}\n"
+	    "{\"b\":\"y\",\"a\":1.50}\n"
+	    " { \"a\" : 1E2 , \"b\" : \"q\\\"r\" } \n"
+	    "{\"a\":-0,\"b\":\"caf\xc3\xa9\"}\n"
+	    "{\"a\":2,\"a\":3}\n", BRUL_FMT_AUTO, &err);
+	brul_reader_next(r, &err);
+	tap_ok(t, brul_reader_next(r, &err) == 1 &&
+	    strcmp(fs(r, 0, b, sizeof(b)), "1.5") == 0 &&
+	    strcmp(fs(r, 1, b, sizeof(b)), "y") == 0,
+	    "ndjson: a simple line: reals in shortest form, keys in any order");
+	tap_ok(t, brul_reader_next(r, &err) == 1 &&
+	    strcmp(fs(r, 0, b, sizeof(b)), "100") == 0 &&
+	    strcmp(fs(r, 1, b, sizeof(b)), "q\"r") == 0,
+	    "ndjson: white space, an exponent, an escape");
+	tap_ok(t, brul_reader_next(r, &err) == 1 &&
+	    strcmp(fs(r, 0, b, sizeof(b)), "0") == 0 &&
+	    strcmp(fs(r, 1, b, sizeof(b)), "caf\xc3\xa9") == 0,
+	    "ndjson: -0 as jansson has it, UTF-8 text");
+	tap_ok(t, brul_reader_next(r, &err) == -1 && err.line == 5,
+	    "ndjson: a duplicate key on a later line is refused");
+	brul_reader_close(r);
 }
 
 /* The bytes a writer makes for one known row, in a format. */
