@@ -58,7 +58,7 @@ brul_calib_fit(struct brul_calib *c, const double *pred, const double *truth,
     const int *exact, size_t n, struct brul_err *err)
 {
 	struct res *all, *band[BRUL_BANDS];
-	size_t nall = 0, nb[BRUL_BANDS] = { 0 };
+	size_t nall = 0, nb[BRUL_BANDS] = { 0 }, ev[BRUL_BANDS] = { 0 };
 	double pooled[BRUL_CALIB_Q];
 
 	memset(c, 0, sizeof *c);
@@ -76,11 +76,12 @@ brul_calib_fit(struct brul_calib *c, const double *pred, const double *truth,
 		b = brul_band(pred[i]);
 		all[nall++] = r;
 		band[b][nb[b]++] = r;
+		ev[b] += (size_t)r.event;
 	}
 	km_percentiles(all, nall, pooled);
 	for (int b = 0; b < BRUL_BANDS; b++) {
 		c->n[b] = (long)nb[b];
-		if (nb[b] < BRUL_CALIB_MIN)
+		if (nb[b] < BRUL_CALIB_MIN || ev[b] == 0)
 			memcpy(c->q[b], pooled, sizeof pooled);
 		else
 			km_percentiles(band[b], nb[b], c->q[b]);
@@ -112,6 +113,8 @@ brul_calib_pfail(const struct brul_calib *c, double pred, double h)
 		return NAN;
 	q = c->q[brul_band(pred)];
 	x = h - pred;		/* fails by h when the residual is <= x */
+	if (isinf(q[0]))
+		return NAN;	/* no end of life seen: nothing known */
 	if (x < q[0])
 		return 0;
 	if (x >= q[BRUL_CALIB_Q - 1])
@@ -127,6 +130,8 @@ brul_calib_pfail(const struct brul_calib *c, double pred, double h)
 		else
 			hi = mid;
 	}
+	if (isinf(q[hi]))
+		return NAN;	/* past what censoring let us see */
 	if (q[hi] == q[lo])
 		return (hi + 1) / 100.0;
 	return (lo + 1 + (x - q[lo]) / (q[hi] - q[lo])) / 100.0;

@@ -13,7 +13,8 @@
  * percentile that censoring leaves unknown is +inf (null in JSON).  The
  * predicted distribution of the true RUL is then pred + residual: p10/p90
  * are its 10th and 90th percentiles and P(RUL <= h) its CDF at h,
- * interpolated between percentiles (a lower bound past the last known).
+ * interpolated between percentiles, and unknown (NAN) past the last known.
+ * A band with too few residuals, or none exact, borrows all of them.
  *
  * A struct brul_calib is plain storage; the JSON text from
  * brul_calib_json is the caller's to free().
@@ -46,7 +47,8 @@ int brul_calib_fit(struct brul_calib *c, const double *pred,
 double brul_calib_quantile(const struct brul_calib *c, double pred, int pct);
 
 /* P(true RUL <= h days) given prediction pred, in [0, 1]; NAN when pred
- * is. */
+ * is, or when h lies past what the censored labels let the calibration
+ * see. */
 double brul_calib_pfail(const struct brul_calib *c, double pred, double h);
 
 /* {"bands":["0-90",...],"n":[...],"q":[[...99 numbers],...]} */

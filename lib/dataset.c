@@ -140,14 +140,16 @@ brul_dataset_feature(const struct brul_dataset *d, const char *name)
 }
 
 uint64_t
-brul_dataset_fingerprint(const struct brul_dataset *d)
+brul_dataset_fingerprint(const struct brul_dataset *d,
+    const struct brul_label *labels)
 {
 	uint64_t h = BRUL_FNV_OFFSET;
 
 	for (int j = 0; j < d->nfeat; j++)
 		h = brul_fnv(h, d->names[j], strlen(d->names[j]) + 1);
 	for (size_t i = 0; i < d->n; i++) {
-		const struct brul_label *l = &d->label[i];
+		const struct brul_label *l = &labels[i];
+		const char *id = brul_idtab_name(d->ids, d->battery[i]);
 
 		/* NANs of any payload hash alike */
 		for (int j = 0; j < d->nfeat; j++) {
@@ -157,6 +159,7 @@ brul_dataset_fingerprint(const struct brul_dataset *d)
 				v = NAN;
 			h = brul_fnv(h, &v, sizeof v);
 		}
+		h = brul_fnv(h, id, strlen(id) + 1);
 		h = brul_fnv(h, &l->rul_days, sizeof l->rul_days);
 		h = brul_fnv(h, &l->censored, sizeof l->censored);
 	}

@@ -48,8 +48,10 @@ int brul_dataset_read(struct brul_dataset *d, struct brul_reader *r,
 /* Column j of the features, or -1 when the dataset has none so named. */
 int brul_dataset_feature(const struct brul_dataset *d, const char *name);
 
-/* A 64-bit FNV-1a fingerprint of the feature names, the matrix and the
- * labels: equal data, equal fingerprint. */
-uint64_t brul_dataset_fingerprint(const struct brul_dataset *d);
+/* A 64-bit FNV-1a fingerprint of the feature names, the matrix, the
+ * batteries and the labels trained on (d->label, or a censored view of
+ * them, one per row): equal data, equal fingerprint. */
+uint64_t brul_dataset_fingerprint(const struct brul_dataset *d,
+				  const struct brul_label *labels);
 
 #endif

@@ -158,7 +158,7 @@ out:
 static json_t *
 num(double v)
 {
-	return isnan(v) ? json_null() : json_real(v);
+	return isfinite(v) ? json_real(v) : json_null();
 }
 
 json_t *

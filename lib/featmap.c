@@ -1,4 +1,5 @@
 /* featmap.c: see featmap.h. */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,7 +73,7 @@ brul_featmap_bind(struct brul_featmap *m, const char *const *names, int n,
 		return brul_err_set(err, NULL, 0, 0, "out of memory");
 	list[0] = '\0';
 	for (int i = 0; i < n; i++) {
-		if ((m->col[i] = brul_reader_col(r, names[i])) >= 0)
+		if ((m->col[i] = brul_reader_has_col(r, names[i])) >= 0)
 			continue;
 		if (len < sizeof list) {
 			int w = snprintf(list + len, sizeof list - len, "%s%s",
@@ -107,6 +108,11 @@ brul_featmap_read(const struct brul_featmap *m, struct brul_reader *r,
 
 		if (rc < 0)
 			return -1;
+		/* a float is what XGBoost takes */
+		if (rc && !(fabs(v) <= FLT_MAX))
+			return brul_err_set(err, brul_reader_name(r),
+			    brul_reader_line(r), 0, "%s: out of range: %g",
+			    brul_reader_colname(r, m->col[i]), v);
 		out[i] = rc ? (float)v : NAN;
 	}
 	return 0;

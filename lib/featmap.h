@@ -36,7 +36,8 @@ int brul_featmap_bind(struct brul_featmap *m, const char *const *names,
 void brul_featmap_release(struct brul_featmap *m);
 
 /* The current record's features into out[0..n): a missing value is NAN, a
- * malformed one an error with its position.  0 or -1. */
+ * malformed one or one beyond a float's range an error with its position.
+ * 0 or -1. */
 int brul_featmap_read(const struct brul_featmap *m, struct brul_reader *r,
 		      float *out, struct brul_err *err);
 

@@ -122,17 +122,22 @@ brul_labels_load(struct brul_reader *r, struct brul_err *err)
 			    brul_reader_line(r), 0, "date: missing value"),
 			    fail(l);
 		if ((rc = brul_reader_double(r, c_rul, &lab.rul_days, err)) < 0 ||
-		    brul_reader_bool(r, c_cens, &lab.censored, err) < 0 ||
 		    (c_eol >= 0 && brul_reader_date(r, c_eol, &lab.eol_day,
 		    err) < 0))
 			return fail(l);
 		if (rc == 0)
 			continue;
+		/* a blank flag must not make a censored label exact */
+		if ((rc = brul_reader_bool(r, c_cens, &lab.censored, err)) <= 0)
+			return (rc == 0 ? brul_err_set(err, brul_reader_name(r),
+			    brul_reader_line(r), 0, "censored: missing value") :
+			    -1), fail(l);
 		lab.sudden = is_sudden(brul_reader_field(r, c_mode));
-		if (lab.rul_days < 0)
+		if (!(lab.rul_days >= 0 && lab.rul_days <= BRUL_RUL_MAX))
 			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "rul_days: negative: %g",
-			    lab.rul_days), fail(l);
+			    brul_reader_line(r), 0, "rul_days: out of range "
+			    "(0 to %d): %g", BRUL_RUL_MAX, lab.rul_days),
+			    fail(l);
 		if (lab.censored)
 			lab.eol_day = INT64_MIN;
 		else if (lab.eol_day == INT64_MIN)

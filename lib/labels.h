@@ -15,6 +15,8 @@
 #include "err.h"
 #include "table.h"
 
+#define BRUL_RUL_MAX	100000	/* days: no battery lives 270 years */
+
 struct brul_label {
 	double rul_days;	/* a lower bound when censored */
 	int censored;
@@ -25,8 +27,9 @@ struct brul_label {
 struct brul_labels;
 
 /* Reads every row (date, battery_id, rul_days and censored required;
- * eol_date and failure_mode optional).  A row with a missing rul_days is left out; a
- * battery and date given twice is an error. */
+ * eol_date and failure_mode optional).  A row with a missing rul_days is
+ * left out; a missing censored flag, a rul_days outside 0..BRUL_RUL_MAX
+ * and a battery and date given twice are errors. */
 struct brul_labels *brul_labels_load(struct brul_reader *r,
 				     struct brul_err *err);
 void brul_labels_free(struct brul_labels *l);

@@ -298,12 +298,45 @@ set_calib(struct brul_model *m, const char *key, const struct brul_calib *c,
 	return rc;
 }
 
+/* The booster as XGBoost's JSON, whatever the file is named, written
+ * whole or not at all. */
+static int
+write_json(struct brul_model *m, const char *path, struct brul_err *err)
+{
+	struct brul_publish pub;
+	const char *buf;
+	bst_ulong len;
+	char msg[256];
+	FILE *fp;
+	int ok;
+
+	if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"json\"}",
+	    &len, &buf) != 0)
+		return brul_err_set(err, path, 0, 0, "cannot write the model: "
+		    "%s", xgb_message(msg, sizeof msg));
+	if (brul_publish_begin(&pub, path, "", err) < 0)
+		return -1;
+	if ((fp = fopen(pub.tmp, "w")) == NULL)
+		return brul_err_set(err, path, 0, 0, "cannot create: %s",
+		    strerror(errno));
+	ok = fwrite(buf, 1, len, fp) == len;
+	ok = fclose(fp) == 0 && ok;
+	if (!ok) {
+		int e = errno;
+
+		brul_publish_abort(&pub);
+		return brul_err_set(err, path, 0, 0, "cannot write the model: "
+		    "%s", strerror(e));
+	}
+	return brul_publish_commit(&pub, err);
+}
+
 int
 brul_model_save(struct brul_model *m, const char *path,
     struct brul_err *err)
 {
 	json_t *names = json_array();
-	char *text, tmp[4096], msg[256];
+	char *text;
 
 	for (int i = 0; i < m->nfeat; i++)
 		json_array_append_new(names, json_string(m->features[i]));
@@ -325,15 +358,7 @@ brul_model_save(struct brul_model *m, const char *path,
 	    (m->has_base_calib && set_calib(m, "brul_baseline_calibration",
 	    &m->base_calib, err) < 0))
 		return -1;
-	/* XGBoost picks the format by the extension: keep .json last */
-	if (brul_publish_begin(path, ".json", tmp, sizeof tmp, err) < 0)
-		return -1;
-	if (XGBoosterSaveModel(m->booster, tmp) != 0) {
-		brul_publish_abort(tmp, path);
-		return brul_err_set(err, path, 0, 0, "cannot write the model: "
-		    "%s", xgb_message(msg, sizeof msg));
-	}
-	return brul_publish_commit(tmp, path, err);
+	return write_json(m, path, err);
 }
 
 static int
@@ -358,6 +383,40 @@ load_calib(struct brul_model *m, const char *key, struct brul_calib *c,
 	return 0;
 }
 
+/* The whole file, malloc'd; a model is megabytes, not more. */
+static char *
+read_file(const char *path, size_t *len, struct brul_err *err)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL, *q;
+	size_t cap = 0, n = 0, k;
+
+	if (fp == NULL)
+		return brul_err_set(err, path, 0, 0, "%s", strerror(errno)),
+		    NULL;
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1 << 20;
+			if ((q = realloc(buf, cap)) == NULL) {
+				free(buf);
+				fclose(fp);
+				return oom(err), NULL;
+			}
+			buf = q;
+		}
+		n += k = fread(buf + n, 1, cap - n, fp);
+	} while (k > 0);
+	if (ferror(fp)) {
+		brul_err_set(err, path, 0, 0, "%s", strerror(errno));
+		free(buf);
+		fclose(fp);
+		return NULL;
+	}
+	fclose(fp);
+	*len = n;
+	return buf;
+}
+
 int
 brul_model_load(struct brul_model *m, const char *path,
     struct brul_err *err)
@@ -366,20 +425,27 @@ brul_model_load(struct brul_model *m, const char *path,
 	json_t *names = NULL;
 	json_error_t je;
 	bst_ulong nf;
+	size_t len;
+	char *file;
 	int obj;
 
 	memset(m, 0, sizeof *m);
-	if (access(path, R_OK) != 0)
-		return brul_err_set(err, path, 0, 0, "%s", strerror(errno));
-	if (XGBoosterCreate(NULL, 0, &m->booster) != 0)
+	if ((file = read_file(path, &len, err)) == NULL)
+		return -1;
+	if (XGBoosterCreate(NULL, 0, &m->booster) != 0) {
+		free(file);
 		return xgb_fail(err, "booster");
-	if (XGBoosterLoadModel(m->booster, path) != 0) {
+	}
+	if (len == 0 || XGBoosterLoadModelFromBuffer(m->booster, file,
+	    len) != 0) {
 		char msg[256];
 
 		brul_err_set(err, path, 0, 0, "not an XGBoost model: %s",
-		    xgb_message(msg, sizeof msg));
+		    len ? xgb_message(msg, sizeof msg) : "empty file");
+		free(file);
 		goto fail;
 	}
+	free(file);
 	if ((s = brul_model_attr(m, "brul_features")) == NULL) {
 		brul_err_set(err, path, 0, 0, "not a brul model (no "
 		    "brul_features attribute)");

@@ -3,42 +3,64 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "publish.h"
 
-int
-brul_publish_begin(const char *path, const char *suffix, char *tmp,
-    size_t n, struct brul_err *err)
+static int
+copy(char *dst, size_t n, const char *src, const char *suffix)
 {
-	struct stat st;
-	int w;
+	int w = snprintf(dst, n, "%s%s", src, suffix);
 
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		w = snprintf(tmp, n, "%s", path);
-	else
-		w = snprintf(tmp, n, "%s.partial%s", path, suffix);
-	if (w < 0 || (size_t)w >= n)
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+int
+brul_publish_begin(struct brul_publish *p, const char *path,
+    const char *suffix, struct brul_err *err)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	memset(p, 0, sizeof *p);
+	if (copy(p->name, sizeof p->name, path, "") < 0 ||
+	    copy(p->final, sizeof p->final, path, "") < 0)
 		return brul_err_set(err, path, 0, 0, "name too long");
+	/* a link to a file: replace the file, keep the link */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(path, real) != NULL && stat(real, &st) == 0 &&
+	    S_ISREG(st.st_mode) && copy(p->final, sizeof p->final, real,
+	    "") < 0)
+		return brul_err_set(err, path, 0, 0, "name too long");
+	if (stat(p->final, &st) == 0 && S_ISDIR(st.st_mode))
+		return brul_err_set(err, path, 0, 0, "is a directory");
+	p->in_place = stat(p->final, &st) == 0 && !S_ISREG(st.st_mode);
+	if (copy(p->tmp, sizeof p->tmp, p->final, p->in_place ? "" :
+	    ".partial") < 0 || (!p->in_place && (strlen(p->tmp) +
+	    strlen(suffix) >= sizeof p->tmp)))
+		return brul_err_set(err, path, 0, 0, "name too long");
+	if (!p->in_place)
+		strcat(p->tmp, suffix);
 	return 0;
 }
 
 int
-brul_publish_commit(const char *tmp, const char *path, struct brul_err *err)
+brul_publish_commit(struct brul_publish *p, struct brul_err *err)
 {
 	int e;
 
-	if (strcmp(tmp, path) == 0 || rename(tmp, path) == 0)
+	if (p->in_place || rename(p->tmp, p->final) == 0)
 		return 0;
 	e = errno;
-	unlink(tmp);
-	return brul_err_set(err, path, 0, 0, "%s", strerror(e));
+	unlink(p->tmp);
+	return brul_err_set(err, p->name, 0, 0, "%s", strerror(e));
 }
 
 void
-brul_publish_abort(const char *tmp, const char *path)
+brul_publish_abort(struct brul_publish *p)
 {
-	if (strcmp(tmp, path) != 0)
-		unlink(tmp);
+	if (!p->in_place)
+		unlink(p->tmp);
 }

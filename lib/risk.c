@@ -8,13 +8,15 @@ const char *
 brul_risk_level(const struct brul_risk_opts *o, double p30, double p90,
     double p180)
 {
-	if (isnan(p30) || isnan(p90) || isnan(p180))
-		return NULL;
+	/* a known probability may raise the level; only all three known
+	 * may call it low */
 	if (p30 >= o->critical)
 		return "critical";
 	if (p90 >= o->high)
 		return "high";
 	if (p180 >= o->medium)
 		return "medium";
+	if (isnan(p30) || isnan(p90) || isnan(p180))
+		return NULL;
 	return "low";
 }

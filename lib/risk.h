@@ -19,8 +19,9 @@ struct brul_risk_opts {
 #define BRUL_RISK_H90	90
 #define BRUL_RISK_H180	180
 
-/* "critical", "high", "medium", "low"; NULL when a probability is
- * missing. */
+/* "critical", "high", "medium", "low"; NULL when the probabilities known
+ * reach no threshold and one is missing (never "low" for lack of
+ * knowledge). */
 const char *brul_risk_level(const struct brul_risk_opts *o, double p30,
 			    double p90, double p180);
 

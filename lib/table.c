@@ -97,6 +97,7 @@ struct brul_reader {
 	json_t *obj;		/* the current record */
 	int pending;		/* obj is read but not yet handed out */
 	int fast;		/* the record came through nd_fast: no obj */
+	int nfirst;		/* NDJSON: the keys of the first object */
 	struct ndval *vals;	/* cols_cap entries */
 	char *text;		/* numbers and nested values as text */
 	size_t text_len, text_cap;
@@ -874,6 +875,7 @@ nd_first(struct brul_reader *r, struct brul_err *err)
 		if (add_col(r, key, strlen(key)) == -1)
 			return r_fail(r, err, 0, "out of memory");
 	}
+	r->nfirst = r->ncols;
 	if (nd_vals_fit(r) == -1)
 		return r_fail(r, err, 0, "out of memory");
 	r->pending = 1;
@@ -1056,6 +1058,19 @@ brul_reader_col(struct brul_reader *r, const char *name)
 }
 
 int
+brul_reader_has_col(struct brul_reader *r, const char *name)
+{
+	int c = find_col(r, name, strlen(name));
+
+	if (c == -1 && r->empty)
+		return brul_reader_col(r, name);
+	/* a name only asked for is not a key of the stream */
+	if (r->fmt == BRUL_FMT_NDJSON && c >= r->nfirst)
+		return -1;
+	return c;
+}
+
+int
 brul_reader_require(struct brul_reader *r, const char *name,
     struct brul_err *err)
 {
@@ -1063,7 +1078,7 @@ brul_reader_require(struct brul_reader *r, const char *name,
 
 	if (r->failed)
 		return r_report(r, err);
-	if ((c = brul_reader_col(r, name)) != -1)
+	if ((c = brul_reader_has_col(r, name)) != -1)
 		return c;
 	if (r->failed)
 		return r_report(r, err);

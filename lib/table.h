@@ -77,7 +77,12 @@ long brul_reader_line(const struct brul_reader *r);
  * NDJSON the columns are the keys of the first object, plus any name asked
  * for here. */
 int brul_reader_col(struct brul_reader *r, const char *name);
-/* Like brul_reader_col, but a missing column is an error naming it:
+/* Column index of name when the stream really has it: in the CSV header,
+ * or a key of the first NDJSON object (writers put every key in every
+ * object); -1 otherwise, never a column made up on demand.  An empty input
+ * has every column. */
+int brul_reader_has_col(struct brul_reader *r, const char *name);
+/* Like brul_reader_has_col, but a missing column is an error naming it:
  * "file: missing column "voltage_v"". */
 int brul_reader_require(struct brul_reader *r, const char *name,
 			struct brul_err *err);

@@ -383,3 +383,19 @@ W,2026-01-05,,,,,,,,baseline"
 	run -0 brul-predict --baseline "$T/hourly.csv"
 	[ "${#lines[@]}" -eq 577 ]
 }
+
+@test "NDJSON features lacking the model's columns are refused like CSV" {
+	# key columns and one feature only, as NDJSON
+	drop_cols "$F/features.csv" r_ratio eq_age_days > "$T/cut.csv"
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i; next }
+		{ s = "{"; for (i = 1; i <= NF; i++) s = s (i > 1 ? "," : "") "\"" h[i] "\":" ($i == "" ? "null" : "\"" $i "\"")
+		  print s "}" }' "$T/cut.csv" > "$T/cut.ndjson"
+	run -1 brul-predict -m "$F/model.json" "$T/cut.ndjson"
+	assert_output "brul-predict: $T/cut.ndjson: missing columns: r_ratio, eq_age_days"
+}
+
+@test "a feature beyond a float's range is refused with its line" {
+	awk -F, -v OFS=, 'NR == 4 { $8 = "1e39" } { print }' "$F/features.csv" > "$T/inf.csv"
+	run -1 brul-predict -m "$F/model.json" "$T/inf.csv"
+	assert_output "brul-predict: $T/inf.csv:4: v_mean_v: out of range: 1e+39"
+}

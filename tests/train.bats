@@ -415,3 +415,33 @@ EOF
 	assert_output "brul-train: /dev/full: cannot write the report: No space left on device"
 	[ -c /dev/full ]
 }
+
+@test "a label without its censored flag, or with a RUL out of range, is refused" {
+	awk -F, -v OFS=, 'NR == 3 { $6 = "" } { print }' "$F/train-labels.csv" > "$T/l1.csv"
+	run -1 brul-train --quiet --folds 3 --rounds 5 --labels "$T/l1.csv" "$F/train-features.csv"
+	assert_output "brul-train: $T/l1.csv:3: censored: missing value"
+	awk -F, -v OFS=, 'NR == 5 { $4 = "1e300" } { print }' "$F/train-labels.csv" > "$T/l2.csv"
+	run -1 brul-train --quiet --folds 3 --rounds 5 --labels "$T/l2.csv" "$F/train-features.csv"
+	assert_output "brul-train: $T/l2.csv:5: rul_days: out of range (0 to 100000): 1e+300"
+}
+
+@test "the model is XGBoost JSON whatever its name, through a link, never into a directory" {
+	mkdir "$T/dir"
+	run -1 brul-train --quiet --folds 3 --rounds 5 --threads 1 \
+	    --labels "$F/train-labels.csv" -o "$T/dir" "$F/train-features.csv"
+	assert_output "brul-train: $T/dir: is a directory"
+	run -0 brul-train --quiet --folds 3 --rounds 5 --threads 1 \
+	    --labels "$F/train-labels.csv" -o "$T/m.ubj" "$F/train-features.csv"
+	[ "$(head -c 11 "$T/m.ubj")" = '{"learner":' ]
+	run -0 brul-predict -m "$T/m.ubj" "$F/train-features.csv"
+	touch "$T/target.json"
+	ln -s target.json "$T/link.json"
+	run -0 brul-train --quiet --folds 3 --rounds 5 --threads 1 \
+	    --labels "$F/train-labels.csv" -o "$T/link.json" "$F/train-features.csv"
+	[ -L "$T/link.json" ]
+	cmp "$T/m.ubj" "$T/target.json"
+	# to a pipe: the JSON itself
+	brul-train --quiet --folds 3 --rounds 5 --threads 1 \
+	    --labels "$F/train-labels.csv" -o /dev/stdout "$F/train-features.csv" |
+	    cmp - "$T/m.ubj"
+}

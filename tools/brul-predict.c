@@ -344,7 +344,9 @@ run(const char *path, const struct predictor *pr, const struct options *o,
 	    brul_featmap_bind(&fm, pr->features, pr->nfeat, r, e) < 0)
 		goto out;
 	c_ts = brul_reader_col(r, "ts");
-	c_win = pr->baseline ? -1 : brul_reader_col(r, "window_s");
+	/* the baseline alone has no window; its calibration from a model
+	 * has the model's */
+	c_win = pr->m.booster ? brul_reader_col(r, "window_s") : -1;
 	while ((rc = brul_reader_next(r, e)) == 1) {
 		struct brul_field id;
 		int64_t day, ts = INT64_MIN;

@@ -424,13 +424,15 @@ cv_json(const struct brul_eval *model, const struct brul_eval *base)
 	    "baseline", brul_eval_json(base));
 }
 
-/* The model's id: its data and everything that shapes its trees. */
+/* The model's id: its data and everything that shapes its trees and its
+ * calibration. */
 static void
 model_id(char *buf, size_t n, uint64_t fingerprint,
-    const struct brul_train_params *p)
+    const struct brul_train_params *p, int folds)
 {
 	uint64_t h = fingerprint;
 
+	h = brul_fnv(h, &folds, sizeof folds);
 	h = brul_fnv(h, &p->objective, sizeof p->objective);
 	h = brul_fnv(h, &p->rounds, sizeof p->rounds);
 	h = brul_fnv(h, &p->depth, sizeof p->depth);
@@ -442,20 +444,20 @@ model_id(char *buf, size_t n, uint64_t fingerprint,
 /* Fails now, not after an hour of training, when path cannot be
  * written. */
 static int
-writable(const char *path, const char *suffix, struct brul_err *e)
+writable(const char *path, struct brul_err *e)
 {
-	char tmp[4096];
+	struct brul_publish pub;
 	FILE *fp;
 
-	if (brul_publish_begin(path, suffix, tmp, sizeof tmp, e) < 0)
+	if (brul_publish_begin(&pub, path, "", e) < 0)
 		return -1;
-	if (strcmp(tmp, path) == 0)
+	if (pub.in_place)
 		return 0;	/* a device or a pipe: not opened twice */
-	if ((fp = fopen(tmp, "w")) == NULL)
+	if ((fp = fopen(pub.tmp, "w")) == NULL)
 		return brul_err_set(e, path, 0, 0, "cannot create: %s",
 		    strerror(errno));
 	fclose(fp);
-	unlink(tmp);
+	brul_publish_abort(&pub);
 	return 0;
 }
 
@@ -498,7 +500,7 @@ job_load(struct job *j, char **paths, int n, struct brul_err *e)
 		    j->o.until) : j->d.label[i];
 	brul_folds_assign(j->fold, j->nb, j->o.folds, j->o.p.seed);
 	snprintf(j->fingerprint, sizeof j->fingerprint, "%016llx",
-	    (unsigned long long)brul_dataset_fingerprint(&j->d));
+	    (unsigned long long)brul_dataset_fingerprint(&j->d, j->train));
 	return 0;
 }
 
@@ -546,7 +548,7 @@ job_final(struct job *j, struct brul_err *e)
 		return -1;
 	m->has_calib = m->has_base_calib = 1;
 	model_id(m->id, sizeof m->id, strtoull(j->fingerprint, NULL, 16),
-	    &j->o.p);
+	    &j->o.p, j->o.folds);
 	snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->o.p.seed);
 	snprintf(window, sizeof window, "%lld", (long long)j->d.window_s);
 	cv = cv_json(&j->runs[0].eval, &j->ev_base);
@@ -611,17 +613,19 @@ job_report(const struct job *j)
 static int
 write_report(const char *path, json_t *report, struct brul_err *e)
 {
-	char tmp[4096];
+	struct brul_publish pub;
 
-	if (brul_publish_begin(path, "", tmp, sizeof tmp, e) < 0)
+	if (brul_publish_begin(&pub, path, "", e) < 0)
 		return -1;
-	if (json_dump_file(report, tmp, JSON_INDENT(2) |
+	if (json_dump_file(report, pub.tmp, JSON_INDENT(2) |
 	    JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER) != 0) {
-		brul_publish_abort(tmp, path);
+		int err = errno;
+
+		brul_publish_abort(&pub);
 		return brul_err_set(e, path, 0, 0, "cannot write the report: "
-		    "%s", strerror(errno));
+		    "%s", strerror(err));
 	}
-	return brul_publish_commit(tmp, path, e);
+	return brul_publish_commit(&pub, e);
 }
 
 /* The report's tables, on stderr. */
@@ -681,8 +685,8 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
-	if ((j.o.output && writable(j.o.output, ".json", &e) < 0) ||
-	    (j.o.report && writable(j.o.report, "", &e) < 0) ||
+	if ((j.o.output && writable(j.o.output, &e) < 0) ||
+	    (j.o.report && writable(j.o.report, &e) < 0) ||
 	    job_load(&j, argv, argc, &e) < 0)
 		goto out;
 	final = j.o.output || j.o.test;

@@ -107,8 +107,8 @@ test_calib(struct tap *t)
 	tap_ok(t, brul_calib_fit(&c, pred, truth, exact, 101, &e) == 0 &&
 	    isinf(c.q[0][0]) && isinf(c.q[3][98]) &&
 	    isinf(brul_calib_quantile(&c, 50, 10)) &&
-	    brul_calib_pfail(&c, 50, 40) == 0,
-	    "calib: censored labels only: nothing known, no failure seen");
+	    isnan(brul_calib_pfail(&c, 50, 40)),
+	    "calib: censored labels only: nothing known");
 }
 
 /* Kaplan-Meier percentiles with censored residuals, worked by hand. */
@@ -133,8 +133,10 @@ test_calib_censored(struct tap *t)
 	    "KM: percentiles past the last event are unknown (+inf)");
 	tap_ok(t, isinf(brul_calib_quantile(&c, 0, 90)),
 	    "KM: an unknown p90 is +inf");
-	tap_near(t, brul_calib_pfail(&c, 0, 1000), 0.25, 1e-12,
-	    "KM: P(fail) past the known part is its lower bound");
+	tap_ok(t, isnan(brul_calib_pfail(&c, 0, 1000)),
+	    "KM: P(fail) past the known part is unknown");
+	tap_near(t, brul_calib_pfail(&c, 0, 5), 0, 0,
+	    "KM: P(fail) before the first end of life seen: 0");
 	json = brul_calib_json(&c);
 	tap_ok(t, json && strstr(json, "null") && brul_calib_parse(&back, json,
 	    &e) == 0 && isinf(back.q[0][98]) && back.q[0][24] == 10,
@@ -356,8 +358,10 @@ test_risk(struct tap *t)
 	tap_streq(t, brul_risk_level(&o, 0.1, 0.2, 0.5), "medium",
 	    "risk: medium");
 	tap_streq(t, brul_risk_level(&o, 0.1, 0.2, 0.3), "low", "risk: low");
-	tap_ok(t, brul_risk_level(&o, NAN, 0.2, 0.3) == NULL, "risk: none "
-	    "without probabilities");
+	tap_ok(t, brul_risk_level(&o, 0.1, 0.2, NAN) == NULL, "risk: not "
+	    "low when a probability is unknown");
+	tap_streq(t, brul_risk_level(&o, 0.6, NAN, NAN), "critical",
+	    "risk: a known probability still raises it");
 }
 
 int
