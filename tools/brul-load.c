@@ -1,0 +1,466 @@
+/*
+ * brul-load: streams into PostgreSQL and back out; the schema, retention.
+ * See brul-load(1).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "db.h"
+#include "export.h"
+#include "load.h"
+#include "migrate.h"
+#include "num.h"
+#include "progress.h"
+#include "retain.h"
+#include "stream.h"
+#include "timefmt.h"
+
+static const char synopsis[] =
+    "usage: brul-load [--db CONNINFO] --migrate\n"
+    "       brul-load [--db CONNINFO] [--batch-rows N] [--format csv|ndjson]\n"
+    "                 [--progress | --quiet] KIND [FILE ...]\n"
+    "       brul-load [--db CONNINFO] [--batch-rows N] --dataset DIR\n"
+    "       brul-load [--db CONNINFO] --retain DURATION [--now TS] [--dry-run]\n"
+    "       brul-load [--db CONNINFO] --export KIND [--since TS] [--until TS]\n"
+    "                 [--battery ID] [-z] [-o FILE]\n";
+
+/* Exit statuses: 1 for bad data and other errors, 3 when the database
+ * cannot be reached or goes away (a cron job may retry later). */
+#define EXIT_DB 3
+
+struct options {
+	const char *db, *dataset, *export, *retain, *output, *battery;
+	int migrate, dry_run, gzip, quiet;
+	struct brul_load_opts load;
+	struct brul_export_opts ex;
+	int64_t now;
+	int has_now;
+	enum brul_progress_mode progress;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs("usage: brul-load [--db CONNINFO] KIND [FILE ...] "
+	    "(brul-load --help lists the others)\n", stderr);
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("%s\n", synopsis);
+	fputs(
+"Loads brul's streams (CSV or NDJSON, plain or gzip; files in order, or\n"
+"stdin) into PostgreSQL, each file whole or not at all; reloading changes\n"
+"nothing.  KIND: sites, systems, strings, batteries, events, labels,\n"
+"telemetry, string_telemetry, features, predictions, alerts.\n"
+"\n"
+"  --db CONNINFO       libpq connection string or URI (default: DATABASE_URL,\n"
+"                      else PGHOST, PGPORT, PGDATABASE, PGUSER ...)\n"
+"  --migrate           create or upgrade the schema (data/sql)\n"
+"  --dataset DIR       load a brul-gen dataset directory, fleet first\n"
+"  --batch-rows N      commit every N rows instead of once per file\n"
+"  --format FMT        input csv or ndjson (default: detected)\n"
+"  --retain DURATION   drop telemetry partitions wholly older than DURATION\n"
+"                      (90d, 12w ...) before now; the rollups stay\n"
+"  --now TS            retention counts back from TS instead of now\n"
+"  --dry-run           say which partitions --retain would drop\n"
+"  --export KIND       telemetry, predictions or alerts to stdout as CSV\n"
+"  --since TS          export from TS (a time or a date)\n"
+"  --until TS          export up to TS, not included\n"
+"  --battery ID        export only this battery\n"
+"  -z, --gzip          compress the export (also implied by -o NAME.gz)\n"
+"  -o, --output FILE   export to FILE instead of stdout\n"
+"  --progress          show progress on stderr\n"
+"  -q, --quiet         say nothing on success\n"
+"  --help, --version\n", stdout);
+	exit(0);
+}
+
+/* A time or a date (midnight UTC), for --since, --until and --now. */
+static int64_t
+when(const char *opt, const char *s)
+{
+	int64_t t;
+
+	if (brul_time_parse(s, strlen(s), &t) == 0)
+		return t;
+	if (brul_date_parse(s, strlen(s), &t) == 0)
+		return t * BRUL_DAY;
+	fprintf(stderr, "brul-load: %s: expected a time "
+	    "(2026-01-01T00:00:00Z) or a date (2026-01-01), not \"%s\"\n",
+	    opt, s);
+	usage();
+}
+
+enum {
+	OPT_BATCH = 256, OPT_BATTERY, OPT_DATASET, OPT_DB, OPT_DRY_RUN,
+	OPT_EXPORT, OPT_FORMAT, OPT_HELP, OPT_MIGRATE, OPT_NOW, OPT_PROGRESS,
+	OPT_QUIET, OPT_RETAIN, OPT_SINCE, OPT_UNTIL, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "batch-rows", required_argument, NULL, OPT_BATCH },
+	{ "battery", required_argument, NULL, OPT_BATTERY },
+	{ "dataset", required_argument, NULL, OPT_DATASET },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "export", required_argument, NULL, OPT_EXPORT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "gzip", no_argument, NULL, 'z' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "migrate", no_argument, NULL, OPT_MIGRATE },
+	{ "now", required_argument, NULL, OPT_NOW },
+	{ "output", required_argument, NULL, 'o' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "retain", required_argument, NULL, OPT_RETAIN },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+parse(int argc, char **argv, struct options *o)
+{
+	int ch, f, modes;
+	int64_t n;
+
+	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'z':
+			o->gzip = 1;
+			break;
+		case OPT_BATCH:
+			if (brul_int_parse(optarg, strlen(optarg), &n) < 0 ||
+			    n < 1 || n > LONG_MAX) {
+				fprintf(stderr, "brul-load: --batch-rows: "
+				    "expected a positive number of rows, not "
+				    "\"%s\"\n", optarg);
+				usage();
+			}
+			o->load.batch_rows = (long)n;
+			break;
+		case OPT_BATTERY:
+			o->ex.battery = optarg;
+			break;
+		case OPT_DATASET:
+			o->dataset = optarg;
+			break;
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = 1;
+			break;
+		case OPT_EXPORT:
+			if (!brul_export_kind_known(optarg)) {
+				fprintf(stderr, "brul-load: --export: expected "
+				    "telemetry, predictions or alerts, not "
+				    "\"%s\"\n", optarg);
+				usage();
+			}
+			o->export = optarg;
+			break;
+		case OPT_FORMAT:
+			if ((f = brul_format_parse(optarg)) < 0 ||
+			    f == BRUL_FMT_AUTO) {
+				fprintf(stderr, "brul-load: --format: expected "
+				    "csv or ndjson, not \"%s\"\n", optarg);
+				usage();
+			}
+			o->load.format = (enum brul_format)f;
+			break;
+		case OPT_HELP:
+			help();
+		case OPT_MIGRATE:
+			o->migrate = 1;
+			break;
+		case OPT_NOW:
+			o->now = when("--now", optarg);
+			o->has_now = 1;
+			break;
+		case OPT_PROGRESS:
+			o->progress = BRUL_PROGRESS_FORCE;
+			break;
+		case 'q':
+		case OPT_QUIET:
+			o->progress = BRUL_PROGRESS_QUIET;
+			o->quiet = 1;
+			break;
+		case OPT_RETAIN:
+			if (brul_duration_parse(optarg, &n) < 0 || n <= 0) {
+				fprintf(stderr, "brul-load: --retain: expected "
+				    "a duration (90d, 12w, 36h), not \"%s\"\n",
+				    optarg);
+				usage();
+			}
+			o->retain = optarg;
+			break;
+		case OPT_SINCE:
+			o->ex.since = when("--since", optarg);
+			o->ex.has_since = 1;
+			break;
+		case OPT_UNTIL:
+			o->ex.until = when("--until", optarg);
+			o->ex.has_until = 1;
+			break;
+		case OPT_VERSION:
+			printf("brul-load %s\n", BRUL_VERSION);
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	modes = o->migrate + !!o->dataset + !!o->retain + !!o->export;
+	if (modes > 1) {
+		fputs("brul-load: --migrate, --dataset, --retain and --export "
+		    "go one at a time\n", stderr);
+		usage();
+	}
+	if (modes == 0 && optind >= argc) {
+		fputs("brul-load: say what to load (KIND [FILE ...]), or "
+		    "--migrate, --dataset, --retain or --export\n", stderr);
+		usage();
+	}
+	if (modes == 1 && optind < argc) {
+		fprintf(stderr, "brul-load: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage();
+	}
+	if ((o->dry_run || o->has_now) && !o->retain) {
+		fputs("brul-load: --dry-run and --now go with --retain\n",
+		    stderr);
+		usage();
+	}
+	if ((o->ex.has_since || o->ex.has_until || o->ex.battery ||
+	    o->output || o->gzip) && !o->export) {
+		fputs("brul-load: --since, --until, --battery, -o and -z go "
+		    "with --export\n", stderr);
+		usage();
+	}
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+fail(struct brul_db *db, const struct brul_err *e)
+{
+	char buf[1024];
+
+	fprintf(stderr, "brul-load: %s\n", brul_err_str(e, buf, sizeof buf));
+	return db && brul_db_lost(db) ? EXIT_DB : 1;
+}
+
+static void
+applied(void *ctx, const char *name)
+{
+	const struct options *o = ctx;
+
+	if (!o->quiet)
+		fprintf(stderr, "brul-load: applied %s\n", name);
+}
+
+static int
+migrate(struct brul_db *db, const struct options *o)
+{
+	struct brul_err e;
+	int n, v;
+
+	brul_err_clear(&e);
+	if ((n = brul_migrate(db, NULL, applied, (void *)o, &e)) < 0 ||
+	    brul_db_schema_version(db, &v, &e) < 0)
+		return fail(db, &e);
+	if (!o->quiet && n == 0)
+		fprintf(stderr, "brul-load: the schema is up to date "
+		    "(version %d)\n", v);
+	return 0;
+}
+
+/* One file of one kind; 0, or an exit status. */
+static int
+load(struct brul_db *db, const struct options *o, const char *kind,
+     const char *path)
+{
+	struct brul_load_opts lo = o->load;
+	struct brul_load_stats st;
+	struct brul_progress prog;
+	struct brul_err e;
+	const char *name = path && strcmp(path, "-") ? path : "<stdin>";
+	double t0 = now_s(), dt;
+
+	brul_err_clear(&e);
+	brul_progress_init(&prog, stderr, o->progress, "brul-load", "rows", 0);
+	lo.progress = &prog;
+	if (brul_load_file(db, kind, path, &lo, &st, &e) < 0) {
+		int rc = fail(db, &e);
+
+		if (st.committed > 0)
+			fprintf(stderr, "brul-load: %s: the first %" PRIu64
+			    " rows, to line %ld, were committed; run the "
+			    "same load again to finish (rows already there "
+			    "are replaced, never doubled)\n", name,
+			    st.committed, st.committed_line);
+		else
+			fprintf(stderr, "brul-load: %s: nothing was loaded\n",
+			    name);
+		return rc;
+	}
+	brul_progress_end(&prog, st.rows);
+	dt = now_s() - t0;
+	if (!o->quiet) {
+		fprintf(stderr, "brul-load: %s: %" PRIu64 " %s rows", name,
+		    st.rows, kind);
+		if (strcmp(kind, "telemetry") == 0)
+			fprintf(stderr, " (%" PRIu64 " new, %" PRIu64
+			    " merged)", st.fresh, st.rows - st.fresh);
+		fprintf(stderr, " in %.2f s\n", dt);
+	}
+	return 0;
+}
+
+/* A dataset directory's streams, in the order their references need. */
+static int
+dataset(struct brul_db *db, const struct options *o)
+{
+	static const char *const ext[] = {
+		".csv.gz", ".csv", ".ndjson.gz", ".ndjson"
+	};
+	const char *const *kinds = brul_load_kinds();
+	char path[PATH_MAX];
+	int found = 0, rc;
+
+	for (int k = 0; kinds[k]; k++) {
+		for (size_t x = 0; x < sizeof ext / sizeof ext[0]; x++) {
+			snprintf(path, sizeof path, "%s/%s%s", o->dataset,
+			    kinds[k], ext[x]);
+			if (access(path, F_OK) != 0)
+				continue;
+			found++;
+			if ((rc = load(db, o, kinds[k], path)) != 0)
+				return rc;
+			break;
+		}
+	}
+	if (found == 0) {
+		fprintf(stderr, "brul-load: %s: no stream files (sites.csv.gz, "
+		    "telemetry.csv.gz ...)\n", o->dataset);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+dropped(void *ctx, const char *name, const char *parent, int64_t lo,
+	int64_t hi)
+{
+	const struct options *o = ctx;
+	char a[BRUL_DATE_LEN + 1], b[BRUL_DATE_LEN + 1];
+
+	a[brul_date_format(a, lo / BRUL_DAY)] = '\0';
+	b[brul_date_format(b, hi / BRUL_DAY)] = '\0';
+	if (o->dry_run || !o->quiet)
+		fprintf(o->dry_run ? stdout : stderr, "%s%s (%s, %s to %s)\n",
+		    o->dry_run ? "would drop " : "brul-load: dropped ", name,
+		    parent, a, b);
+}
+
+static int
+retain(struct brul_db *db, const struct options *o)
+{
+	struct brul_err e;
+	int64_t keep, cutoff;
+	char c[BRUL_TIME_LEN + 1];
+	int n;
+
+	brul_err_clear(&e);
+	brul_duration_parse(o->retain, &keep);
+	cutoff = (o->has_now ? o->now : (int64_t)time(NULL)) - keep;
+	if ((n = brul_retain(db, cutoff, o->dry_run, dropped, (void *)o,
+	    &e)) < 0)
+		return fail(db, &e);
+	c[brul_time_format(c, cutoff)] = '\0';
+	if (n == 0 && !o->quiet)
+		fprintf(stderr, "brul-load: no partition lies wholly before "
+		    "%s\n", c);
+	return 0;
+}
+
+static int
+export(struct brul_db *db, const struct options *o)
+{
+	struct brul_out_opts oo = { .gzip = o->gzip };
+	struct brul_out *out;
+	struct brul_err e;
+	uint64_t rows;
+
+	brul_err_clear(&e);
+	if ((out = brul_out_open(o->output, &oo, &e)) == NULL)
+		return fail(NULL, &e);
+	if (brul_export(db, o->export, &o->ex, out, &rows, &e) < 0) {
+		brul_out_abort(out);
+		return fail(db, &e);
+	}
+	if (brul_out_close(out, &e) < 0)
+		return fail(NULL, &e);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct brul_db *db;
+	struct brul_err e;
+	int rc = 0;
+
+	brul_err_clear(&e);
+	parse(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+	if ((db = brul_db_open(o.db, "brul-load", &e)) == NULL) {
+		fail(NULL, &e);
+		return EXIT_DB;
+	}
+	if (o.migrate)
+		rc = migrate(db, &o);
+	else if (o.dataset)
+		rc = dataset(db, &o);
+	else if (o.retain)
+		rc = retain(db, &o);
+	else if (o.export)
+		rc = export(db, &o);
+	else if (!brul_load_kind_known(argv[0])) {
+		fprintf(stderr, "brul-load: unknown kind \"%s\" (sites, "
+		    "systems, strings, batteries, events, labels, telemetry, "
+		    "string_telemetry, features, predictions, alerts)\n",
+		    argv[0]);
+		rc = 2;
+	} else {
+		int i = 1;
+
+		do
+			rc = load(db, &o, argv[0], argc > 1 ? argv[i] : NULL);
+		while (rc == 0 && ++i < argc);
+	}
+	brul_db_close(db);
+	return rc;
+}
