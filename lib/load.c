@@ -22,15 +22,17 @@
 #include "timefmt.h"
 
 
-/* An alert's present state follows its events: the latest decides, an
- * open event dates it.  Only alerts with events in this load are looked
+/* An alert's present state follows its events: the latest decides (its
+ * severity the latest given), an open event dates it.  Only alerts with events in this load are looked
  * at; the operator's columns are left alone. */
 static const char alerts_after[] =
     "INSERT INTO alerts AS a (alert_id, site_id, string_id, battery_id, "
     "  kind, severity, state, value, threshold, message, ts_open, "
     "  ts_update, ts_clear) "
     "SELECT DISTINCT ON (e.alert_id) e.alert_id, e.site_id, e.string_id, "
-    "  e.battery_id, e.kind, e.severity, "
+    "  e.battery_id, e.kind, "
+    "  (SELECT o.severity FROM alert_events o WHERE o.alert_id = e.alert_id "
+    "   AND o.severity IS NOT NULL ORDER BY o.ts DESC LIMIT 1), "
     "  CASE e.event WHEN 'clear' THEN 'cleared' ELSE 'open' END, "
     "  e.value, e.threshold, e.message, "
     "  coalesce((SELECT min(o.ts) FROM alert_events o "
@@ -44,7 +46,7 @@ static const char alerts_after[] =
     "ON CONFLICT (alert_id) DO UPDATE SET site_id = EXCLUDED.site_id, "
     "  string_id = EXCLUDED.string_id, battery_id = EXCLUDED.battery_id, "
     "  kind = EXCLUDED.kind, "
-    "  severity = coalesce(EXCLUDED.severity, a.severity), "
+    "  severity = EXCLUDED.severity, "
     "  state = EXCLUDED.state, value = EXCLUDED.value, "
     "  threshold = EXCLUDED.threshold, "
     "  message = coalesce(EXCLUDED.message, a.message), "

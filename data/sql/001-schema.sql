@@ -101,14 +101,17 @@ CREATE TABLE telemetry_hourly (
 );
 
 -- The rollup's definition, for the loader and for anyone who checks it:
--- the hours of battery b in [lo, hi).
+-- the hours of battery b in [lo, hi).  Means are summed in time order, so
+-- that they come out the same to the last bit however the rows lie on
+-- disk (brul-load sums the hours it sees whole in the same order).
 CREATE FUNCTION brul_telemetry_hourly_of(b text, lo timestamptz, hi timestamptz)
 RETURNS SETOF telemetry_hourly
 LANGUAGE sql STABLE AS $$
 	SELECT battery_id, date_trunc('hour', ts, 'UTC'), count(*)::integer,
-	       min(voltage_v), max(voltage_v), avg(voltage_v),
-	       min(current_a), max(current_a), avg(current_a),
-	       min(temperature_c), max(temperature_c), avg(temperature_c),
+	       min(voltage_v), max(voltage_v), avg(voltage_v ORDER BY ts),
+	       min(current_a), max(current_a), avg(current_a ORDER BY ts),
+	       min(temperature_c), max(temperature_c),
+	       avg(temperature_c ORDER BY ts),
 	       (array_agg(resistance_mohm ORDER BY ts DESC)
 		    FILTER (WHERE resistance_mohm IS NOT NULL))[1]
 	FROM telemetry

@@ -1,0 +1,393 @@
+#!/usr/bin/env bats
+# brul-load against a real PostgreSQL 15, a throwaway cluster started here
+# (tests/helpers/pg.sh: initdb into a temporary directory, a unix socket, no
+# TCP) and stopped at the end.  Each test has a database of its own.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+PG=$BATS_TEST_DIRNAME/helpers/pg.sh
+
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	B=$BRUL_BIN
+	# The socket's path must stay short (108 bytes at most).
+	PGDIR=$(mktemp -d /tmp/brul-pg.XXXXXX)
+	chmod 755 "$PGDIR"	# for the server, which runs as postgres under root
+	echo "$PGDIR" > "$d/pgdir"
+	sh "$PG" start "$PGDIR/c" > "$d/conninfo"
+	# The 90-day research dataset, and a week of a smaller fleet.
+	"$B"/brul-gen --dataset "$d/ds" --days 90 --batteries 24 -z --seed 1
+	"$B"/brul-gen --dataset "$d/wk" --days 7 --batteries 48 --seed 4
+}
+
+teardown_file() {
+	PGDIR=$(cat "$BATS_FILE_TMPDIR/pgdir")
+	sh "$PG" stop "$PGDIR/c" || true
+	rm -rf "$PGDIR"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+	PGDIR=$(cat "$F/pgdir")
+	export PGHOST=$PGDIR/c PGPORT=${PG_PORT:-5433} PGUSER=postgres
+	unset DATABASE_URL PGDATABASE
+	# A database per test, named after it.
+	export PGDATABASE=t$BATS_SUITE_TEST_NUMBER
+	psql -d postgres -qXc "DROP DATABASE IF EXISTS $PGDATABASE" \
+	    -c "CREATE DATABASE $PGDATABASE"
+}
+
+q() { psql -qXAtc "$1"; }
+
+fleet() {
+	brul-load --migrate -q
+	for k in sites systems strings batteries; do
+		brul-load -q $k "$1/$k.csv"*
+	done
+}
+
+# A fingerprint of a table's rows, whatever their physical order.
+digest() {
+	q "SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM $1 x"
+}
+
+@test "--help and --version go to stdout and exit 0; a bad option exits 2" {
+	run brul-load --help
+	assert_success
+	assert_output --partial "usage: brul-load [--db CONNINFO] --migrate"
+	run brul-load --version
+	assert_success
+	assert_output --regexp '^brul-load [0-9]+\.[0-9]+\.[0-9]+$'
+	run brul-load --bogus
+	assert_failure 2
+	run brul-load
+	assert_failure 2
+	assert_output --partial "say what to load"
+	run brul-load --migrate --retain 90d
+	assert_failure 2
+	run brul-load --retain 3x
+	assert_failure 2
+	assert_output --partial '--retain: expected a duration'
+	run brul-load --since 2026-01-01 telemetry
+	assert_failure 2
+	run brul-load fleet x.csv
+	assert_failure 2
+	assert_output --partial 'unknown kind "fleet"'
+}
+
+@test "migrate twice: the schema once, then nothing to do" {
+	run brul-load --migrate
+	assert_success
+	assert_output "brul-load: applied 001-schema.sql"
+	run brul-load --migrate
+	assert_success
+	assert_output "brul-load: the schema is up to date (version 1)"
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 1 ]
+	[ "$(q "SELECT count(*) FROM pg_tables WHERE tablename IN ('sites', 'systems', 'strings', 'batteries', 'labels', 'events', 'features', 'predictions', 'alerts', 'alert_events', 'users', 'telemetry_hourly')")" = 12 ]
+	[ "$(q "SELECT relkind FROM pg_class WHERE relname = 'telemetry'")" = p ]
+}
+
+@test "a changed migration is refused, and a missing schema says to migrate" {
+	run brul-load labels "$F/ds/labels.csv.gz"
+	assert_failure 1
+	assert_output --partial "no brul schema (no table schema_migrations): run brul-load --migrate"
+	brul-load --migrate -q
+	q "UPDATE schema_migrations SET version = 0"
+	run brul-load labels "$F/ds/labels.csv.gz"
+	assert_failure 1
+	assert_output --partial "schema (version 0) is older than this brul's (1): run brul-load --migrate"
+	q "UPDATE schema_migrations SET version = 2"
+	run brul-load labels "$F/ds/labels.csv.gz"
+	assert_output --partial "is newer than this brul's (1): install a newer brul"
+	q "UPDATE schema_migrations SET version = 1, checksum = 'x'"
+	run brul-load --migrate
+	assert_failure 1
+	assert_output --partial "001-schema.sql: changed since it was applied"
+}
+
+@test "an unreachable server: what to do, and exit status 3" {
+	run brul-load --db "host=$T port=1 dbname=x" --migrate
+	assert_failure 3
+	assert_output --partial "brul-load: cannot connect to PostgreSQL:"
+	assert_output --partial "is the server running?"
+	DATABASE_URL="postgresql:///nosuchdb?host=$PGHOST&port=$PGPORT" \
+	    run brul-load --migrate
+	assert_failure 3
+	assert_output --partial 'database "nosuchdb" does not exist'
+}
+
+@test "the 90-day dataset: every count equals the file's" {
+	brul-load --migrate -q
+	run brul-load --dataset "$F/ds"
+	assert_success
+	assert_line --partial "telemetry.csv.gz: 3110400 telemetry rows (3110400 new, 0 merged)"
+	for k in sites systems strings batteries events labels telemetry string_telemetry; do
+		want=$(($(unz "$F/ds/$k.csv.gz" | wc -l) - 1))
+		got=$(q "SELECT count(*) FROM $k")
+		echo "$k: file $want, table $got"
+		[ "$want" = "$got" ]
+		[ "$got" -gt 0 ]
+	done
+	# One partition per month of the data, and nothing else.
+	run q "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telemetry'::regclass ORDER BY 1"
+	assert_output "$(printf 'telemetry_2026_01\ntelemetry_2026_02\ntelemetry_2026_03')"
+	# 24 blocks x 90 days x 24 hours in the rollup, 60 samples in each.
+	[ "$(q 'SELECT count(*), min(samples), max(samples) FROM telemetry_hourly')" = "51840|60|60" ]
+	# Values arrive as they were: a row checked by hand.
+	unz "$F/ds/telemetry.csv.gz" | sed -n 1000p > "$T/row"
+	IFS=, read -r ts b s v i t r < "$T/row"
+	run q "SELECT string_id, voltage_v, current_a, temperature_c FROM telemetry WHERE battery_id = '$b' AND ts = '$ts'"
+	assert_output "$s|$v|$i|$t"
+	# The rollup equals a GROUP BY over the raw rows: exactly, with the
+	# means summed in time order as the rollup defines them ...
+	run q "WITH g AS (SELECT date_trunc('hour', ts) AS hour, battery_id, count(*) AS n, min(voltage_v) AS vmin, max(voltage_v) AS vmax, avg(voltage_v ORDER BY ts) AS vmean, min(current_a) AS imin, avg(current_a ORDER BY ts) AS imean, max(temperature_c) AS tmax, avg(temperature_c ORDER BY ts) AS tmean FROM telemetry GROUP BY 1, 2) SELECT count(*) FROM g JOIN telemetry_hourly h USING (battery_id, hour) WHERE h.samples = g.n AND h.voltage_min_v = g.vmin AND h.voltage_max_v = g.vmax AND h.voltage_mean_v = g.vmean AND h.current_min_a = g.imin AND h.current_mean_a = g.imean AND h.temperature_max_c = g.tmax AND h.temperature_mean_c = g.tmean"
+	assert_output 51840
+	# ... and to 1e-12 summed in any order.
+	run q "WITH g AS (SELECT date_trunc('hour', ts) AS hour, battery_id, avg(voltage_v) AS vmean, avg(temperature_c) AS tmean FROM telemetry GROUP BY 1, 2) SELECT count(*) FROM g JOIN telemetry_hourly h USING (battery_id, hour) WHERE abs(h.voltage_mean_v - g.vmean) < 1e-12 AND abs(h.temperature_mean_c - g.tmean) < 1e-12"
+	assert_output 51840
+	# The latest resistance of each hour: the hours with an ohmic test.
+	ohm=$(unz "$F/ds/telemetry.csv.gz" | awk -F, 'NR > 1 && $7 != ""' | wc -l)
+	[ "$(q 'SELECT count(resistance_mohm) FROM telemetry_hourly')" = "$ohm" ]
+	[ "$ohm" -gt 2000 ]
+}
+
+@test "export round-trips the load byte for byte" {
+	fleet "$F/ds"
+	brul-load -q telemetry "$F/ds/telemetry.csv.gz"
+	brul-load --export telemetry > "$T/out.csv"
+	unz "$F/ds/telemetry.csv.gz" | sort > "$T/a"
+	sort "$T/out.csv" > "$T/b"
+	cmp "$T/a" "$T/b"
+	# A day and a battery, as a cron job reads yesterday back.
+	brul-load --export telemetry --since 2026-02-01 --until 2026-02-02 \
+	    --battery B0007-1 -z -o "$T/day.csv.gz"
+	unz "$F/ds/telemetry.csv.gz" | awk -F, 'NR == 1 || ($2 == "B0007-1" && $1 ~ /^2026-02-01T/)' > "$T/want"
+	unz "$T/day.csv.gz" | cmp - "$T/want"
+	[ "$(wc -l < "$T/want")" = 1441 ]
+	# ... and feeds brul-features.
+	brul-load --export telemetry --since 2026-02-01 --until 2026-02-02 |
+	    brul-features --window day > "$T/feat.csv"
+	[ "$(wc -l < "$T/feat.csv")" = 25 ]
+}
+
+@test "reloading, and overlapping files, leave the same rows and rollups" {
+	fleet "$F/wk"
+	brul-load -q telemetry "$F/wk/telemetry.csv"
+	raw=$(digest telemetry)
+	hourly=$(digest telemetry_hourly)
+	n=$(q 'SELECT count(*) FROM telemetry')
+	run brul-load telemetry "$F/wk/telemetry.csv"
+	assert_success
+	assert_output --partial "(0 new, $n merged)"
+	[ "$(digest telemetry)" = "$raw" ]
+	[ "$(digest telemetry_hourly)" = "$hourly" ]
+	# Two files that overlap by a day, loaded in either order, into an
+	# empty database, give the same rows and rollups as the whole.
+	awk -F, 'NR == 1 || $1 < "2026-01-05"' "$F/wk/telemetry.csv" > "$T/a.csv"
+	awk -F, 'NR == 1 || $1 >= "2026-01-04T12"' "$F/wk/telemetry.csv" > "$T/b.csv"
+	for order in "a b" "b a"; do
+		q "TRUNCATE telemetry, telemetry_hourly"
+		for f in $order; do
+			brul-load -q telemetry "$T/$f.csv"
+		done
+		[ "$(digest telemetry)" = "$raw" ]
+		[ "$(digest telemetry_hourly)" = "$hourly" ]
+	done
+	# Rows repeated within a file count once; the later one wins.
+	q "TRUNCATE telemetry, telemetry_hourly"
+	{ cat "$F/wk/telemetry.csv"; sed -n 2,49p "$F/wk/telemetry.csv" | sed 's/,13\.[0-9]*,/,12.000,/'; } > "$T/twice.csv"
+	brul-load -q telemetry "$T/twice.csv"
+	[ "$(q 'SELECT count(*) FROM telemetry')" = "$n" ]
+	[ "$(q "SELECT count(*) FROM telemetry WHERE voltage_v = 12 AND ts = '2026-01-01T00:00:00Z'")" = 48 ]
+	[ "$(q "SELECT voltage_min_v FROM telemetry_hourly WHERE battery_id = 'B0001-1' AND hour = '2026-01-01T00:00:00Z'")" = 12 ]
+	# Small batches and many chunks change nothing either.
+	q "TRUNCATE telemetry, telemetry_hourly"
+	brul-load -q --batch-rows 7777 telemetry "$F/wk/telemetry.csv"
+	[ "$(digest telemetry)" = "$raw" ]
+	[ "$(digest telemetry_hourly)" = "$hourly" ]
+}
+
+@test "the other streams: reloads change nothing, NDJSON and stdin work" {
+	fleet "$F/wk"
+	for k in events labels string_telemetry; do
+		brul-load -q $k "$F/wk/$k.csv"
+	done
+	brul-features --window day "$F/wk/telemetry.csv" > "$T/features.csv"
+	brul-load -q features "$T/features.csv"
+	before=$(for t in sites systems strings batteries events labels string_telemetry features; do digest $t; done)
+	for k in sites systems strings batteries events labels string_telemetry; do
+		brul-load -q $k < "$F/wk/$k.csv"
+	done
+	brul-features --window day --format ndjson "$F/wk/telemetry.csv" |
+	    gzip | brul-load -q features -
+	after=$(for t in sites systems strings batteries events labels string_telemetry features; do digest $t; done)
+	[ "$before" = "$after" ]
+	[ "$(q 'SELECT count(*) FROM features')" = $((48 * 7)) ]
+	[ "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'string_telemetry'::regclass")" = 1 ]
+}
+
+@test "predictions and alerts load, and export as they came" {
+	fleet "$F/wk"
+	cat > "$T/pred.csv" <<-EOF
+	battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id
+	B0001-1,2026-01-07,142.6,88.0,231.4,0.0100,0.1130,0.6250,medium,c62545e7358f
+	B0002-1,2026-01-07,,,,,,,,baseline
+	B0001-1,2026-01-08,140.0,86.5,230.0,0.0110,0.1200,0.6300,medium,c62545e7358f
+	EOF
+	brul-load -q predictions "$T/pred.csv"
+	brul-load -q predictions "$T/pred.csv"
+	brul-load --export predictions > "$T/out.csv"
+	{ head -1 "$T/pred.csv"; tail -n +2 "$T/pred.csv" | sort -t, -k2,2 -k1,1; } > "$T/want"
+	cmp "$T/want" "$T/out.csv"
+	cat > "$T/alerts.csv" <<-'EOF'
+	ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message
+	2026-01-02T10:00:00Z,a1,open,temperature_high,warning,CMI,CMI-REC1-S1,B0003-1,36.2,35,2026-01-02T10:00:00Z,,"block B0003-1 at 36.2 °C, over 35"
+	2026-01-02T11:00:00Z,a1,update,temperature_high,critical,CMI,CMI-REC1-S1,B0003-1,41,40,2026-01-02T10:00:00Z,,block B0003-1 at 41.0 °C
+	2026-01-02T13:00:00Z,a1,clear,temperature_high,,CMI,CMI-REC1-S1,B0003-1,33.1,34,2026-01-02T10:00:00Z,2026-01-02T13:00:00Z,cleared
+	2026-01-03T08:00:00Z,a2,open,resistance_high,warning,CMI,CMI-REC1-S1,B0004-1,1.25,1.2,2026-01-03T08:00:00Z,,resistance 25 % over baseline
+	EOF
+	brul-load -q alerts "$T/alerts.csv"
+	run q "SELECT alert_id, state, severity, ts_open, ts_clear FROM alerts ORDER BY 1"
+	assert_output "$(printf 'a1|cleared|critical|2026-01-02 10:00:00+00|2026-01-02 13:00:00+00\na2|open|warning|2026-01-03 08:00:00+00|')"
+	# An operator's acknowledgement survives a reload.
+	q "UPDATE alerts SET acknowledged_by = 'somchai' WHERE alert_id = 'a2'"
+	brul-load -q alerts "$T/alerts.csv"
+	[ "$(q "SELECT acknowledged_by FROM alerts WHERE alert_id = 'a2'")" = somchai ]
+	brul-load --export alerts | cmp - "$T/alerts.csv"
+}
+
+@test "a bad row in the middle leaves nothing behind and names its line" {
+	fleet "$F/wk"
+	awk -F, -v OFS=, 'NR == 5001 { $4 = "13.5x" } 1' "$F/wk/telemetry.csv" > "$T/bad.csv"
+	run brul-load telemetry "$T/bad.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/bad.csv:5001: voltage_v: not a number: \"13.5x\""
+	assert_line "brul-load: $T/bad.csv: nothing was loaded"
+	[ "$(q 'SELECT count(*) FROM telemetry')" = 0 ]
+	[ "$(q 'SELECT count(*) FROM telemetry_hourly')" = 0 ]
+	# A battery the database has not heard of, with the way out.
+	awk -F, -v OFS=, 'NR == 300000 { $2 = "B9999-1" } 1' "$F/wk/telemetry.csv" > "$T/unknown.csv"
+	run brul-load telemetry "$T/unknown.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/unknown.csv:300000: battery_id: B9999-1 is not in batteries: load batteries first (brul-load batteries FILE)"
+	[ "$(q 'SELECT count(*) FROM telemetry')" = 0 ]
+	# The same for the merged kinds, whose references the database checks.
+	awk -F, -v OFS=, 'NR == 100 { $2 = "B9999-1" } 1' "$F/wk/labels.csv" > "$T/labels.csv"
+	run brul-load labels "$T/labels.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/labels.csv:100: battery_id: B9999-1 is not in batteries: load batteries first (brul-load batteries FILE)"
+	[ "$(q 'SELECT count(*) FROM labels')" = 0 ]
+	sed '20s/,[0-9]*,\([0-9-]*\),[01],/,x,\1,0,/' "$F/wk/labels.csv" > "$T/labels.csv"
+	run brul-load labels "$T/labels.csv"
+	assert_failure 1
+	assert_output --partial "labels.csv:20: rul_days: not an integer"
+	# A missing key column, named.
+	cut -d, -f2- "$F/wk/events.csv" > "$T/events.csv"
+	run brul-load events "$T/events.csv"
+	assert_failure 1
+	assert_output --partial 'missing column "ts_start"'
+	# A truncated gzip file is an error, not a short load.
+	gzip -c "$F/wk/telemetry.csv" | head -c 300000 > "$T/cut.csv.gz"
+	run brul-load telemetry "$T/cut.csv.gz"
+	assert_failure 1
+	assert_line "brul-load: $T/cut.csv.gz: nothing was loaded"
+	[ "$(q 'SELECT count(*) FROM telemetry')" = 0 ]
+}
+
+@test "--batch-rows: whole batches only, the position reported, a rerun finishes" {
+	fleet "$F/wk"
+	brul-load -q telemetry "$F/wk/telemetry.csv"
+	whole=$(digest telemetry_hourly)
+	raw=$(digest telemetry)
+	q "TRUNCATE telemetry, telemetry_hourly"
+	awk -F, -v OFS=, 'NR == 250001 { $6 = "warm" } 1' "$F/wk/telemetry.csv" > "$T/bad.csv"
+	run brul-load --batch-rows 100000 telemetry "$T/bad.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/bad.csv:250001: temperature_c: not a number: \"warm\""
+	assert_line "brul-load: $T/bad.csv: the first 200000 rows, to line 200001, were committed; run the same load again to finish (rows already there are replaced, never doubled)"
+	[ "$(q 'SELECT count(*) FROM telemetry')" = 200000 ]
+	# The rollup of what was committed is right too.
+	run q "SELECT count(*) FROM telemetry_hourly h WHERE samples <> (SELECT count(*) FROM telemetry t WHERE t.battery_id = h.battery_id AND date_trunc('hour', t.ts) = h.hour)"
+	assert_output 0
+	# Fixed, the rerun finishes the job.
+	brul-load -q --batch-rows 100000 telemetry "$F/wk/telemetry.csv"
+	[ "$(digest telemetry)" = "$raw" ]
+	[ "$(digest telemetry_hourly)" = "$whole" ]
+}
+
+@test "retention drops exactly the partitions wholly before the cutoff" {
+	fleet "$F/ds"
+	brul-load -q telemetry "$F/ds/telemetry.csv.gz"
+	brul-load -q string_telemetry "$F/ds/string_telemetry.csv.gz"
+	hourly=$(digest telemetry_hourly)
+	# Now 2026-04-15; 60 days back is 2026-02-14: January goes, February
+	# straddles the cutoff and stays.
+	run brul-load --retain 60d --now 2026-04-15 --dry-run
+	assert_success
+	assert_output "$(printf 'would drop string_telemetry_2026_01 (string_telemetry, 2026-01-01 to 2026-02-01)\nwould drop telemetry_2026_01 (telemetry, 2026-01-01 to 2026-02-01)')"
+	[ "$(q 'SELECT count(*) FROM telemetry')" = 3110400 ]
+	run brul-load --retain 60d --now 2026-04-15
+	assert_success
+	assert_line "brul-load: dropped telemetry_2026_01 (telemetry, 2026-01-01 to 2026-02-01)"
+	[ "$(q "SELECT min(ts) FROM telemetry")" = "2026-02-01 00:00:00+00" ]
+	[ "$(q 'SELECT count(*) FROM telemetry')" = $((3110400 - 24 * 31 * 1440)) ]
+	[ "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'telemetry'::regclass")" = 2 ]
+	# The rollups stay.
+	[ "$(digest telemetry_hourly)" = "$hourly" ]
+	run brul-load --retain 60d --now 2026-04-15
+	assert_success
+	assert_output --partial "no partition lies wholly before 2026-02-14T00:00:00Z"
+}
+
+@test "each load sends a NOTIFY on its stream's channel after it commits" {
+	fleet "$F/wk"
+	# psql prints notifications between the statements of a script.
+	printf 'LISTEN brul_labels;\nLISTEN brul_telemetry;\nSELECT pg_sleep(4);\nSELECT 1;\n' |
+	    psql -qXAt > "$T/listen" 2>&1 &
+	sleep 1
+	brul-load -q labels "$F/wk/labels.csv"
+	head -4801 "$F/wk/telemetry.csv" | brul-load -q telemetry
+	wait
+	cat "$T/listen"
+	grep -F 'notification "brul_labels" with payload "{"kind":"labels","rows":336}"' "$T/listen"
+	grep -F 'notification "brul_telemetry" with payload "{"kind":"telemetry","rows":4800,"from":"2026-01-01T00:00:00Z","to":"2026-01-01T01:39:00Z"}"' "$T/listen"
+}
+
+@test "export: a full disk is an error, and the output is not left behind" {
+	fleet "$F/wk"
+	head -1000 "$F/wk/telemetry.csv" | brul-load -q telemetry
+	run brul-load --export telemetry -o /dev/full
+	assert_failure 1
+	assert_output --partial "brul-load: /dev/full:"
+	run brul-load --export predictions --since yesterday
+	assert_failure 2
+}
+
+@test "the server stopped mid-load: a clear error, status 3, nothing committed" {
+	# A cluster of its own, stopped under the load's feet.
+	dir=$(mktemp -d /tmp/brul-pg.XXXXXX)
+	chmod 755 "$dir"
+	PG_PORT=5499 sh "$PG" start "$dir/c" > /dev/null
+	export PGHOST=$dir/c PGPORT=5499 PGDATABASE=postgres
+	fleet "$F/ds"
+	brul-load telemetry "$F/ds/telemetry.csv.gz" 2> "$T/err" &
+	pid=$!
+	sleep 1.5
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$dir/c/data" -m immediate stop > /dev/null
+	else
+		/usr/lib/postgresql/15/bin/pg_ctl -D "$dir/c/data" -m immediate stop > /dev/null
+	fi
+	status=0
+	wait $pid || status=$?
+	cat "$T/err"
+	[ "$status" = 3 ]
+	grep -q "lost the connection to PostgreSQL" "$T/err"
+	grep -q "telemetry.csv.gz: nothing was loaded" "$T/err"
+	PG_PORT=5499 sh "$PG" restart "$dir/c"
+	[ "$(psql -qXAtc 'SELECT count(*) FROM telemetry')" = 0 ]
+	PG_PORT=5499 sh "$PG" stop "$dir/c"
+	rm -rf "$dir"
+}
