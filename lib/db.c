@@ -9,7 +9,17 @@
 
 struct brul_db {
 	PGconn *conn;
+	int lost;		/* an error said the connection is gone */
 };
+
+/* The server's notices (a WARNING as it shuts down) are not ours to
+ * print: lib/ never prints. */
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
 
 /* libpq's messages span lines ("...failed: No such file\n\tIs the server
  * running...?\n"): one line for ours, "; " between the parts. */
@@ -65,6 +75,7 @@ brul_db_open(const char *conninfo, const char *app, struct brul_err *err)
 		brul_db_close(db);
 		return NULL;
 	}
+	PQsetNoticeProcessor(db->conn, quiet, NULL);
 	return db;
 }
 
@@ -87,7 +98,23 @@ brul_db_conn(struct brul_db *db)
 int
 brul_db_lost(struct brul_db *db)
 {
-	return PQstatus(db->conn) != CONNECTION_OK;
+	return db->lost || PQstatus(db->conn) != CONNECTION_OK;
+}
+
+/* Whether a failure means the connection is gone.  libpq notices a
+ * server that went away only when it reads: a failed send leaves the
+ * status OK, with an error of libpq's own (no SQLSTATE). */
+static int
+gone(struct brul_db *db, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+	    NULL;
+
+	if (PQstatus(db->conn) != CONNECTION_OK || res == NULL ||
+	    state == NULL)
+		return 1;
+	return strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 ||
+	    strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0;
 }
 
 /* What a user does about the common errors, by SQLSTATE. */
@@ -116,14 +143,13 @@ brul_db_fail(struct brul_db *db, const PGresult *res, struct brul_err *err)
 	const char *primary, *detail, *what;
 	char p[300], d[200];
 
+	if (gone(db, res))
+		db->lost = 1;
 	if (brul_db_lost(db)) {
-		one_line(p, sizeof p, PQerrorMessage(db->conn));
+		one_line(p, sizeof p, res ? PQresultErrorMessage(res) :
+			 PQerrorMessage(db->conn));
 		return brul_err_set(err, NULL, 0, 0,
 		    "lost the connection to PostgreSQL: %s", p);
-	}
-	if (res == NULL) {
-		one_line(p, sizeof p, PQerrorMessage(db->conn));
-		return brul_err_set(err, NULL, 0, 0, "PostgreSQL: %s", p);
 	}
 	primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
 	detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);

@@ -130,3 +130,6 @@ for obj in ("regression", "survival"):
           % (obj, f(a["mae_days"], "%.1f"), f(l["mae_days"], "%.1f"),
              f(a["auc_90d"], "%.3f"), f(l["coverage_pct"], "%.1f")))
 PY
+
+echo
+sh "$(dirname "$0")/load.sh" "$tmp/d90"

@@ -83,3 +83,65 @@ gzip -dc "$dir/labels.csv.gz" | awk -F, '
 	{ split(key[$2 "," $1], t, ",")
 	  printf "   %-9s %-10s %8s %8s-%-8s %8s %-9s %s\n", $1, $2, $3, $4, $5,
 	    t[1], $9, t[2] }' /dev/stdin "$dir/latest.csv"
+
+# PostgreSQL: the database the environment names (DATABASE_URL, or PGHOST
+# or PGDATABASE), else a throwaway cluster under the build directory.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -n "${DATABASE_URL:-}${PGHOST:-}${PGDATABASE:-}" ]; then
+	echo "== brul-load: the dataset into the database the environment names"
+else
+	pg=$(cd "$dir/.." && pwd)/pg
+	# The server runs as postgres when we are root: it must reach pg.
+	if [ "$(id -u)" = 0 ] && ! { mkdir -p "$pg" && chmod 755 "$pg" &&
+	    runuser -u postgres -- test -x "$pg"; }; then
+		pg=$(mktemp -d /tmp/brul-demo-pg.XXXXXX)
+		chmod 755 "$pg"
+	fi
+	rm -rf "$pg/c"
+	export PG_PORT=${PG_PORT:-5433}
+	sh "$here/pg.sh" start "$pg/c" >/dev/null
+	trap 'sh "$here/pg.sh" stop "$pg/c"' EXIT INT TERM
+	export PGHOST=$pg/c PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
+	echo "== brul-load: the dataset into a throwaway PostgreSQL in $pg/c"
+fi
+"$bin"/brul-load --migrate 2>&1 | sed 's/^/   /'
+start=$(date +%s.%N)
+"$bin"/brul-load --dataset "$dir" 2>&1 | sed 's/^/   /'
+"$bin"/brul-load predictions "$dir/latest.csv" 2>&1 | sed 's/^/   /'
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$end" 'BEGIN { printf "   took %.1f s\n", b - a }'
+sql() { psql -qX -P footer=off -c "$1" | sed 's/^/   /'; }
+echo "== the tables, and telemetry's monthly partitions"
+psql -qXc "ANALYZE"
+sql "SELECT c.relname AS table, c.reltuples::bigint AS rows_about,
+	pg_size_pretty(pg_total_relation_size(c.oid)) AS size
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.reltuples > 0
+    ORDER BY pg_total_relation_size(c.oid) DESC"
+echo "== the five blocks that ran hottest in the last week, from the hourly rollup"
+sql "SELECT battery_id, max(temperature_max_c) AS max_c,
+	round(avg(temperature_mean_c)::numeric, 2) AS mean_c,
+	round(avg(voltage_mean_v)::numeric, 3) AS mean_v
+    FROM telemetry_hourly
+    WHERE hour >= (SELECT max(hour) FROM telemetry_hourly) - interval '7 days'
+    GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
+echo "== the grid outages, and the lowest block voltage during each"
+sql "SELECT e.ts_start, e.ts_end - e.ts_start AS lasted,
+	min(h.voltage_min_v) AS lowest_v
+    FROM events e JOIN telemetry_hourly h
+      ON h.hour >= date_trunc('hour', e.ts_start) AND h.hour < e.ts_end
+    WHERE e.kind = 'outage' GROUP BY 1, 2 ORDER BY 1"
+echo "== the morning list: blocks by predicted RUL"
+sql "SELECT battery_id, date, rul_days, rul_p10_days, rul_p90_days, risk
+    FROM predictions ORDER BY rul_days LIMIT 5"
+echo "== export round-trips the load: brul-load --export telemetry, sorted, against the file"
+if "$bin"/brul-load --export telemetry | sort |
+    cmp -s - "$(gzip -dc "$dir/telemetry.csv.gz" | sort > "$dir/.sorted" && echo "$dir/.sorted")"; then
+	echo "   identical, byte for byte"
+else
+	echo "   DIFFERENT"
+	exit 1
+fi
+rm -f "$dir/.sorted"
+echo "== retention: what --retain 60d would drop on 2026-04-15 (--dry-run)"
+"$bin"/brul-load --retain 60d --now 2026-04-15 --dry-run | sed 's/^/   /'

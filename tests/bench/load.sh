@@ -1,0 +1,64 @@
+#!/bin/sh
+# bench/load.sh DIR: brul-load against psql's \copy, on the 90-day dataset
+# in DIR, in a throwaway PostgreSQL cluster (tests/helpers/pg.sh).  Run
+# by run.sh; medians of $BENCH_RUNS runs, the two interleaved, the table
+# truncated before each.
+set -eu
+bin=${BRUL_BIN:-build/bin}
+runs=${BENCH_RUNS:-5}
+ds=$1
+here=$(cd "$(dirname "$0")" && pwd)
+pg=$(mktemp -d /tmp/brul-bench-pg.XXXXXX)
+chmod 755 "$pg"
+export PG_PORT=5497 PGPORT=5497
+sh "$here/../helpers/pg.sh" start "$pg/c" >/dev/null
+trap 'sh "$here/../helpers/pg.sh" stop "$pg/c"; rm -rf "$pg"' EXIT INT TERM
+export PGHOST=$pg/c PGUSER=postgres PGDATABASE=postgres
+unset DATABASE_URL
+
+"$bin"/brul-load -q --migrate
+for k in sites systems strings batteries; do
+	"$bin"/brul-load -q $k "$ds/$k.csv.gz"
+done
+tz=$ds/telemetry.csv.gz
+rows=$(($(gzip -dc "$tz" | wc -l) - 1))
+
+# secs CMD: wall time of CMD, the table truncated first.
+secs() {
+	psql -qXc "TRUNCATE telemetry, telemetry_hourly"
+	s=$(date +%s.%N)
+	sh -c "$1" >/dev/null
+	e=$(date +%s.%N)
+	echo "$s $e" | awk '{ printf "%.3f\n", $2 - $1 }'
+}
+med() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# A first load creates the month partitions both then load into (and
+# warms the caches).
+"$bin"/brul-load -q telemetry "$tz"
+: > "$pg/psql"
+: > "$pg/load"
+i=0
+while [ $i -lt "$runs" ]; do
+	secs "psql -qXc \"\\copy telemetry from program 'gzip -dc $tz' csv header\"" >> "$pg/psql"
+	secs "$bin/brul-load -q telemetry $tz" >> "$pg/load"
+	i=$((i + 1))
+done
+t_psql=$(med < "$pg/psql")
+t_load=$(med < "$pg/load")
+echo "== brul-load: the 90-day telemetry ($rows rows, gzip) into the partitioned table"
+printf '%s\n' "  psql \\copy ... from program 'gzip -dc' csv:  $t_psql s = $(awk -v r=$rows -v t="$t_psql" 'BEGIN { printf "%.2f", r / t / 1e6 }') M rows/s (runs: $(tr '\n' ' ' < "$pg/psql"))"
+echo "  brul-load telemetry, rollup included:      $t_load s = $(awk -v r=$rows -v t="$t_load" 'BEGIN { printf "%.2f", r / t / 1e6 }') M rows/s (runs: $(tr '\n' ' ' < "$pg/load"))"
+echo "  rows/s, brul-load / psql: $(awk -v a="$t_psql" -v b="$t_load" 'BEGIN { printf "%.2f", a / b }')x (target >= 1.2)"
+# The table holds the file now: a reload merges every row.
+s=$(date +%s.%N)
+"$bin"/brul-load -q telemetry "$tz"
+e=$(date +%s.%N)
+echo "  reloading the same file (every row merged, nothing changes): $(echo "$s $e" | awk '{ printf "%.2f", $2 - $1 }') s"
+psql -qXc "TRUNCATE telemetry, telemetry_hourly"
+kb=$(/usr/bin/time -f %M "$bin"/brul-load -q telemetry "$tz" 2>&1 | tail -1)
+echo "  peak memory of brul-load telemetry: $((kb / 1024)) MB"
+s=$(date +%s.%N)
+"$bin"/brul-load --export telemetry > "$pg/out.csv"
+e=$(date +%s.%N)
+echo "  --export telemetry, all of it: $(echo "$s $e" | awk '{ printf "%.2f", $2 - $1 }') s"
