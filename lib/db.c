@@ -49,16 +49,15 @@ one_line(char *dst, size_t n, const char *src)
 struct brul_db *
 brul_db_open(const char *conninfo, const char *app, struct brul_err *err)
 {
-	const char *keys[] = { "dbname", "application_name",
-			       "options", NULL };
-	const char *vals[] = { NULL, app, "-c TimeZone=UTC", NULL };
+	const char *keys[] = { "dbname", "application_name", NULL };
+	const char *vals[] = { NULL, app, NULL };
 	struct brul_db *db;
 	char msg[400];
 
 	if (conninfo == NULL)
 		conninfo = getenv("DATABASE_URL");
-	/* dbname may hold a whole connection string or URI (expand_dbname),
-	 * and the named options come after it, so they win. */
+	/* dbname may hold a whole connection string or URI (expand_dbname);
+	 * the user's options (and PGOPTIONS) are left as they are. */
 	vals[0] = conninfo ? conninfo : "";
 	if ((db = calloc(1, sizeof *db)) == NULL) {
 		brul_err_set(err, NULL, 0, 0, "out of memory");
@@ -76,6 +75,10 @@ brul_db_open(const char *conninfo, const char *app, struct brul_err *err)
 		return NULL;
 	}
 	PQsetNoticeProcessor(db->conn, quiet, NULL);
+	if (brul_db_exec(db, "SET TimeZone = 'UTC'", err) < 0) {
+		brul_db_close(db);
+		return NULL;
+	}
 	return db;
 }
 

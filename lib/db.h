@@ -4,8 +4,8 @@
  *
  * brul_db_open connects with a libpq connection string or URI; NULL means
  * $DATABASE_URL when set, else libpq's own environment (PGHOST,
- * PGDATABASE, PGUSER, ...).  The session is put in UTC, so that times and
- * date_trunc never depend on the server's time zone.
+ * PGDATABASE, PGUSER, ...).  The session is put in UTC, so that times
+ * never depend on the server's time zone.
  *
  * Every failing call fills a struct brul_err whose message says what to do
  * where there is something to do: start the server or say where it is, run

@@ -58,15 +58,17 @@ brul_export_kind_known(const char *kind)
 	return kind_find(kind) != NULL;
 }
 
-/* A time bound as an SQL literal of the kind's time column. */
+/* A time bound as an SQL literal of the kind's time column; for a date
+ * column, the day that starts at or after t (rows "at or after t" and
+ * "before t" are the days that start so). */
 static void
 bound(char *buf, size_t n, const struct kind *k, int64_t t)
 {
 	char s[BRUL_TIME_LEN + 1];
 
 	if (k->by_date) {
-		int64_t day = t >= 0 ? t / BRUL_DAY :
-		    -((-t + BRUL_DAY - 1) / BRUL_DAY);
+		int64_t day = t >= 0 ? (t + BRUL_DAY - 1) / BRUL_DAY :
+		    -(-t / BRUL_DAY);
 
 		s[brul_date_format(s, day)] = '\0';
 		snprintf(buf, n, "'%s'::date", s);

@@ -20,10 +20,11 @@
 #include "loadint.h"
 #include "num.h"
 #include "timefmt.h"
+#include "utf8.h"
 
 
 /* An alert's present state follows its events: the latest decides (its
- * severity the latest given), an open event dates it.  Only alerts with events in this load are looked
+ * severity and message the latest given), an open event dates it.  Only alerts with events in this load are looked
  * at; the operator's columns are left alone. */
 static const char alerts_after[] =
     "INSERT INTO alerts AS a (alert_id, site_id, string_id, battery_id, "
@@ -34,7 +35,9 @@ static const char alerts_after[] =
     "  (SELECT o.severity FROM alert_events o WHERE o.alert_id = e.alert_id "
     "   AND o.severity IS NOT NULL ORDER BY o.ts DESC LIMIT 1), "
     "  CASE e.event WHEN 'clear' THEN 'cleared' ELSE 'open' END, "
-    "  e.value, e.threshold, e.message, "
+    "  e.value, e.threshold, "
+    "  (SELECT o.message FROM alert_events o WHERE o.alert_id = e.alert_id "
+    "   AND o.message IS NOT NULL ORDER BY o.ts DESC LIMIT 1), "
     "  coalesce((SELECT min(o.ts) FROM alert_events o "
     "            WHERE o.alert_id = e.alert_id AND o.event = 'open'), "
     "           e.ts_open, e.ts), "
@@ -49,32 +52,36 @@ static const char alerts_after[] =
     "  severity = EXCLUDED.severity, "
     "  state = EXCLUDED.state, value = EXCLUDED.value, "
     "  threshold = EXCLUDED.threshold, "
-    "  message = coalesce(EXCLUDED.message, a.message), "
+    "  message = EXCLUDED.message, "
     "  ts_open = EXCLUDED.ts_open, ts_update = EXCLUDED.ts_update, "
     "  ts_clear = EXCLUDED.ts_clear";
 
 static const struct kind kinds[] = {
-	{ "sites", "sites", "site_id", NULL, { { 0 } }, NULL },
-	{ "systems", "systems", "system_id", NULL,
-	  { { "site_id", "sites" } }, NULL },
-	{ "strings", "strings", "string_id", NULL,
-	  { { "system_id", "systems" }, { "site_id", "sites" } }, NULL },
-	{ "batteries", "batteries", "battery_id", NULL,
-	  { { "string_id", "strings" }, { "system_id", "systems" },
-	    { "site_id", "sites" } }, NULL },
-	{ "events", "events", "ts_start, scope, kind", NULL, { { 0 } }, NULL },
-	{ "labels", "labels", "battery_id, date", NULL,
-	  { { "battery_id", "batteries" } }, NULL },
-	{ "telemetry", "telemetry", "battery_id, ts", "ts",
-	  { { "battery_id", "batteries" } }, NULL },
-	{ "string_telemetry", "string_telemetry", "string_id, ts", "ts",
-	  { { "string_id", "strings" } }, NULL },
-	{ "features", "features", "battery_id, window_s, ts", NULL,
-	  { { "battery_id", "batteries" } }, NULL },
-	{ "predictions", "predictions", "battery_id, date, model_id", NULL,
-	  { { "battery_id", "batteries" } }, NULL },
-	{ "alerts", "alert_events", "alert_id, ts, event", NULL, { { 0 } },
-	  alerts_after },
+	{ .name = "sites", .table = "sites", .key = "site_id" },
+	{ .name = "systems", .table = "systems", .key = "system_id",
+	  .refs = { { "site_id", "sites" } } },
+	{ .name = "strings", .table = "strings", .key = "string_id",
+	  .refs = { { "system_id", "systems" }, { "site_id", "sites" } } },
+	{ .name = "batteries", .table = "batteries", .key = "battery_id",
+	  .refs = { { "string_id", "strings" }, { "system_id", "systems" },
+		    { "site_id", "sites" } } },
+	{ .name = "events", .table = "events", .key = "ts_start, scope, kind" },
+	{ .name = "labels", .table = "labels", .key = "battery_id, date",
+	  .refs = { { "battery_id", "batteries" } } },
+	{ .name = "telemetry", .table = "telemetry", .key = "battery_id, ts",
+	  .part = "ts", .refs = { { "battery_id", "batteries" } } },
+	{ .name = "string_telemetry", .table = "string_telemetry",
+	  .key = "string_id, ts", .part = "ts",
+	  .refs = { { "string_id", "strings" } } },
+	{ .name = "features", .table = "features",
+	  .key = "battery_id, window_s, ts",
+	  .refs = { { "battery_id", "batteries" } } },
+	{ .name = "predictions", .table = "predictions",
+	  .key = "battery_id, date, model_id",
+	  .refs = { { "battery_id", "batteries" } } },
+	{ .name = "alerts", .table = "alert_events",
+	  .key = "alert_id, ts, event", .after = alerts_after,
+	  .only = { "event", "|open|update|clear|" } },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -313,12 +320,19 @@ brul_load_tx_commit(struct brul_load_job *j, const char *range, struct brul_err 
 	snprintf(chan, sizeof chan, "brul_%s", j->k->name);
 	snprintf(payload, sizeof payload, "{\"kind\":\"%s\",\"rows\":%" PRIu64
 		 "%s}", j->k->name, j->batch, range ? range : "");
-	res = brul_db_query(j->db, "SELECT pg_notify($1, $2)", 2, p, err);
-	if (res == NULL)
+	if (j->batch > 0) {	/* nothing to tell of an empty last batch */
+		res = brul_db_query(j->db, "SELECT pg_notify($1, $2)", 2, p,
+				    err);
+		if (res == NULL)
+			return -1;
+		PQclear(res);
+	}
+	if (brul_db_exec(j->db, "COMMIT", err) < 0) {
+		/* Gone while committing: it may have happened or not. */
+		if (brul_db_lost(j->db))
+			j->st->uncertain = j->batch;
 		return -1;
-	PQclear(res);
-	if (brul_db_exec(j->db, "COMMIT", err) < 0)
-		return -1;
+	}
 	j->st->committed += j->batch;
 	j->st->committed_line = j->line;
 	j->st->commits++;
@@ -352,6 +366,32 @@ copy_text(struct brul_sbuf *b, const char *s, size_t n)
 	brul_sbuf_add(b, s + from, n - from);
 }
 
+/* 1 when f is one of values ("|a|b|c|"). */
+static int
+one_of(const char *values, struct brul_field f)
+{
+	for (const char *p = values; (p = strchr(p, '|')) && p[1]; p++)
+		if (strncmp(p + 1, f.s, f.n) == 0 && p[1 + f.n] == '|')
+			return 1;
+	return 0;
+}
+
+int
+brul_load_check_text(struct brul_load_job *j, const char *col,
+		     struct brul_field f, struct brul_err *err)
+{
+	long bad;
+
+	if (memchr(f.s, '\0', f.n))
+		return brul_err_set(err, j->name, j->line, 0,
+		    "%s: contains a NUL byte", col);
+	if ((bad = brul_utf8_invalid(f.s, f.n)) >= 0)
+		return brul_err_set(err, j->name, j->line, 0,
+		    "%s: not UTF-8 (byte 0x%02x at %ld)", col,
+		    (unsigned char)f.s[bad], bad + 1);
+	return 0;
+}
+
 /* The current record's field for column c, checked against its type, as
  * COPY text.  0 or -1. */
 static int
@@ -372,9 +412,13 @@ copy_field(struct brul_load_job *j, const struct column *c, struct brul_err *err
 	}
 	switch (c->type) {
 	case T_TEXT:
-		if (memchr(f.s, '\0', f.n))
+		if (brul_load_check_text(j, c->name, f, err) < 0)
+			return -1;
+		if (j->k->only.col && strcmp(c->name, j->k->only.col) == 0 &&
+		    !one_of(j->k->only.values, f))
 			return brul_err_set(err, j->name, j->line, 0,
-			    "%s: contains a NUL byte", c->name);
+			    "%s: expected one of %s, not \"%.*s\"", c->name,
+			    j->k->only.values, (int)f.n, f.s);
 		copy_text(&j->copy, f.s, f.n);
 		return 0;
 	case T_NUM:
@@ -389,7 +433,7 @@ copy_field(struct brul_load_job *j, const struct column *c, struct brul_err *err
 			return -1;
 		lim = c->type == T_INT2 ? 32767 :
 		      c->type == T_INT4 ? 2147483647 : INT64_MAX;
-		if (v > lim || v < -lim)
+		if (v > lim || v < -lim - 1)
 			return brul_err_set(err, j->name, j->line, 0,
 			    "%s: out of range: %" PRId64, c->name, v);
 		brul_sbuf_add(&j->copy, tmp, brul_int_format(tmp, v));
@@ -509,7 +553,8 @@ brul_load_file(struct brul_db *db, const char *kind, const char *path,
 {
 	static const struct brul_load_opts defaults;
 	struct brul_load_job j = { 0 };
-	int rc = -1;
+	char lock[128];
+	int rc = -1, locked = 0;
 
 	memset(st, 0, sizeof *st);
 	j.db = db;
@@ -522,6 +567,12 @@ brul_load_file(struct brul_db *db, const char *kind, const char *path,
 	if ((j.r = brul_reader_open(path, j.o->format, err)) == NULL)
 		return -1;
 	j.name = brul_reader_name(j.r);
+	/* One load of a kind at a time: a second waits for the first. */
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(hashtext('brul_"
+		 "load_%s'))", j.k->name);
+	if (brul_db_exec(db, lock, err) < 0)
+		goto out;
+	locked = 1;
 	if (strcmp(j.k->name, "telemetry") == 0) {
 		rc = brul_load_telemetry(&j, err);
 		goto out;
@@ -543,6 +594,11 @@ out:
 	if (rc < 0) {
 		at_file(&j, err);
 		brul_db_rollback(db);
+	}
+	if (locked && !brul_db_lost(db)) {
+		snprintf(lock, sizeof lock, "SELECT pg_advisory_unlock("
+			 "hashtext('brul_load_%s'))", j.k->name);
+		brul_db_exec(db, lock, NULL);
 	}
 	brul_load_telemetry_free(j.t);
 	free(j.copy.s);

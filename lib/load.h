@@ -16,10 +16,15 @@
  * reject (a battery it has not heard of) are reported with their line too.
  *
  * telemetry takes a faster road: rows newer than what the table holds for
- * their battery go in with binary COPY, sorted by battery in bounded chunks
- * (the primary key's index then grows at one end per battery); older ones
- * are merged like any other kind.  The hourly rollup is then recomputed
+ * their battery go in with binary COPY, grouped by battery in the primary
+ * key's order (through a temporary file, in bounded memory); older ones
+ * are merged like any other kind.  The hourly rollup is then made right
  * for every battery and hour the file touched, in the same transaction.
+ * A telemetry row must name a battery of the batteries table and that
+ * battery's string, and be no older than what retention dropped.
+ *
+ * Loads of one kind take turns (a session advisory lock per kind): each
+ * decides what is new from what was committed when it began.
  *
  * After each commit, NOTIFY brul_<kind> with a JSON payload
  * ({"kind":"telemetry","rows":N,"from":TS,"to":TS}; from and to only for
@@ -50,6 +55,8 @@ struct brul_load_stats {
 	uint64_t committed;	/* rows in committed transactions */
 	long committed_line;	/* input line of the last committed row */
 	int commits;
+	uint64_t uncertain;	/* rows of a transaction whose COMMIT lost the
+				 * connection: committed or not, unknown */
 };
 
 /* The kinds, in the order a dataset is loaded (what others refer to

@@ -26,6 +26,10 @@ struct kind {
 	const char *part;	/* the column partitioned by month, or NULL */
 	struct ref refs[3];
 	const char *after;	/* SQL run after the merge, or NULL */
+	struct {
+		const char *col;	/* a text column whose values are */
+		const char *values;	/* these: "|open|update|clear|" */
+	} only;
 };
 
 enum ctype { T_TEXT, T_NUM, T_INT2, T_INT4, T_INT8, T_DATE, T_TIME, T_BOOL };
@@ -67,6 +71,11 @@ int brul_load_stage_merge(struct brul_load_job *j, const struct column *c,
 int brul_load_tx_begin(struct brul_load_job *j, struct brul_err *err);
 int brul_load_tx_commit(struct brul_load_job *j, const char *range,
 			struct brul_err *err);
+
+/* 0, or -1 when f, the value of column col, holds a NUL byte or is not
+ * UTF-8 (err at the current line). */
+int brul_load_check_text(struct brul_load_job *j, const char *col,
+			 struct brul_field f, struct brul_err *err);
 
 /* loadtele.c */
 int brul_load_telemetry(struct brul_load_job *j, struct brul_err *err);

@@ -1,23 +1,26 @@
 /*
  * loadtele.c: telemetry into PostgreSQL, the fast way (see load.h).
  *
- * Rows are read into a bounded chunk, grouped there by battery (each
- * battery's rows stay in input order, ascending by contract), and sent
- * with one binary COPY that stays open across chunks, so that the server
- * inserts while the next chunk is read.  Within a battery the primary
- * key's index then grows at one place per battery instead of at every
- * battery for every instant.  A row is COPY'd only when it is newer than
- * every row the table holds for its battery; any other (a reload, an
- * overlap, a repeat) is spilled to a temporary file and merged at the end.
+ * Rows are read into a bounded chunk and grouped there by battery (each
+ * battery's rows stay in input order, ascending by contract).  A row newer
+ * than every row the table holds for its battery is encoded in binary COPY
+ * format into a temporary file, its battery's bytes from each chunk one
+ * segment; any other row (a reload, an overlap, a repeat) is spilled to
+ * another file and merged at the end.  At commit (or every ROUND_BYTES)
+ * the new rows are sent in one COPY, battery after battery in the primary
+ * key's order, so that each battery's part of the index grows at one end;
+ * into an empty month, at the very end, where PostgreSQL appends without
+ * descending the tree.
  *
  * The hourly rollup: an hour that starts after the battery's newest row
  * at the start of the transaction holds only rows of this load, so it is
- * computed here as the rows go by (in the order the server would sum
- * them) and upserted.  Any other hour this load touches is recomputed
+ * summed here as the rows go by (in time order, as the rollup's definition
+ * sums it) and upserted.  Any other hour this load touches is recomputed
  * from the raw rows by brul_telemetry_hourly_of, after the merge.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +42,7 @@ struct trow {
 	double v[NV];
 	long line;
 	int32_t bat;		/* into ids */
-	int32_t str;		/* into strs; -1: missing */
+	int32_t str;		/* into strs (the battery's); -1: missing */
 	unsigned char have;	/* bit k: v[k] present */
 };
 
@@ -68,7 +71,10 @@ struct hour {
 
 struct brul_load_tele {
 	struct brul_idtab *ids;	/* the batteries the database knows */
-	struct brul_idtab *strs;
+	struct brul_idtab *strs;	/* the batteries' strings */
+	int32_t *bstr;		/* each battery's, into strs */
+	int64_t floor;		/* rows before it were dropped by retention */
+	unsigned present;	/* bit i: the stream has tele_cols[i] */
 	int64_t *latest;	/* newest ts the table holds, per battery */
 	int64_t *base;		/* the same at the transaction's start */
 	int64_t *dlo, *dhi;	/* rows whose hours are recomputed in SQL */
@@ -123,6 +129,7 @@ brul_load_telemetry_free(struct brul_load_tele *t)
 	if (t == NULL)
 		return;
 	free(t->latest);
+	free(t->bstr);
 	free(t->base);
 	free(t->dlo);
 	free(t->dhi);
@@ -174,33 +181,45 @@ tele_new(struct brul_db *db, struct brul_err *err)
 	if (t == NULL || (t->ids = brul_idtab_new()) == NULL ||
 	    (t->strs = brul_idtab_new()) == NULL)
 		goto nomem;
-	res = brul_db_query(db, "SELECT b.battery_id, (SELECT extract(epoch "
-	    "FROM max(t.ts))::bigint FROM telemetry t "
+	res = brul_db_query(db, "SELECT coalesce((SELECT extract(epoch FROM "
+	    "dropped_before)::bigint FROM retention WHERE table_name = "
+	    "'telemetry'), -9223372036854775808)", 0, NULL, err);
+	if (res == NULL) {
+		brul_load_telemetry_free(t);
+		return NULL;
+	}
+	t->floor = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	res = brul_db_query(db, "SELECT b.battery_id, b.string_id, (SELECT "
+	    "extract(epoch FROM max(t.ts))::bigint FROM telemetry t "
 	    "WHERE t.battery_id = b.battery_id) FROM batteries b "
-	    "ORDER BY b.battery_id", 0, NULL,
-	    err);
+	    "ORDER BY b.battery_id", 0, NULL, err);
 	if (res == NULL) {
 		brul_load_telemetry_free(t);
 		return NULL;
 	}
 	n = (size_t)PQntuples(res);
 	t->latest = malloc((n + 1) * sizeof *t->latest);
+	t->bstr = malloc((n + 1) * sizeof *t->bstr);
 	t->base = malloc((n + 1) * sizeof *t->base);
 	t->dlo = malloc((n + 1) * sizeof *t->dlo);
 	t->dhi = malloc((n + 1) * sizeof *t->dhi);
 	t->acc = calloc(n + 1, sizeof *t->acc);
 	t->end = calloc(n + 1, sizeof *t->end);
 	t->segs = calloc(n + 1, sizeof *t->segs);
-	if (!t->latest || !t->base || !t->dlo || !t->dhi || !t->acc ||
-	    !t->end || !t->segs)
+	if (!t->latest || !t->bstr || !t->base || !t->dlo || !t->dhi ||
+	    !t->acc || !t->end || !t->segs)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
 		const char *id = PQgetvalue(res, (int)i, 0);
+		const char *str = PQgetvalue(res, (int)i, 1);
 
-		if (brul_idtab_intern(t->ids, id, strlen(id)) != (int)i)
+		if (brul_idtab_intern(t->ids, id, strlen(id)) != (int)i ||
+		    (t->bstr[i] = brul_idtab_intern(t->strs, str,
+						    strlen(str))) < 0)
 			goto nomem;
-		t->latest[i] = PQgetisnull(res, (int)i, 1) ? INT64_MIN :
-		    strtoll(PQgetvalue(res, (int)i, 1), NULL, 10);
+		t->latest[i] = PQgetisnull(res, (int)i, 2) ? INT64_MIN :
+		    strtoll(PQgetvalue(res, (int)i, 2), NULL, 10);
 	}
 	PQclear(res);
 	res = NULL;
@@ -246,21 +265,45 @@ tele_read(struct brul_load_job *j, const int *in, struct brul_err *err)
 		return brul_err_set(err, j->name, j->line, 0,
 		    "battery_id: %.*s is not in batteries: load batteries "
 		    "first (brul-load batteries FILE)", (int)f.n, f.s);
+	if (w->ts < t->floor) {
+		char fl[BRUL_TIME_LEN + 1];
+
+		fl[brul_time_format(fl, t->floor)] = '\0';
+		return brul_err_set(err, j->name, j->line, 0, "ts: before %s, "
+		    "whose raw telemetry retention dropped (its hours live on "
+		    "in telemetry_hourly, which a part of their rows would "
+		    "overwrite)", fl);
+	}
+	/* A block stays in its string: the string is the battery's. */
 	f = brul_reader_field(j->r, in[2]);
 	w->str = -1;
 	if (f.s && f.n) {
-		if (memchr(f.s, '\0', f.n))
+		const char *want = brul_idtab_name(t->strs, t->bstr[w->bat]);
+
+		if (f.n != strlen(want) || memcmp(f.s, want, f.n) != 0) {
+			if (brul_load_check_text(j, "string_id", f, err) < 0)
+				return -1;
 			return brul_err_set(err, j->name, j->line, 0,
-			    "string_id: contains a NUL byte");
-		if ((w->str = brul_idtab_intern(t->strs, f.s, f.n)) < 0)
-			return oom(err);
+			    "string_id: %.*s, but battery %s is in %s",
+			    (int)f.n, f.s, brul_idtab_name(t->ids, w->bat),
+			    want);
+		}
+		w->str = t->bstr[w->bat];
 	}
 	w->have = 0;
 	for (int k = 0; k < NV; k++) {
 		got = brul_reader_double(j->r, in[3 + k], &w->v[k], err);
 		if (got < 0)
 			return -1;
-		w->have |= (unsigned char)(got << k);
+		if (got == 0)
+			continue;
+		/* Readings a monitor can give; the rollup's sums and the
+		 * server's (of squares, too) stay finite. */
+		if (!(fabs(w->v[k]) < 1e9))
+			return brul_err_set(err, j->name, j->line, 0,
+			    "%s: out of range: %g", tele_cols[3 + k], w->v[k]);
+		w->v[k] += 0.0;		/* -0 is 0, as min and max see it */
+		w->have |= (unsigned char)(1 << k);
 	}
 	t->n++;
 	return 0;
@@ -743,18 +786,22 @@ tele_commit(struct brul_load_job *j, struct brul_err *err)
 		return -1;
 	if (t->old.rows > 0) {
 		struct column c[7];
+		int n = 0;
 
+		/* Rows replaced keep the columns the stream does not have. */
 		for (int i = 0; i < 7; i++) {
-			snprintf(c[i].name, sizeof c[i].name, "%s",
+			if (!(t->present >> i & 1))
+				continue;
+			snprintf(c[n].name, sizeof c[n].name, "%s",
 				 tele_cols[i]);
-			c[i].in = -1;
+			c[n++].in = -1;
 		}
 		if (brul_load_stage_create(j, err) < 0 ||
 		    spill_send(j, &t->old, "COPY " STAGE " (ts, battery_id, "
 		    "string_id, voltage_v, current_a, temperature_c, "
 		    "resistance_mohm, brul_line) FROM STDIN (FORMAT binary)",
 		    err) < 0 ||
-		    brul_load_stage_merge(j, c, 7, err) < 0)
+		    brul_load_stage_merge(j, c, n, err) < 0)
 			return -1;
 	}
 	if (tele_hourly(j, err) < 0 || tele_recompute(j, err) < 0)
@@ -786,6 +833,8 @@ brul_load_telemetry(struct brul_load_job *j, struct brul_err *err)
 	if ((j->t = tele_new(j->db, err)) == NULL ||
 	    brul_load_tx_begin(j, err) < 0)
 		return -1;
+	for (int i = 0; i < 7; i++)
+		j->t->present |= (unsigned)(in[i] >= 0) << i;
 	while ((rc = brul_reader_next(j->r, err)) == 1) {
 		j->line = brul_reader_line(j->r);
 		if (tele_read(j, in, err) < 0)

@@ -144,7 +144,7 @@ brul_migrate(struct brul_db *db, const char *dir, brul_migrate_fn *fn,
 {
 	char found[PATH_MAX], path[PATH_MAX + NAME_MAX + 2];
 	struct migration *m;
-	int n, done = 0, rc = -1;
+	int n, done = 0, rc = -1, have;
 
 	if (dir == NULL) {
 		if (brul_data_path("sql", found, sizeof found, err) < 0)
@@ -170,6 +170,11 @@ brul_migrate(struct brul_db *db, const char *dir, brul_migrate_fn *fn,
 			 " checksum text NOT NULL,"
 			 " applied_at timestamptz NOT NULL DEFAULT now())",
 			 err) < 0)
+		goto unlock;
+	/* A schema newer than this build is not ours to touch. */
+	if (brul_db_schema_version(db, &have, err) < 0)
+		goto unlock;
+	if (have > BRUL_SCHEMA_VERSION && brul_db_schema_check(db, err) < 0)
 		goto unlock;
 	for (int i = 0; i < n; i++) {
 		char sum[32], had[64];

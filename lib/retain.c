@@ -52,10 +52,24 @@ brul_retain(struct brul_db *db, int64_t cutoff, int dry, brul_retain_fn *fn,
 				brul_err_set(err, NULL, 0, 0, "out of memory");
 				goto out;
 			}
+			const char *rp[] = { PQgetvalue(res, i, 1),
+					     PQgetvalue(res, i, 3) };
+			PGresult *r;
+
 			snprintf(sql, sizeof sql, "DROP TABLE %s", id);
 			PQfreemem(id);
 			if (brul_db_exec(db, sql, err) < 0)
 				goto out;
+			/* What is gone, for loads to refuse rows of it. */
+			r = brul_db_query(db, "INSERT INTO retention "
+			    "(table_name, dropped_before) VALUES "
+			    "($1, to_timestamp($2)) ON CONFLICT (table_name) "
+			    "DO UPDATE SET dropped_before = greatest("
+			    "retention.dropped_before, EXCLUDED.dropped_before)",
+			    2, rp, err);
+			if (r == NULL)
+				goto out;
+			PQclear(r);
 		}
 	}
 	if (brul_db_exec(db, dry ? "ROLLBACK" : "COMMIT", err) < 0)

@@ -70,9 +70,14 @@ digest() {
 	run brul-load --retain 3x
 	assert_failure 2
 	assert_output --partial '--retain: expected a duration'
+	# A bare number would be seconds: refused, not taken as days.
+	run brul-load --retain 90
+	assert_failure 2
+	assert_output --partial '--retain: expected a duration (90d, 12w, 36h), not "90"'
 	run brul-load --since 2026-01-01 telemetry
 	assert_failure 2
-	run brul-load fleet x.csv
+	# An unknown kind is a usage error, even with no database to reach.
+	run brul-load --db "host=/nonexistent" fleet x.csv
 	assert_failure 2
 	assert_output --partial 'unknown kind "fleet"'
 }
@@ -98,10 +103,16 @@ digest() {
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
 	assert_output --partial "schema (version 0) is older than this brul's (1): run brul-load --migrate"
-	q "UPDATE schema_migrations SET version = 2"
+	q "UPDATE schema_migrations SET version = 1"
+	q "INSERT INTO schema_migrations VALUES (2, '002-future.sql', 'x')"
 	run brul-load labels "$F/ds/labels.csv.gz"
+	assert_failure 1
 	assert_output --partial "is newer than this brul's (1): install a newer brul"
-	q "UPDATE schema_migrations SET version = 1, checksum = 'x'"
+	run brul-load --migrate
+	assert_failure 1
+	assert_output --partial "is newer than this brul's (1): install a newer brul"
+	q "DELETE FROM schema_migrations WHERE version = 2"
+	q "UPDATE schema_migrations SET checksum = 'x'"
 	run brul-load --migrate
 	assert_failure 1
 	assert_output --partial "001-schema.sql: changed since it was applied"
@@ -140,10 +151,11 @@ digest() {
 	IFS=, read -r ts b s v i t r < "$T/row"
 	run q "SELECT string_id, voltage_v, current_a, temperature_c FROM telemetry WHERE battery_id = '$b' AND ts = '$ts'"
 	assert_output "$s|$v|$i|$t"
-	# The rollup equals a GROUP BY over the raw rows: exactly, with the
-	# means summed in time order as the rollup defines them ...
-	run q "WITH g AS (SELECT date_trunc('hour', ts) AS hour, battery_id, count(*) AS n, min(voltage_v) AS vmin, max(voltage_v) AS vmax, avg(voltage_v ORDER BY ts) AS vmean, min(current_a) AS imin, avg(current_a ORDER BY ts) AS imean, max(temperature_c) AS tmax, avg(temperature_c ORDER BY ts) AS tmean FROM telemetry GROUP BY 1, 2) SELECT count(*) FROM g JOIN telemetry_hourly h USING (battery_id, hour) WHERE h.samples = g.n AND h.voltage_min_v = g.vmin AND h.voltage_max_v = g.vmax AND h.voltage_mean_v = g.vmean AND h.current_min_a = g.imin AND h.current_mean_a = g.imean AND h.temperature_max_c = g.tmax AND h.temperature_mean_c = g.tmean"
-	assert_output 51840
+	# The rollup equals a GROUP BY over the raw rows: exactly, every
+	# column, with the means summed in time order as the rollup defines
+	# them and the latest resistance found another way ...
+	run q "WITH g AS (SELECT battery_id, date_trunc('hour', ts) AS hour, count(*)::integer AS n, min(voltage_v) AS a, max(voltage_v) AS b, avg(voltage_v ORDER BY ts) AS c, min(current_a) AS d, max(current_a) AS e, avg(current_a ORDER BY ts) AS f, min(temperature_c) AS g, max(temperature_c) AS h, avg(temperature_c ORDER BY ts) AS i FROM telemetry GROUP BY 1, 2), r AS (SELECT DISTINCT ON (battery_id, date_trunc('hour', ts)) battery_id, date_trunc('hour', ts) AS hour, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL ORDER BY battery_id, date_trunc('hour', ts), ts DESC), x AS (SELECT g.*, r.resistance_mohm FROM g LEFT JOIN r USING (battery_id, hour)) SELECT (SELECT count(*) FROM x), (SELECT count(*) FROM (SELECT * FROM x EXCEPT SELECT * FROM telemetry_hourly) d)"
+	assert_output "51840|0"
 	# ... and to 1e-12 summed in any order.
 	run q "WITH g AS (SELECT date_trunc('hour', ts) AS hour, battery_id, avg(voltage_v) AS vmean, avg(temperature_c) AS tmean FROM telemetry GROUP BY 1, 2) SELECT count(*) FROM g JOIN telemetry_hourly h USING (battery_id, hour) WHERE abs(h.voltage_mean_v - g.vmean) < 1e-12 AND abs(h.temperature_mean_c - g.tmean) < 1e-12"
 	assert_output 51840
@@ -195,16 +207,58 @@ digest() {
 		[ "$(digest telemetry)" = "$raw" ]
 		[ "$(digest telemetry_hourly)" = "$hourly" ]
 	done
-	# Rows repeated within a file count once; the later one wins.
+	# Rows repeated within a file count once; the later one wins: far
+	# apart (another chunk, merged) and side by side (the same chunk).
 	q "TRUNCATE telemetry, telemetry_hourly"
-	{ cat "$F/wk/telemetry.csv"; sed -n 2,49p "$F/wk/telemetry.csv" | sed 's/,13\.[0-9]*,/,12.000,/'; } > "$T/twice.csv"
+	{ cat "$F/wk/telemetry.csv"; sed -n 2,49p "$F/wk/telemetry.csv" | sed 's/,13\.[0-9]*,/,12.000,/'; } |
+	    awk -F, -v OFS=, '{ print } NR == 101 { $4 = "11.500"; print }' > "$T/twice.csv"
 	brul-load -q telemetry "$T/twice.csv"
 	[ "$(q 'SELECT count(*) FROM telemetry')" = "$n" ]
 	[ "$(q "SELECT count(*) FROM telemetry WHERE voltage_v = 12 AND ts = '2026-01-01T00:00:00Z'")" = 48 ]
 	[ "$(q "SELECT voltage_min_v FROM telemetry_hourly WHERE battery_id = 'B0001-1' AND hour = '2026-01-01T00:00:00Z'")" = 12 ]
-	# Small batches and many chunks change nothing either.
+	b=$(sed -n 101p "$F/wk/telemetry.csv" | cut -d, -f2)
+	[ "$(q "SELECT voltage_v FROM telemetry WHERE battery_id = '$b' AND ts = '2026-01-01T00:02:00Z'")" = 11.5 ]
+	[ "$(q "SELECT voltage_min_v FROM telemetry_hourly WHERE battery_id = '$b' AND hour = '2026-01-01T00:00:00Z'")" = 11.5 ]
+	# Transactions of a few chunks' rows, or less than one, change
+	# nothing either (the week is 483,840 rows; a chunk 65,536).
+	for rows in 7777 200000; do
+		q "TRUNCATE telemetry, telemetry_hourly"
+		brul-load -q --batch-rows $rows telemetry "$F/wk/telemetry.csv"
+		[ "$(digest telemetry)" = "$raw" ]
+		[ "$(digest telemetry_hourly)" = "$hourly" ]
+	done
+}
+
+@test "a file without some columns replaces only those it has" {
+	fleet "$F/wk"
+	brul-load -q telemetry "$F/wk/telemetry.csv"
+	hourly=$(q "SELECT temperature_mean_c, current_mean_a FROM telemetry_hourly WHERE battery_id = 'B0002-1' AND hour = '2026-01-03T05:00:00Z'")
+	# A correction of one hour's voltages, without the other readings.
+	awk -F, -v OFS=, 'NR == 1 || ($2 == "B0002-1" && $1 ~ /^2026-01-03T05/) { print $1, $2, "13.000" }' "$F/wk/telemetry.csv" |
+	    sed '1s/.*/ts,battery_id,voltage_v/' > "$T/fix.csv"
+	[ "$(wc -l < "$T/fix.csv")" = 61 ]
+	run brul-load telemetry "$T/fix.csv"
+	assert_success
+	assert_output --partial "60 telemetry rows (0 new, 60 merged)"
+	[ "$(q "SELECT count(*) FROM telemetry WHERE voltage_v = 13 AND temperature_c IS NOT NULL AND string_id IS NOT NULL")" = 60 ]
+	[ "$(q "SELECT voltage_mean_v, voltage_max_v FROM telemetry_hourly WHERE battery_id = 'B0002-1' AND hour = '2026-01-03T05:00:00Z'")" = "13|13" ]
+	[ "$(q "SELECT temperature_mean_c, current_mean_a FROM telemetry_hourly WHERE battery_id = 'B0002-1' AND hour = '2026-01-03T05:00:00Z'")" = "$hourly" ]
+}
+
+@test "loads of telemetry at the same time take turns, and the rollup stays right" {
+	fleet "$F/wk"
+	brul-load -q telemetry "$F/wk/telemetry.csv"
+	raw=$(digest telemetry)
+	hourly=$(digest telemetry_hourly)
 	q "TRUNCATE telemetry, telemetry_hourly"
-	brul-load -q --batch-rows 7777 telemetry "$F/wk/telemetry.csv"
+	# Two halves of every hour, loaded at once: each alone would take
+	# its hours for its own.
+	awk -F, 'NR == 1 || substr($1, 15, 2) < 30' "$F/wk/telemetry.csv" > "$T/a.csv"
+	awk -F, 'NR == 1 || substr($1, 15, 2) >= 30' "$F/wk/telemetry.csv" > "$T/b.csv"
+	brul-load -q telemetry "$T/a.csv" & a=$!
+	brul-load -q telemetry "$T/b.csv" & b=$!
+	wait $a
+	wait $b
 	[ "$(digest telemetry)" = "$raw" ]
 	[ "$(digest telemetry_hourly)" = "$hourly" ]
 }
@@ -256,6 +310,20 @@ digest() {
 	brul-load -q alerts "$T/alerts.csv"
 	[ "$(q "SELECT acknowledged_by FROM alerts WHERE alert_id = 'a2'")" = somchai ]
 	brul-load --export alerts | cmp - "$T/alerts.csv"
+	# The same events in two files, one at a time, give the same state.
+	state=$(digest alerts)
+	q "TRUNCATE alerts, alert_events"
+	head -2 "$T/alerts.csv" > "$T/a1.csv"
+	{ head -1 "$T/alerts.csv"; tail -n +3 "$T/alerts.csv"; } > "$T/a2.csv"
+	brul-load -q alerts "$T/a1.csv"
+	brul-load -q alerts "$T/a2.csv"
+	q "UPDATE alerts SET acknowledged_by = 'somchai' WHERE alert_id = 'a2'"
+	[ "$(digest alerts)" = "$state" ]
+	# An event that is none of open, update and clear, with its line.
+	sed '3s/,update,/,reopen,/' "$T/alerts.csv" > "$T/bad.csv"
+	run brul-load alerts "$T/bad.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/bad.csv:3: event: expected one of |open|update|clear|, not \"reopen\""
 }
 
 @test "a bad row in the middle leaves nothing behind and names its line" {
@@ -273,6 +341,24 @@ digest() {
 	assert_failure 1
 	assert_line "brul-load: $T/unknown.csv:300000: battery_id: B9999-1 is not in batteries: load batteries first (brul-load batteries FILE)"
 	[ "$(q 'SELECT count(*) FROM telemetry')" = 0 ]
+	# A block in another string than the one batteries gives it.
+	awk -F, -v OFS=, 'NR == 4000 { $3 = "CMI-UPS1-S9" } 1' "$F/wk/telemetry.csv" > "$T/str.csv"
+	b=$(sed -n 4000p "$F/wk/telemetry.csv" | cut -d, -f2)
+	s=$(sed -n 4000p "$F/wk/telemetry.csv" | cut -d, -f3)
+	run brul-load telemetry "$T/str.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/str.csv:4000: string_id: CMI-UPS1-S9, but battery $b is in $s"
+	# A reading no monitor gives.
+	awk -F, -v OFS=, 'NR == 77 { $5 = "1e12" } 1' "$F/wk/telemetry.csv" > "$T/big.csv"
+	run brul-load telemetry "$T/big.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/big.csv:77: current_a: out of range: 1e+12"
+	# Text that is not UTF-8.
+	awk -F, -v OFS=, 'NR == 9 { $5 = $5 "\377" } 1' "$F/wk/events.csv" > "$T/events.csv"
+	run brul-load events "$T/events.csv"
+	assert_failure 1
+	assert_output --partial "brul-load: $T/events.csv:9: detail: not UTF-8 (byte 0xff at "
+	[ "$(q 'SELECT count(*) FROM telemetry')$(q 'SELECT count(*) FROM events')" = 00 ]
 	# The same for the merged kinds, whose references the database checks.
 	awk -F, -v OFS=, 'NR == 100 { $2 = "B9999-1" } 1' "$F/wk/labels.csv" > "$T/labels.csv"
 	run brul-load labels "$T/labels.csv"
@@ -339,6 +425,16 @@ digest() {
 	run brul-load --retain 60d --now 2026-04-15
 	assert_success
 	assert_output --partial "no partition lies wholly before 2026-02-14T00:00:00Z"
+	# A late row from the dropped month would recompute its hour from
+	# one row: refused, and the kept hour stays.
+	unz "$F/ds/telemetry.csv.gz" | sed -n '1p; 100000p' > "$T/late.csv"
+	run brul-load telemetry "$T/late.csv"
+	assert_failure 1
+	assert_line "brul-load: $T/late.csv:2: ts: before 2026-02-01T00:00:00Z, whose raw telemetry retention dropped (its hours live on in telemetry_hourly, which a part of their rows would overwrite)"
+	[ "$(digest telemetry_hourly)" = "$hourly" ]
+	# Later rows still load.
+	unz "$F/ds/telemetry.csv.gz" | sed -n '1p; 3000000p' > "$T/recent.csv"
+	brul-load -q telemetry "$T/recent.csv"
 }
 
 @test "each load sends a NOTIFY on its stream's channel after it commits" {
@@ -365,16 +461,20 @@ digest() {
 	assert_failure 2
 }
 
-@test "the server stopped mid-load: a clear error, status 3, nothing committed" {
-	# A cluster of its own, stopped under the load's feet.
+@test "the server stopped mid-load: a clear error, status 3, what was committed said" {
+	# A cluster of its own, stopped under the load's feet: the input
+	# pauses after 100,000 rows, two batches of 40,000 are committed by
+	# then and a third is open; the server goes during the pause.
 	dir=$(mktemp -d /tmp/brul-pg.XXXXXX)
 	chmod 755 "$dir"
 	PG_PORT=5499 sh "$PG" start "$dir/c" > /dev/null
 	export PGHOST=$dir/c PGPORT=5499 PGDATABASE=postgres
 	fleet "$F/ds"
-	brul-load telemetry "$F/ds/telemetry.csv.gz" 2> "$T/err" &
+	{ unz "$F/ds/telemetry.csv.gz" | head -100001; sleep 4
+	  unz "$F/ds/telemetry.csv.gz" | sed -n '100002,200001p'; } |
+	    brul-load --batch-rows 40000 telemetry 2> "$T/err" &
 	pid=$!
-	sleep 1.5
+	sleep 2.5
 	if [ "$(id -u)" = 0 ]; then
 		runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$dir/c/data" -m immediate stop > /dev/null
 	else
@@ -384,10 +484,11 @@ digest() {
 	wait $pid || status=$?
 	cat "$T/err"
 	[ "$status" = 3 ]
-	grep -q "lost the connection to PostgreSQL" "$T/err"
-	grep -q "telemetry.csv.gz: nothing was loaded" "$T/err"
+	grep -q "^brul-load: <stdin>: lost the connection to PostgreSQL: " "$T/err"
+	grep -qxF "brul-load: <stdin>: the first 80000 rows, to line 80001, were committed; run the same load again to finish (rows already there are replaced, never doubled)" "$T/err"
 	PG_PORT=5499 sh "$PG" restart "$dir/c"
-	[ "$(psql -qXAtc 'SELECT count(*) FROM telemetry')" = 0 ]
+	[ "$(psql -qXAtc 'SELECT count(*) FROM telemetry')" = 80000 ]
+	[ "$(psql -qXAtc 'SELECT sum(samples) FROM telemetry_hourly')" = 80000 ]
 	PG_PORT=5499 sh "$PG" stop "$dir/c"
 	rm -rf "$dir"
 }

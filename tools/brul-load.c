@@ -200,7 +200,10 @@ parse(int argc, char **argv, struct options *o)
 			o->quiet = 1;
 			break;
 		case OPT_RETAIN:
-			if (brul_duration_parse(optarg, &n) < 0 || n <= 0) {
+			/* A unit is required: a bare 90 would be seconds,
+			 * and drop every month but this one. */
+			if (brul_duration_parse(optarg, &n) < 0 || n <= 0 ||
+			    !strchr("smhdw", optarg[strlen(optarg) - 1])) {
 				fprintf(stderr, "brul-load: --retain: expected "
 				    "a duration (90d, 12w, 36h), not \"%s\"\n",
 				    optarg);
@@ -232,6 +235,13 @@ parse(int argc, char **argv, struct options *o)
 	if (modes == 0 && optind >= argc) {
 		fputs("brul-load: say what to load (KIND [FILE ...]), or "
 		    "--migrate, --dataset, --retain or --export\n", stderr);
+		usage();
+	}
+	if (modes == 0 && !brul_load_kind_known(argv[optind])) {
+		fprintf(stderr, "brul-load: unknown kind \"%s\" (sites, "
+		    "systems, strings, batteries, events, labels, telemetry, "
+		    "string_telemetry, features, predictions, alerts)\n",
+		    argv[optind]);
 		usage();
 	}
 	if (modes == 1 && optind < argc) {
@@ -287,7 +297,8 @@ migrate(struct brul_db *db, const struct options *o)
 
 	brul_err_clear(&e);
 	if ((n = brul_migrate(db, NULL, applied, (void *)o, &e)) < 0 ||
-	    brul_db_schema_version(db, &v, &e) < 0)
+	    brul_db_schema_version(db, &v, &e) < 0 ||
+	    brul_db_schema_check(db, &e) < 0)
 		return fail(db, &e);
 	if (!o->quiet && n == 0)
 		fprintf(stderr, "brul-load: the schema is up to date "
@@ -311,15 +322,24 @@ load(struct brul_db *db, const struct options *o, const char *kind,
 	brul_progress_init(&prog, stderr, o->progress, "brul-load", "rows", 0);
 	lo.progress = &prog;
 	if (brul_load_file(db, kind, path, &lo, &st, &e) < 0) {
-		int rc = fail(db, &e);
+		int rc;
 
+		if (prog.on)	/* end the progress line */
+			fputc('\n', stderr);
+		rc = fail(db, &e);
+		if (st.uncertain > 0)
+			fprintf(stderr, "brul-load: %s: the connection was "
+			    "lost while committing %" PRIu64 " rows: they may "
+			    "or may not be in; run the same load again to be "
+			    "sure (rows already there are replaced, never "
+			    "doubled)\n", name, st.uncertain);
 		if (st.committed > 0)
 			fprintf(stderr, "brul-load: %s: the first %" PRIu64
 			    " rows, to line %ld, were committed; run the "
 			    "same load again to finish (rows already there "
 			    "are replaced, never doubled)\n", name,
 			    st.committed, st.committed_line);
-		else
+		else if (st.uncertain == 0)
 			fprintf(stderr, "brul-load: %s: nothing was loaded\n",
 			    name);
 		return rc;
@@ -448,13 +468,7 @@ main(int argc, char **argv)
 		rc = retain(db, &o);
 	else if (o.export)
 		rc = export(db, &o);
-	else if (!brul_load_kind_known(argv[0])) {
-		fprintf(stderr, "brul-load: unknown kind \"%s\" (sites, "
-		    "systems, strings, batteries, events, labels, telemetry, "
-		    "string_telemetry, features, predictions, alerts)\n",
-		    argv[0]);
-		rc = 2;
-	} else {
+	else {
 		int i = 1;
 
 		do

@@ -120,8 +120,11 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Creates (once) the month partition of a range-partitioned table that
--- holds ts, named <table>_YYYY_MM.  Concurrent loaders serialise on an
--- advisory lock, held until their transaction ends.
+-- holds ts, named <table>_YYYY_MM.  It is created apart and then attached,
+-- which locks the parent only against other DDL (SHARE UPDATE EXCLUSIVE):
+-- CREATE TABLE ... PARTITION OF would lock out every reader of the table
+-- until the load that needs the month commits.  Concurrent loaders
+-- serialise on an advisory lock, held until their transaction ends.
 CREATE FUNCTION brul_partition_for(parent text, ts timestamptz)
 RETURNS text
 LANGUAGE plpgsql AS $$
@@ -132,12 +135,26 @@ DECLARE
 BEGIN
 	IF to_regclass(name) IS NULL THEN
 		PERFORM pg_advisory_xact_lock(hashtext('brul_partition'));
-		EXECUTE format('CREATE TABLE IF NOT EXISTS %I PARTITION OF %I '
-			       'FOR VALUES FROM (%L) TO (%L)', name, parent, lo, hi);
+		IF to_regclass(name) IS NULL THEN
+			EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS '
+				       'INCLUDING CONSTRAINTS)', name, parent);
+			EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I '
+				       'FOR VALUES FROM (%L) TO (%L)', parent, name,
+				       lo, hi);
+		END IF;
 	END IF;
 	RETURN name;
 END
 $$;
+
+-- What retention dropped: raw rows before dropped_before are gone from
+-- the table, and their hours live on in the rollup only.  brul-load
+-- refuses telemetry from before it, which would recompute those hours
+-- from a part of their rows.
+CREATE TABLE retention (
+	table_name	text PRIMARY KEY,
+	dropped_before	timestamptz NOT NULL
+);
 
 -- What only a simulator knows, and what happened.
 CREATE TABLE labels (
