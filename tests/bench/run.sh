@@ -132,4 +132,11 @@ for obj in ("regression", "survival"):
 PY
 
 echo
+echo "== brul-twin: the filter over the 90-day telemetry (3,110,400 samples, gzip), one core"
+t_tw=$(median "taskset -c 0 $bin/brul-twin --every 1d --fleet $fleet $tz")
+t_twf=$(median "taskset -c 0 $bin/brul-twin --fleet $fleet $tz")
+echo "  one row per battery and day:  $t_tw s = $(awk -v r=$rows -v t="$t_tw" 'BEGIN { printf "%.2f", r / t / 1e6 }') M samples/s (target >= 3)"
+echo "  one row per sample (10 columns each): $t_twf s = $(awk -v r=$rows -v t="$t_twf" 'BEGIN { printf "%.2f", r / t / 1e6 }') M samples/s"
+
+echo
 sh "$(dirname "$0")/load.sh" "$tmp/d90"

@@ -1,0 +1,206 @@
+#!/usr/bin/env bats
+# brul-twin against the simulator's truth: a string of 24 blocks that runs
+# on battery for 14 hours (down to cut-off at about 14:09), rests, and is
+# recharged; state of charge, R0 and state of health compared with what
+# the simulator knew.  And the command line.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+HEADER=ts,battery_id,soc_pct,soc_sd_pct,soh_pct,soh_sd_pct,r0_mohm,v_pred_v,residual_v,innovation_z
+
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	"$BRUL_BIN"/brul-gen --dataset "$d/ds" --batteries 24 --days 2 \
+	    --scenario outage,site=CMI,start=2026-01-01T06:00:00Z,duration=14h
+	"$BRUL_BIN"/brul-twin --fleet "$d/ds/batteries.csv" "$d/ds/telemetry.csv" \
+	    > "$d/twin.csv"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+}
+
+# against WHAT FROM UNTIL: the twin's column against the truth's, joined
+# on ts and battery_id, over [FROM, UNTIL): prints "n rmse maxabs" (WHAT
+# soc: points; soh: points; r0: relative error).
+against() {
+	/usr/bin/python3 - "$F/twin.csv" "$F/ds/truth.csv" "$@" <<'PY'
+import csv, math, sys
+twin, truth, what, lo, hi = sys.argv[1:6]
+col = {"soc": "soc_pct", "soh": "soh_pct", "r0": "r0_mohm"}[what]
+tw = {}
+for r in csv.DictReader(open(twin)):
+    if lo <= r["ts"] < hi:
+        tw[(r["ts"], r["battery_id"])] = float(r[col])
+errs = []
+for r in csv.DictReader(open(truth)):
+    k = (r["ts"], r["battery_id"])
+    if k in tw:
+        e = tw[k] - float(r[col])
+        errs.append(e / float(r[col]) if what == "r0" else e)
+print(len(errs), "%.4f" % math.sqrt(sum(e * e for e in errs) / len(errs)),
+      "%.4f" % max(abs(e) for e in errs))
+PY
+}
+
+@test "--help, --version; a bad option or no --fleet exits 2" {
+	run brul-twin --help
+	assert_success
+	assert_output --partial "usage: brul-twin --fleet FILE"
+	run brul-twin --version
+	assert_success
+	assert_output --regexp '^brul-twin [0-9]+\.[0-9]+\.[0-9]+$'
+	run brul-twin --bogus
+	assert_failure 2
+	run brul-twin "$F/ds/telemetry.csv"
+	assert_failure 2
+	assert_output --partial "--fleet FILE is required"
+	run brul-twin --fleet "$F/ds/batteries.csv" --every 0
+	assert_failure 2
+}
+
+@test "one row per sample, in input order, with the documented columns" {
+	[ "$(head -1 "$F/twin.csv")" = "$HEADER" ]
+	[ "$(wc -l < "$F/twin.csv")" = "$(wc -l < "$F/ds/telemetry.csv")" ]
+	cut -d, -f1,2 "$F/ds/telemetry.csv" | tail -n +2 > "$T/a"
+	cut -d, -f1,2 "$F/twin.csv" | tail -n +2 > "$T/b"
+	cmp "$T/a" "$T/b"
+}
+
+@test "state of charge during the discharge: RMSE at most 3 points after its first 10 minutes" {
+	read -r n rmse max < <(against soc 2026-01-01T06:10 2026-01-01T14:09)
+	echo "n=$n rmse=$rmse max=$max"
+	[ "$n" -gt 11000 ]
+	awk -v r="$rmse" 'BEGIN { exit !(r <= 3) }'
+	# ... and at rest after the cut-off, and once recharged.
+	read -r n rmse max < <(against soc 2026-01-01T14:09 2026-01-03)
+	echo "after: n=$n rmse=$rmse max=$max"
+	awk -v r="$rmse" 'BEGIN { exit !(r <= 3) }'
+}
+
+@test "R0 within 10 % of the truth once a discharge has shown it, and after the ohmic test" {
+	# Before: the commissioning baseline, which ageing has left behind.
+	read -r n rmse max < <(against r0 2026-01-01T00:00 2026-01-01T06:00)
+	echo "before: n=$n rms=$rmse max=$max"
+	awk -v m="$max" 'BEGIN { exit !(m > 0.10) }'
+	# From the end of the discharge (its voltage steps), to the end.
+	read -r n rmse max < <(against r0 2026-01-01T14:10 2026-01-03)
+	echo "after the discharge: n=$n rms=$rmse max=$max"
+	[ "$n" -gt 48000 ]
+	awk -v m="$max" 'BEGIN { exit !(m <= 0.10) }'
+	first=$(awk -F, 'NR > 1 && $7 != "" { print $1; exit }' "$F/ds/telemetry.csv")
+	read -r n rmse max < <(against r0 "$first" 2026-01-03)
+	echo "from the first ohmic test, $first: n=$n rms=$rmse max=$max"
+	awk -v m="$max" 'BEGIN { exit !(m <= 0.05) }'
+}
+
+@test "state of health: unknown before a discharge, within 3 points after one" {
+	# Before: the prior (rated capacity), and a standard deviation that
+	# says it is only that.
+	run awk -F, '$1 == "2026-01-01T05:59:00Z" && ($5 != "100.00" || $6 + 0 < 14)' "$F/twin.csv"
+	assert_output ""
+	# At the end of the discharge, at rest, and a day after recharge.
+	for at in 2026-01-01T14:08:00Z 2026-01-01T19:59:00Z 2026-01-02T23:59:00Z; do
+		read -r n rmse max < <(against soh "$at" "${at%:00Z}:01Z")
+		echo "$at: n=$n rmse=$rmse max=$max"
+		[ "$n" = 24 ]
+		awk -v m="$max" 'BEGIN { exit !(m <= 3) }'
+	done
+	# The blocks' health differs, and the twin sees the order.
+	run awk -F, '$1 == "2026-01-02T23:59:00Z" { print $5 }' "$F/twin.csv"
+	lo=$(printf '%s\n' "${lines[@]}" | sort -n | head -1)
+	hi=$(printf '%s\n' "${lines[@]}" | sort -n | tail -1)
+	awk -v a="$lo" -v b="$hi" 'BEGIN { exit !(b - a > 5) }'
+	# The standard deviation has shrunk from 15 points.
+	run awk -F, '$1 == "2026-01-02T23:59:00Z" && $6 + 0 > 3' "$F/twin.csv"
+	assert_output ""
+}
+
+@test "the innovation: residuals the size the filter expects while the battery drives the voltage, none while a charger holds it" {
+	# During the discharge, 95 % of |z| below 2 (a normal z: 95 %).
+	run awk -F, '$1 >= "2026-01-01T06:10" && $1 < "2026-01-01T14:09" {
+		n++; if ($10 < 0 ? -$10 < 2 : $10 < 2) ok++ }
+		END { printf "%.3f %d", ok / n, n }' "$F/twin.csv"
+	echo "$output"
+	awk -v f="${output% *}" 'BEGIN { exit !(f >= 0.95) }'
+	# On float, before the outage: no prediction of the charger's voltage.
+	run awk -F, '$1 < "2026-01-01T06:00" && $8 != ""' "$F/twin.csv"
+	assert_output ""
+}
+
+@test "--every thins to one row per battery per period; NDJSON and gzip" {
+	brul-twin --fleet "$F/ds/batteries.csv" --every 1h "$F/ds/telemetry.csv" > "$T/h.csv"
+	[ "$(tail -n +2 "$T/h.csv" | wc -l)" = $((24 * 48)) ]
+	[ "$(awk -F, 'NR > 1 && substr($1, 15, 5) != "00:00"' "$T/h.csv" | wc -l)" = 0 ]
+	# The rows kept are those of the full output.
+	grep -F -x -f "$T/h.csv" "$F/twin.csv" | wc -l | grep -qx $((24 * 48 + 1))
+	brul-twin --fleet "$F/ds/batteries.csv" --format ndjson -z --every 1d "$F/ds/telemetry.csv" > "$T/d.ndjson.gz"
+	run unz "$T/d.ndjson.gz"
+	assert_line --index 0 --regexp '^\{"ts":"2026-01-01T00:00:00Z","battery_id":"B0001-1","soc_pct":100.00,'
+	[ "${#lines[@]}" = 48 ]
+}
+
+@test "bad input: an unknown battery, time going backwards, a bad number; a full disk" {
+	awk -F, -v OFS=, 'NR == 500 { $2 = "B9999-1" } 1' "$F/ds/telemetry.csv" > "$T/u.csv"
+	run brul-twin --fleet "$F/ds/batteries.csv" "$T/u.csv"
+	assert_failure 1
+	assert_output "brul-twin: $T/u.csv:500: battery_id: B9999-1 is not in the fleet (--fleet)"
+	{ sed -n '1p; 100,200p' "$F/ds/telemetry.csv"; sed -n 30p "$F/ds/telemetry.csv"; } > "$T/back.csv"
+	run brul-twin --fleet "$F/ds/batteries.csv" "$T/back.csv"
+	assert_failure 1
+	assert_output --partial "$T/back.csv:103: ts: goes back in time for B0005-1"
+	awk -F, -v OFS=, 'NR == 40 { $5 = "x" } 1' "$F/ds/telemetry.csv" > "$T/x.csv"
+	run brul-twin --fleet "$F/ds/batteries.csv" "$T/x.csv"
+	assert_failure 1
+	assert_output "brul-twin: $T/x.csv:40: current_a: not a number: \"x\""
+	run brul-twin --fleet "$F/ds/batteries.csv" -o /dev/full "$F/ds/telemetry.csv"
+	assert_failure 1
+	assert_output --partial "/dev/full"
+	head -1 "$F/ds/batteries.csv" | grep -q '^battery_id,site_id,system_id,string_id,position,model,'
+	awk -F, -v OFS=, 'NR == 2 { $6 = "VRLA-6V200" } 1' "$F/ds/batteries.csv" > "$T/fleet.csv"
+	run brul-twin --fleet "$T/fleet.csv" "$F/ds/telemetry.csv"
+	assert_failure 1
+	assert_output --partial "fleet.csv:2: model: no circuit for VRLA-6V200 in ecm.csv"
+}
+
+@test "--fit identifies each discharged block's circuit, and the twin runs on it" {
+	brul-twin --fit --fleet "$F/ds/batteries.csv" -o "$T/fit.csv" "$F/ds/telemetry.csv" 2> "$T/err"
+	# The models' rows, then one row per block that was discharged.
+	[ "$(head -1 "$T/fit.csv")" = "model,battery_id,ocv_empty_v,ocv_full_v,ocv_temp_v_per_c,r1_ratio,tau1_s,r2_ratio,tau2_s,eod_v,eod_max_v,r0_temp_per_c,cap_temp_per_c,charge_eff,r0_mohm,capacity_ah,fit_rmse_v,samples" ]
+	[ "$(awk -F, 'NR > 1 && $2 != ""' "$T/fit.csv" | wc -l)" -ge 20 ]
+	# The simulator's circuit: OCV 11.70 to 13.02 V, knee 0.24 V; each
+	# block's capacity as the truth has it (the grid's step is 2.5 %).
+	run awk -F, 'NR > 1 && $2 != "" && ($3 < 11.65 || $3 > 11.75 || $4 < 12.97 || $4 > 13.07 || $10 < 0.15 || $10 > 0.35 || $17 > 0.01)' "$T/fit.csv"
+	assert_output ""
+	awk -F, 'NR > 1 && $1 == "2026-01-01T06:00:00Z" { print $2 "," $4 }' "$F/ds/truth.csv" > "$T/cap"
+	run awk -F, 'NR == FNR { c[$1] = $2; next } FNR > 1 && $2 != "" {
+		d = $16 - c[$2]; if (d < 0) d = -d; if (d > 0.05 * c[$2]) print $2, $16, c[$2] }' "$T/cap" "$T/fit.csv"
+	assert_output ""
+	# Held R0 (a constant-power discharge cannot tell it): the reading
+	# or baseline, and the polarisation and time constants the prior's.
+	run awk -F, 'NR > 1 && $2 != "" && ($6 != "0.6000" || $7 != 90 || $9 != 1800)' "$T/fit.csv"
+	assert_output ""
+	# The twin on the fitted circuits still meets its marks.
+	brul-twin --fleet "$F/ds/batteries.csv" --ecm "$T/fit.csv" "$F/ds/telemetry.csv" > "$T/twin.csv"
+	/usr/bin/python3 - "$T/twin.csv" "$F/ds/truth.csv" <<'PY'
+import csv, math, sys
+tw = {(r["ts"], r["battery_id"]): r for r in csv.DictReader(open(sys.argv[1]))}
+se = n = 0; soh = 0
+for r in csv.DictReader(open(sys.argv[2])):
+    t = tw[(r["ts"], r["battery_id"])]
+    if "2026-01-01T06:10" <= r["ts"] < "2026-01-01T14:09":
+        se += (float(t["soc_pct"]) - float(r["soc_pct"])) ** 2; n += 1
+    if r["ts"] == "2026-01-02T23:59:00Z":
+        soh = max(soh, abs(float(t["soh_pct"]) - float(r["soh_pct"])))
+print("soc rmse", math.sqrt(se / n), "soh max", soh)
+assert math.sqrt(se / n) <= 3 and soh <= 3
+PY
+	# A block never discharged keeps its model's circuit, and is said.
+	head -1 "$F/ds/telemetry.csv" > "$T/float.csv"
+	grep '^2026-01-02T0[0-2]' "$F/ds/telemetry.csv" >> "$T/float.csv"
+	run brul-twin --fit --fleet "$F/ds/batteries.csv" "$T/float.csv"
+	assert_success
+	assert_line "brul-twin: --fit: 24 of 24 batteries had too little discharge to fit (30 samples at least); they keep their model's circuit"
+}

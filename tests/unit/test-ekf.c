@@ -1,0 +1,154 @@
+/*
+ * test-ekf.c: the Kalman filter's steps against the closed forms of the
+ * linear case, and a covariance that stays symmetric and positive
+ * definite through many updates with nearly singular measurements.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "ecm.h"
+#include "ekf.h"
+#include "tap.h"
+#include "twin.h"
+
+/* 1 when the symmetric matrix P (n x n) is positive definite (Cholesky). */
+static int
+pos_def(const struct brul_ekf *k)
+{
+	double L[BRUL_EKF_MAX][BRUL_EKF_MAX] = { { 0 } };
+
+	for (int i = 0; i < k->n; i++)
+		for (int j = 0; j <= i; j++) {
+			double s = k->P[i][j];
+
+			for (int m = 0; m < j; m++)
+				s -= L[i][m] * L[j][m];
+			if (i == j) {
+				if (!(s > 0))
+					return 0;
+				L[i][i] = sqrt(s);
+			} else {
+				L[i][j] = s / L[j][j];
+			}
+		}
+	return 1;
+}
+
+int
+main(void)
+{
+	struct tap t = { 0 };
+	struct brul_ekf k = { .n = 1 };
+	double F[BRUL_EKF_MAX][BRUL_EKF_MAX] = { { 0 } }, q[BRUL_EKF_MAX];
+	double H[BRUL_EKF_MAX] = { 1 }, S;
+
+	/* A scalar random walk: P- = P + q; K = P- / (P- + r). */
+	k.x[0] = 2;
+	k.P[0][0] = 4;
+	F[0][0] = 1;
+	q[0] = 1;
+	brul_ekf_predict(&k, F, q);
+	tap_near(&t, k.P[0][0], 5, 1e-15, "predict: P + q");
+	S = brul_ekf_update(&k, 3 - k.x[0], H, 5);
+	tap_near(&t, S, 10, 1e-15, "update: S = P + r");
+	tap_near(&t, k.x[0], 2.5, 1e-15, "update: x + K y with K = 1/2");
+	tap_near(&t, k.P[0][0], 2.5, 1e-15, "update: (1 - K) P");
+
+	/* Two states, position and velocity, seen through position only:
+	 * after one update the cross-covariance moves the velocity. */
+	k.n = 2;
+	k.x[0] = 0, k.x[1] = 1;
+	k.P[0][0] = 1, k.P[0][1] = k.P[1][0] = 0, k.P[1][1] = 1;
+	F[0][0] = 1, F[0][1] = 1, F[1][0] = 0, F[1][1] = 1;
+	q[0] = q[1] = 0;
+	k.x[0] += k.x[1];
+	brul_ekf_predict(&k, F, q);
+	tap_ok(&t, k.P[0][0] == 2 && k.P[0][1] == 1 && k.P[1][1] == 1,
+	       "predict: F P F' of a constant-velocity model");
+	H[0] = 1, H[1] = 0;
+	brul_ekf_update(&k, 3 - k.x[0], H, 1);
+	/* K = P H' / S = (2/3, 1/3). */
+	tap_near(&t, k.x[0], 1 + 2.0 / 3 * 2, 1e-15, "position moved by K0 y");
+	tap_near(&t, k.x[1], 1 + 1.0 / 3 * 2, 1e-15, "velocity moved by K1 y");
+	tap_near(&t, k.P[0][0], 2.0 / 3, 1e-15, "P00 = P00 - P00^2 / S");
+	tap_near(&t, k.P[1][1], 1 - 1.0 / 3, 1e-15, "P11 = P11 - P01^2 / S");
+
+	/* Many updates with tiny noise, through the same direction: the
+	 * Joseph form keeps P symmetric and positive definite. */
+	{
+		struct brul_ekf b = { .n = 5 };
+		double G[BRUL_EKF_MAX][BRUL_EKF_MAX] = { { 0 } };
+		double qq[BRUL_EKF_MAX] = { 1e-12, 1e-12, 1e-12, 1e-12, 1e-12 };
+		double h[BRUL_EKF_MAX] = { 1.32, 1, 1, 0.01, 0 };
+		int sym = 1, pd = 1;
+
+		for (int i = 0; i < 5; i++) {
+			b.P[i][i] = 1;
+			G[i][i] = 1;
+		}
+		G[0][4] = -1e-3;
+		G[1][1] = 0.5;
+		G[2][2] = 0.97;
+		for (int n = 0; n < 100000; n++) {
+			brul_ekf_predict(&b, G, qq);
+			brul_ekf_update(&b, 0.001 * (n % 7 - 3), h, 1e-10);
+			for (int i = 0; i < 5; i++)
+				for (int j = 0; j < 5; j++)
+					sym &= b.P[i][j] == b.P[j][i];
+			pd &= pos_def(&b);
+		}
+		tap_ok(&t, sym, "100000 updates: P exactly symmetric");
+		tap_ok(&t, pd, "100000 updates: P positive definite");
+	}
+
+	/* The twin's written-out prediction equals the general one. */
+	{
+		struct brul_ekf a = { .n = 5 }, b;
+		double G[BRUL_EKF_MAX][BRUL_EKF_MAX] = { { 0 } };
+		double qq[BRUL_EKF_MAX] = { 1e-8, 4e-6, 4e-6, 4e-6, 1e-4 };
+		double worst = 0;
+
+		for (int i = 0; i < 5; i++)
+			for (int j = 0; j <= i; j++)
+				a.P[i][j] = a.P[j][i] = (i == j ? 2.0 : 0.3) /
+				    (1 + i + j);
+		for (int i = 0; i < 5; i++)
+			G[i][i] = 1;
+		G[0][0] = 0.999, G[0][4] = -3e-4;
+		G[1][1] = 0.51, G[1][3] = -0.002;
+		G[2][2] = 0.967, G[2][3] = -0.0004;
+		b = a;
+		brul_ekf_predict(&a, G, qq);
+		brul_twin_predict_cov(b.P, G[0][0], G[0][4], G[1][1], G[1][3],
+				      G[2][2], G[2][3], qq);
+		for (int i = 0; i < 5; i++)
+			for (int j = 0; j < 5; j++)
+				if (fabs(a.P[i][j] - b.P[i][j]) > worst)
+					worst = fabs(a.P[i][j] - b.P[i][j]);
+		tap_ok(&t, worst < 1e-15, "the twin's F P F' + Q equals the general one");
+	}
+
+	/* The circuit's pieces. */
+	{
+		struct brul_ecm e = {
+			.ocv_empty_v = 11.70, .ocv_full_v = 13.02,
+			.ocv_temp_v_per_c = 0.0012, .eod_v = 0.24,
+			.eod_max_v = 1.6, .r0_temp_per_c = -0.008,
+			.cap_temp_per_c = 0.006
+		};
+		double d;
+
+		tap_near(&t, brul_ecm_ocv(&e, 0.5, 35), 12.36 + 0.012, 1e-12,
+			 "OCV: linear in soc, +1.2 mV/degC");
+		tap_near(&t, brul_ecm_eod(&e, 0.1, 0.5, &d), 0.096, 1e-12,
+			 "eod at C/10, half full");
+		tap_near(&t, d, -2 * 0.096 / 0.5, 1e-12, "its derivative");
+		tap_near(&t, brul_ecm_eod(&e, 0.1, 0.1, &d), 1.6, 1e-12,
+			 "eod capped near empty");
+		tap_near(&t, brul_ecm_r0_factor(&e, 35), 0.92, 1e-12,
+			 "R0 falls 0.8 %/degC");
+		tap_near(&t, brul_ecm_cap_factor(&e, 15), 0.94, 1e-12,
+			 "capacity falls 0.6 %/degC below 25");
+	}
+	return tap_done(&t);
+}

@@ -1,0 +1,455 @@
+/*
+ * brul-twin: telemetry in, each block's estimated state out, from its
+ * equivalent circuit tracked by an extended Kalman filter.  See
+ * brul-twin(1).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ecm.h"
+#include "ecmfit.h"
+#include "progress.h"
+#include "stream.h"
+#include "table.h"
+#include "timefmt.h"
+#include "twinset.h"
+
+static const char synopsis[] =
+    "usage: brul-twin --fleet FILE [--every DURATION] [--ecm FILE]\n"
+    "                 [--format csv|ndjson] [-z] [-o FILE]\n"
+    "                 [--progress | --quiet] [FILE ...]\n"
+    "       brul-twin --fit --fleet FILE [--ecm FILE] [-o FILE] [FILE ...]\n";
+
+struct options {
+	const char *fleet, *ecm, *output;
+	int64_t every;
+	int gzip, fit;
+	enum brul_format format;
+	enum brul_progress_mode progress;
+};
+
+static const char *const columns[] = {
+	"ts", "battery_id", "soc_pct", "soc_sd_pct", "soh_pct", "soh_sd_pct",
+	"r0_mohm", "v_pred_v", "residual_v", "innovation_z"
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs("usage: brul-twin --fleet FILE [options] [FILE ...] "
+	    "(brul-twin --help lists them)\n", stderr);
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("%s\n", synopsis);
+	fputs(
+"Reads telemetry (CSV or NDJSON, plain or gzip; files in order, or stdin;\n"
+"per battery in ascending time) and writes each block's estimated state:\n"
+"state of charge and of health with their standard deviations, R0, the\n"
+"predicted voltage, the residual and the normalised innovation.\n"
+"\n"
+"  --fleet FILE        the batteries stream: models, capacities, baselines\n"
+"  --every DURATION    one row per battery per DURATION (60s, 15m, 1h, 1d)\n"
+"                      instead of one per sample\n"
+"  --ecm FILE          the circuits' parameters (default: data/ecm.csv)\n"
+"  --fit               identify each block's circuit from its discharges and\n"
+"                      write it as rows for --ecm\n"
+"  --format FMT        output csv (default) or ndjson\n"
+"  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  -o, --output FILE   write to FILE instead of stdout\n"
+"  --progress, --quiet show or hide progress on stderr\n"
+"  --help, --version\n", stdout);
+	exit(0);
+}
+
+enum {
+	OPT_ECM = 256, OPT_EVERY, OPT_FIT, OPT_FLEET, OPT_FORMAT, OPT_HELP,
+	OPT_PROGRESS, OPT_QUIET, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "ecm", required_argument, NULL, OPT_ECM },
+	{ "every", required_argument, NULL, OPT_EVERY },
+	{ "fit", no_argument, NULL, OPT_FIT },
+	{ "fleet", required_argument, NULL, OPT_FLEET },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "gzip", no_argument, NULL, 'z' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "output", required_argument, NULL, 'o' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+parse(int argc, char **argv, struct options *o)
+{
+	int ch, f;
+
+	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'z':
+			o->gzip = 1;
+			break;
+		case OPT_ECM:
+			o->ecm = optarg;
+			break;
+		case OPT_EVERY:
+			if (brul_duration_parse(optarg, &o->every) < 0 ||
+			    o->every <= 0) {
+				fprintf(stderr, "brul-twin: --every: expected a "
+				    "duration (60s, 15m, 1h, 1d), not \"%s\"\n",
+				    optarg);
+				usage();
+			}
+			break;
+		case OPT_FIT:
+			o->fit = 1;
+			break;
+		case OPT_FLEET:
+			o->fleet = optarg;
+			break;
+		case OPT_FORMAT:
+			if ((f = brul_format_parse(optarg)) < 0 ||
+			    f == BRUL_FMT_AUTO) {
+				fprintf(stderr, "brul-twin: --format: expected "
+				    "csv or ndjson, not \"%s\"\n", optarg);
+				usage();
+			}
+			o->format = (enum brul_format)f;
+			break;
+		case OPT_HELP:
+			help();
+		case OPT_PROGRESS:
+			o->progress = BRUL_PROGRESS_FORCE;
+			break;
+		case OPT_QUIET:
+			o->progress = BRUL_PROGRESS_QUIET;
+			break;
+		case OPT_VERSION:
+			printf("brul-twin %s\n", BRUL_VERSION);
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (o->fleet == NULL) {
+		fputs("brul-twin: --fleet FILE is required (the batteries "
+		    "stream: each block's model, capacity and baseline)\n",
+		    stderr);
+		usage();
+	}
+}
+
+static struct brul_twinset *
+load(const struct options *o, struct brul_err *e)
+{
+	struct brul_ecm *ecm;
+	struct brul_twinset *s;
+	struct brul_reader *r;
+	int n, rc;
+
+	if ((n = brul_ecm_load(o->ecm, &ecm, e)) < 0)
+		return NULL;
+	if ((s = brul_twinset_new(ecm, n)) == NULL) {
+		brul_err_set(e, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	if ((r = brul_reader_open(o->fleet, BRUL_FMT_AUTO, e)) == NULL) {
+		brul_twinset_free(s);
+		return NULL;
+	}
+	rc = brul_twinset_load_fleet(s, r, e);
+	brul_reader_close(r);
+	if (rc < 0) {
+		brul_twinset_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* A reading, NaN when missing; -1 when malformed. */
+static int
+reading(struct brul_reader *r, int col, double *v, struct brul_err *e)
+{
+	int rc = col < 0 ? 0 : brul_reader_double(r, col, v, e);
+
+	if (rc == 0)
+		*v = NAN;
+	return rc < 0 ? -1 : 0;
+}
+
+static int
+put(struct brul_writer *w, int64_t ts, const char *id,
+    const struct brul_twin_out *s, struct brul_err *e)
+{
+	int rc = 0;
+
+	rc |= brul_writer_time(w, ts);
+	rc |= brul_writer_token(w, id, strlen(id));
+	rc |= brul_writer_fixed(w, s->soc_pct, 2);
+	rc |= brul_writer_fixed(w, s->soc_sd_pct, 2);
+	rc |= brul_writer_fixed(w, s->soh_pct, 2);
+	rc |= brul_writer_fixed(w, s->soh_sd_pct, 2);
+	rc |= brul_writer_fixed(w, s->r0_mohm, 3);
+	rc |= brul_writer_fixed(w, s->v_pred_v, 3);
+	rc |= brul_writer_fixed(w, s->residual_v, 4);
+	rc |= brul_writer_fixed(w, s->score, 3);
+	rc |= brul_writer_end(w);
+	if (rc) {
+		*e = *brul_writer_err(w);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+run(const char *path, struct brul_twinset *set, const struct options *o,
+    struct brul_ecmfit *fits, int64_t **last, size_t *nlast,
+    struct brul_writer *w, struct brul_progress *prog, uint64_t *rows,
+    struct brul_err *e)
+{
+	struct brul_reader *r;
+	int cts, cid, ci, cv, ct, cr, rc;
+
+	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
+		return -1;
+	rc = -1;
+	if ((cts = brul_reader_require(r, "ts", e)) < 0 ||
+	    (cid = brul_reader_require(r, "battery_id", e)) < 0 ||
+	    (ci = brul_reader_require(r, "current_a", e)) < 0 ||
+	    (cv = brul_reader_require(r, "voltage_v", e)) < 0)
+		goto out;
+	ct = brul_reader_has_col(r, "temperature_c");
+	cr = brul_reader_has_col(r, "resistance_mohm");
+	while ((rc = brul_reader_next(r, e)) == 1) {
+		struct brul_field id;
+		struct brul_twin *tw;
+		struct brul_twin_out s;
+		double i, v, t, ohm;
+		int64_t ts;
+		int k;
+
+		if ((rc = brul_reader_id(r, cid, &id, e)) < 0)
+			break;
+		if ((rc = brul_reader_time(r, cts, &ts, e)) <= 0) {
+			if (rc == 0)
+				rc = brul_err_set(e, brul_reader_name(r),
+				    brul_reader_line(r), 0, "ts: missing value");
+			break;
+		}
+		if ((rc = reading(r, ci, &i, e)) < 0 ||
+		    (rc = reading(r, cv, &v, e)) < 0 ||
+		    (rc = reading(r, ct, &t, e)) < 0 ||
+		    (rc = reading(r, cr, &ohm, e)) < 0)
+			break;
+		if ((tw = brul_twinset_get(set, id.s, id.n, &k)) == NULL) {
+			rc = brul_err_set(e, brul_reader_name(r),
+			    brul_reader_line(r), 0, "battery_id: %.*s is not "
+			    "in the fleet (--fleet)", (int)id.n, id.s);
+			break;
+		}
+		if ((fits ? fits[k].ts : tw->ts) != INT64_MIN &&
+		    ts < (fits ? fits[k].ts : tw->ts)) {
+			rc = brul_err_set(e, brul_reader_name(r),
+			    brul_reader_line(r), 0, "ts: goes back in time for "
+			    "%.*s (telemetry must be in ascending time per "
+			    "battery)", (int)id.n, id.s);
+			break;
+		}
+		if (fits) {
+			brul_ecmfit_add(&fits[k], ts, i, v, t, ohm);
+			brul_progress_update(prog, ++*rows);
+			continue;
+		}
+		if (brul_twin_step(tw, ts, i, v, t, ohm, &s) == 0)
+			continue;
+		if ((size_t)k >= *nlast) {
+			size_t n = (size_t)k + 64;
+			int64_t *p = realloc(*last, n * sizeof *p);
+
+			if (p == NULL) {
+				rc = brul_err_set(e, NULL, 0, 0,
+						  "out of memory");
+				break;
+			}
+			for (size_t m = *nlast; m < n; m++)
+				p[m] = INT64_MIN;
+			*last = p;
+			*nlast = n;
+		}
+		if (o->every && (*last)[k] != INT64_MIN &&
+		    ts - (*last)[k] < o->every)
+			continue;
+		(*last)[k] = ts;
+		if ((rc = put(w, ts, brul_twinset_id(set, k), &s, e)) < 0)
+			break;
+		brul_progress_update(prog, ++*rows);
+	}
+out:
+	brul_reader_close(r);
+	return rc < 0 ? -1 : 0;
+}
+
+static struct brul_ecmfit *
+fit_init(struct brul_twinset *set, struct brul_err *e)
+{
+	int n = brul_twinset_count(set);
+	struct brul_ecmfit *f = calloc((size_t)n + 1, sizeof *f);
+
+	if (f == NULL) {
+		brul_err_set(e, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	for (int k = 0; k < n; k++) {
+		const char *id = brul_twinset_id(set, k);
+		struct brul_twin *tw = brul_twinset_get(set, id, strlen(id),
+							 NULL);
+
+		brul_ecmfit_init(&f[k], tw->m, tw->cap_rated_ah,
+				 tw->f.x[BRUL_TW_R0]);
+	}
+	return f;
+}
+
+/* A row per battery with enough discharge to fit (in fleet order); the
+ * others are said on stderr. */
+static int
+fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
+	  const struct options *o, struct brul_writer *w, struct brul_err *e)
+{
+	int n = brul_twinset_count(set), none = 0, odd = 0, nm;
+	const struct brul_ecm *models = brul_twinset_ecm(set, &nm);
+
+	/* The models' rows first, so that the file serves --ecm alone. */
+	for (int k = 0; k < nm; k++) {
+		int rc = 0;
+
+		if (models[k].battery[0])
+			continue;
+		rc |= brul_ecm_put(w, &models[k]);
+		for (int c = 0; c < 4; c++)
+			rc |= brul_writer_null(w);
+		rc |= brul_writer_end(w);
+		if (rc) {
+			*e = *brul_writer_err(w);
+			return -1;
+		}
+	}
+	for (int k = 0; k < n; k++) {
+		struct brul_ecm c;
+		double r0, cap, rmse;
+		int rc = 0, got = brul_ecmfit_solve(&f[k], &c, &r0, &cap,
+						    &rmse);
+
+		if (got < 0) {
+			none += got == -1;
+			odd += got == -2;
+			continue;
+		}
+		snprintf(c.battery, sizeof c.battery, "%s",
+			 brul_twinset_id(set, k));
+		rc |= brul_ecm_put(w, &c);
+		rc |= brul_writer_fixed(w, r0, 3);
+		rc |= brul_writer_fixed(w, cap, 1);
+		rc |= brul_writer_fixed(w, rmse, 4);
+		rc |= brul_writer_int(w, f[k].n);
+		rc |= brul_writer_end(w);
+		if (rc) {
+			*e = *brul_writer_err(w);
+			return -1;
+		}
+	}
+	if (none && o->progress != BRUL_PROGRESS_QUIET)
+		fprintf(stderr, "brul-twin: --fit: %d of %d batteries had too "
+		    "little discharge to fit (30 samples at least); they keep "
+		    "their model's circuit\n", none, n);
+	if (odd && o->progress != BRUL_PROGRESS_QUIET)
+		fprintf(stderr, "brul-twin: --fit: %d of %d batteries gave no "
+		    "physical circuit; they keep their model's\n", odd, n);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { .format = BRUL_FMT_CSV };
+	struct brul_twinset *set = NULL;
+	struct brul_out_opts oo = { 0 };
+	struct brul_out *out = NULL;
+	struct brul_writer *w = NULL;
+	struct brul_progress prog;
+	struct brul_err e;
+	struct brul_ecmfit *fits = NULL;
+	const char *fit_columns[BRUL_ECM_NCOLS + 4];
+	int64_t *last = NULL;
+	size_t nlast = 0;
+	uint64_t rows = 0;
+	int i = 0;
+
+	brul_err_clear(&e);
+	parse(argc, argv, &o);
+	argc -= optind;
+	argv += optind;
+	if ((set = load(&o, &e)) == NULL)
+		goto fail;
+	oo.gzip = o.gzip;
+	if (o.fit && (fits = fit_init(set, &e)) == NULL)
+		goto fail;
+	/* --fit: the circuit's columns, then what the fit found. */
+	for (int k = 0; k < BRUL_ECM_NCOLS; k++)
+		fit_columns[k] = brul_ecm_columns[k];
+	fit_columns[BRUL_ECM_NCOLS] = "r0_mohm";
+	fit_columns[BRUL_ECM_NCOLS + 1] = "capacity_ah";
+	fit_columns[BRUL_ECM_NCOLS + 2] = "fit_rmse_v";
+	fit_columns[BRUL_ECM_NCOLS + 3] = "samples";
+	if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
+	    (w = o.fit ? brul_writer_new(out, o.format, fit_columns,
+	    (int)(sizeof fit_columns / sizeof fit_columns[0]), &e) :
+	    brul_writer_new(out, o.format, columns,
+	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
+		goto fail;
+	brul_progress_init(&prog, stderr, o.progress, "brul-twin", "rows", 0);
+	do {
+		if (run(argc ? argv[i] : NULL, set, &o, fits, &last, &nlast, w,
+		    &prog, &rows, &e) < 0)
+			goto fail;
+	} while (++i < argc);
+	brul_progress_end(&prog, rows);
+	if (fits && fit_write(set, fits, &o, w, &e) < 0)
+		goto fail;
+	brul_writer_free(w);
+	w = NULL;
+	if (brul_out_close(out, &e) < 0) {
+		out = NULL;
+		goto fail;
+	}
+	free(last);
+	free(fits);
+	brul_twinset_free(set);
+	return 0;
+fail:
+	{
+		char buf[1024];
+
+		fprintf(stderr, "brul-twin: %s\n", brul_err_str(&e, buf,
+		    sizeof buf));
+	}
+	brul_writer_free(w);
+	if (out)
+		brul_out_abort(out);
+	free(last);
+	free(fits);
+	brul_twinset_free(set);
+	return 1;
+}
