@@ -87,10 +87,14 @@ brul_ecm_load(const char *path, struct brul_ecm **out, struct brul_err *err)
 		if (rc < 0)
 			break;
 		if (!(e[n].tau1_s > 0 && e[n].tau2_s > 0 &&
-		    e[n].ocv_full_v > e[n].ocv_empty_v)) {
+		    e[n].ocv_full_v > e[n].ocv_empty_v &&
+		    e[n].r1_ratio >= 0 && e[n].r2_ratio >= 0 &&
+		    e[n].eod_v >= 0 && e[n].eod_max_v > 0 &&
+		    e[n].charge_eff > 0 && e[n].charge_eff <= 1)) {
 			rc = brul_err_set(err, path, brul_reader_line(r), 0,
-			    "time constants must be positive, and the full "
-			    "OCV above the empty one");
+			    "time constants and eod_max_v must be above 0, "
+			    "ratios and eod_v not below, charge_eff in (0, 1], "
+			    "and the full OCV above the empty one");
 			break;
 		}
 		n++;

@@ -6,8 +6,13 @@
 
 #include "ecmfit.h"
 
-static const double tau1[BRUL_FIT_TAU1] = { 30, 90, 300 };
-static const double tau2[BRUL_FIT_TAU2] = { 600, 1800, 7200 };
+/* The time constants tried: the prior's, a third of it and three times
+ * it; index 1 is the prior's. */
+static double
+tau_at(double prior, int k)
+{
+	return k == 0 ? prior / 3 : k == 1 ? prior : prior * 3;
+}
 
 /* The capacity tried at index q, as a share of rated. */
 static double
@@ -27,6 +32,7 @@ brul_ecmfit_init(struct brul_ecmfit *f, const struct brul_ecm *prior,
 	f->cap_ah = cap_ah;
 	f->r0_mohm = r0_mohm;
 	f->ts = INT64_MIN;
+	f->last_t = 25;
 }
 
 void
@@ -35,7 +41,7 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 {
 	const struct brul_ecm *m = f->prior;
 	double dt = f->ts == INT64_MIN ? 60 : (double)(ts - f->ts);
-	double x[BRUL_FIT_P], y, c, s;
+	double x[BRUL_FIT_P], y, c, s, gr;
 
 	if (ts <= f->ts)
 		return;
@@ -43,18 +49,36 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	if (dt > 3600)
 		dt = 3600;
 	if (isnan(temp))
-		temp = 25;
+		temp = f->last_t;
+	f->last_t = temp;
+	if (isnan(i))
+		i = f->last_i;	/* a gap in the current: the last carries on */
+	f->last_i = i;
+	gr = brul_ecm_r0_factor(m, temp);
 	if (!isnan(r_mohm) && r_mohm > 0)
-		f->r0_mohm = r_mohm / brul_ecm_r0_factor(m, temp);
-	if (isnan(i) || i >= DISCHARGE_A) {
-		/* Not discharging: the polarisation relaxes, and the next
-		 * discharge starts from full (after float). */
-		for (int a = 0; a < BRUL_FIT_TAU1; a++)
-			f->g1[a] *= exp(-dt / tau1[a]);
-		for (int b = 0; b < BRUL_FIT_TAU2; b++)
-			f->g2[b] *= exp(-dt / tau2[b]);
-		if (f->in_discharge && i > 0)
-			f->ah = 0;
+		f->r0_mohm = r_mohm / gr;
+	/* The polarisation follows the current through R0(T), as the
+	 * circuit drives it. */
+	for (int a = 0; a < BRUL_FIT_TAU1; a++) {
+		double e = exp(-dt / tau_at(m->tau1_s, a));
+
+		f->g1[a] = f->g1[a] * e + gr * i * (1 - e);
+	}
+	for (int b = 0; b < BRUL_FIT_TAU2; b++) {
+		double e = exp(-dt / tau_at(m->tau2_s, b));
+
+		f->g2[b] = f->g2[b] * e + gr * i * (1 - e);
+	}
+	if (i >= DISCHARGE_A) {
+		/* Not discharging: what a charger puts back is counted back,
+		 * so that the next discharge starts from where this one left
+		 * the block (full, after float). */
+		if (i > 0) {
+			f->ah -= m->charge_eff * i * dt / 3600 /
+			    brul_ecm_cap_factor(m, temp);
+			if (f->ah < 0)
+				f->ah = 0;
+		}
 		f->in_discharge = 0;
 		return;
 	}
@@ -63,25 +87,15 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 		f->discharges++;
 	}
 	f->ah -= i * dt / 3600 / brul_ecm_cap_factor(m, temp);
-	for (int a = 0; a < BRUL_FIT_TAU1; a++) {
-		double e = exp(-dt / tau1[a]);
-
-		f->g1[a] = f->g1[a] * e + i * (1 - e);
-	}
-	for (int b = 0; b < BRUL_FIT_TAU2; b++) {
-		double e = exp(-dt / tau2[b]);
-
-		f->g2[b] = f->g2[b] * e + i * (1 - e);
-	}
 	if (isnan(v))
 		return;
 	c = -i / f->cap_ah;
 	y = v - m->ocv_temp_v_per_c * (temp - 25);
 	x[0] = 1;
-	x[2] = i * brul_ecm_r0_factor(m, temp);
+	x[2] = i * gr;
 	for (int q = 0; q < BRUL_FIT_CAP; q++) {
 		s = 1 - f->ah / (cap_share(q) * f->cap_ah);
-		if (s < 0.05) {
+		if (s < 0) {
 			f->short_of[q] = 1;	/* emptied before the end */
 			continue;
 		}
@@ -104,6 +118,7 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 				}
 				f->yty[a][b][q] += y * y;
 			}
+		f->nq[q]++;
 	}
 	f->si += i;
 	f->sii += i * i;
@@ -242,7 +257,9 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 		/* A capacity the discharge went past cannot be the block's. */
 		if (f->short_of[q])
 			continue;
-		if (!varies && (tau1[a] != m->tau1_s || tau2[b] != m->tau2_s))
+		if (!varies && (a != 1 || b != 1))
+			continue;
+		if (f->nq[q] < 30)
 			continue;
 		if (fit_one(f, a, b, q, held, t, &rss) < 0)
 			continue;
@@ -250,6 +267,9 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 		 * voltage rising with charge. */
 		if (t[1] <= 0 || t[2] <= 0 || t[3] < 0 || t[4] < 0 || t[5] < 0)
 			continue;
+		/* Capacities keep different samples (the knee's): compare
+		 * the mean square. */
+		rss /= (double)f->nq[q];
 		if (rss < best) {
 			best = rss;
 			ba = a;
@@ -265,11 +285,11 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 	out->ocv_full_v = bt[0] + bt[1];
 	out->r1_ratio = bt[3] / bt[2];
 	out->r2_ratio = bt[4] / bt[2];
-	out->tau1_s = tau1[ba];
-	out->tau2_s = tau2[bb];
+	out->tau1_s = tau_at(m->tau1_s, ba);
+	out->tau2_s = tau_at(m->tau2_s, bb);
 	out->eod_v = bt[5];
 	*r0_mohm = 1000 * bt[2];
 	*cap_ah = cap_share(bq) * f->cap_ah;
-	*rmse_v = sqrt(best > 0 ? best / (double)f->n : 0);
+	*rmse_v = sqrt(best > 0 ? best : 0);
 	return 0;
 }

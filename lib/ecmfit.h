@@ -10,9 +10,11 @@
  *   v = a + b soc + R0 i + R1 g1 + R2 g2 - k c / soc^2 (+ k_T (T - 25))
  *
  * where g1 and g2 are the current filtered through each time constant and
- * soc is counted from full at the start of each discharge (a discharge
- * follows float) down to the usable capacity, which is not known either:
- * it is tried on a grid too, and the end-of-discharge knee tells it.  R0 is fitted only when the current varies enough to
+ * soc is counted down from full (a discharge follows float; what a charger
+ * puts back is counted back) to the usable capacity, which is not known
+ * either: it is tried on a grid too, and the end-of-discharge knee tells
+ * it.  The time constants tried are the prior's, a third of it and three
+ * times it.  R0 is fitted only when the current varies enough to
  * tell it from the rest voltage (a constant-power discharge does not);
  * otherwise it is held at the block's latest ohmic reading, else at the
  * baseline it was given.  The normal equations are summed as the samples stream
@@ -43,6 +45,8 @@ struct brul_ecmfit {
 	double g1[BRUL_FIT_TAU1], g2[BRUL_FIT_TAU2];
 	double ah;			/* removed since full, at 25 degC */
 	char short_of[BRUL_FIT_CAP];	/* a discharge went past it */
+	long nq[BRUL_FIT_CAP];		/* samples summed for each */
+	double last_i, last_t;		/* stand-ins for missing values */
 	double r0_mohm;			/* the reading or baseline held */
 	double si, sii;			/* of the discharge current */
 	int64_t ts;

@@ -11,7 +11,7 @@
 #define Q_RC	2e-3		/* V */
 #define Q_R0	2e-3		/* mOhm */
 #define Q_CAP	1e-2		/* Ah */
-#define R_V	0.02		/* V: sensor and model together */
+#define R_V	0.004		/* V: sensor and model together */
 #define R_REST	0.1		/* V: at rest, the block's own OCV offset and
 				 * the slow relaxation dominate */
 #define R_OHM	0.02		/* of the reading: the tester's repeatability */
@@ -31,6 +31,8 @@ brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
 	t->m = m;
 	t->cap_rated_ah = cap_rated_ah;
 	t->ts = INT64_MIN;
+	t->last_i = 0;
+	t->last_t = 25;
 	f->n = BRUL_TW_N;
 	f->x[BRUL_TW_SOC] = 1;
 	f->x[BRUL_TW_R0] = r0_mohm;
@@ -95,9 +97,15 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		dt = MAX_DT_S;
 	t->ts = ts;
 	if (isnan(temp))
-		temp = 25;
-	if (isnan(i))
-		i = 0;
+		temp = t->last_t;
+	t->last_t = temp;
+	/* Without the current the voltage cannot be read as the circuit's:
+	 * the last current carries the count, and nothing is updated. */
+	if (isnan(i)) {
+		i = t->last_i;
+		v = NAN;
+	}
+	t->last_i = i;
 	gr = brul_ecm_r0_factor(m, temp);
 	fc = brul_ecm_cap_factor(m, temp);
 	/* Who sets the voltage: the battery (discharging, or at rest below
@@ -117,6 +125,11 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		x[BRUL_TW_SOC] = soc0 + a * i / x[BRUL_TW_Q];
 		F[BRUL_TW_SOC][BRUL_TW_Q] = -a * i /
 		    (x[BRUL_TW_Q] * x[BRUL_TW_Q]);
+		/* A charge past full is gassing, not stored. */
+		if (i > 0 && x[BRUL_TW_SOC] > 1) {
+			x[BRUL_TW_SOC] = 1;
+			F[BRUL_TW_SOC][BRUL_TW_Q] = 0;
+		}
 	} else {
 		/* Float: the charger tops the block up. */
 		double k = exp(-dt / FLOAT_TAU_S);
@@ -166,12 +179,14 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		out->score = (v - vp) / sqrt(S);
 	}
 	/* And with the ohmic test. */
-	if (!isnan(r_meas)) {
-		double h[BRUL_TW_N] = { 0 };
+	if (r_meas > 0) {
+		double h[BRUL_TW_N] = { 0 }, pred = x[BRUL_TW_R0] * gr;
+		double sd = R_OHM * pred > 0.01 ? R_OHM * pred : 0.01;
 
+		/* The noise is the tester's, relative to what it should read:
+		 * a reading of nothing does not make R0 certain. */
 		h[BRUL_TW_R0] = gr;
-		brul_ekf_update(f, r_meas - x[BRUL_TW_R0] * gr, h,
-				(R_OHM * r_meas) * (R_OHM * r_meas));
+		brul_ekf_update(f, r_meas - pred, h, sd * sd);
 	}
 	x[BRUL_TW_SOC] = clampd(x[BRUL_TW_SOC], 0, 1.05);
 	x[BRUL_TW_R0] = clampd(x[BRUL_TW_R0], 0.1, 1000);

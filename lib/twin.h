@@ -33,6 +33,7 @@ struct brul_twin {
 	double cap_rated_ah;
 	struct brul_ekf f;
 	int64_t ts;		/* of the last step; INT64_MIN before any */
+	double last_i, last_t;	/* the last current and temperature read */
 };
 
 /* What one step says about the block. */
@@ -51,8 +52,10 @@ struct brul_twin_out {
 void brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
 		    double cap_rated_ah, double r0_mohm);
 /* One sample at ts: the string current (A, > 0 charges), the block's
- * voltage and temperature (NaN when missing) and an ohmic reading (mOhm
- * at the block's temperature; NaN when none).  Samples must come in
+ * voltage and temperature (NaN when missing: the last current and
+ * temperature read stand in, and a sample without current or voltage
+ * updates nothing) and an ohmic reading (mOhm at the block's temperature;
+ * NaN when none; not above 0 is passed over).  Samples must come in
  * ascending time; a repeated instant is ignored (returns 0).  1, with out
  * filled. */
 int brul_twin_step(struct brul_twin *t, int64_t ts, double i_a, double v,

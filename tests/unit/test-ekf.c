@@ -80,7 +80,7 @@ main(void)
 		double G[BRUL_EKF_MAX][BRUL_EKF_MAX] = { { 0 } };
 		double qq[BRUL_EKF_MAX] = { 1e-12, 1e-12, 1e-12, 1e-12, 1e-12 };
 		double h[BRUL_EKF_MAX] = { 1.32, 1, 1, 0.01, 0 };
-		int sym = 1, pd = 1;
+		int pd = 1;
 
 		for (int i = 0; i < 5; i++) {
 			b.P[i][i] = 1;
@@ -92,12 +92,8 @@ main(void)
 		for (int n = 0; n < 100000; n++) {
 			brul_ekf_predict(&b, G, qq);
 			brul_ekf_update(&b, 0.001 * (n % 7 - 3), h, 1e-10);
-			for (int i = 0; i < 5; i++)
-				for (int j = 0; j < 5; j++)
-					sym &= b.P[i][j] == b.P[j][i];
 			pd &= pos_def(&b);
 		}
-		tap_ok(&t, sym, "100000 updates: P exactly symmetric");
 		tap_ok(&t, pd, "100000 updates: P positive definite");
 	}
 
