@@ -24,7 +24,8 @@
 
 
 /* An alert's present state follows its events: the latest decides (its
- * severity and message the latest given), an open event dates it.  Only alerts with events in this load are looked
+ * severity and message the latest given), an open event dates it.  Only
+ * alerts with events in this load are looked
  * at; the operator's columns are left alone. */
 static const char alerts_after[] =
     "INSERT INTO alerts AS a (alert_id, site_id, string_id, battery_id, "
@@ -253,8 +254,8 @@ stage_refs(struct brul_load_job *j, struct brul_err *err)
  * already there are replaced (and left alone when they are the same, so
  * that a reload writes nothing). */
 int
-brul_load_stage_merge(struct brul_load_job *j, const struct column *c, int n,
-	    struct brul_err *err)
+brul_load_stage_merge(struct brul_load_job *j, const struct column *c,
+		      int n, struct brul_err *err)
 {
 	struct brul_sbuf s = { 0 };
 	const char *t = j->k->table, *sep = "";
@@ -311,7 +312,8 @@ brul_load_tx_begin(struct brul_load_job *j, struct brul_err *err)
 
 /* NOTIFY and COMMIT; the rows so far are then committed. */
 int
-brul_load_tx_commit(struct brul_load_job *j, const char *range, struct brul_err *err)
+brul_load_tx_commit(struct brul_load_job *j, const char *range,
+		    struct brul_err *err)
 {
 	char chan[64], payload[256];
 	const char *p[] = { chan, payload };
@@ -395,7 +397,8 @@ brul_load_check_text(struct brul_load_job *j, const char *col,
 /* The current record's field for column c, checked against its type, as
  * COPY text.  0 or -1. */
 static int
-copy_field(struct brul_load_job *j, const struct column *c, struct brul_err *err)
+copy_field(struct brul_load_job *j, const struct column *c,
+	   struct brul_err *err)
 {
 	struct brul_field f = brul_reader_field(j->r, c->in);
 	char tmp[BRUL_NUM_MAX + BRUL_TIME_LEN];
@@ -471,8 +474,8 @@ copy_flush(struct brul_load_job *j, struct brul_err *err)
 
 /* Starts a transaction with an empty stage and a COPY into it. */
 static int
-merge_begin(struct brul_load_job *j, const struct column *c, int n, const char *opts,
-	    struct brul_err *err)
+merge_begin(struct brul_load_job *j, const struct column *c, int n,
+	    const char *opts, struct brul_err *err)
 {
 	struct brul_sbuf s = { 0 };
 	int rc;

@@ -35,7 +35,7 @@
 enum { V, I, T, R, NV };	/* the readings: volts, amps, degC, mOhm */
 
 /* Fresh rows are sent once this much has gathered (or at commit). */
-#define ROUND_BYTES	((uint64_t)1 << 30)	/* the readings: volts, amps, degC, mOhm */
+#define ROUND_BYTES	((uint64_t)1 << 30)
 
 struct trow {
 	int64_t ts;

@@ -215,9 +215,8 @@ put(struct brul_writer *w, int64_t ts, const char *id,
 
 static int
 run(const char *path, struct brul_twinset *set, const struct options *o,
-    struct brul_ecmfit *fits, int64_t **last, size_t *nlast,
-    struct brul_writer *w, struct brul_progress *prog, uint64_t *rows,
-    struct brul_err *e)
+    struct brul_ecmfit *fits, int64_t *last, struct brul_writer *w,
+    struct brul_progress *prog, uint64_t *rows, struct brul_err *e)
 {
 	struct brul_reader *r;
 	int cts, cid, ci, cv, ct, cr, rc;
@@ -274,24 +273,10 @@ run(const char *path, struct brul_twinset *set, const struct options *o,
 		}
 		if (brul_twin_step(tw, ts, i, v, t, ohm, &s) == 0)
 			continue;
-		if ((size_t)k >= *nlast) {
-			size_t n = (size_t)k + 64;
-			int64_t *p = realloc(*last, n * sizeof *p);
-
-			if (p == NULL) {
-				rc = brul_err_set(e, NULL, 0, 0,
-						  "out of memory");
-				break;
-			}
-			for (size_t m = *nlast; m < n; m++)
-				p[m] = INT64_MIN;
-			*last = p;
-			*nlast = n;
-		}
-		if (o->every && (*last)[k] != INT64_MIN &&
-		    ts - (*last)[k] < o->every)
+		if (o->every && last[k] != INT64_MIN &&
+		    ts - last[k] < o->every)
 			continue;
-		(*last)[k] = ts;
+		last[k] = ts;
 		if ((rc = put(w, ts, brul_twinset_id(set, k), &s, e)) < 0)
 			break;
 		brul_progress_update(prog, ++*rows);
@@ -392,8 +377,7 @@ main(int argc, char **argv)
 	struct brul_err e;
 	struct brul_ecmfit *fits = NULL;
 	const char *fit_columns[BRUL_ECM_NCOLS + 4];
-	int64_t *last = NULL;
-	size_t nlast = 0;
+	int64_t *last = NULL;	/* each battery's last row written */
 	uint64_t rows = 0;
 	int i = 0;
 
@@ -404,6 +388,13 @@ main(int argc, char **argv)
 	if ((set = load(&o, &e)) == NULL)
 		goto fail;
 	oo.gzip = o.gzip;
+	if ((last = malloc(((size_t)brul_twinset_count(set) + 1) *
+	    sizeof *last)) == NULL) {
+		brul_err_set(&e, NULL, 0, 0, "out of memory");
+		goto fail;
+	}
+	for (int k = 0; k <= brul_twinset_count(set); k++)
+		last[k] = INT64_MIN;
 	if (o.fit && (fits = fit_init(set, &e)) == NULL)
 		goto fail;
 	/* --fit: the circuit's columns, then what the fit found. */
@@ -421,8 +412,8 @@ main(int argc, char **argv)
 		goto fail;
 	brul_progress_init(&prog, stderr, o.progress, "brul-twin", "rows", 0);
 	do {
-		if (run(argc ? argv[i] : NULL, set, &o, fits, &last, &nlast, w,
-		    &prog, &rows, &e) < 0)
+		if (run(argc ? argv[i] : NULL, set, &o, fits, last, w, &prog,
+		    &rows, &e) < 0)
 			goto fail;
 	} while (++i < argc);
 	brul_progress_end(&prog, rows);
