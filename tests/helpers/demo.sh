@@ -84,6 +84,47 @@ gzip -dc "$dir/labels.csv.gz" | awk -F, '
 	  printf "   %-9s %-10s %8s %8s-%-8s %8s %-9s %s\n", $1, $2, $3, $4, $5,
 	    t[1], $9, t[2] }' /dev/stdin "$dir/latest.csv"
 
+echo "== brul-twin: each block's state, estimated from its telemetry, against the truth"
+start=$(date +%s.%N)
+"$bin"/brul-twin --fleet "$dir/batteries.csv.gz" -z -o "$dir/twin.csv.gz" \
+    "$dir/telemetry.csv.gz"
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$end" 'BEGIN { printf "   3,110,400 samples in %.1f s\n", b - a }'
+/usr/bin/python3 - "$dir/twin.csv.gz" "$dir/truth.csv.gz" "$dir/events.csv.gz" <<'PY' | sed 's/^/   /'
+import csv, gzip, io, math, sys
+def rows(path):
+    return csv.DictReader(io.TextIOWrapper(gzip.open(path), encoding="utf-8"))
+out = [r for r in rows(sys.argv[3]) if r["kind"] == "outage"]
+tw = {}
+for r in rows(sys.argv[1]):
+    tw[(r["ts"], r["battery_id"])] = r
+soc = []; r0 = []; soh = {}; last = {}
+for r in rows(sys.argv[2]):
+    t = tw.get((r["ts"], r["battery_id"]))
+    if t is None:
+        continue
+    if any(o["ts_start"] <= r["ts"] < o["ts_end"] for o in out):
+        soc.append(float(t["soc_pct"]) - float(r["soc_pct"]))
+    r0.append(abs(float(t["r0_mohm"]) / float(r["r0_mohm"]) - 1))
+    last[r["battery_id"]] = (float(t["soh_pct"]), float(t["soh_sd_pct"]), float(r["soh_pct"]))
+for o in out:
+    print("outage %s to %s (%s)" % (o["ts_start"], o["ts_end"], o["detail"]))
+if soc:
+    print("state of charge during the outages: RMSE %.2f points over %d samples"
+          % (math.sqrt(sum(e * e for e in soc) / len(soc)), len(soc)))
+r0.sort()
+print("R0 against the truth: median error %.1f %%, 95th percentile %.1f %%"
+      % (100 * r0[len(r0) // 2], 100 * r0[int(len(r0) * 0.95)]))
+seen = [(a, s, c) for a, s, c in last.values() if s < 5]
+print("state of health at the end, %d blocks that went through the outage: within %.1f"
+      " points of the truth (standard deviation about %.1f: a partial discharge)"
+      % (len(seen), max(abs(a - c) for a, s, c in seen), max(s for a, s, c in seen)))
+for b, (a, s, c) in sorted(last.items()):
+    if s >= 5:
+        print("%s never discharged while in service: %.0f +- %.0f (the prior), truth %.1f"
+              % (b, a, s, c))
+PY
+
 # PostgreSQL: the database the environment names (DATABASE_URL, or PGHOST
 # or PGDATABASE), else a throwaway cluster under the build directory.
 here=$(cd "$(dirname "$0")" && pwd)
