@@ -188,6 +188,17 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		h[BRUL_TW_R0] = gr;
 		brul_ekf_update(f, r_meas - pred, h, sd * sd);
 	}
+	/* A charger taking the voltage back ends a discharge: what it
+	 * told of the block's health is a point of the trend. */
+	if (drives && i < DISCHARGE_A)
+		t->discharged = 1;
+	if (!drives && t->driving && t->discharged) {
+		brul_trend_add(&t->trend, (double)ts / 86400,
+		    100 * x[BRUL_TW_Q] / t->cap_rated_ah,
+		    100 * sqrt(f->P[BRUL_TW_Q][BRUL_TW_Q]) / t->cap_rated_ah);
+		t->discharged = 0;
+	}
+	t->driving = drives;
 	x[BRUL_TW_SOC] = clampd(x[BRUL_TW_SOC], 0, 1.05);
 	x[BRUL_TW_R0] = clampd(x[BRUL_TW_R0], 0.1, 1000);
 	x[BRUL_TW_Q] = clampd(x[BRUL_TW_Q], 0.2 * t->cap_rated_ah,
@@ -199,5 +210,8 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	out->soh_sd_pct = 100 * sqrt(f->P[BRUL_TW_Q][BRUL_TW_Q]) /
 	    t->cap_rated_ah;
 	out->r0_mohm = x[BRUL_TW_R0] * gr;
+	if (brul_trend_rul(&t->trend, out->soh_pct, out->soh_sd_pct,
+			   &out->rul_days, &out->rul_sd_days) < 0)
+		out->rul_days = out->rul_sd_days = NAN;
 	return 1;
 }

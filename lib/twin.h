@@ -16,6 +16,10 @@
  * circuit's: then the twin counts charge in (boost) or lets the state of
  * charge settle to full (float), and makes no voltage update.
  *
+ * At the end of each discharge (when a charger takes the voltage back) the
+ * state of health is a point of the block's health trend (fusion.h); two
+ * such points a month or more apart give a remaining useful life.
+ *
  * Ownership: struct brul_twin is plain storage.
  */
 #ifndef BRUL_TWIN_H
@@ -25,6 +29,7 @@
 
 #include "ecm.h"
 #include "ekf.h"
+#include "fusion.h"
 
 enum { BRUL_TW_SOC, BRUL_TW_V1, BRUL_TW_V2, BRUL_TW_R0, BRUL_TW_Q, BRUL_TW_N };
 
@@ -34,6 +39,9 @@ struct brul_twin {
 	struct brul_ekf f;
 	int64_t ts;		/* of the last step; INT64_MIN before any */
 	double last_i, last_t;	/* the last current and temperature read */
+	struct brul_trend trend;	/* its health after each discharge */
+	int driving, discharged;	/* the battery sets the voltage; and
+					 * has discharged since it took over */
 };
 
 /* What one step says about the block. */
@@ -45,6 +53,7 @@ struct brul_twin_out {
 	double residual_v;	/* measured minus predicted, or NaN */
 	double score;		/* the residual over its predicted standard
 				 * deviation (normalised innovation), or NaN */
+	double rul_days, rul_sd_days;	/* along the health trend, or NaN */
 };
 
 /* A fresh twin: full, no polarisation, R0 from r0_mohm (the commissioning

@@ -233,3 +233,50 @@ PY
 	brul-twin --fleet "$F/ds/batteries.csv" "$T/odd.csv" > "$T/twin.csv"
 	marks "$T/twin.csv" R0
 }
+
+@test "--predictions: the twin's own life from its health trend, fused with brul-predict's by inverse variance" {
+	# 70 days, three discharges: two to cut-off, one natural outage.
+	brul-gen --dataset "$T/d" --batteries 24 --days 70 \
+	    --scenario outage,site=CMI,start=2026-01-02T06:00:00Z,duration=14h \
+	    --scenario outage,site=CMI,start=2026-03-05T06:00:00Z,duration=14h
+	printf '%s\n' battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id \
+	    B0001-1,2026-03-06,200.0,100.0,300.0,0.0,0.1,0.3,medium,m1 \
+	    B0001-1,2026-01-01,900.0,800.0,1000.0,0.0,0.0,0.0,low,m1 \
+	    B0002-1,2026-03-06,50.0,,,,,,,baseline \
+	    B9999-1,2026-03-06,10.0,5.0,15.0,0.5,0.9,1.0,critical,m1 > "$T/pred.csv"
+	brul-twin --fleet "$T/d/batteries.csv" --every 1d --predictions "$T/pred.csv" \
+	    "$T/d/telemetry.csv" > "$T/t.csv"
+	[ "$(head -1 "$T/t.csv")" = "$HEADER,rul_twin_days,rul_twin_sd_days,rul_days,rul_sd_days" ]
+	# No trend before two discharges a month apart.
+	run awk -F, '$1 < "2026-03-04T13" && $11 != ""' "$T/t.csv"
+	assert_output ""
+	# After them, the trend's life agrees with the truth within two of
+	# its standard deviations, for every block that has one.
+	run awk -F, 'NR == FNR { if ($1 == "2026-03-11") rul[$2] = $4; next }
+		$1 == "2026-03-11T00:00:00Z" && $11 != "" { n++
+		d = $11 - rul[$2]; if (d < 0) d = -d; if (d <= 2 * $12) ok++ }
+		END { print n, ok }' "$T/d/labels.csv" "$T/t.csv"
+	read -r n ok <<< "$output"
+	echo "$n blocks with a trend, $ok within 2 sd"
+	[ "$n" -ge 20 ] && [ "$ok" = "$n" ]
+	# B0001-1: its latest prediction (200 d on 2026-03-06, sd 100 / 1.2816)
+	# counted down to the row's day, fused with the twin's.
+	run awk -F, '$1 == "2026-03-11T00:00:00Z" && $2 == "B0001-1" {
+		p = 200 - 5; sp = 200 / (2 * 1.2816)
+		wa = 1 / ($12 * $12); wb = 1 / (sp * sp)
+		m = (wa * $11 + wb * p) / (wa + wb); s = 1 / sqrt(wa + wb)
+		dm = m - $13; ds = s - $14
+		print (dm < 0.11 && dm > -0.11 && ds < 0.11 && ds > -0.11) ? "ok" : "bad " m " " s " " $0 }' "$T/t.csv"
+	assert_output ok
+	# A prediction without an interval, or no prediction: the twin's.
+	run awk -F, '$1 == "2026-03-11T00:00:00Z" && $2 != "B0001-1" && $11 != "" && ($13 != $11 || $14 != $12)' "$T/t.csv"
+	assert_output ""
+	# Before its date, B0001-1's March prediction does not count yet.
+	run awk -F, '$1 == "2026-03-05T00:00:00Z" && $2 == "B0001-1" && $13 != $11' "$T/t.csv"
+	assert_output ""
+	# A predictions stream without the interval's columns is refused.
+	cut -d, -f1-3 "$T/pred.csv" > "$T/bad.csv"
+	run brul-twin --fleet "$T/d/batteries.csv" --predictions "$T/bad.csv" "$F/ds/telemetry.csv"
+	assert_failure 1
+	assert_output --partial 'missing column "rul_p10_days"'
+}

@@ -11,6 +11,7 @@
 
 #include "ecm.h"
 #include "ecmfit.h"
+#include "fusion.h"
 #include "progress.h"
 #include "stream.h"
 #include "table.h"
@@ -19,12 +20,12 @@
 
 static const char synopsis[] =
     "usage: brul-twin --fleet FILE [--every DURATION] [--ecm FILE]\n"
-    "                 [--format csv|ndjson] [-z] [-o FILE]\n"
+    "                 [--predictions FILE] [--format csv|ndjson] [-z] [-o FILE]\n"
     "                 [--progress | --quiet] [FILE ...]\n"
     "       brul-twin --fit --fleet FILE [--ecm FILE] [-o FILE] [FILE ...]\n";
 
 struct options {
-	const char *fleet, *ecm, *output;
+	const char *fleet, *ecm, *output, *predictions;
 	int64_t every;
 	int gzip, fit;
 	enum brul_format format;
@@ -33,7 +34,16 @@ struct options {
 
 static const char *const columns[] = {
 	"ts", "battery_id", "soc_pct", "soc_sd_pct", "soh_pct", "soh_sd_pct",
-	"r0_mohm", "v_pred_v", "residual_v", "innovation_z"
+	"r0_mohm", "v_pred_v", "residual_v", "innovation_z",
+	/* with --predictions */
+	"rul_twin_days", "rul_twin_sd_days", "rul_days", "rul_sd_days"
+};
+#define NCOLS_BASE 10
+
+/* Each battery's latest prediction (--predictions). */
+struct pred {
+	int64_t day;		/* INT64_MIN: none */
+	double rul, sd;
 };
 
 static void __attribute__((noreturn))
@@ -58,6 +68,8 @@ help(void)
 "  --every DURATION    one row per battery per DURATION (60s, 15m, 1h, 1d)\n"
 "                      instead of one per sample\n"
 "  --ecm FILE          the circuits' parameters (default: data/ecm.csv)\n"
+"  --predictions FILE  brul-predict's predictions, fused with the twin's own\n"
+"                      remaining useful life (more columns)\n"
 "  --fit               identify each block's circuit from its discharges and\n"
 "                      write it as rows for --ecm\n"
 "  --format FMT        output csv (default) or ndjson\n"
@@ -70,7 +82,7 @@ help(void)
 
 enum {
 	OPT_ECM = 256, OPT_EVERY, OPT_FIT, OPT_FLEET, OPT_FORMAT, OPT_HELP,
-	OPT_PROGRESS, OPT_QUIET, OPT_VERSION
+	OPT_PREDICTIONS, OPT_PROGRESS, OPT_QUIET, OPT_VERSION
 };
 
 static const struct option longopts[] = {
@@ -82,6 +94,7 @@ static const struct option longopts[] = {
 	{ "gzip", no_argument, NULL, 'z' },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "output", required_argument, NULL, 'o' },
+	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -130,6 +143,9 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_HELP:
 			help();
+		case OPT_PREDICTIONS:
+			o->predictions = optarg;
+			break;
 		case OPT_PROGRESS:
 			o->progress = BRUL_PROGRESS_FORCE;
 			break;
@@ -189,9 +205,33 @@ reading(struct brul_reader *r, int col, double *v, struct brul_err *e)
 	return rc < 0 ? -1 : 0;
 }
 
+/* The prediction's life on the day of ts (it counts down from its
+ * date), fused with the twin's. */
+static int
+put_fused(struct brul_writer *w, int64_t ts, const struct pred *p,
+	  const struct brul_twin_out *s)
+{
+	double pr = NAN, m, sd;
+	int64_t day = ts >= 0 ? ts / BRUL_DAY : -((-ts + BRUL_DAY - 1) /
+	    BRUL_DAY);
+	int rc = 0;
+
+	if (p->day != INT64_MIN && day >= p->day) {
+		pr = p->rul - (double)(day - p->day);
+		if (pr < 0)
+			pr = 0;
+	}
+	brul_fuse(s->rul_days, s->rul_sd_days, pr, p->sd, &m, &sd);
+	rc |= brul_writer_fixed(w, s->rul_days, 1);
+	rc |= brul_writer_fixed(w, s->rul_sd_days, 1);
+	rc |= brul_writer_fixed(w, m, 1);
+	rc |= brul_writer_fixed(w, sd, 1);
+	return rc;
+}
+
 static int
 put(struct brul_writer *w, int64_t ts, const char *id,
-    const struct brul_twin_out *s, struct brul_err *e)
+    const struct brul_twin_out *s, const struct pred *p, struct brul_err *e)
 {
 	int rc = 0;
 
@@ -205,6 +245,8 @@ put(struct brul_writer *w, int64_t ts, const char *id,
 	rc |= brul_writer_fixed(w, s->v_pred_v, 3);
 	rc |= brul_writer_fixed(w, s->residual_v, 4);
 	rc |= brul_writer_fixed(w, s->score, 3);
+	if (p)
+		rc |= put_fused(w, ts, p, s);
 	rc |= brul_writer_end(w);
 	if (rc) {
 		*e = *brul_writer_err(w);
@@ -215,8 +257,9 @@ put(struct brul_writer *w, int64_t ts, const char *id,
 
 static int
 run(const char *path, struct brul_twinset *set, const struct options *o,
-    struct brul_ecmfit *fits, int64_t *last, struct brul_writer *w,
-    struct brul_progress *prog, uint64_t *rows, struct brul_err *e)
+    struct brul_ecmfit *fits, const struct pred *preds, int64_t *last,
+    struct brul_writer *w, struct brul_progress *prog, uint64_t *rows,
+    struct brul_err *e)
 {
 	struct brul_reader *r;
 	int cts, cid, ci, cv, ct, cr, rc;
@@ -277,13 +320,77 @@ run(const char *path, struct brul_twinset *set, const struct options *o,
 		    ts - last[k] < o->every)
 			continue;
 		last[k] = ts;
-		if ((rc = put(w, ts, brul_twinset_id(set, k), &s, e)) < 0)
+		if ((rc = put(w, ts, brul_twinset_id(set, k), &s,
+		    preds ? &preds[k] : NULL, e)) < 0)
 			break;
 		brul_progress_update(prog, ++*rows);
 	}
 out:
 	brul_reader_close(r);
 	return rc < 0 ? -1 : 0;
+}
+
+/* The latest prediction of each battery of the fleet; batteries the
+ * fleet does not have are passed over.  The standard deviation is the
+ * p10-p90 interval's over 2 x 1.2816 (a normal's), missing without it. */
+static struct pred *
+load_predictions(const char *path, struct brul_twinset *set,
+		 struct brul_err *e)
+{
+	int n = brul_twinset_count(set), cid, cdate, crul, c10, c90, rc;
+	struct pred *p = malloc(((size_t)n + 1) * sizeof *p);
+	struct brul_reader *r;
+
+	if (p == NULL) {
+		brul_err_set(e, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	for (int k = 0; k <= n; k++)
+		p[k].day = INT64_MIN;
+	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	rc = -1;
+	if ((cid = brul_reader_require(r, "battery_id", e)) < 0 ||
+	    (cdate = brul_reader_require(r, "date", e)) < 0 ||
+	    (crul = brul_reader_require(r, "rul_days", e)) < 0 ||
+	    (c10 = brul_reader_require(r, "rul_p10_days", e)) < 0 ||
+	    (c90 = brul_reader_require(r, "rul_p90_days", e)) < 0)
+		goto out;
+	while ((rc = brul_reader_next(r, e)) == 1) {
+		struct brul_field id;
+		double rul = NAN, p10 = NAN, p90 = NAN;
+		int64_t day;
+		int k;
+
+		if ((rc = brul_reader_id(r, cid, &id, e)) < 0 ||
+		    (rc = brul_reader_date(r, cdate, &day, e)) < 0)
+			break;
+		if (rc == 0) {
+			rc = brul_err_set(e, brul_reader_name(r),
+			    brul_reader_line(r), 0, "date: missing value");
+			break;
+		}
+		if (
+		    (rc = brul_reader_double(r, crul, &rul, e)) < 0 ||
+		    (rc = brul_reader_double(r, c10, &p10, e)) < 0 ||
+		    (rc = brul_reader_double(r, c90, &p90, e)) < 0)
+			break;
+		if (brul_twinset_get(set, id.s, id.n, &k) == NULL ||
+		    isnan(rul) || (p[k].day != INT64_MIN && day < p[k].day))
+			continue;
+		p[k].day = day;
+		p[k].rul = rul;
+		p[k].sd = p90 > p10 ? (p90 - p10) / (2 * 1.2816) : NAN;
+	}
+out:
+	brul_reader_close(r);
+	if (rc < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
 }
 
 static struct brul_ecmfit *
@@ -376,6 +483,7 @@ main(int argc, char **argv)
 	struct brul_progress prog;
 	struct brul_err e;
 	struct brul_ecmfit *fits = NULL;
+	struct pred *preds = NULL;
 	const char *fit_columns[BRUL_ECM_NCOLS + 4];
 	int64_t *last = NULL;	/* each battery's last row written */
 	uint64_t rows = 0;
@@ -397,6 +505,9 @@ main(int argc, char **argv)
 		last[k] = INT64_MIN;
 	if (o.fit && (fits = fit_init(set, &e)) == NULL)
 		goto fail;
+	if (o.predictions && !o.fit &&
+	    (preds = load_predictions(o.predictions, set, &e)) == NULL)
+		goto fail;
 	/* --fit: the circuit's columns, then what the fit found. */
 	for (int k = 0; k < BRUL_ECM_NCOLS; k++)
 		fit_columns[k] = brul_ecm_columns[k];
@@ -407,13 +518,14 @@ main(int argc, char **argv)
 	if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
 	    (w = o.fit ? brul_writer_new(out, o.format, fit_columns,
 	    (int)(sizeof fit_columns / sizeof fit_columns[0]), &e) :
-	    brul_writer_new(out, o.format, columns,
-	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
+	    brul_writer_new(out, o.format, columns, preds ?
+	    (int)(sizeof columns / sizeof columns[0]) : NCOLS_BASE,
+	    &e)) == NULL)
 		goto fail;
 	brul_progress_init(&prog, stderr, o.progress, "brul-twin", "rows", 0);
 	do {
-		if (run(argc ? argv[i] : NULL, set, &o, fits, last, w, &prog,
-		    &rows, &e) < 0)
+		if (run(argc ? argv[i] : NULL, set, &o, fits, preds, last, w,
+		    &prog, &rows, &e) < 0)
 			goto fail;
 	} while (++i < argc);
 	brul_progress_end(&prog, rows);
@@ -427,6 +539,7 @@ main(int argc, char **argv)
 	}
 	free(last);
 	free(fits);
+	free(preds);
 	brul_twinset_free(set);
 	return 0;
 fail:
@@ -441,6 +554,7 @@ fail:
 		brul_out_abort(out);
 	free(last);
 	free(fits);
+	free(preds);
 	brul_twinset_free(set);
 	return 1;
 }

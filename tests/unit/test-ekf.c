@@ -8,6 +8,7 @@
 
 #include "ecm.h"
 #include "ekf.h"
+#include "fusion.h"
 #include "tap.h"
 #include "twin.h"
 
@@ -122,6 +123,43 @@ main(void)
 				if (fabs(a.P[i][j] - b.P[i][j]) > worst)
 					worst = fabs(a.P[i][j] - b.P[i][j]);
 		tap_ok(&t, worst < 1e-15, "the twin's F P F' + Q equals the general one");
+	}
+
+	/* The health trend and the fusion. */
+	{
+		struct brul_trend tr = { 0 };
+		double rul, sd, m, s2;
+
+		brul_trend_add(&tr, 0, 90, 1);
+		tap_ok(&t, brul_trend_rul(&tr, 90, 1, &rul, &sd) < 0,
+		       "one point: no trend");
+		brul_trend_add(&tr, 20, 89, 1);
+		tap_ok(&t, brul_trend_rul(&tr, 89, 1, &rul, &sd) < 0,
+		       "two points 20 days apart: no trend yet");
+		brul_trend_add(&tr, 100, 85, 1);
+		/* Weighted alike: the least-squares line through (0, 90),
+		 * (20, 89), (100, 85) falls 0.05 points a day. */
+		tap_ok(&t, brul_trend_rul(&tr, 85, 0, &rul, &sd) == 0,
+		       "three points over 100 days: a trend");
+		tap_near(&t, rul, 5 / 0.05, 1e-9, "life: 5 points at 0.05 a day");
+		{
+			struct brul_trend up = { 0 };
+
+			brul_trend_add(&up, 0, 85, 1);
+			brul_trend_add(&up, 100, 90, 1);
+			tap_ok(&t, brul_trend_rul(&up, 90, 1, &rul, &sd) < 0,
+			       "health rising: no life");
+		}
+		brul_fuse(100, 10, 200, 10, &m, &s2);
+		tap_near(&t, m, 150, 1e-12, "equal variances: the mean");
+		tap_near(&t, s2, 10 / sqrt(2), 1e-12, "and sd over root 2");
+		brul_fuse(100, 10, 200, 20, &m, &s2);
+		tap_near(&t, m, (100 / 100.0 + 200 / 400.0) / (1 / 100.0 + 1 / 400.0),
+			 1e-12, "weights 1/variance");
+		brul_fuse(NAN, NAN, 200, 20, &m, &s2);
+		tap_ok(&t, m == 200 && s2 == 20, "one unknown: the other");
+		brul_fuse(100, NAN, NAN, 5, &m, &s2);
+		tap_ok(&t, isnan(m) && isnan(s2), "no sd for one, no value for the other: unknown");
 	}
 
 	/* The circuit's pieces. */
