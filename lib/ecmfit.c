@@ -249,10 +249,19 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 		held[3] = m->r1_ratio * held[2];
 		held[4] = m->r2_ratio * held[2];
 	}
+	/* Under a varying current: both RC pairs, then the slow one
+	 * dropped, then both (a real block's slow relaxation may not be
+	 * an RC pair's). */
+	for (int drop = 0; drop < (varies ? 3 : 1); drop++)
 	for (int a = 0; a < BRUL_FIT_TAU1; a++)
 	for (int b = 0; b < BRUL_FIT_TAU2; b++)
 	for (int q = 0; q < BRUL_FIT_CAP; q++) {
 		double t[BRUL_FIT_P], rss;
+
+		if (varies) {
+			held[4] = drop >= 1 ? 0 : NAN;
+			held[3] = drop >= 2 ? 0 : NAN;
+		}
 
 		/* A capacity the discharge went past cannot be the block's. */
 		if (f->short_of[q])
