@@ -342,6 +342,16 @@ brul_load_tx_commit(struct brul_load_job *j, const char *range,
 	return 0;
 }
 
+int
+brul_load_row_done(struct brul_load_job *j)
+{
+	j->batch++;
+	j->st->rows++;
+	if (j->o->progress)
+		brul_progress_update(j->o->progress, j->st->rows);
+	return j->o->batch_rows > 0 && j->batch == (uint64_t)j->o->batch_rows;
+}
+
 /*
  * The merge way, for every kind but telemetry: rows as COPY text.
  */
@@ -528,12 +538,7 @@ load_merge(struct brul_load_job *j, struct brul_err *err)
 		brul_sbuf_add(&j->copy, "\n", 1);
 		if (j->copy.n >= SEND_BYTES && copy_flush(j, err) < 0)
 			return -1;
-		j->batch++;
-		j->st->rows++;
-		if (j->o->progress)
-			brul_progress_update(j->o->progress, j->st->rows);
-		if (j->o->batch_rows > 0 &&
-		    j->batch == (uint64_t)j->o->batch_rows) {
+		if (brul_load_row_done(j)) {
 			if (copy_flush(j, err) < 0 ||
 			    merge_end(j, use, n, err) < 0 ||
 			    merge_begin(j, use, n, "", err) < 0)

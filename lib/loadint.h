@@ -72,6 +72,9 @@ int brul_load_tx_begin(struct brul_load_job *j, struct brul_err *err);
 int brul_load_tx_commit(struct brul_load_job *j, const char *range,
 			struct brul_err *err);
 
+/* Counts the row read (progress too); 1 when it fills the transaction's
+ * batch (--batch-rows), so that the caller commits. */
+int brul_load_row_done(struct brul_load_job *j);
 /* 0, or -1 when f, the value of column col, holds a NUL byte or is not
  * UTF-8 (err at the current line). */
 int brul_load_check_text(struct brul_load_job *j, const char *col,

@@ -839,12 +839,7 @@ brul_load_telemetry(struct brul_load_job *j, struct brul_err *err)
 		j->line = brul_reader_line(j->r);
 		if (tele_read(j, in, err) < 0)
 			return -1;
-		j->batch++;
-		j->st->rows++;
-		if (j->o->progress)
-			brul_progress_update(j->o->progress, j->st->rows);
-		if (j->o->batch_rows > 0 &&
-		    j->batch == (uint64_t)j->o->batch_rows) {
+		if (brul_load_row_done(j)) {
 			if (tele_commit(j, err) < 0 ||
 			    brul_load_tx_begin(j, err) < 0)
 				return -1;

@@ -279,7 +279,7 @@ run(const char *path, struct brul_twinset *set, const struct options *o,
 		struct brul_twin *tw;
 		struct brul_twin_out s;
 		double i, v, t, ohm;
-		int64_t ts;
+		int64_t ts, prev;
 		int k;
 
 		if ((rc = brul_reader_id(r, cid, &id, e)) < 0)
@@ -301,8 +301,8 @@ run(const char *path, struct brul_twinset *set, const struct options *o,
 			    "in the fleet (--fleet)", (int)id.n, id.s);
 			break;
 		}
-		if ((fits ? fits[k].ts : tw->ts) != INT64_MIN &&
-		    ts < (fits ? fits[k].ts : tw->ts)) {
+		prev = fits ? fits[k].ts : tw->ts;
+		if (prev != INT64_MIN && ts < prev) {
 			rc = brul_err_set(e, brul_reader_name(r),
 			    brul_reader_line(r), 0, "ts: goes back in time for "
 			    "%.*s (telemetry must be in ascending time per "
