@@ -75,7 +75,7 @@ fuzz:
 	@mkdir -p build-fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
-	  clang -std=c11 -D_GNU_SOURCE -DBRUL_VERSION='"$(VERSION)"' -g -O1 -fsanitize=fuzzer,address,undefined -iquote lib \
+	  clang -std=c11 -D_GNU_SOURCE -DBRUL_VERSION='"$(VERSION)"' -g -O1 -fsanitize=fuzzer,address,undefined -iquote lib $(DEPS_CFLAGS) \
 	    -o build-fuzz/$$n $$f $(LIB_SRC) $(DEPS_LIBS); \
 	  mkdir -p build-fuzz/$$n.corpus; \
 	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \

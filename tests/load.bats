@@ -326,6 +326,23 @@ digest() {
 	assert_line "brul-load: $T/bad.csv:3: event: expected one of |open|update|clear|, not \"reopen\""
 }
 
+@test "brul-alert's events load: the table's open alerts are those it left open" {
+	fleet "$F/wk"
+	brul-alert --fleet "$F/wk/batteries.csv" --systems "$F/wk/systems.csv" \
+	    --strings "$F/wk/string_telemetry.csv" "$F/wk/telemetry.csv" > "$T/a.csv"
+	brul-load -q alerts "$T/a.csv"
+	want=$(/usr/bin/python3 -c '
+import csv, sys
+st = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    st[r["alert_id"]] = (r["event"] != "clear", r["severity"])
+print(len(st), sum(o for o, s in st.values()), sum(o and s == "critical" for o, s in st.values()))' "$T/a.csv")
+	[ "$(echo "$want" | cut -d' ' -f1)" -gt 10 ]
+	run q "SELECT count(*), count(*) FILTER (WHERE state = 'open'), count(*) FILTER (WHERE state = 'open' AND severity = 'critical') FROM alerts"
+	assert_output "$(echo "$want" | tr ' ' '|')"
+	brul-load --export alerts | cmp - "$T/a.csv"
+}
+
 @test "a bad row in the middle leaves nothing behind and names its line" {
 	fleet "$F/wk"
 	awk -F, -v OFS=, 'NR == 5001 { $4 = "13.5x" } 1' "$F/wk/telemetry.csv" > "$T/bad.csv"

@@ -1,0 +1,36 @@
+/*
+ * metric.h: how a rule's reading becomes the number it compares: |x| if
+ * asked, an exponential mean over the smoothing time (for irregular
+ * samples: the weight of the past decays as exp(-dt / smooth)), then the
+ * difference or percentage over the entity's baseline, which is either
+ * given (the batteries stream's baseline_mohm) or learned as the mean of
+ * the (smoothed) values over the entity's first baseline_s.
+ *
+ * Ownership: the state is plain storage of the caller's, one per rule (or
+ * condition) and entity, zeroed by brul_metric_reset.
+ */
+#ifndef BRUL_METRIC_H
+#define BRUL_METRIC_H
+
+#include <stdint.h>
+#include "rules.h"
+
+struct brul_metric_state {
+	int64_t t;		/* last value's time; INT64_MIN before any */
+	double ewma;
+	int64_t t0;		/* first value's time, for learning */
+	double sum;
+	long n;
+	double base;		/* NAN until known */
+};
+
+void brul_metric_reset(struct brul_metric_state *s);
+
+/* The value of reading x at time ts (ascending), or NAN while the baseline
+ * is still being learned, or when x is NAN (then the state is unchanged).
+ * fleet_base is the entity's given baseline (NAN: none). */
+double brul_metric_step(const struct brul_metric *m,
+			struct brul_metric_state *s, int64_t ts, double x,
+			double fleet_base);
+
+#endif

@@ -1,0 +1,335 @@
+/*
+ * brul-alert: telemetry in (with the string stream, the twin's,
+ * predictions and features when given), alert events out: one open,
+ * update or clear per change, from rules in JSON.  See brul-alert(1).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "num.h"
+#include "rules.h"
+#include "stream.h"
+#include "table.h"
+#include "watch.h"
+
+static const char synopsis[] =
+    "usage: brul-alert --fleet FILE [--systems FILE] [--strings FILE]\n"
+    "                  [--twin FILE] [--predictions FILE] [--features FILE]\n"
+    "                  [--rules FILE] [--float-v V] [--fail-on SEVERITY]\n"
+    "                  [--format csv|ndjson] [-z] [-o FILE] [FILE]\n"
+    "       brul-alert --list-rules [--rules FILE] [--format csv|ndjson]\n";
+
+struct options {
+	const char *fleet, *systems, *rules, *output;
+	const char *source[BRUL_SRC_COUNT];	/* telemetry: the operand */
+	double float_v;
+	int gzip, list, fail_on;
+	enum brul_format format;
+};
+
+static const char *const columns[] = {
+	"ts", "alert_id", "event", "kind", "severity", "site_id", "string_id",
+	"battery_id", "value", "threshold", "ts_open", "ts_clear", "message"
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs("usage: brul-alert --fleet FILE [options] [FILE] "
+	    "(brul-alert --help lists them)\n", stderr);
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("%s\n", synopsis);
+	fputs(
+"Reads telemetry (CSV or NDJSON, plain or gzip; a file or stdin; in time\n"
+"order across the fleet) and writes alert events: open when a rule's\n"
+"condition has held long enough, update when its severity changes, clear\n"
+"when the reading passes the clear threshold.\n"
+"\n"
+"  --fleet FILE        the batteries stream: each block's string and site\n"
+"  --systems FILE      the systems stream: float set points\n"
+"  --strings FILE      the string stream: ambient temperature and modes\n"
+"  --twin FILE         brul-twin's stream: rules on state of health, anomaly\n"
+"  --predictions FILE  brul-predict's stream: rules on remaining life\n"
+"  --features FILE     brul-features' stream: rules on any feature\n"
+"  --rules FILE        rules instead of data/alert-rules.json (a file with\n"
+"                      \"extends\": \"default\" amends them instead)\n"
+"  --list-rules        print the rules and exit\n"
+"  --float-v V         float set point at 25 degC without --systems (13.59)\n"
+"  --fail-on SEVERITY  exit 3 when an alert of SEVERITY (warning or\n"
+"                      critical) or worse is open at the end\n"
+"  --format FMT        output csv (default) or ndjson\n"
+"  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  -o, --output FILE   write to FILE instead of stdout\n"
+"  --help, --version\n", stdout);
+	exit(0);
+}
+
+enum {
+	OPT_FAIL_ON = 256, OPT_FEATURES, OPT_FLEET, OPT_FLOAT_V, OPT_FORMAT,
+	OPT_HELP, OPT_LIST, OPT_PREDICTIONS, OPT_RULES, OPT_STRINGS,
+	OPT_SYSTEMS, OPT_TWIN, OPT_VERSION
+};
+
+static const struct option longopts[] = {
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "features", required_argument, NULL, OPT_FEATURES },
+	{ "fleet", required_argument, NULL, OPT_FLEET },
+	{ "float-v", required_argument, NULL, OPT_FLOAT_V },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "gzip", no_argument, NULL, 'z' },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "list-rules", no_argument, NULL, OPT_LIST },
+	{ "output", required_argument, NULL, 'o' },
+	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
+	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "strings", required_argument, NULL, OPT_STRINGS },
+	{ "systems", required_argument, NULL, OPT_SYSTEMS },
+	{ "twin", required_argument, NULL, OPT_TWIN },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+parse(int argc, char **argv, struct options *o)
+{
+	int ch, f;
+
+	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'z':
+			o->gzip = 1;
+			break;
+		case OPT_FAIL_ON:
+			if (strcmp(optarg, "warning") == 0)
+				o->fail_on = 1;
+			else if (strcmp(optarg, "critical") == 0)
+				o->fail_on = 2;
+			else {
+				fprintf(stderr, "brul-alert: --fail-on: "
+				    "expected warning or critical, not "
+				    "\"%s\"\n", optarg);
+				usage();
+			}
+			break;
+		case OPT_FEATURES:
+			o->source[BRUL_SRC_FEATURES] = optarg;
+			break;
+		case OPT_FLEET:
+			o->fleet = optarg;
+			break;
+		case OPT_FLOAT_V:
+			if (brul_num_parse(optarg, strlen(optarg),
+			    &o->float_v) < 0 || o->float_v < 10 ||
+			    o->float_v > 16) {
+				fprintf(stderr, "brul-alert: --float-v: "
+				    "expected a block's float voltage, 10 to "
+				    "16, not \"%s\"\n", optarg);
+				usage();
+			}
+			break;
+		case OPT_FORMAT:
+			if ((f = brul_format_parse(optarg)) < 0 ||
+			    f == BRUL_FMT_AUTO) {
+				fprintf(stderr, "brul-alert: --format: expected "
+				    "csv or ndjson, not \"%s\"\n", optarg);
+				usage();
+			}
+			o->format = (enum brul_format)f;
+			break;
+		case OPT_HELP:
+			help();
+		case OPT_LIST:
+			o->list = 1;
+			break;
+		case OPT_PREDICTIONS:
+			o->source[BRUL_SRC_PREDICTIONS] = optarg;
+			break;
+		case OPT_RULES:
+			o->rules = optarg;
+			break;
+		case OPT_STRINGS:
+			o->source[BRUL_SRC_STRINGS] = optarg;
+			break;
+		case OPT_SYSTEMS:
+			o->systems = optarg;
+			break;
+		case OPT_TWIN:
+			o->source[BRUL_SRC_TWIN] = optarg;
+			break;
+		case OPT_VERSION:
+			printf("brul-alert %s\n", BRUL_VERSION);
+			exit(0);
+		default:
+			usage();
+		}
+	}
+	if (argc - optind > 1) {
+		fputs("brul-alert: one telemetry stream at a time\n", stderr);
+		usage();
+	}
+	o->source[BRUL_SRC_TELEMETRY] = optind < argc ? argv[optind] : NULL;
+	if (o->fleet == NULL && !o->list) {
+		fputs("brul-alert: --fleet FILE is required (the batteries "
+		    "stream: each block's string and site)\n", stderr);
+		usage();
+	}
+}
+
+static int
+emit(void *arg, const struct brul_watch_event *ev, struct brul_err *err)
+{
+	struct brul_writer *w = arg;
+
+	brul_writer_time(w, ev->ts);
+	brul_writer_token(w, ev->alert_id, strlen(ev->alert_id));
+	brul_writer_cstr(w, brul_alert_event_names[ev->event]);
+	brul_writer_cstr(w, ev->rule->name);
+	brul_writer_cstr(w, brul_severity_names[ev->severity]);
+	brul_writer_cstr(w, ev->site_id);
+	ev->string_id ? brul_writer_cstr(w, ev->string_id) :
+	    brul_writer_null(w);
+	ev->battery_id ? brul_writer_cstr(w, ev->battery_id) :
+	    brul_writer_null(w);
+	brul_writer_double(w, ev->value);
+	brul_writer_double(w, ev->threshold);
+	brul_writer_time(w, ev->ts_open);
+	ev->ts_clear == INT64_MIN ? brul_writer_null(w) :
+	    brul_writer_time(w, ev->ts_clear);
+	brul_writer_cstr(w, ev->message);
+	if (brul_writer_end(w) < 0) {
+		*err = *brul_writer_err(w);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_into(struct brul_watch *wt, const char *path,
+	  int (*fn)(struct brul_watch *, struct brul_reader *,
+		    struct brul_err *), struct brul_err *e)
+{
+	struct brul_reader *r = brul_reader_open(path, BRUL_FMT_AUTO, e);
+	int rc;
+
+	if (r == NULL)
+		return -1;
+	rc = fn(wt, r, e);
+	brul_reader_close(r);
+	return rc;
+}
+
+/* --list-rules: the rules as a table. */
+static int
+list(const struct brul_rules *rs, struct brul_writer *w)
+{
+	static const char *const scopes[] = { "block", "string", "site" };
+
+	for (int i = 0; i < rs->n; i++) {
+		const struct brul_rule *r = &rs->v[i];
+
+		brul_writer_cstr(w, r->name);
+		brul_writer_cstr(w, brul_source_name(r->source));
+		brul_writer_cstr(w, scopes[r->scope]);
+		brul_writer_cstr(w, r->m.name);
+		brul_writer_cstr(w, r->above ? "above" : "below");
+		brul_writer_double(w, r->warning);
+		brul_writer_double(w, r->critical);
+		brul_writer_double(w, r->clear);
+		brul_writer_int(w, r->for_s);
+		brul_writer_cstr(w, r->label);
+		if (brul_writer_end(w) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const char *const list_columns[] = { "name", "source", "scope",
+		"metric", "direction", "warning", "critical", "clear", "for_s",
+		"label" };
+	struct options o = { .format = BRUL_FMT_CSV };
+	struct brul_rules rules = { 0 };
+	struct brul_watch_opts wo = { 0 };
+	struct brul_out_opts oo = { 0 };
+	struct brul_watch *wt = NULL;
+	struct brul_out *out = NULL;
+	struct brul_writer *w = NULL;
+	struct brul_err e;
+	int status = 0;
+
+	brul_err_clear(&e);
+	parse(argc, argv, &o);
+	oo.gzip = o.gzip;
+	if (brul_rules_load(&rules, o.rules, &e) < 0)
+		goto fail;
+	if (o.list) {
+		if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
+		    (w = brul_writer_new(out, o.format, list_columns, 10,
+		    &e)) == NULL || list(&rules, w) < 0)
+			goto fail;
+		goto done;
+	}
+	wo.float_v = o.float_v;
+	if ((wt = brul_watch_new(&rules, &wo)) == NULL) {
+		brul_err_set(&e, NULL, 0, 0, "out of memory");
+		goto fail;
+	}
+	if (read_into(wt, o.fleet, brul_watch_fleet, &e) < 0 ||
+	    (o.systems && read_into(wt, o.systems, brul_watch_systems,
+	    &e) < 0))
+		goto fail;
+	for (int k = 0; k < BRUL_SRC_COUNT; k++) {
+		struct brul_reader *r;
+
+		if (k != BRUL_SRC_TELEMETRY && o.source[k] == NULL)
+			continue;
+		if ((r = brul_reader_open(o.source[k], BRUL_FMT_AUTO,
+		    &e)) == NULL ||
+		    brul_watch_source(wt, (enum brul_source)k, r, &e) < 0)
+			goto fail;
+	}
+	if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
+	    (w = brul_writer_new(out, o.format, columns,
+	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
+		goto fail;
+	if (brul_watch_run(wt, emit, w, &e) < 0)
+		goto fail;
+	if (o.fail_on && brul_watch_open(wt, o.fail_on) > 0)
+		status = 3;
+done:
+	brul_writer_free(w);
+	w = NULL;
+	if (brul_out_close(out, &e) < 0) {
+		out = NULL;
+		goto fail;
+	}
+	brul_watch_free(wt);
+	brul_rules_release(&rules);
+	return status;
+fail:
+	{
+		char buf[1024];
+
+		fprintf(stderr, "brul-alert: %s\n", brul_err_str(&e, buf,
+		    sizeof buf));
+	}
+	brul_writer_free(w);
+	if (out)
+		brul_out_abort(out);
+	brul_watch_free(wt);
+	brul_rules_release(&rules);
+	return 1;
+}
