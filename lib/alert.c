@@ -26,6 +26,14 @@ brul_alert_hold(struct brul_alert_state *s)
 	s->pending = INT64_MIN;
 }
 
+/* x >= t, to within 1e-9: 37.9 - 29.9 is 8, not 7.999999999999996, for
+ * a threshold of 8. */
+static int
+reaches(double x, double t)
+{
+	return x >= t - 1e-9 * (fabs(t) + 1);
+}
+
 /* Whether the level has now held for the rule's duration (starting the
  * count when it has just been reached). */
 static int
@@ -45,8 +53,8 @@ brul_alert_step(const struct brul_rule *r, struct brul_alert_state *s,
 {
 	/* Compare as if high values were bad: mirror a "below" rule. */
 	double m = r->above ? 1 : -1, x = m * v;
-	int level = !isnan(r->critical) && x >= m * r->critical ? 2 :
-	    !isnan(r->warning) && x >= m * r->warning ? 1 : 0;
+	int level = !isnan(r->critical) && reaches(x, m * r->critical) ? 2 :
+	    !isnan(r->warning) && reaches(x, m * r->warning) ? 1 : 0;
 
 	if (s->severity == 0) {
 		if (level == 0) {
@@ -60,7 +68,7 @@ brul_alert_step(const struct brul_rule *r, struct brul_alert_state *s,
 		*threshold = level == 2 ? r->critical : r->warning;
 		return BRUL_ALERT_OPEN;
 	}
-	if (x < m * r->clear) {
+	if (!reaches(x, m * r->clear)) {
 		s->severity = 0;
 		s->pending = INT64_MIN;
 		*threshold = r->clear;
@@ -77,7 +85,7 @@ brul_alert_step(const struct brul_rule *r, struct brul_alert_state *s,
 		*threshold = r->critical;
 		return BRUL_ALERT_UPDATE;
 	}
-	if (!isnan(r->warning) && x < m * r->critical_clear) {
+	if (!isnan(r->warning) && !reaches(x, m * r->critical_clear)) {
 		s->severity = 1;
 		*threshold = r->critical_clear;
 		return BRUL_ALERT_UPDATE;

@@ -7,7 +7,8 @@ void
 brul_metric_reset(struct brul_metric_state *s)
 {
 	s->t = s->t0 = INT64_MIN;
-	s->ewma = s->sum = 0;
+	s->ewma = s->sum = s->w = 0;
+	s->dt = 0;
 	s->n = 0;
 	s->base = NAN;
 }
@@ -20,9 +21,13 @@ brul_metric_step(const struct brul_metric *m, struct brul_metric_state *s,
 		return NAN;
 	if (m->abs)
 		x = fabs(x);
-	if (m->smooth_s > 0 && s->t != INT64_MIN && ts > s->t)
-		s->ewma += -expm1(-(double)(ts - s->t) / (double)m->smooth_s) *
-		    (x - s->ewma);
+	if (m->smooth_s > 0 && s->t != INT64_MIN && ts > s->t) {
+		if (ts - s->t != s->dt) {
+			s->dt = ts - s->t;
+			s->w = -expm1(-(double)s->dt / (double)m->smooth_s);
+		}
+		s->ewma += s->w * (x - s->ewma);
+	}
 	else if (m->smooth_s == 0 || s->t == INT64_MIN)
 		s->ewma = x;
 	s->t = ts;

@@ -18,6 +18,8 @@
 struct brul_metric_state {
 	int64_t t;		/* last value's time; INT64_MIN before any */
 	double ewma;
+	int64_t dt;		/* the last step, and its weight: samples */
+	double w;		/* mostly come at one interval */
 	int64_t t0;		/* first value's time, for learning */
 	double sum;
 	long n;

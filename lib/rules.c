@@ -236,6 +236,8 @@ suppress(const struct ctx *c, json_t *o, struct brul_rule *r)
 			    "mode or ohmic_test", k);
 		if (get_duration(c, d, "suppress.after", &r->after_s[m]) < 0)
 			return -1;
+		if (r->after_s[m] > 0)
+			r->after |= 1u << m;
 	}
 	return 0;
 }

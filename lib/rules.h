@@ -77,7 +77,8 @@ struct brul_rule {
 	struct brul_cond when[BRUL_RULE_CONDS];
 	int nwhen;
 	unsigned during;		/* mode mask: suppressed meanwhile */
-	int64_t after_s[BRUL_MODE_COUNT];	/* and this long after */
+	unsigned after;			/* mode mask: and for a while after */
+	int64_t after_s[BRUL_MODE_COUNT];	/* that long */
 };
 
 struct brul_rules {

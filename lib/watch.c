@@ -516,12 +516,19 @@ read_row(struct brul_watch *w, enum brul_source k, struct brul_err *err)
 	return 1;
 }
 
-static int
-cmp_double(const void *a, const void *b)
+/* Sorts a string's few temperatures (insertion: 24 of them, mostly in
+ * order already). */
+static void
+sort_small(double *v, int n)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	for (int i = 1; i < n; i++) {
+		double x = v[i];
+		int j = i;
 
-	return (x > y) - (x < y);
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
 }
 
 /* What the instant's string rows and blocks' rows say about each string:
@@ -582,8 +589,7 @@ absorb(struct brul_watch *w, int64_t t, struct brul_err *err)
 			for (int j = 0; j < s->ntemps; j++)
 				sum += s->temps[j];
 			s->t_mean = sum / s->ntemps;
-			qsort(s->temps, (size_t)s->ntemps, sizeof *s->temps,
-			    cmp_double);
+			sort_small(s->temps, s->ntemps);
 			s->t_median = s->ntemps % 2 ? s->temps[s->ntemps / 2] :
 			    (s->temps[s->ntemps / 2 - 1] +
 			    s->temps[s->ntemps / 2]) / 2;
@@ -635,10 +641,12 @@ suppressed(const struct brul_rule *r, const struct string *s, int64_t t)
 {
 	if (s->mode >= 0 && (r->during & 1u << s->mode))
 		return 1;
-	for (int m = 0; m < BRUL_MODE_COUNT; m++)
-		if (r->after_s[m] > 0 && s->last_in[m] != NONE &&
-		    t - s->last_in[m] <= r->after_s[m])
+	for (unsigned a = r->after; a; a &= a - 1) {
+		int m = __builtin_ctz(a);
+
+		if (s->last_in[m] != NONE && t - s->last_in[m] <= r->after_s[m])
 			return 1;
+	}
 	return 0;
 }
 

@@ -300,6 +300,9 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	assert_output "brul-alert: $T/t.csv: missing column \"current_a\""
 	run -1 brul-alert --fleet "$T/nope.csv" "$F/ou/telemetry.csv"
 	assert_output --partial "brul-alert: $T/nope.csv"
+	# A write error is an error.
+	run -1 alert "$F/ra" -o /dev/full
+	assert_output --partial "brul-alert: /dev/full: "
 }
 
 @test "--help and --version go to stdout and exit 0; bad usage exits 2" {

@@ -125,6 +125,50 @@ for b, (a, s, c) in sorted(last.items()):
               % (b, a, s, c))
 PY
 
+echo "== brul-alert: the default rules over telemetry, the string stream, the twin and the predictions"
+# (brul-alert takes each stream in time order: the latest predictions by date)
+{ head -1 "$dir/latest.csv"; tail -n +2 "$dir/latest.csv" | sort -t, -k2,2 -s; } > "$dir/latest-by-date.csv"
+start=$(date +%s.%N)
+"$bin"/brul-alert --fleet "$dir/batteries.csv.gz" --systems "$dir/systems.csv.gz" \
+    --strings "$dir/string_telemetry.csv.gz" --twin "$dir/twin.csv.gz" \
+    --predictions "$dir/latest-by-date.csv" -z -o "$dir/alerts.csv.gz" "$dir/telemetry.csv.gz"
+end=$(date +%s.%N)
+awk -v a="$start" -v b="$end" 'BEGIN { printf "   3,110,400 samples in %.1f s\n", b - a }'
+/usr/bin/python3 - "$dir/alerts.csv.gz" "$dir/events.csv.gz" "$dir/truth.csv.gz" <<'PY' | sed 's/^/   /'
+import csv, gzip, io, collections, sys
+def rows(path):
+    return csv.DictReader(io.TextIOWrapper(gzip.open(path), encoding="utf-8"))
+al = list(rows(sys.argv[1])); ev = list(rows(sys.argv[2]))
+state = {}
+for r in al:
+    state[r["alert_id"]] = (r["kind"], r["event"] != "clear", r["severity"], r["battery_id"])
+opened = collections.Counter((r["kind"], r["severity"]) for r in al if r["event"] == "open")
+upd = collections.Counter(r["kind"] for r in al if r["event"] == "update" and r["severity"] == "critical")
+print("%-26s %9s %9s %13s %9s" % ("kind", "opened", "", "to critical", "open at"))
+print("%-26s %9s %9s %13s %9s" % ("", "warning", "critical", "later", "the end"))
+for k in sorted({k for k, s in opened} | {s[0] for s in state.values()}):
+    print("%-26s %9d %9d %13d %9d" % (k, opened[(k, "warning")], opened[(k, "critical")], upd[k],
+          sum(1 for s in state.values() if s[0] == k and s[1])))
+out = [e for e in ev if e["kind"] == "outage"]
+volt = [r for r in al if r["kind"] in ("voltage_low", "voltage_high", "string_imbalance")
+        and any(o["ts_start"] <= r["ts"] <= o["ts_end"] for o in out)]
+print("outages: %d; voltage alarms during them: %d (suppressed while on battery)" % (len(out), len(volt)))
+drops = [e for e in ev if e["kind"] == "sensor_fault" and e["detail"] == "dropout"]
+long_ = [e for e in drops if (int(e["ts_end"][11:13]) * 60 + int(e["ts_end"][14:16]) -
+         int(e["ts_start"][11:13]) * 60 - int(e["ts_start"][14:16])) % 1440 >= 16]
+seen = [e for e in long_ if any(r["kind"] == "data_missing" and r["event"] == "open"
+        and r["battery_id"] == e["scope"] and e["ts_start"] <= r["ts"] <= e["ts_end"] for r in al)]
+print("sensor dropouts: %d, of which %d longer than 15 min; data_missing raised for %d of those"
+      % (len(drops), len(long_), len(seen)))
+end = {}
+for r in rows(sys.argv[3]):
+    end[r["battery_id"]] = float(r["soh_pct"])
+low = {b for b, v in end.items() if v < 85}
+flag = {s[3] for s in state.values() if s[0] == "soh_low" and s[1]}
+print("state of health under 85 %% at the end (truth): %d blocks; soh_low open for %d, %d of them right"
+      % (len(low), len(flag), len(flag & low)))
+PY
+
 # PostgreSQL: the database the environment names (DATABASE_URL, or PGHOST
 # or PGDATABASE), else a throwaway cluster under the build directory.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -149,6 +193,7 @@ fi
 start=$(date +%s.%N)
 "$bin"/brul-load --dataset "$dir" 2>&1 | sed 's/^/   /'
 "$bin"/brul-load predictions "$dir/latest.csv" 2>&1 | sed 's/^/   /'
+"$bin"/brul-load alerts "$dir/alerts.csv.gz" 2>&1 | sed 's/^/   /'
 end=$(date +%s.%N)
 awk -v a="$start" -v b="$end" 'BEGIN { printf "   took %.1f s\n", b - a }'
 sql() { psql -qX -P footer=off -c "$1" | sed 's/^/   /'; }
@@ -175,6 +220,9 @@ sql "SELECT e.ts_start, e.ts_end - e.ts_start AS lasted,
 echo "== the morning list: blocks by predicted RUL"
 sql "SELECT battery_id, date, rul_days, rul_p10_days, rul_p90_days, risk
     FROM predictions ORDER BY rul_days LIMIT 5"
+echo "== open alerts in the database, by kind and severity"
+sql "SELECT kind, severity, count(*) AS open, min(ts_open) AS oldest
+    FROM alerts WHERE state = 'open' GROUP BY 1, 2 ORDER BY 1, 2"
 echo "== export round-trips the load: brul-load --export telemetry, sorted, against the file"
 if "$bin"/brul-load --export telemetry | sort |
     cmp -s - "$(gzip -dc "$dir/telemetry.csv.gz" | sort > "$dir/.sorted" && echo "$dir/.sorted")"; then
