@@ -379,9 +379,10 @@ resolve(struct brul_watch *w, const struct brul_rule *r,
 		return 0;
 	}
 	if (code == D_SILENCE && (r->scope != BRUL_SCOPE_BLOCK ||
-	    m != &r->m))
+	    m != &r->m || r->nwhen > 0))
 		return brul_err_set(err, NULL, 0, 0, "rule %s: silence_min "
-		    "is a block's, and no condition", r->name);
+		    "is a block's, without conditions, and no condition's",
+		    r->name);
 	if (code) {
 		*slotp = code;
 		return 0;
