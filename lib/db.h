@@ -25,7 +25,7 @@
 
 /* The schema this build reads and writes: the number of the newest
  * data/sql/NNN-*.sql migration. */
-#define BRUL_SCHEMA_VERSION 1
+#define BRUL_SCHEMA_VERSION 2
 
 struct brul_db;
 

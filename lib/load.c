@@ -66,9 +66,10 @@ static const struct kind kinds[] = {
 	{ .name = "batteries", .table = "batteries", .key = "battery_id",
 	  .refs = { { "string_id", "strings" }, { "system_id", "systems" },
 		    { "site_id", "sites" } } },
-	{ .name = "events", .table = "events", .key = "ts_start, scope, kind" },
+	{ .name = "events", .table = "events", .key = "ts_start, scope, kind",
+	  .when = "ts_start" },
 	{ .name = "labels", .table = "labels", .key = "battery_id, date",
-	  .refs = { { "battery_id", "batteries" } } },
+	  .refs = { { "battery_id", "batteries" } }, .when = "date" },
 	{ .name = "telemetry", .table = "telemetry", .key = "battery_id, ts",
 	  .part = "ts", .refs = { { "battery_id", "batteries" } } },
 	{ .name = "string_telemetry", .table = "string_telemetry",
@@ -76,12 +77,14 @@ static const struct kind kinds[] = {
 	  .refs = { { "string_id", "strings" } } },
 	{ .name = "features", .table = "features",
 	  .key = "battery_id, window_s, ts",
-	  .refs = { { "battery_id", "batteries" } } },
+	  .refs = { { "battery_id", "batteries" } }, .when = "ts" },
 	{ .name = "predictions", .table = "predictions",
 	  .key = "battery_id, date, model_id",
-	  .refs = { { "battery_id", "batteries" } } },
+	  .refs = { { "battery_id", "batteries" } }, .when = "date" },
+	{ .name = "twin", .table = "twin", .key = "battery_id, ts",
+	  .refs = { { "battery_id", "batteries" } }, .when = "ts" },
 	{ .name = "alerts", .table = "alert_events",
-	  .key = "alert_id, ts, event", .after = alerts_after,
+	  .key = "alert_id, ts, event", .after = alerts_after, .when = "ts",
 	  .only = { "event", "|open|update|clear|" } },
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
@@ -92,7 +95,7 @@ brul_load_kinds(void)
 	static const char *const names[NKINDS + 1] = {
 		"sites", "systems", "strings", "batteries", "events", "labels",
 		"telemetry", "string_telemetry", "features", "predictions",
-		"alerts", NULL
+		"twin", "alerts", NULL
 	};
 	return names;
 }
@@ -507,12 +510,28 @@ static int
 merge_end(struct brul_load_job *j, const struct column *c, int n,
 	  struct brul_err *err)
 {
+	char range[160] = "", sql[200];
+	PGresult *res;
+
 	if (brul_db_copy_end(j->db, err) < 0 ||
 	    stage_partitions(j, err) < 0 || stage_refs(j, err) < 0 ||
 	    brul_load_stage_merge(j, c, n, err) < 0 ||
 	    (j->k->after && brul_db_exec(j->db, j->k->after, err) < 0))
 		return -1;
-	return brul_load_tx_commit(j, NULL, err);
+	/* The NOTIFY tells listeners which rows to look at. */
+	if (j->k->when) {
+		snprintf(sql, sizeof sql, "SELECT to_json(min(%s)) #>> '{}', "
+		    "to_json(max(%s)) #>> '{}' FROM " STAGE, j->k->when,
+		    j->k->when);
+		if ((res = brul_db_query(j->db, sql, 0, NULL, err)) == NULL)
+			return -1;
+		if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+			snprintf(range, sizeof range, ",\"from\":\"%s\","
+			    "\"to\":\"%s\"", PQgetvalue(res, 0, 0),
+			    PQgetvalue(res, 0, 1));
+		PQclear(res);
+	}
+	return brul_load_tx_commit(j, range[0] ? range : NULL, err);
 }
 
 static int

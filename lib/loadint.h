@@ -26,6 +26,8 @@ struct kind {
 	const char *part;	/* the column partitioned by month, or NULL */
 	struct ref refs[3];
 	const char *after;	/* SQL run after the merge, or NULL */
+	const char *when;	/* the column that dates a row, for the
+				 * range a NOTIFY tells; or NULL */
 	struct {
 		const char *col;	/* a text column whose values are */
 		const char *values;	/* these: "|open|update|clear|" */

@@ -60,7 +60,7 @@ help(void)
 "Loads brul's streams (CSV or NDJSON, plain or gzip; files in order, or\n"
 "stdin) into PostgreSQL, each file whole or not at all; reloading changes\n"
 "nothing.  KIND: sites, systems, strings, batteries, events, labels,\n"
-"telemetry, string_telemetry, features, predictions, alerts.\n"
+"telemetry, string_telemetry, features, predictions, twin, alerts.\n"
 "\n"
 "  --db CONNINFO       libpq connection string or URI (default: DATABASE_URL,\n"
 "                      else PGHOST, PGPORT, PGDATABASE, PGUSER ...)\n"
@@ -240,7 +240,7 @@ parse(int argc, char **argv, struct options *o)
 	if (modes == 0 && !brul_load_kind_known(argv[optind])) {
 		fprintf(stderr, "brul-load: unknown kind \"%s\" (sites, "
 		    "systems, strings, batteries, events, labels, telemetry, "
-		    "string_telemetry, features, predictions, alerts)\n",
+		    "string_telemetry, features, predictions, twin, alerts)\n",
 		    argv[optind]);
 		usage();
 	}

@@ -1,0 +1,56 @@
+/*
+ * serveint.h: the server's insides, shared by serve.c (the daemon and the
+ * request's life), reply.c (answers), args.c (arguments and bodies) and
+ * live.c (the live stream).  Not for tools.
+ */
+#ifndef BRUL_SERVEINT_H
+#define BRUL_SERVEINT_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "api.h"
+#include "live.h"
+#include "metrics.h"
+#include "serve.h"
+#include "throttle.h"
+
+/* What the server remembers of a user, for a few seconds. */
+struct brul_user_seen {
+	long long id;		/* 0: free slot */
+	enum brul_role role;
+	int active;
+	time_t at;
+};
+#define BRUL_USER_CACHE 256
+#define BRUL_USER_TTL 5
+
+struct brul_server {
+	struct brul_serve_opts o;
+	char *listen, *db, *openapi_path;
+	unsigned char *secret;
+	char **cors;
+	char *openapi;			/* the document, loaded at start */
+	size_t nopenapi;
+	struct MHD_Daemon *d;
+	struct brul_pool *pool;
+	struct brul_throttle *throttle;
+	struct brul_metrics *metrics;
+	struct brul_live *live;
+	atomic_int stopping;
+	pthread_mutex_t users_mu;
+	struct brul_user_seen users[BRUL_USER_CACHE];
+};
+
+/* Whether origin may call the API from a browser. */
+int brul_server_cors(const struct brul_server *s, const char *origin);
+/* The live hub, for the stream handler. */
+struct brul_live *brul_server_live(struct brul_server *s);
+
+/* 405 with the methods the path allows. */
+int brul_reply_not_allowed(struct brul_req *r, const char *allow);
+/* Adds the headers every answer carries to resp. */
+void brul_reply_headers(struct brul_req *r, struct MHD_Response *resp);
+
+#endif

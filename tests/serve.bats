@@ -1,0 +1,568 @@
+#!/usr/bin/env bats
+# brul-serve against a real PostgreSQL 15 (a throwaway cluster) and real
+# HTTP (curl on loopback): every route under every kind of token, the
+# sign-in flows, throttling, lists against counts computed in SQL,
+# telemetry against the rollups, the live stream fed by brul-load, the
+# OpenAPI document against the routes, a PostgreSQL restart, limits and a
+# graceful stop.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+PG=$BATS_TEST_DIRNAME/helpers/pg.sh
+PW='correct horse battery staple'
+
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	B=$BRUL_BIN
+	PGDIR=$(mktemp -d /tmp/brul-sv.XXXXXX)
+	chmod 755 "$PGDIR"
+	echo "$PGDIR" > "$d/pgdir"
+	export PG_PORT=5436
+	sh "$PG" start "$PGDIR/c" > "$d/conninfo"
+	export DATABASE_URL=$(cat "$d/conninfo")
+	# A week of two strings, with what the other tools make of it.
+	"$B"/brul-gen --dataset "$d/ds" --days 7 --batteries 48 --seed 4 --quiet
+	"$B"/brul-load --migrate -q
+	for k in sites systems strings batteries events telemetry string_telemetry; do
+		"$B"/brul-load -q $k "$d/ds/$k.csv"
+	done
+	"$B"/brul-twin --fleet "$d/ds/batteries.csv" --every 1h "$d/ds/telemetry.csv" |
+	    "$B"/brul-load -q twin
+	"$B"/brul-alert --fleet "$d/ds/batteries.csv" --systems "$d/ds/systems.csv" \
+	    --strings "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
+	    "$B"/brul-load -q alerts
+	# Predictions: the labels' own RUL, as a fixture of known values.
+	awk -F, 'BEGIN { OFS = ","; print "battery_id,date,rul_days,p_fail_30d,risk,model_id" }
+	    NR > 1 && $3 != "" { r = $3 < 30 ? "critical" : $3 < 90 ? "high" : $3 < 180 ? "medium" : "low";
+	    print $2, $1, $3, ($3 < 30 ? 0.6 : 0.01), r, "fixture" }' "$d/ds/labels.csv" |
+	    "$B"/brul-load -q predictions
+	head -c 48 /dev/urandom | base64 > "$d/secret"
+	chmod 600 "$d/secret"
+	printf '%s\n' "$PW" > "$d/pw"
+	for u in admin:admin eng:engineer view:viewer; do
+		"$B"/brul-serve --create-user "${u%%:*}" --role "${u#*:}" \
+		    --password-file "$d/pw" 2>/dev/null
+	done
+	start_server "$d"
+}
+
+# start_server DIR: brul-serve on a free port, its log in DIR/log, its
+# pid and port in DIR/pid and DIR/port.
+start_server() {
+	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$1/secret" \
+	    --threads 2 --timeout 2 --cors-origin http://dash.example \
+	    --max-body 4096 2> "$1/log" &
+	echo $! > "$1/pid"
+	for i in $(seq 50); do
+		grep -q 'listening on' "$1/log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$1/log" > "$1/port"
+	[ -s "$1/port" ]
+}
+
+teardown_file() {
+	d=$BATS_FILE_TMPDIR
+	kill "$(cat "$d/pid")" 2>/dev/null || true
+	PGDIR=$(cat "$d/pgdir")
+	PG_PORT=5436 sh "$PG" stop "$PGDIR/c" || true
+	rm -rf "$PGDIR"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+	export DATABASE_URL=$(cat "$F/conninfo")
+	PORT=$(cat "$F/port")
+	URL=http://127.0.0.1:$PORT
+}
+
+q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
+
+# req METHOD PATH [TOKEN [BODY]]: prints the body, then the status on a
+# line of its own.
+req() {
+	local auth=() body=()
+	[ -n "${3:-}" ] && auth=(-H "Authorization: Bearer $3")
+	[ -n "${4:-}" ] && body=(-H 'Content-Type: application/json' --data-binary "$4")
+	curl -s -X "$1" "${auth[@]}" "${body[@]}" -w '\n%{http_code}\n' "$URL$2"
+}
+
+# status METHOD PATH [TOKEN [BODY]]: the status only.
+status() { req "$@" | tail -1; }
+
+# login USER: the answer of a sign-in (JSON).
+login() {
+	curl -s -X POST -H 'Content-Type: application/json' \
+	    --data-binary "{\"username\":\"$1\",\"password\":\"$PW\"}" "$URL/api/v1/auth/login"
+}
+
+token() { login "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
+
+# forge KIND: a token signed (or not) as an attacker or time would:
+# expired, tampered, none, future.
+forge() {
+	/usr/bin/python3 - "$F/secret" "$1" "$(q "SELECT user_id FROM users WHERE username = 'admin'")" <<'PY'
+import base64, hashlib, hmac, json, sys, time
+key = open(sys.argv[1], "rb").read().rstrip(b"\r\n")
+kind, uid = sys.argv[2], sys.argv[3]
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+now = int(time.time())
+claims = {"iss": "brul", "sub": uid, "name": "admin", "role": "admin", "typ": "access",
+          "jti": "x", "iat": now - 7200, "nbf": now - 7200, "exp": now - 3600}
+if kind == "future":
+    claims.update(iat=now + 3600, nbf=now + 3600, exp=now + 7200)
+if kind in ("tampered", "none", "hs512"):
+    claims.update(iat=now, nbf=now, exp=now + 600)
+alg = {"none": "none", "hs512": "HS512"}.get(kind, "HS256")
+head = b64(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+body = b64(json.dumps(claims).encode())
+msg = (head + "." + body).encode()
+if kind == "none":
+    sig = ""
+elif kind == "hs512":
+    sig = b64(hmac.new(key, msg, hashlib.sha512).digest())
+else:
+    sig = b64(hmac.new(key, msg, hashlib.sha256).digest())
+if kind == "tampered":
+    body = b64(json.dumps(dict(claims, role="admin", sub=uid, name="mallory")).encode())
+print(head + "." + body + "." + sig)
+PY
+}
+
+@test "health, readiness, metrics and the OpenAPI document need no token" {
+	run req GET /health
+	assert_output "$(printf '{"status":"ok"}\n200')"
+	run req GET /health/ready
+	assert_output "$(printf '{"status":"ready","schema":2}\n200')"
+	run status GET /metrics
+	assert_output 200
+	run curl -s "$URL/metrics"
+	assert_output --partial '# TYPE brul_http_requests_total counter'
+	assert_output --partial 'brul_http_requests_total{route="/health",method="GET",status="200"}'
+	assert_output --partial 'brul_db_pool_connections{state="size"} 4'
+	assert_output --partial 'brul_streams_open'
+	run status GET /api/openapi.json
+	assert_output 200
+}
+
+@test "openapi.json describes exactly the routes the server has" {
+	curl -s "$URL/api/openapi.json" > "$T/api.json"
+	brul-serve --routes > "$T/routes"
+	run /usr/bin/python3 - "$T/api.json" "$T/routes" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+assert doc["openapi"].startswith("3."), doc["openapi"]
+have = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops
+        if m in ("get", "post", "put", "patch", "delete")}
+routes = set()
+for line in open(sys.argv[2]):
+    m, p, role = line.split()
+    routes.add((m, p))
+    op = doc["paths"][p][m.lower()]
+    # A route that needs a role says so, and one that does not, too.
+    assert (op.get("security") == []) == (role == "public"), (m, p, role)
+print(len(routes), "routes")
+assert have == routes, (sorted(have - routes), sorted(routes - have))
+PY
+	assert_success
+	assert_output --regexp '^[0-9]+ routes$'
+}
+
+@test "every route under every kind of token: the status each deserves" {
+	admin=$(token admin); eng=$(token eng); view=$(token view)
+	expired=$(forge expired); tampered=$(forge tampered); none=$(forge none)
+	hs512=$(forge hs512); future=$(forge future)
+	aid=$(q "SELECT alert_id FROM alerts ORDER BY alert_id LIMIT 1")
+	aid2=$(q "SELECT alert_id FROM alerts ORDER BY alert_id LIMIT 1 OFFSET 1")
+	vid=$(q "SELECT user_id FROM users WHERE username = 'view'")
+	# A user to patch and then delete.
+	uid=$(req POST /api/v1/auth/users "$admin" "{\"username\":\"temp\",\"password\":\"$PW\",\"role\":\"viewer\"}" |
+	    head -1 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+	refresh=$(login view | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh_token"])')
+	n=0
+	while read -r method path role; do
+		p=${path//\{site_id\}/CMI}
+		p=${p//\{battery_id\}/B0001-1}
+		p=${p//\{user_id\}/$uid}
+		case $path in
+		*acknowledge) p=${p//\{alert_id\}/$aid} ;;
+		*resolve) p=${p//\{alert_id\}/$aid2} ;;
+		*) p=${p//\{alert_id\}/$aid} ;;
+		esac
+		body=
+		case "$method $path" in
+		"POST /api/v1/auth/login") body="{\"username\":\"view\",\"password\":\"$PW\"}" ;;
+		"POST /api/v1/auth/refresh") body="{\"refresh_token\":\"$refresh\"}" ;;
+		"POST /api/v1/auth/users") body="{\"username\":\"new$n\",\"password\":\"$PW\",\"role\":\"viewer\"}" ;;
+		"PATCH "*) body='{"full_name":"Somchai"}' ;;
+		"POST /api/v1/auth/change-password") body="{\"current_password\":\"$PW\",\"new_password\":\"$PW\"}" ;;
+		"POST /api/v1/auth/logout") body='{}' ;;
+		"POST "*acknowledge) body='{"note":"on site tomorrow"}' ;;
+		"POST "*resolve) body='{"resolution":"block replaced"}' ;;
+		esac
+		if [ "$path" = /api/v1/stream ]; then
+			call() { curl -s -o /dev/null -w '%{http_code}' --max-time 1 ${1:+-H "Authorization: Bearer $1"} "$URL$p" || true; }
+		else
+			call() { status "$method" "$p" "${1:-}" "$body"; }
+		fi
+		want=200
+		case "$method $path" in
+		"POST /api/v1/auth/users") want=201 ;;
+		"DELETE "* | "POST /api/v1/auth/change-password" | "POST /api/v1/auth/logout") want=204 ;;
+		esac
+		case $role in
+		public) right=; wrong= ;;
+		viewer) right=$view; wrong= ;;
+		engineer) right=$eng; wrong=$view ;;
+		admin) right=$admin; wrong=$eng ;;
+		esac
+		if [ "$role" != public ]; then
+			for bad in "" "$expired" "$tampered" "$none" "$hs512" "$future" "not.a.token"; do
+				got=$(call "$bad")
+				[ "$got" = 401 ] || { echo "$method $path with a bad token: $got"; false; }
+			done
+			if [ -n "$wrong" ]; then
+				got=$(call "$wrong")
+				[ "$got" = 403 ] || { echo "$method $path with a lesser role: $got"; false; }
+			fi
+		fi
+		got=$(call "$right")
+		[ "$got" = "$want" ] || { echo "$method $path as $role: $got, not $want"; false; }
+		n=$((n + 1))
+	done < <(brul-serve --routes)
+	[ "$n" -ge 28 ]
+	# The admin may act on another admin's behalf, not on a lesser one's:
+	# a viewer is refused the admin's routes (above) and so is an
+	# engineer; and the engineer's acknowledgement is recorded.
+	[ "$(q "SELECT acknowledged_by || '|' || ack_note FROM alerts WHERE alert_id = '$aid'")" = "eng|on site tomorrow" ]
+	[ "$(q "SELECT resolved_by || '|' || resolution FROM alerts WHERE alert_id = '$aid2'")" = "eng|block replaced" ]
+	run req POST "/api/v1/alerts/$aid/acknowledge" "$eng" '{}'
+	assert_line --index 1 409
+}
+
+@test "sign in, refresh (rotating), reuse revokes the family, sign out" {
+	login view > "$T/a.json"
+	r1=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["token_type"] == "bearer" and d["expires_in"] == 1800 and d["refresh_expires_in"] == 604800 and d["user"]["role"] == "viewer"; print(d["refresh_token"])' "$T/a.json")
+	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$r1\"}"
+	assert_line --index 1 200
+	r2=$(echo "${lines[0]}" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh_token"])')
+	a2=$(echo "${lines[0]}" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+	[ "$r2" != "$r1" ]
+	run status GET /api/v1/auth/me "$a2"
+	assert_output 200
+	# r1 again: someone else has it; r2 then no longer works either.
+	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$r1\"}"
+	assert_line --index 1 401
+	assert_line --index 0 --partial 'used twice'
+	run status POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$r2\"}"
+	assert_output 401
+	# Only hashes are kept.
+	[ "$(q "SELECT count(*) FROM refresh_tokens WHERE encode(token_hash, 'escape') LIKE '%$r1%'")" = 0 ]
+	# Sign out ends that session's refresh token.
+	login view > "$T/b.json"
+	r3=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["refresh_token"])' "$T/b.json")
+	a3=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$T/b.json")
+	run status POST /api/v1/auth/logout "$a3" "{\"refresh_token\":\"$r3\"}"
+	assert_output 204
+	run status POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$r3\"}"
+	assert_output 401
+	# A disabled user's tokens stop working within seconds.
+	admin=$(token admin)
+	login eng > "$T/c.json"
+	e=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$T/c.json")
+	er=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["refresh_token"])' "$T/c.json")
+	eid=$(q "SELECT user_id FROM users WHERE username = 'eng'")
+	run status PATCH "/api/v1/auth/users/$eid" "$admin" '{"active":false}'
+	assert_output 200
+	run status POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$er\"}"
+	assert_output 401
+	sleep 5.2
+	run status GET /api/v1/auth/me "$e"
+	assert_output 401
+	run status PATCH "/api/v1/auth/users/$eid" "$admin" '{"active":true}'
+	assert_output 200
+	run status POST /api/v1/auth/login "" "{\"username\":\"eng\",\"password\":\"$PW\"}"
+	assert_output 200
+}
+
+@test "failed sign-ins are throttled per user, and say nothing of who exists" {
+	run status POST /api/v1/auth/users "$(token admin)" "{\"username\":\"victim\",\"password\":\"$PW\",\"role\":\"viewer\"}"
+	assert_output 201
+	for i in 1 2 3 4 5; do
+		run req POST /api/v1/auth/login "" '{"username":"victim","password":"wrong password"}'
+		assert_line --index 1 401
+		assert_line --index 0 '{"error":{"status":401,"code":"unauthorized","message":"wrong user name or password"}}'
+	done
+	run curl -s -D - -o /dev/null -X POST -H 'Content-Type: application/json' \
+	    --data-binary "{\"username\":\"VICTIM\",\"password\":\"$PW\"}" "$URL/api/v1/auth/login"
+	assert_line --partial 'HTTP/1.1 429'
+	assert_line --regexp '^Retry-After: [0-9]+'
+	# Another user is not held up by it.
+	run status POST /api/v1/auth/login "" "{\"username\":\"view\",\"password\":\"$PW\"}"
+	assert_output 200
+	# An unknown user: the same answer, in about the same time.
+	run req POST /api/v1/auth/login "" '{"username":"nobody","password":"wrong password"}'
+	assert_line --index 0 '{"error":{"status":401,"code":"unauthorized","message":"wrong user name or password"}}'
+	for u in nobody view; do
+		s=$(date +%s%N)
+		for i in 1 2 3; do status POST /api/v1/auth/login "" "{\"username\":\"$u\",\"password\":\"not it at all\"}" >/dev/null; done
+		echo $(( ($(date +%s%N) - s) / 3000000 ))
+	done > "$T/ms"
+	run awk 'NR == 1 { a = $1 } NR == 2 { b = $1 } END { r = a / b; print a, b; exit !(r > 0.5 && r < 2 && a > 10) }' "$T/ms"
+	assert_success
+}
+
+@test "lists: pages and filters agree with counts in SQL" {
+	v=$(token view)
+	run req GET "/api/v1/batteries?limit=10&offset=40" "$v"
+	assert_line --index 1 200
+	echo "${lines[0]}" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["limit"] == 10 and d["offset"] == 40 and d["total"] == int(sys.argv[1]), d["total"]
+assert [b["battery_id"] for b in d["items"]] == sys.argv[2].split(), [b["battery_id"] for b in d["items"]]
+' "$(q 'SELECT count(*) FROM batteries')" "$(q 'SELECT string_agg(battery_id, $$ $$ ORDER BY battery_id) FROM (SELECT battery_id FROM batteries ORDER BY battery_id LIMIT 10 OFFSET 40) x')"
+	total() { curl -s -H "Authorization: Bearer $v" "$URL$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])'; }
+	s2=$(q "SELECT string_id FROM strings ORDER BY string_id DESC LIMIT 1")
+	[ "$(total "/api/v1/batteries?string=$s2")" = "$(q "SELECT count(*) FROM batteries WHERE string_id = '$s2'")" ]
+	[ "$(total "/api/v1/batteries?status=removed")" = "$(q "SELECT count(*) FROM batteries WHERE removed_date IS NOT NULL")" ]
+	[ "$(total "/api/v1/batteries?risk=low&site=CMI")" = "$(q "SELECT count(*) FROM batteries b WHERE site_id = 'CMI' AND (SELECT risk FROM predictions p WHERE p.battery_id = b.battery_id ORDER BY date DESC LIMIT 1) = 'low'")" ]
+	[ "$(total "/api/v1/alerts?state=open&severity=warning")" = "$(q "SELECT count(*) FROM alerts WHERE state = 'open' AND severity = 'warning'")" ]
+	[ "$(total "/api/v1/alerts?kind=resistance_high")" = "$(q "SELECT count(*) FROM alerts WHERE kind = 'resistance_high'")" ]
+	[ "$(total "/api/v1/predictions/latest?risk=high")" = "$(q "SELECT count(*) FROM (SELECT DISTINCT ON (battery_id) risk FROM predictions JOIN batteries USING (battery_id) WHERE removed_date IS NULL ORDER BY battery_id, date DESC) x WHERE risk = 'high'")" ]
+	[ "$(total /api/v1/auth/users)" = 403 ] || true
+	# The morning list is sorted by RUL.
+	curl -s -H "Authorization: Bearer $v" "$URL/api/v1/predictions/latest?limit=1000" |
+	    /usr/bin/python3 -c 'import json,sys; r=[x["rul_days"] for x in json.load(sys.stdin)["items"]]; assert r == sorted(r) and len(r) > 40, r'
+	run req GET "/api/v1/batteries?limit=0" "$v"
+	assert_line --index 0 '{"error":{"status":400,"code":"bad_argument","message":"limit: expected an integer from 1 to 1000, not \"0\""}}'
+	run req GET "/api/v1/batteries?risk=scary" "$v"
+	assert_line --index 0 --partial 'risk: expected low, medium, high or critical'
+	run req GET /api/v1/sites/XYZ "$v"
+	assert_line --index 1 404
+}
+
+@test "telemetry: raw rows, and the hourly and daily rollups" {
+	v=$(token view)
+	get() { curl -s -H "Authorization: Bearer $v" "$URL/api/v1/batteries/B0002-1/telemetry?$1"; }
+	get 'from=2026-01-03&to=2026-01-04' > "$T/raw.json"
+	get 'resolution=hour&from=2026-01-03&to=2026-01-04' > "$T/hour.json"
+	get 'resolution=day&from=2026-01-01&to=2026-01-08' > "$T/day.json"
+	q "SELECT json_agg(json_build_object('ts', ts, 'v', voltage_v) ORDER BY ts) FROM telemetry WHERE battery_id = 'B0002-1' AND ts >= '2026-01-03' AND ts < '2026-01-04'" > "$T/raw.sql"
+	q "SELECT json_agg(to_json(h) ORDER BY hour) FROM telemetry_hourly h WHERE battery_id = 'B0002-1' AND hour >= '2026-01-03' AND hour < '2026-01-04'" > "$T/hour.sql"
+	run /usr/bin/python3 - "$T" <<'PY'
+import json, sys
+d = sys.argv[1]
+raw, want = json.load(open(d + "/raw.json")), json.load(open(d + "/raw.sql"))
+assert raw["resolution"] == "raw" and raw["from"] == "2026-01-03T00:00:00+00:00" and raw["to"] == "2026-01-04T00:00:00+00:00"
+assert len(raw["points"]) == len(want) == 1440
+assert [p["voltage_v"] for p in raw["points"]] == [w["v"] for w in want]
+assert raw["points"][0]["ts"] == "2026-01-03T00:00:00+00:00"
+hour, rows = json.load(open(d + "/hour.json")), json.load(open(d + "/hour.sql"))
+assert len(hour["points"]) == 24 == len(rows)
+for p, h in zip(hour["points"], rows):
+    for k in ("samples", "voltage_mean_v", "voltage_min_v", "temperature_max_c", "current_mean_a"):
+        assert p[k] == h[k], (k, p[k], h[k])
+day = json.load(open(d + "/day.json"))
+assert len(day["points"]) == 7 and all(p["samples"] == 1440 for p in day["points"]), [p["samples"] for p in day["points"]]
+# A day's mean is its hours' means weighted by their samples.
+h3 = [h["voltage_mean_v"] for h in rows]
+assert abs(day["points"][2]["voltage_mean_v"] - sum(h3) / 24) < 1e-9
+print("ok")
+PY
+	assert_output ok
+	run req GET "/api/v1/batteries/B0002-1/telemetry?from=2026-01-01&to=2026-03-01" "$v"
+	assert_line --index 1 400
+	run req GET "/api/v1/batteries/B0002-1/telemetry?from=2026-01-02&to=2026-01-01" "$v"
+	assert_line --index 0 --partial 'to: must come after from'
+	run req GET "/api/v1/batteries/NOPE-1/telemetry" "$v"
+	assert_line --index 1 404
+	# Without a window: the last day the battery has.
+	get '' | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["to"] == "2026-01-08T00:00:00+00:00" and len(d["points"]) == 1440, (d["to"], len(d["points"]))'
+	# One battery: its latest reading, prediction and twin state.
+	curl -s -H "Authorization: Bearer $v" "$URL/api/v1/batteries/B0002-1" |
+	    /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["telemetry"]["ts"].startswith("2026-01-07T23:59") and d["twin"]["soh_pct"] > 0 and d["prediction"]["model_id"] == "fixture", d'
+}
+
+@test "the live stream gets what brul-load notifies, filtered, and an alert as it opens" {
+	v=$(token view)
+	curl -s -N --max-time 8 "$URL/api/v1/stream?battery=B0003-1&access_token=$v" > "$T/one.sse" &
+	c1=$!
+	curl -s -N --max-time 8 -H "Authorization: Bearer $v" "$URL/api/v1/stream?site=CMI" > "$T/site.sse" &
+	c2=$!
+	sleep 1
+	# The next minute of two blocks, loaded.
+	printf '%s\n' ts,battery_id,string_id,voltage_v,current_a,temperature_c,resistance_mohm \
+	    2026-01-08T00:00:00Z,B0003-1,CMI-REC1-S1,13.571,0.15,26.9, \
+	    2026-01-08T00:00:00Z,B0030-1,CMI-REC1-S2,13.560,0.15,27.1, > "$T/t.csv"
+	start=$(date +%s%N)
+	brul-load -q telemetry "$T/t.csv"
+	for i in $(seq 40); do grep -q B0030-1 "$T/site.sse" && break; sleep 0.05; done
+	echo "$(( ($(date +%s%N) - start) / 1000000 )) ms" >&3
+	printf '%s\n' ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message \
+	    '2026-01-08T00:00:00Z,test.B0003-1.x,open,temperature_high,warning,CMI,CMI-REC1-S1,B0003-1,36,35,2026-01-08T00:00:00Z,,hot' > "$T/a.csv"
+	brul-load -q alerts "$T/a.csv"
+	sleep 1
+	kill $c1 $c2 2>/dev/null || true
+	wait 2>/dev/null || true
+	run cat "$T/one.sse"
+	assert_line 'event: telemetry'
+	assert_line --partial 'data: [{"battery_id":"B0003-1","site_id":"CMI","ts":"2026-01-08T00:00:00+00:00","voltage_v":13.571,'
+	refute_output --partial B0030-1
+	assert_line 'event: alert_opened'
+	assert_line --partial '"alert_id":"test.B0003-1.x"'
+	run grep -c '"battery_id"' "$T/site.sse"
+	[ "$output" -ge 2 ]
+	grep -q B0030-1 "$T/site.sse"
+}
+
+@test "PostgreSQL restarts: 503 meanwhile, then served again without a restart of brul-serve" {
+	v=$(token view)
+	PGDIR=$(cat "$F/pgdir")
+	PG_PORT=5436 sh "$PG" stop "$PGDIR/c"
+	run req GET /health/ready
+	assert_line --index 1 503
+	run req GET /api/v1/batteries "$v"
+	assert_line --index 1 503
+	assert_line --index 0 --partial 'the database cannot be reached'
+	run status GET /health
+	assert_output 200
+	PG_PORT=5436 sh "$PG" restart "$PGDIR/c"
+	for i in $(seq 30); do [ "$(status GET /health/ready)" = 200 ] && break; sleep 0.2; done
+	run status GET /api/v1/batteries "$v"
+	assert_output 200
+	run status GET /api/v1/auth/me "$v"
+	assert_output 200
+}
+
+@test "limits: body size, content type, slow clients, CORS closed but to its origins" {
+	big=$(head -c 8000 /dev/zero | tr '\0' x)
+	run status POST /api/v1/auth/login "" "{\"username\":\"$big\"}"
+	assert_output 413
+	run curl -s -w '\n%{http_code}' -X POST --data-binary '{}' -H 'Content-Type: text/plain' "$URL/api/v1/auth/login"
+	assert_line --index 1 415
+	run status POST /api/v1/auth/login "" '{"username": "a"'
+	assert_output 400
+	# A client that sends half a request is closed after --timeout (2 s).
+	run /usr/bin/python3 - "$PORT" <<'PY'
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+t = time.time()
+s.settimeout(10)
+data = s.recv(100)
+print("closed after %.1f s" % (time.time() - t), data == b"")
+assert data == b"" and time.time() - t < 5
+PY
+	assert_success
+	run curl -s -D - -o /dev/null -H 'Origin: http://dash.example' "$URL/health"
+	assert_line --partial 'Access-Control-Allow-Origin: http://dash.example'
+	run curl -s -D - -o /dev/null -H 'Origin: http://evil.example' "$URL/health"
+	refute_output --partial 'Access-Control-Allow-Origin'
+	run curl -s -D - -o /dev/null -X OPTIONS -H 'Origin: http://dash.example' "$URL/api/v1/batteries"
+	assert_line --partial 'HTTP/1.1 204'
+	assert_line --partial 'Access-Control-Allow-Methods: GET'
+	run curl -s -D - -o /dev/null -X OPTIONS -H 'Origin: http://evil.example' "$URL/api/v1/batteries"
+	assert_line --partial 'HTTP/1.1 403'
+	run curl -s -D - -o /dev/null "$URL/health"
+	assert_line --partial 'Cache-Control: no-store'
+	assert_line --partial 'X-Content-Type-Options: nosniff'
+}
+
+@test "the access log: a JSON line a request, without tokens or passwords" {
+	v=$(token view)
+	curl -s -o /dev/null "$URL/api/v1/batteries?access_token=$v&limit=1"
+	sleep 0.2
+	run /usr/bin/python3 - "$F/log" "$v" "$PW" <<'PY'
+import json, sys
+log, tok, pw = sys.argv[1:]
+n = 0
+for line in open(log):
+    if not line.startswith("{"):
+        continue
+    r = json.loads(line)
+    assert set(r) >= {"ts", "remote", "method", "path", "route", "status", "bytes", "ms", "user"}, r
+    assert tok not in line and pw not in line and "access_token" not in line, line
+    n += 1
+assert n > 50, n
+print(n)
+PY
+	assert_success
+}
+
+@test "users: create, change role, disable, delete; passwords checked, names unique" {
+	a=$(token admin)
+	run req POST /api/v1/auth/users "$a" '{"username":"somchai","password":"short","role":"viewer"}'
+	assert_line --index 0 --partial 'password: at least 10 characters'
+	run req POST /api/v1/auth/users "$a" "{\"username\":\"somchai\",\"password\":\"$PW\",\"role\":\"god\"}"
+	assert_line --index 0 --partial 'role: expected viewer, engineer or admin'
+	run req POST /api/v1/auth/users "$a" "{\"username\":\"somchai\",\"password\":\"$PW\",\"role\":\"viewer\",\"email\":\"s@example.com\"}"
+	assert_line --index 1 201
+	id=$(echo "${lines[0]}" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert "password_hash" not in d; print(d["id"])')
+	run status POST /api/v1/auth/users "$a" "{\"username\":\"somchai\",\"password\":\"$PW\",\"role\":\"viewer\"}"
+	assert_output 409
+	[ "$(q "SELECT password_hash LIKE '\$argon2id\$%' FROM users WHERE user_id = $id")" = t ]
+	run req PATCH "/api/v1/auth/users/$id" "$a" '{"role":"engineer","email":null}'
+	echo "${lines[0]}" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["role"] == "engineer" and d["email"] is None and d["username"] == "somchai", d'
+	aid=$(q "SELECT user_id FROM users WHERE username = 'admin'")
+	run status PATCH "/api/v1/auth/users/$aid" "$a" '{"active":false}'
+	assert_output 409
+	run status DELETE "/api/v1/auth/users/$aid" "$a"
+	assert_output 409
+	run status DELETE "/api/v1/auth/users/$id" "$a"
+	assert_output 204
+	run status GET "/api/v1/auth/users/$id" "$a"
+	assert_output 404
+	run status GET "/api/v1/auth/users?role=admin" "$a"
+	assert_output 200
+}
+
+@test "--check-config, --create-user and bad usage" {
+	run -0 brul-serve --check-config --secret-file "$F/secret" --listen 127.0.0.1:0
+	assert_line 'database: reachable, schema version 2'
+	run -1 brul-serve --check-config --listen 127.0.0.1:0
+	assert_output --partial 'no secret: give --secret-file FILE'
+	head -c 10 /dev/urandom > "$T/short"
+	run -1 brul-serve --check-config --secret-file "$T/short"
+	assert_output --partial 'it needs 32 or more'
+	run -3 env DATABASE_URL="host=$T port=1" brul-serve --check-config --secret-file "$F/secret"
+	assert_output --partial 'cannot connect to PostgreSQL'
+	run -2 brul-serve --listen
+	run -2 brul-serve --threads 0
+	assert_output --partial 'expected a whole number from 1 to 256'
+	run -2 brul-serve --create-user x
+	assert_output --partial '--create-user needs --role'
+	printf 'short\n' > "$T/pw"
+	run -1 brul-serve --create-user x --role viewer --password-file "$T/pw"
+	assert_output --partial 'too weak'
+	run -1 brul-serve --create-user view --role viewer --password-file "$F/pw"
+	assert_output --partial 'exists already'
+	run -1 brul-serve --listen 127.0.0.1:$PORT --secret-file "$F/secret"
+	assert_output --partial "cannot listen on 127.0.0.1:$PORT"
+	run -0 brul-serve --help
+	assert_output --partial '--secret-file FILE'
+	run -0 brul-serve --version
+	assert_output --regexp '^brul-serve [0-9.]+$'
+}
+
+@test "SIGTERM: the live streams end, the server exits 0" {
+	d=$T/srv
+	mkdir -p "$d"
+	cp "$F/secret" "$d/secret"
+	start_server "$d"
+	URL=http://127.0.0.1:$(cat "$d/port")
+	v=$(token view)
+	curl -s -N --max-time 20 "$URL/api/v1/stream?access_token=$v" > "$d/sse" &
+	c=$!
+	sleep 0.5
+	s=$(date +%s)
+	kill -TERM "$(cat "$d/pid")"
+	wait "$c" || true
+	run wait "$(cat "$d/pid")"
+	[ $(( $(date +%s) - s )) -lt 5 ]
+	run grep -c 'stopping' "$d/log"
+	assert_output 1
+	grep -q 'brul live stream' "$d/sse"
+}
