@@ -85,12 +85,12 @@ digest() {
 @test "migrate twice: the schema once, then nothing to do" {
 	run brul-load --migrate
 	assert_success
-	assert_output "brul-load: applied 001-schema.sql"
+	assert_output "$(printf 'brul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql')"
 	run brul-load --migrate
 	assert_success
-	assert_output "brul-load: the schema is up to date (version 1)"
-	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 1 ]
-	[ "$(q "SELECT count(*) FROM pg_tables WHERE tablename IN ('sites', 'systems', 'strings', 'batteries', 'labels', 'events', 'features', 'predictions', 'alerts', 'alert_events', 'users', 'telemetry_hourly')")" = 12 ]
+	assert_output "brul-load: the schema is up to date (version 2)"
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 2 ]
+	[ "$(q "SELECT count(*) FROM pg_tables WHERE tablename IN ('sites', 'systems', 'strings', 'batteries', 'labels', 'events', 'features', 'predictions', 'alerts', 'alert_events', 'users', 'telemetry_hourly', 'twin', 'refresh_tokens')")" = 14 ]
 	[ "$(q "SELECT relkind FROM pg_class WHERE relname = 'telemetry'")" = p ]
 }
 
@@ -99,20 +99,21 @@ digest() {
 	assert_failure 1
 	assert_output --partial "no brul schema (no table schema_migrations): run brul-load --migrate"
 	brul-load --migrate -q
-	q "UPDATE schema_migrations SET version = 0"
+	q "CREATE TABLE saved AS SELECT * FROM schema_migrations WHERE version = 2"
+	q "DELETE FROM schema_migrations WHERE version = 2"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "schema (version 0) is older than this brul's (1): run brul-load --migrate"
-	q "UPDATE schema_migrations SET version = 1"
-	q "INSERT INTO schema_migrations VALUES (2, '002-future.sql', 'x')"
+	assert_output --partial "schema (version 1) is older than this brul's (2): run brul-load --migrate"
+	q "INSERT INTO schema_migrations SELECT * FROM saved"
+	q "INSERT INTO schema_migrations VALUES (3, '003-future.sql', 'x')"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (1): install a newer brul"
+	assert_output --partial "is newer than this brul's (2): install a newer brul"
 	run brul-load --migrate
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (1): install a newer brul"
-	q "DELETE FROM schema_migrations WHERE version = 2"
-	q "UPDATE schema_migrations SET checksum = 'x'"
+	assert_output --partial "is newer than this brul's (2): install a newer brul"
+	q "DELETE FROM schema_migrations WHERE version = 3"
+	q "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"
 	run brul-load --migrate
 	assert_failure 1
 	assert_output --partial "001-schema.sql: changed since it was applied"
@@ -464,7 +465,7 @@ print(len(st), sum(o for o, s in st.values()), sum(o and s == "critical" for o, 
 	head -4801 "$F/wk/telemetry.csv" | brul-load -q telemetry
 	wait
 	cat "$T/listen"
-	grep -F 'notification "brul_labels" with payload "{"kind":"labels","rows":336}"' "$T/listen"
+	grep -F 'notification "brul_labels" with payload "{"kind":"labels","rows":336,"from":"2026-01-01","to":"2026-01-07"}"' "$T/listen"
 	grep -F 'notification "brul_telemetry" with payload "{"kind":"telemetry","rows":4800,"from":"2026-01-01T00:00:00Z","to":"2026-01-01T01:39:00Z"}"' "$T/listen"
 }
 
