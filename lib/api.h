@@ -131,10 +131,12 @@ PGresult *brul_query(struct brul_req *r, const struct brul_stmt *st, int n,
 
 /* A page of a list, its JSON written in C: {"items": [the rows of st],
  * "total": count's one value, "limit": vals[0], "offset": vals[1]}.  st
- * takes vals[0..n), count vals[2..n). */
+ * takes vals[0..n), count vals[2..n).  The total is remembered for the
+ * filters vals[2..n) (see serveint.h) when it only depends on batteries
+ * and predictions: remember 1. */
 int brul_reply_page(struct brul_req *r, const struct brul_stmt *st,
 		    const struct brul_stmt *count, int n,
-		    const char *const *vals);
+		    const char *const *vals, int remember);
 /* Answers with b's text (taking it; b is emptied). */
 int brul_reply_sbuf(struct brul_req *r, int status, struct brul_sbuf *b);
 

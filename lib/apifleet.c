@@ -218,7 +218,7 @@ battery_list(struct brul_req *r, const char *site)
 	v[3] = string;
 	v[4] = status >= 0 ? statuses[status] : NULL;
 	v[5] = risk >= 0 ? risks[risk] : NULL;
-	return brul_reply_page(r, &batteries[sort], &battery_count, 6, v);
+	return brul_reply_page(r, &batteries[sort], &battery_count, 6, v, 1);
 }
 
 int

@@ -29,6 +29,7 @@ struct client {
 struct brul_live {
 	char *conninfo;
 	struct brul_metrics *metrics;
+	atomic_uint *changes;
 	pthread_t thread;
 	int started;
 	pthread_mutex_t mu;
@@ -318,7 +319,7 @@ listen_db(struct brul_live *l)
 	    &err);
 
 	if (db && brul_db_exec(db, "LISTEN brul_telemetry; LISTEN brul_alerts; "
-	    "LISTEN brul_predictions", &err) < 0) {
+	    "LISTEN brul_predictions; LISTEN brul_batteries", &err) < 0) {
 		brul_db_close(db);
 		db = NULL;
 	}
@@ -339,7 +340,8 @@ run(void *arg)
 
 		if (db == NULL || PQstatus(brul_db_conn(db)) != CONNECTION_OK) {
 			brul_db_close(db);
-			db = listen_db(l);
+			if ((db = listen_db(l)) != NULL && l->changes)
+				atomic_fetch_add(l->changes, 1);
 		}
 		if (db)
 			p[1].fd = PQsocket(brul_db_conn(db));
@@ -361,7 +363,12 @@ run(void *arg)
 				continue;
 			}
 			while ((nt = PQnotifies(pg)) != NULL) {
-				notified(l, db, nt->relname, nt->extra);
+				if (l->changes &&
+				    (strcmp(nt->relname, "brul_batteries") == 0 ||
+				    strcmp(nt->relname, "brul_predictions") == 0))
+					atomic_fetch_add(l->changes, 1);
+				if (strcmp(nt->relname, "brul_batteries") != 0)
+					notified(l, db, nt->relname, nt->extra);
 				PQfreemem(nt);
 			}
 		}
@@ -376,7 +383,7 @@ run(void *arg)
 
 struct brul_live *
 brul_live_start(const char *conninfo, struct brul_metrics *m,
-		struct brul_err *err)
+		atomic_uint *changes, struct brul_err *err)
 {
 	struct brul_live *l = calloc(1, sizeof *l);
 
@@ -389,6 +396,7 @@ brul_live_start(const char *conninfo, struct brul_metrics *m,
 		return NULL;
 	}
 	l->metrics = m;
+	l->changes = changes;
 	pthread_mutex_init(&l->mu, NULL);
 	if (pthread_create(&l->thread, NULL, run, l) != 0) {
 		brul_live_stop(l);

@@ -25,13 +25,20 @@
 #ifndef BRUL_LIVE_H
 #define BRUL_LIVE_H
 
+#include <stdatomic.h>
+
 #include "err.h"
 #include "metrics.h"
 
 struct brul_live;
 
+/* changes, when not NULL, is counted up whenever brul-load commits
+ * batteries or predictions (or the listening connection was lost, when a
+ * change may have gone unseen): what the server remembers of them is then
+ * stale. */
 struct brul_live *brul_live_start(const char *conninfo,
 				  struct brul_metrics *m,
+				  atomic_uint *changes,
 				  struct brul_err *err);
 /* Ends every stream: each gets what is queued, then its end. */
 void brul_live_close_all(struct brul_live *l);

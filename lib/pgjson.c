@@ -1,4 +1,5 @@
 /* pgjson.c: see pgjson.h. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "pgjson.h"
@@ -119,13 +120,42 @@ brul_pgjson_object(struct brul_sbuf *b, const PGresult *res, int row,
 void
 brul_pgjson_rows(struct brul_sbuf *b, const PGresult *res, int from)
 {
-	int n = PQntuples(res);
+	int n = PQntuples(res), nf = PQnfields(res);
+	struct brul_sbuf keys = { 0 };
+	size_t at[64 + 1];
 
+	if (nf - from > 64) {		/* not the API's: the slow way */
+		brul_sbuf_add(b, "[", 1);
+		for (int i = 0; i < n; i++) {
+			if (i > 0)
+				brul_sbuf_add(b, ",", 1);
+			brul_pgjson_object(b, res, i, from);
+		}
+		brul_sbuf_add(b, "]", 1);
+		return;
+	}
+	/* Each key, quoted, with its colon and the comma before it, once. */
+	for (int c = from; c < nf; c++) {
+		const char *name = PQfname(res, c);
+
+		at[c - from] = keys.n;
+		brul_sbuf_add(&keys, c > from ? "," : "{", 1);
+		brul_pgjson_string(&keys, name, strlen(name));
+		brul_sbuf_add(&keys, ":", 1);
+	}
+	at[nf - from] = keys.n;
 	brul_sbuf_add(b, "[", 1);
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < n && !keys.oom; i++) {
 		if (i > 0)
 			brul_sbuf_add(b, ",", 1);
-		brul_pgjson_object(b, res, i, from);
+		for (int c = from; c < nf; c++) {
+			brul_sbuf_add(b, keys.s + at[c - from],
+			    at[c - from + 1] - at[c - from]);
+			brul_pgjson_value(b, res, i, c);
+		}
+		brul_sbuf_add(b, nf > from ? "}" : "{}", nf > from ? 1 : 2);
 	}
 	brul_sbuf_add(b, "]", 1);
+	b->oom |= keys.oom;
+	free(keys.s);
 }

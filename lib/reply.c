@@ -279,31 +279,88 @@ brul_reply_sbuf(struct brul_req *r, int status, struct brul_sbuf *b)
 	return queue(r, status, resp, b->n);
 }
 
+/* The remembered total of key: 1 and *total set, or 0. */
+static int
+total_get(struct brul_server *s, const char *key, long long *total)
+{
+	unsigned h = 0;
+	struct brul_total *t;
+	int hit;
+
+	for (const char *p = key; *p; p++)
+		h = h * 31 + (unsigned char)*p;
+	t = &s->totals[h % BRUL_TOTALS];
+	pthread_mutex_lock(&s->totals_mu);
+	hit = strcmp(t->key, key) == 0 &&
+	    t->changes == atomic_load(&s->changes) &&
+	    time(NULL) - t->at < BRUL_TOTAL_TTL;
+	if (hit)
+		*total = t->total;
+	pthread_mutex_unlock(&s->totals_mu);
+	return hit;
+}
+
+static void
+total_put(struct brul_server *s, const char *key, long long total,
+	  unsigned changes)
+{
+	unsigned h = 0;
+	struct brul_total *t;
+
+	for (const char *p = key; *p; p++)
+		h = h * 31 + (unsigned char)*p;
+	t = &s->totals[h % BRUL_TOTALS];
+	pthread_mutex_lock(&s->totals_mu);
+	snprintf(t->key, sizeof t->key, "%s", key);
+	t->total = total;
+	t->changes = changes;
+	t->at = time(NULL);
+	pthread_mutex_unlock(&s->totals_mu);
+}
+
 int
 brul_reply_page(struct brul_req *r, const struct brul_stmt *st,
-		const struct brul_stmt *count, int n, const char *const *vals)
+		const struct brul_stmt *count, int n, const char *const *vals,
+		int remember)
 {
 	struct brul_sbuf b = { 0 };
 	struct brul_pgconn *c;
 	struct brul_err err;
-	PGresult *rows, *total = NULL;
-	int ret;
+	PGresult *rows, *res = NULL;
+	unsigned changes = atomic_load(&r->srv->changes);
+	char key[200];
+	long long total;
+	size_t at;
+	int ret, known = 0;
 
+	/* The statement and its filters name the total. */
+	at = (size_t)snprintf(key, sizeof key, "%s", count->name);
+	for (int i = 2; i < n && at < sizeof key; i++)
+		at += (size_t)snprintf(key + at, sizeof key - at, "|%s",
+		    vals[i] ? vals[i] : "\x01");
+	if (remember && at < sizeof key)
+		known = total_get(r->srv, key, &total);
 	if ((c = brul_db(r)) == NULL)
 		return r->ret;
 	if ((rows = brul_pool_exec(c, st, n, vals, &err)) == NULL ||
-	    (total = brul_pool_exec(c, count, n - 2, vals + 2, &err)) == NULL) {
+	    (!known && (res = brul_pool_exec(c, count, n - 2, vals + 2,
+	    &err)) == NULL)) {
 		PQclear(rows);
 		ret = brul_reply_db(r, c, &err);
 		brul_db_done(r, c);
 		return ret;
 	}
 	brul_db_done(r, c);
+	if (!known) {
+		total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		PQclear(res);
+		if (remember && at < sizeof key)
+			total_put(r->srv, key, total, changes);
+	}
 	brul_sbuf_str(&b, "{\"items\":");
 	brul_pgjson_rows(&b, rows, 0);
-	brul_sbuf_fmt(&b, ",\"total\":%s,\"limit\":%s,\"offset\":%s}",
-	    PQgetvalue(total, 0, 0), vals[0], vals[1]);
+	brul_sbuf_fmt(&b, ",\"total\":%lld,\"limit\":%s,\"offset\":%s}",
+	    total, vals[0], vals[1]);
 	PQclear(rows);
-	PQclear(total);
 	return brul_reply_sbuf(r, 200, &b);
 }

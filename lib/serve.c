@@ -391,6 +391,7 @@ release(struct brul_server *s)
 	free(s->openapi);
 	free(s->openapi_path);
 	pthread_mutex_destroy(&s->users_mu);
+	pthread_mutex_destroy(&s->totals_mu);
 	free(s);
 }
 
@@ -433,6 +434,7 @@ brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 		return NULL;
 	}
 	pthread_mutex_init(&s->users_mu, NULL);
+	pthread_mutex_init(&s->totals_mu, NULL);
 	s->o = *o;
 	if (o->secret_len < BRUL_SECRET_MIN) {
 		brul_err_set(err, NULL, 0, 0, "the secret must have at least "
@@ -475,7 +477,8 @@ brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 		release(s);
 		return NULL;
 	}
-	if ((s->live = brul_live_start(s->db, s->metrics, err)) == NULL) {
+	if ((s->live = brul_live_start(s->db, s->metrics, &s->changes,
+	    err)) == NULL) {
 		release(s);
 		return NULL;
 	}

@@ -26,6 +26,18 @@ struct brul_user_seen {
 #define BRUL_USER_CACHE 256
 #define BRUL_USER_TTL 5
 
+/* A list's total, remembered: counting the fleet for every page costs as
+ * much as the page.  Good while no load has changed what it counts (the
+ * live hub counts changes) and for at most a minute. */
+struct brul_total {
+	char key[200];		/* "" free */
+	long long total;
+	unsigned changes;
+	time_t at;
+};
+#define BRUL_TOTALS 64
+#define BRUL_TOTAL_TTL 60
+
 struct brul_server {
 	struct brul_serve_opts o;
 	char *listen, *db, *openapi_path;
@@ -41,6 +53,9 @@ struct brul_server {
 	atomic_int stopping;
 	pthread_mutex_t users_mu;
 	struct brul_user_seen users[BRUL_USER_CACHE];
+	atomic_uint changes;
+	pthread_mutex_t totals_mu;
+	struct brul_total totals[BRUL_TOTALS];
 };
 
 /* Whether origin may call the API from a browser. */

@@ -154,3 +154,6 @@ echo "  the whole fleet, one day (3,421,440 rows): $t_alf s = $(awk -v t="$t_alf
 
 echo
 sh "$(dirname "$0")/load.sh" "$tmp/d90"
+
+echo
+sh "$(dirname "$0")/serve.sh" "$tmp/d90"

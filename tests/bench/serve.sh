@@ -36,6 +36,18 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# cpu_ticks PID: user + system clock ticks of PID and its children (the
+# peer's uvicorn workers are children of its master)
+cpu_ticks() {
+	for f in /proc/[0-9]*/stat; do
+		cat "$f" 2>/dev/null
+	done | awk -v p="$1" '{
+		pid = $1
+		# the command (field 2) may hold spaces: count from its end
+		sub(/^[0-9]+ \(.*\) /, "")
+		if (pid == p || $2 == p) t += $12 + $13
+	} END { print t + 0 }'
+}
 # running PID: whether the process lives (a zombie does not)
 running() {
 	[ -r "/proc/$1/status" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status"
@@ -152,7 +164,15 @@ bench() {
 	else
 		set -- "$@" FastAPI "$peer_port" "$peer" "$tmp/peer.log"
 	fi
+	c0=$(cpu_ticks "$6")
 	load "$5" "$2" "$3" 64 >"$tmp/wrk" 2>&1 || :
+	c1=$(cpu_ticks "$6")
+	# The server's CPU time per request (microseconds), which the load
+	# generator sharing the cores does not cap as it caps req/s.
+	awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" \
+	    '/^Requests\/sec:/ { } /requests in/ { n = $1 }
+	    END { printf "%.1f\n", (n > 0 ? (b - a) / hz * 1e6 / n : 0) }' \
+	    "$tmp/wrk" > "$tmp/cpu"
 	if ! running "$6"; then
 		echo "$4 died under load ($2); its log ends:" >&2
 		tail -20 "$7" >&2
@@ -183,7 +203,7 @@ for ep in health list telemetry; do
 	while [ $i -lt "$runs" ]; do
 		for s in $servers; do
 			bench "$s" "$(path_of $ep)" "$secs"
-			parse <"$tmp/wrk" >>"$tmp/$s.$ep"
+			echo "$(parse <"$tmp/wrk") $(cat "$tmp/cpu")" >>"$tmp/$s.$ep"
 		done
 		i=$((i + 1))
 	done
@@ -199,7 +219,7 @@ printf '%-10s | %9s %8s %8s | %9s %8s %8s | %-7s | %s\n' endpoint \
 figs() {
 	f=$tmp/$1.$2
 	echo "$(med 1 "$f") $(med 2 "$f") $(med 3 "$f")" \
-	    "$(awk '{ n += $4 } END { print n + 0 }' "$f")"
+	    "$(awk '{ n += $4 } END { print n + 0 }' "$f") $(med 5 "$f")"
 }
 # failed SERVER ENDPOINT COUNT
 failed() {
@@ -210,7 +230,7 @@ failed() {
 }
 : > "$tmp/verdict"
 for ep in health list telemetry; do
-	read -r p_rps p_50 p_99 p_err <<-EOF
+	read -r p_rps p_50 p_99 p_err p_cpu <<-EOF
 	$(figs peer $ep)
 	EOF
 	failed FastAPI $ep "$p_err"
@@ -218,7 +238,7 @@ for ep in health list telemetry; do
 	serve_fig=$(printf '%9s %8s %8s' - - -)
 	rr=- pr=-
 	if [ -n "$serve" ]; then
-		read -r s_rps s_50 s_99 s_err <<-EOF
+		read -r s_rps s_50 s_99 s_err s_cpu <<-EOF
 		$(figs serve $ep)
 		EOF
 		failed brul-serve $ep "$s_err"
@@ -226,7 +246,7 @@ for ep in health list telemetry; do
 		rr=$(awk -v a="$s_rps" -v b="$p_rps" 'BEGIN { printf "%.1f", a / b }')
 		pr=$(awk -v a="$s_99" -v b="$p_99" 'BEGIN { printf "%.3f", a / b }')
 		ok=$(awk -v r="$rr" -v p="$pr" 'BEGIN { print (r >= 10 && p <= 0.2) ? "holds" : "missed" }')
-		echo "  $ep: $ok ($rr x the req/s, $pr x the p99)" >>"$tmp/verdict"
+		echo "  $ep: $ok ($rr x the req/s, $pr x the p99); server CPU per request: $s_cpu us against $p_cpu us, $(awk -v a="$s_cpu" -v b="$p_cpu" 'BEGIN { printf "%.1f", (a > 0 ? b / a : 0) }')x less" >>"$tmp/verdict"
 	fi
 	printf '%-10s | %s | %s | %-7s | %s\n' "$ep" "$serve_fig" "$peer_fig" "$rr" "$pr"
 done
