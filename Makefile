@@ -1,4 +1,4 @@
-# brul: make [all|check|check-san|demo|bench|fuzz|install|uninstall|clean]
+# brul: make [all|check|check-san|demo|serve|bench|fuzz|install|uninstall|clean]
 # Variables: SAN=1 builds with AddressSanitizer + UBSan (into build-san/),
 # CC=clang, PREFIX, DESTDIR.
 
@@ -89,6 +89,10 @@ DEMO_DIR ?= $(B)/demo
 demo: all
 	BRUL_BIN=$(abspath $(B)/bin) sh tests/helpers/demo.sh $(DEMO_DIR)
 
+# brul-serve over make demo's database until Ctrl-C, with a demo admin.
+serve: all
+	BRUL_BIN=$(abspath $(B)/bin) sh tests/helpers/serve.sh $(DEMO_DIR)
+
 bench: all
 	BRUL_BIN=$(abspath $(B)/bin) sh tests/bench/run.sh
 
@@ -110,5 +114,5 @@ clean:
 distclean: clean
 	rm -f config.mk
 
-.PHONY: all units check check-san fuzz demo bench install uninstall clean distclean
+.PHONY: serve all units check check-san fuzz demo bench install uninstall clean distclean
 .SUFFIXES:

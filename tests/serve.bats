@@ -342,6 +342,16 @@ assert [b["battery_id"] for b in d["items"]] == sys.argv[2].split(), [b["battery
 	assert_line --index 0 --partial 'risk: expected low, medium, high or critical'
 	run req GET /api/v1/sites/XYZ "$v"
 	assert_line --index 1 404
+	# A list's total is remembered, until a load changes the fleet.
+	t0=$(total /api/v1/batteries)
+	printf '%s\n' battery_id,site_id,system_id,string_id,position,model,capacity_ah,install_date,removed_date,baseline_mohm \
+	    B9999-1,CMI,CMI-REC1,CMI-REC1-S1,25,VRLA-12V100,100,2026-01-01,,4.5 | brul-load -q batteries
+	for i in $(seq 20); do [ "$(total /api/v1/batteries)" = $((t0 + 1)) ] && break; sleep 0.1; done
+	[ "$(total /api/v1/batteries)" = $((t0 + 1)) ]
+	q "DELETE FROM batteries WHERE battery_id = 'B9999-1'"
+	q "NOTIFY brul_batteries, '{}'"
+	for i in $(seq 20); do [ "$(total /api/v1/batteries)" = "$t0" ] && break; sleep 0.1; done
+	[ "$(total /api/v1/batteries)" = "$t0" ]
 }
 
 @test "telemetry: raw rows, and the hourly and daily rollups" {

@@ -86,11 +86,14 @@ gzip -dc "$dir/labels.csv.gz" | awk -F, '
 
 echo "== brul-twin: each block's state, estimated from its telemetry, against the truth"
 start=$(date +%s.%N)
-"$bin"/brul-twin --fleet "$dir/batteries.csv.gz" -z -o "$dir/twin.csv.gz" \
+"$bin"/brul-twin --fleet "$dir/batteries.csv.gz" -z -o "$dir/twin-samples.csv.gz" \
     "$dir/telemetry.csv.gz"
 end=$(date +%s.%N)
 awk -v a="$start" -v b="$end" 'BEGIN { printf "   3,110,400 samples in %.1f s\n", b - a }'
-/usr/bin/python3 - "$dir/twin.csv.gz" "$dir/truth.csv.gz" "$dir/events.csv.gz" <<'PY' | sed 's/^/   /'
+# (hourly for the database and the alerts; every sample for the check)
+"$bin"/brul-twin --fleet "$dir/batteries.csv.gz" --every 1h -z -o "$dir/twin.csv.gz" \
+    "$dir/telemetry.csv.gz"
+/usr/bin/python3 - "$dir/twin-samples.csv.gz" "$dir/truth.csv.gz" "$dir/events.csv.gz" <<'PY' | sed 's/^/   /'
 import csv, gzip, io, math, sys
 def rows(path):
     return csv.DictReader(io.TextIOWrapper(gzip.open(path), encoding="utf-8"))
@@ -234,3 +237,53 @@ fi
 rm -f "$dir/.sorted"
 echo "== retention: what --retain 60d would drop on 2026-04-15 (--dry-run)"
 "$bin"/brul-load --retain 60d --now 2026-04-15 --dry-run | sed 's/^/   /'
+
+echo "== brul-serve: the API over this database, three requests, then stopped"
+printf 'demo-password-1\n' > "$dir/demo-password"
+"$bin"/brul-serve --create-user demo --role admin --password-file "$dir/demo-password" 2>&1 |
+    sed 's/^/   /'
+head -c 48 /dev/urandom | base64 > "$dir/demo-secret"
+chmod 600 "$dir/demo-secret"
+"$bin"/brul-serve --listen 127.0.0.1:0 --secret-file "$dir/demo-secret" --quiet \
+    2> "$dir/serve.log" &
+serve=$!
+stop() {
+	[ -z "$serve" ] || kill "$serve" 2>/dev/null || :
+	[ -z "${pg:-}" ] || sh "$here/pg.sh" stop "$pg/c"
+}
+trap stop EXIT INT TERM
+for i in $(seq 50); do
+	grep -q 'listening on' "$dir/serve.log" && break
+	sleep 0.1
+done
+url=$(sed -n 's/.*listening on \(http:[^ ]*\)\/ .*/\1/p' "$dir/serve.log")
+echo "   $(head -1 "$dir/serve.log")"
+echo "   POST $url/api/v1/auth/login {\"username\":\"demo\",\"password\":\"demo-password-1\"}"
+curl -s -H 'Content-Type: application/json' \
+    -d '{"username":"demo","password":"demo-password-1"}' "$url/api/v1/auth/login" > "$dir/login.json"
+tok=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["access_token"])' "$dir/login.json")
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("   -> access token (%d s) for %s, role %s, and a refresh token" % (d["expires_in"], d["user"]["username"], d["user"]["role"]))' "$dir/login.json"
+echo "   GET $url/api/v1/predictions/latest?limit=5   (the morning list)"
+curl -s -H "Authorization: Bearer $tok" "$url/api/v1/predictions/latest?limit=5" |
+    /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print("   -> %d batteries in service with a prediction; the first %d:" % (d["total"], len(d["items"])))
+for p in d["items"]:
+    print("      %-8s %s  RUL %6.1f d (%5.1f-%6.1f)  P(fail 30 d) %.2f  %s" % (p["battery_id"], p["date"],
+          p["rul_days"], p["rul_p10_days"], p["rul_p90_days"], p["p_fail_30d"], p["risk"]))'
+echo "   GET $url/api/v1/batteries/B0015-1/telemetry?resolution=hour&from=2026-03-31&to=2026-04-01"
+curl -s -H "Authorization: Bearer $tok" \
+    "$url/api/v1/batteries/B0015-1/telemetry?resolution=hour&from=2026-03-31&to=2026-04-01" |
+    /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+p = d["points"]
+print("   -> %d hours of %s; voltage %.3f-%.3f V, temperature %.1f-%.1f degC; the first hour:"
+      % (len(p), d["battery_id"], min(x["voltage_min_v"] for x in p), max(x["voltage_max_v"] for x in p),
+         min(x["temperature_min_c"] for x in p), max(x["temperature_max_c"] for x in p)))
+print("      " + json.dumps(p[0]))'
+kill -TERM "$serve"
+wait "$serve"
+serve=
+echo "   $(tail -1 "$dir/serve.log")"
