@@ -397,6 +397,13 @@ create_user(const struct options *o)
 	PGresult *res;
 	int rc = 1;
 
+	if (strlen(o->create_user) > 64 || strspn(o->create_user,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	    ".-_@") != strlen(o->create_user) || !*o->create_user) {
+		fputs("brul-serve: --create-user: 1 to 64 letters, digits and "
+		    ".-_@\n", stderr);
+		return 1;
+	}
 	if (brul_passwd_init() < 0 || password(o, pw, sizeof pw) < 0)
 		return 1;
 	if ((why = brul_passwd_weak(pw)) != NULL) {
