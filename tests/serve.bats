@@ -428,6 +428,37 @@ PY
 	grep -q B0030-1 "$T/site.sse"
 }
 
+@test "a live client that does not read holds up no one" {
+	v=$(token view)
+	# It asks for the stream with a tiny receive buffer, and never reads.
+	/usr/bin/python3 - "$PORT" "$v" <<-'PY' &
+	import socket, sys, time
+	s = socket.socket()
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+	s.connect(("127.0.0.1", int(sys.argv[1])))
+	s.sendall(("GET /api/v1/stream?access_token=%s HTTP/1.1\r\nHost: x\r\n\r\n" % sys.argv[2]).encode())
+	time.sleep(10)
+	PY
+	stuck=$!
+	curl -s -N --max-time 8 "$URL/api/v1/stream?access_token=$v" > "$T/ok.sse" &
+	c=$!
+	sleep 0.5
+	[ "$(curl -s "$URL/metrics" | awk '/^brul_streams_open/ { print $2 }')" -ge 2 ]
+	head -49 "$F/ds/telemetry.csv" > "$T/minute.csv"
+	start=$(date +%s%N)
+	for m in $(seq 10 39); do
+		awk -F, -v OFS=, -v m="$m" 'NR > 1 { $1 = sprintf("2026-01-09T00:%02d:00Z", m) } { print }' \
+		    "$T/minute.csv" | brul-load -q telemetry
+	done
+	for i in $(seq 40); do [ "$(grep -c '^event: telemetry' "$T/ok.sse")" -ge 30 ] && break; sleep 0.1; done
+	echo "30 loads of 48 blocks seen in $(( ($(date +%s%N) - start) / 1000000 )) ms" >&3
+	kill $c $stuck 2>/dev/null || true
+	wait 2>/dev/null || true
+	run grep -c '^event: telemetry' "$T/ok.sse"
+	assert_output 30
+	[ "$(grep -o '"battery_id"' "$T/ok.sse" | wc -l)" = 1440 ]
+}
+
 @test "PostgreSQL restarts: 503 meanwhile, then served again without a restart of brul-serve" {
 	v=$(token view)
 	PGDIR=$(cat "$F/pgdir")
