@@ -113,6 +113,7 @@ struct brul_watch {
 	struct source src[BRUL_SRC_COUNT];
 	struct rrule *rr;
 	int *seen, nseen;		/* blocks seen, for silence_min */
+	int *retire, nretire, iretire;	/* blocks removed, in that order */
 	int started;
 	int64_t now;
 	char id[160], msg[400], ent[96];
@@ -172,6 +173,7 @@ brul_watch_free(struct brul_watch *w)
 	free(w->sys_float);
 	free(w->rr);
 	free(w->seen);
+	free(w->retire);
 	free(w);
 }
 
@@ -414,8 +416,22 @@ prepare(struct brul_watch *w, struct brul_err *err)
 		w->b[k].float_v = y >= 0 && !isnan(w->sys_float[y]) ?
 		    w->sys_float[y] : w->o.float_v;
 	}
-	if ((w->seen = malloc((size_t)nb * sizeof *w->seen)) == NULL)
+	if ((w->seen = malloc((size_t)nb * sizeof *w->seen)) == NULL ||
+	    (w->retire = malloc((size_t)nb * sizeof *w->retire)) == NULL)
 		return oom(err);
+	/* The removed blocks, by date of removal (insertion: few). */
+	for (int k = 0; k < nb; k++) {
+		int j = w->nretire++;
+
+		if (w->b[k].removed == NONE) {
+			w->nretire--;
+			continue;
+		}
+		for (; j > 0 && w->b[w->retire[j - 1]].removed >
+		    w->b[k].removed; j--)
+			w->retire[j] = w->retire[j - 1];
+		w->retire[j] = k;
+	}
 	for (int i = 0; i < w->rules->n; i++) {
 		struct rrule *x = &w->rr[i];
 		const struct brul_rule *r = &w->rules->v[i];
@@ -681,20 +697,17 @@ names(struct brul_watch *w, const struct brul_rule *r, int e,
 	    ev->site_id);
 }
 
-/* Value v of rule x for entity e at t (v after the metric's steps; cond[]
- * the conditions' readings, c[] whether each holds). */
+/* Says what happened to rule x's alert on entity e at t: event what, at
+ * value v crossing thr (NAN, NAN: the block was removed from service),
+ * the alert having had severity sev0 before. */
 static int
-judge(struct brul_watch *w, struct rrule *x, int e, int64_t t, double v,
-      struct brul_err *err)
+tell(struct brul_watch *w, struct rrule *x, int e, int64_t t,
+     enum brul_alert_event what, double v, double thr, int sev0,
+     struct brul_err *err)
 {
 	struct brul_alert_state *st = &x->st[e];
 	struct brul_watch_event ev;
-	enum brul_alert_event what;
-	double thr = NAN;
-	int sev0 = st->severity;
 
-	if ((what = brul_alert_step(x->r, st, t, v, &thr)) == BRUL_ALERT_NONE)
-		return 0;
 	names(w, x->r, e, &ev);
 	brul_alert_id(w->id, sizeof w->id, x->r->name,
 	    ev.battery_id ? ev.battery_id : ev.string_id ? ev.string_id :
@@ -704,14 +717,58 @@ judge(struct brul_watch *w, struct rrule *x, int e, int64_t t, double v,
 	ev.rule = x->r;
 	ev.severity = what == BRUL_ALERT_CLEAR ? sev0 : st->severity;
 	ev.alert_id = w->id;
-	ev.value = brul_alert_round(x->r, v, thr);
+	ev.value = isnan(v) ? v : brul_alert_round(x->r, v, thr);
 	ev.threshold = thr;
 	ev.ts_open = st->ts_open;
 	ev.ts_clear = what == BRUL_ALERT_CLEAR ? t : NONE;
-	brul_alert_message(w->msg, sizeof w->msg, x->r, what, ev.severity,
-	    w->ent, v, thr);
+	if (isnan(v))
+		snprintf(w->msg, sizeof w->msg, "%s cleared: %s removed from "
+		    "service", x->r->label, w->ent);
+	else
+		brul_alert_message(w->msg, sizeof w->msg, x->r, what,
+		    ev.severity, w->ent, v, thr);
 	ev.message = w->msg;
 	return w->emit(w->arg, &ev, err) ? -1 : 0;
+}
+
+/* Value v of rule x for entity e at t, after the metric's steps. */
+static int
+judge(struct brul_watch *w, struct rrule *x, int e, int64_t t, double v,
+      struct brul_err *err)
+{
+	double thr = NAN;
+	int sev0 = x->st[e].severity;
+	enum brul_alert_event what = brul_alert_step(x->r, &x->st[e], t, v,
+	    &thr);
+
+	return what == BRUL_ALERT_NONE ? 0 :
+	    tell(w, x, e, t, what, v, thr, sev0, err);
+}
+
+/* Blocks removed from service by t: their open alerts clear, since no
+ * reading will ever clear them (retire[] is in order of removal). */
+static int
+retire(struct brul_watch *w, int64_t t, struct brul_err *err)
+{
+	for (; w->iretire < w->nretire &&
+	    w->b[w->retire[w->iretire]].removed <= t; w->iretire++) {
+		int k = w->retire[w->iretire];
+
+		for (int i = 0; i < w->rules->n; i++) {
+			struct rrule *x = &w->rr[i];
+			int sev0;
+
+			if (!x->active || x->r->scope != BRUL_SCOPE_BLOCK ||
+			    (sev0 = x->st[k].severity) == 0)
+				continue;
+			x->st[k].severity = 0;
+			x->st[k].pending = NONE;
+			if (tell(w, x, k, t, BRUL_ALERT_CLEAR, NAN, NAN, sev0,
+			    err) < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* Feeds entity e of rule x: readings raw[0] (the metric) and raw[1..]
@@ -793,6 +850,12 @@ apply(struct brul_watch *w, struct rrule *x, int64_t t, struct brul_err *err)
 		    w->b[row->ent].string;
 		int hold = suppressed(r, &w->s[str], t), e;
 
+		/* A block removed from service says nothing any more. */
+		if (r->source != BRUL_SRC_STRINGS &&
+		    w->b[row->ent].removed != NONE &&
+		    t >= w->b[row->ent].removed)
+			continue;
+
 		raw[0] = value(w, r->source, row, x->slot, t);
 		for (int c = 0; c < r->nwhen; c++)
 			raw[1 + c] = value(w, r->source, row, x->cslot[c], t);
@@ -848,7 +911,7 @@ silence(struct brul_watch *w, struct rrule *x, int64_t t,
 static int
 instant(struct brul_watch *w, int64_t t, struct brul_err *err)
 {
-	if (absorb(w, t, err) < 0)
+	if (absorb(w, t, err) < 0 || retire(w, t, err) < 0)
 		return -1;
 	for (int i = 0; i < w->rules->n; i++) {
 		struct rrule *x = &w->rr[i];

@@ -240,6 +240,36 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	assert_success
 }
 
+@test "rules over brul-features' stream" {
+	brul-features --window hour --fleet "$F/ou/batteries.csv" "$F/ou/telemetry.csv" > "$T/feat.csv"
+	cat > "$T/r.json" <<-'EOF'
+	{"rules": [{"name": "discharged", "label": "discharged in the hour",
+	  "source": "features", "metric": "dis_count", "warning": 1}]}
+	EOF
+	brul-alert --fleet "$F/ou/batteries.csv" --rules "$T/r.json" \
+	    --features "$T/feat.csv" "$F/ou/telemetry.csv" > "$T/a.csv"
+	run consistent "$T/a.csv"
+	assert_success
+	# The outage began at 06:00 on the 2nd: every block, that hour.
+	run awk -F, '$3 == "open" { print $1 }' "$T/a.csv"
+	[ "${#lines[@]}" -eq 24 ]
+	[ "$(printf '%s\n' "${lines[@]}" | sort -u)" = 2026-01-02T06:00:00Z ]
+	run awk -F, '$3 == "clear" { n++ } END { print n }' "$T/a.csv"
+	assert_output 24
+}
+
+@test "a block removed from service: its open alerts clear, and it says no more" {
+	awk -F, -v OFS=, '$1 == "B0002-1" { $9 = "2026-01-03" } { print }' "$F/ra/batteries.csv" > "$T/fleet.csv"
+	brul-alert --fleet "$T/fleet.csv" --systems "$F/ra/systems.csv" \
+	    --strings "$F/ra/string_telemetry.csv" "$F/ra/telemetry.csv" > "$T/a.csv"
+	run consistent "$T/a.csv"
+	assert_success
+	run grep ',B0002-1,' "$T/a.csv"
+	assert_line --index 0 --partial ',open,resistance_high,'
+	assert_line --index 1 --regexp '^2026-01-03T00:00:00Z,resistance_high\.B0002-1\.[0-9TZ]+,clear,resistance_high,warning,CMI,CMI-REC1-S1,B0002-1,,,.*,internal resistance over baseline cleared: block B0002-1 removed from service$'
+	[ "${#lines[@]}" -eq 2 ]
+}
+
 @test "--fail-on: status 3 when such an alert is open at the end, else 0" {
 	run -3 alert "$F/ra" --fail-on critical -o "$T/a.csv"
 	cmp "$T/a.csv" "$F/ra/alerts.csv"
