@@ -91,8 +91,8 @@ brul_api_login(struct brul_req *r)
 {
 	struct brul_throttle *t = brul_server_throttle(r->srv);
 	const char *user, *pw, *hash = NULL;
-	char ku[USER_MAX + 3], ka[80], ids[24], ttl[16], refresh[BRUL_REFRESH_LEN],
-	    rhash[67];
+	char ku[USER_MAX + 3], ka[80], ids[24], ttl[16];
+	char refresh[BRUL_REFRESH_LEN], rhash[67];
 	PGresult *res;
 	json_t *b;
 	time_t now = time(NULL);

@@ -48,7 +48,8 @@ static const struct brul_stmt site_one = { "fleet_site",
 	"AND ($" u "::text IS NULL OR (b.removed_date IS NULL) = " \
 	"  ($" u " = 'active')) " \
 	"AND ($" v "::text IS NULL OR (SELECT q.risk FROM predictions q " \
-	"  WHERE q.battery_id = b.battery_id ORDER BY q.date DESC, q.model_id LIMIT 1) " \
+	"  WHERE q.battery_id = b.battery_id ORDER BY q.date DESC, " \
+	"  q.model_id LIMIT 1) " \
 	"  = $" v ") "
 #define BATTERY_COLUMNS \
 	"SELECT battery_id, site_id, system_id, string_id, position, model, " \
@@ -68,7 +69,8 @@ static const struct brul_stmt batteries[] = {
 	  "FROM batteries b" BATTERY_FILTER("3", "4", "5", "6") " ORDER BY "
 	  "b.battery_id LIMIT $1::integer OFFSET $2::integer) y LEFT JOIN "
 	  "LATERAL (SELECT q.date, q.rul_days, q.risk FROM predictions q "
-	  "WHERE q.battery_id = y.battery_id ORDER BY q.date DESC, q.model_id LIMIT 1) p "
+	  "WHERE q.battery_id = y.battery_id ORDER BY q.date DESC, "
+	  "q.model_id LIMIT 1) p "
 	  "ON true) x ORDER BY battery_id" },
 	BATTERIES("fleet_batteries_rul", "rul_days NULLS LAST, battery_id"),
 	BATTERIES("fleet_batteries_rul_desc",
@@ -179,7 +181,8 @@ brul_api_sites(struct brul_req *r)
 	int inc = -1;
 	const char *v[4];
 
-	if (brul_arg_page(r, ls, os) < 0 || brul_arg_id(r, "region", &region) < 0 ||
+	if (brul_arg_page(r, ls, os) < 0 ||
+	    brul_arg_id(r, "region", &region) < 0 ||
 	    brul_arg_enum(r, "include", include, 1, &inc) < 0)
 		return r->ret;
 	v[0] = ls;
@@ -327,7 +330,8 @@ brul_api_battery_predictions(struct brul_req *r)
 	const char *v[5];
 	int hf, ht;
 
-	if (brul_arg_page(r, ls, os) < 0 || (hf = brul_arg_time(r, "from", from)) < 0 ||
+	if (brul_arg_page(r, ls, os) < 0 ||
+	    (hf = brul_arg_time(r, "from", from)) < 0 ||
 	    (ht = brul_arg_time(r, "to", to)) < 0)
 		return r->ret;
 	v[0] = ls;

@@ -484,7 +484,8 @@ parse_root(struct brul_rules *rs, json_t *root, const char *path, int depth,
 			rs->v[k] = r;
 			continue;
 		}
-		if (brul_grow(&rs->v, &rs->cap, (size_t)rs->n + 1, sizeof *rs->v) < 0) {
+		if (brul_grow(&rs->v, &rs->cap, (size_t)rs->n + 1,
+		    sizeof *rs->v) < 0) {
 			brul_err_set(err, NULL, 0, 0, "out of memory");
 			goto out;
 		}

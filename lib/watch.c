@@ -10,7 +10,7 @@
 #include "timefmt.h"
 #include "watch.h"
 
-#define FLOAT_V_DEFAULT 13.59	/* V per block at 25 degC, as brul-features */
+#define FLOAT_V_DEFAULT 13.59	/* V a block at 25 degC: brul-features' */
 #define COMP_V_PER_C (-0.018)	/* float compensation per block */
 #define SLOTS 16		/* columns read per source */
 #define NONE INT64_MIN
@@ -91,7 +91,7 @@ struct rrule {
 	int active;
 	int slot;			/* of the metric */
 	int cslot[BRUL_RULE_CONDS];
-	int nent, nm;			/* entities; metrics each (1 + conds) */
+	int nent, nm;		/* entities; metrics each (1 + conds) */
 	struct brul_alert_state *st;
 	struct brul_metric_state *ms;
 	struct acc *acc;
