@@ -7,7 +7,8 @@
 # The data: the whole fleet, and the 90-day telemetry of its first 24
 # blocks, from DIR/telemetry.csv.gz (run.sh's dataset) or generated.
 # BENCH_SECONDS (10) a run, BENCH_RUNS (1) runs (medians), SOAK_SECONDS
-# (60).  Exits 1 when a request failed.
+# (60); BENCH_PIN=1 gives the servers and PostgreSQL one core and wrk the
+# other (one worker, one thread each).  Exits 1 when a request failed.
 set -eu
 bin=${BRUL_BIN:-build/bin}
 secs=${BENCH_SECONDS:-10}
@@ -73,6 +74,15 @@ free_port() {
 }
 
 conn=$(sh "$here/../helpers/pg.sh" start "$tmp/c")
+# With BENCH_PIN=1 (and 2 cores or more) the servers and PostgreSQL share
+# core 0 and wrk has core 1, so that the load generator neither starves
+# the server nor is starved by it.
+srv_cpu= gen_cpu= workers=2
+if [ "${BENCH_PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+	# one core each: one worker, one thread, one wrk thread
+	srv_cpu="taskset -c 0" gen_cpu="taskset -c 1" workers=1
+	taskset -a -p -c 0 "$(head -1 "$tmp/c/data/postmaster.pid")" >/dev/null
+fi
 export PGHOST="$tmp/c" PGPORT="$PG_PORT" PGUSER=postgres PGDATABASE=postgres
 unset DATABASE_URL
 
@@ -108,8 +118,8 @@ print(jwt.encode({"iss": "brul", "sub": sys.argv[2], "name": "bench",
 ' "$BRUL_SECRET_FILE" "$uid")
 
 free_port "$peer_port"
-"$py" -m uvicorn --app-dir "$here" peer_fastapi:app --host 127.0.0.1 \
-    --port "$peer_port" --workers 2 --no-access-log >"$tmp/peer.log" 2>&1 &
+$srv_cpu "$py" -m uvicorn --app-dir "$here" peer_fastapi:app --host 127.0.0.1 \
+    --port "$peer_port" --workers "$workers" --no-access-log >"$tmp/peer.log" 2>&1 &
 peer=$!
 pids="$pids $peer"
 up FastAPI "$peer_port" "$peer" "$tmp/peer.log"
@@ -117,8 +127,8 @@ servers=peer
 serve=
 if [ -x "$bin/brul-serve" ]; then
 	free_port "$serve_port"
-	"$bin"/brul-serve --listen "127.0.0.1:$serve_port" --db "$conn" \
-	    --secret-file "$BRUL_SECRET_FILE" --threads 2 --quiet \
+	$srv_cpu "$bin"/brul-serve --listen "127.0.0.1:$serve_port" --db "$conn" \
+	    --secret-file "$BRUL_SECRET_FILE" --threads "$workers" --quiet \
 	    >"$tmp/serve.log" 2>&1 &
 	serve=$!
 	pids="$pids $serve"
@@ -132,7 +142,7 @@ fi
 # unanswered after 30 s counts as an error; within that, its latency counts
 # (wrk's default 2 s would drop the slowest answers from the percentiles).
 load() {
-	wrk -t2 -c"$4" -d"$3"s --timeout 30s --latency \
+	$gen_cpu wrk -t"$((3 - workers))" -c"$4" -d"$3"s --timeout 30s --latency \
 	    -H "Authorization: Bearer $tok" "http://127.0.0.1:$1$2"
 }
 # wrk's report to "req/s p50_ms p99_ms errors"
@@ -210,7 +220,7 @@ for ep in health list telemetry; do
 done
 
 echo
-echo "== brul-serve against FastAPI (uvicorn --workers 2, asyncpg): wrk -t2 -c64, loopback"
+echo "== brul-serve (--threads $workers) against FastAPI (uvicorn --workers $workers, asyncpg): wrk -t$((3 - workers)) -c64, loopback${srv_cpu:+, servers and PostgreSQL on core 0, wrk on core 1}"
 printf '%-10s | %-27s | %-27s | %-7s | %s\n' "" brul-serve FastAPI "req/s" p99
 printf '%-10s | %9s %8s %8s | %9s %8s %8s | %-7s | %s\n' endpoint \
     req/s "p50 ms" "p99 ms" req/s "p50 ms" "p99 ms" ratio ratio
