@@ -364,3 +364,34 @@ brul_reply_page(struct brul_req *r, const struct brul_stmt *st,
 	PQclear(rows);
 	return brul_reply_sbuf(r, 200, &b);
 }
+
+int
+brul_reply_file(struct brul_req *r, const struct brul_www_file *f)
+{
+	const char *inm = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_IF_NONE_MATCH);
+	int fresh = inm && strcmp(inm, f->etag) == 0;
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	    fresh ? 0 : f->n, fresh ? (void *)"" : f->data,
+	    MHD_RESPMEM_PERSISTENT);
+	int ret;
+
+	if (resp == NULL)
+		return r->ret = MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, f->ctype);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, f->etag);
+	/* Revalidated each time: a changed script is never run stale. */
+	MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	    "default-src 'self'; script-src 'self'; style-src 'self'; "
+	    "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+	    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+	ret = MHD_queue_response(r->conn, fresh ? MHD_HTTP_NOT_MODIFIED :
+	    MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	r->status = fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	r->bytes = fresh ? 0 : f->n;
+	return r->ret = ret;
+}

@@ -225,9 +225,17 @@ dispatch(struct brul_req *r)
 		return preflight(r);
 	i = brul_route_match(r->method, r->path, r, allow, sizeof allow);
 	r->route = i < 0 ? -1 : i;
-	if (i == -1)
+	if (i == -1) {
+		const struct brul_www_file *f;
+
+		/* Not the API's: maybe a page of the dashboard. */
+		if ((strcmp(r->method, "GET") == 0 ||
+		    strcmp(r->method, "HEAD") == 0) &&
+		    (f = brul_www_find(r->srv->www, r->path)) != NULL)
+			return brul_reply_file(r, f);
 		return brul_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
 		    "no such path");
+	}
 	if (i == -2)
 		return brul_reply_not_allowed(r, allow);
 	if (r->too_large)
@@ -390,6 +398,7 @@ release(struct brul_server *s)
 	free(s->db);
 	free(s->openapi);
 	free(s->openapi_path);
+	brul_www_free(s->www);
 	pthread_mutex_destroy(&s->users_mu);
 	pthread_mutex_destroy(&s->totals_mu);
 	free(s);
@@ -419,6 +428,21 @@ load_openapi(struct brul_server *s, struct brul_err *err)
 	}
 	fclose(f);
 	return brul_err_set(err, path, 0, 0, "cannot read it");
+}
+
+/* The dashboard: dir, else data/www when it is there. */
+static int
+load_www(struct brul_server *s, const char *dir, struct brul_err *err)
+{
+	char path[4096];
+	struct brul_err ignore;
+
+	if (dir == NULL && brul_data_path("www/index.html", path, sizeof path,
+	    &ignore) == 0) {
+		path[strlen(path) - strlen("/index.html")] = '\0';
+		dir = path;
+	}
+	return (s->www = brul_www_load(dir, err)) == NULL ? -1 : 0;
 }
 
 struct brul_server *
@@ -465,7 +489,7 @@ brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 	s->o.secret = s->secret;
 	s->o.cors = (const char *const *)s->cors;
 	if (address(s->listen, &ss, err) < 0 || load_openapi(s, err) < 0 ||
-	    brul_passwd_init() < 0) {
+	    load_www(s, o->www, err) < 0 || brul_passwd_init() < 0) {
 		release(s);
 		return NULL;
 	}

@@ -43,6 +43,7 @@ struct brul_serve_opts {
 	int timeout;			/* seconds a connection may idle */
 	unsigned max_conns, per_ip;
 	const char *openapi;		/* the OpenAPI document's path */
+	const char *www;		/* the dashboard's directory */
 };
 
 struct brul_server;

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "serve.h"
 #include "throttle.h"
+#include "www.h"
 
 /* What the server remembers of a user, for a few seconds. */
 struct brul_user_seen {
@@ -45,6 +46,7 @@ struct brul_server {
 	char **cors;
 	char *openapi;			/* the document, loaded at start */
 	size_t nopenapi;
+	struct brul_www *www;		/* the dashboard's files */
 	struct MHD_Daemon *d;
 	struct brul_pool *pool;
 	struct brul_throttle *throttle;
@@ -65,6 +67,8 @@ struct brul_live *brul_server_live(struct brul_server *s);
 
 /* 405 with the methods the path allows. */
 int brul_reply_not_allowed(struct brul_req *r, const char *allow);
+/* A file of the dashboard (304 when the browser has it). */
+int brul_reply_file(struct brul_req *r, const struct brul_www_file *f);
 /* Adds the headers every answer carries to resp. */
 void brul_reply_headers(struct brul_req *r, struct MHD_Response *resp);
 

@@ -512,6 +512,28 @@ PY
 	assert_line --partial 'X-Content-Type-Options: nosniff'
 }
 
+@test "the dashboard's files: types, a strict CSP, revalidation, nothing else" {
+	run curl -s -D - -o "$T/index" "$URL/"
+	assert_line --partial 'HTTP/1.1 200'
+	assert_line --partial 'Content-Type: text/html; charset=utf-8'
+	assert_line --partial "Content-Security-Policy: default-src 'self'; script-src 'self';"
+	assert_line --partial 'Cache-Control: no-cache'
+	cmp "$T/index" "$BATS_TEST_DIRNAME/../data/www/index.html"
+	run curl -s -D - -o /dev/null "$URL/app.js"
+	assert_line --partial 'Content-Type: text/javascript; charset=utf-8'
+	etag=$(printf '%s\n' "${lines[@]}" | sed -n 's/^ETag: \(.*\)\r$/\1/p')
+	[ -n "$etag" ]
+	run curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$URL/app.js"
+	assert_output 304
+	# Only the files loaded at start: no way out of the directory.
+	for p in /../secret /..%2f..%2fetc/passwd /.hidden /app.js/x; do
+		run curl -s --path-as-is -o /dev/null -w '%{http_code}' "$URL$p"
+		assert_output 404
+	done
+	run status POST /app.js
+	assert_output 404
+}
+
 @test "the access log: a JSON line a request, without tokens or passwords" {
 	v=$(token view)
 	curl -s -o /dev/null "$URL/api/v1/batteries?access_token=$v&limit=1"

@@ -27,7 +27,7 @@ static const char synopsis[] =
     "                  [--cors-origin ORIGIN]... [--access-ttl DURATION]\n"
     "                  [--refresh-ttl DURATION] [--timeout SECONDS]\n"
     "                  [--max-body BYTES] [--max-connections N] [--per-ip N]\n"
-    "                  [--openapi FILE] [--quiet] [--check-config]\n"
+    "                  [--openapi FILE] [--www DIR] [--quiet] [--check-config]\n"
     "       brul-serve --create-user NAME --role ROLE [--password-file FILE]\n"
     "                  [--full-name TEXT] [--db CONNINFO]\n"
     "       brul-serve --routes\n";
@@ -35,7 +35,8 @@ static const char synopsis[] =
 #define MAX_CORS 16
 
 struct options {
-	const char *listen, *db, *secret_file, *openapi, *create_user, *role;
+	const char *listen, *db, *secret_file, *openapi, *www, *create_user;
+	const char *role;
 	const char *password_file, *full_name;
 	const char *cors[MAX_CORS];
 	int ncors, threads, pool, quiet, dev, check, routes, timeout;
@@ -76,6 +77,7 @@ help(void)
 "  --max-connections N   connections at once (1024); --per-ip N from one\n"
 "                        address (512)\n"
 "  --openapi FILE        the OpenAPI document (data/openapi.json)\n"
+"  --www DIR             the dashboard's pages (data/www)\n"
 "  --quiet               no access log on stderr\n"
 "  --check-config        check the configuration and the database, and exit\n"
 "  --create-user NAME    create a user with --role (viewer, engineer, admin),\n"
@@ -90,7 +92,7 @@ enum {
 	OPT_FULL_NAME, OPT_HELP, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS,
 	OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL, OPT_QUIET,
 	OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_SECRET_FILE, OPT_THREADS,
-	OPT_TIMEOUT, OPT_VERSION
+	OPT_TIMEOUT, OPT_VERSION, OPT_WWW
 };
 
 static const struct option longopts[] = {
@@ -117,6 +119,7 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "www", required_argument, NULL, OPT_WWW },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -255,6 +258,9 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_VERSION:
 			printf("brul-serve %s\n", BRUL_VERSION);
 			exit(0);
+		case OPT_WWW:
+			o->www = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -523,6 +529,7 @@ main(int argc, char **argv)
 	so.max_conns = o.max_conns ? (unsigned)o.max_conns : 1024;
 	so.per_ip = o.per_ip ? (unsigned)o.per_ip : 512;
 	so.openapi = o.openapi;
+	so.www = o.www;
 	if (o.check) {
 		n = check(&o, &so);
 		sodium_memzero(key, sizeof key);
