@@ -1,0 +1,82 @@
+// dashboard.mjs URL USER PASSWORD EXPECT.json SHOTS: the dashboard in a
+// real browser (Debian's Chromium driven by playwright-core, found in
+// $NODE_MODULES): signs in,
+// compares what the pages show with what EXPECT (counted in SQL) says,
+// writes a screenshot of each page into SHOTS, and prints one line per
+// check; exits 1 at the first that fails.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+
+// playwright-core lives where the test set-up installed it (NODE_MODULES).
+const { chromium } = createRequire(`${process.env.NODE_MODULES}/`)("playwright-core");
+
+const [url, user, password, expectFile, shots] = process.argv.slice(2);
+const want = JSON.parse(readFileSync(expectFile, "utf8"));
+const check = (ok, what) => {
+  console.log(`${ok ? "ok" : "not ok"} - ${what}`);
+  if (!ok) process.exitCode = 1;
+  return ok;
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+
+  await page.goto(url);
+  await page.fill("input[name=username]", user);
+  await page.fill("input[name=password]", "not the password");
+  await page.click("button[type=submit]");
+  await page.waitForFunction(() => document.querySelector("#signin-error").textContent !== "");
+  check(await page.textContent("#signin-error") === "wrong user name or password",
+    "a wrong password is refused with the API's message");
+  errors.length = 0;	// the 401 of that attempt
+
+  const t0 = Date.now();
+  await page.fill("input[name=password]", password);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("[data-count=batteries] b");
+  const overviewMs = Date.now() - t0;
+  const count = async (k) => Number((await page.textContent(`[data-count=${k}] b`)).replace(/,/g, ""));
+  for (const k of ["sites", "strings", "batteries", "critical", "warning", "due30", "due90", "due180"])
+    check(await count(k) === want[k], `overview: ${k} = ${want[k]} (SQL)`);
+  check(await page.locator("tr[data-site]").count() === want.sites, "overview: a row per site");
+  await page.screenshot({ path: `${shots}/overview.png`, fullPage: true });
+
+  const t1 = Date.now();
+  await page.click("a[href='#/morning']");
+  await page.waitForSelector("#morning tbody tr");
+  const morningMs = Date.now() - t1;
+  const ids = await page.$$eval("#morning tbody tr", (rs) => rs.map((r) => r.dataset.battery));
+  const ruls = await page.$$eval("#morning tbody tr td:nth-child(4)",
+    (cs) => cs.map((c) => Number(c.textContent.replace(/,/g, ""))));
+  check(ids.length === want.in_service_predicted, `morning list: ${want.in_service_predicted} blocks (SQL)`);
+  check(ruls.every((r, i) => i === 0 || ruls[i - 1] <= r), "morning list: sorted by RUL");
+  check(ids[0] === want.first, `morning list: first ${want.first}, as the API says`);
+  await page.click("button[data-sort=rul_days]");
+  const firstDesc = await page.$eval("#morning tbody tr", (r) => r.dataset.battery);
+  check(firstDesc === ids[ids.length - 1], "morning list: a second click sorts the other way");
+  await page.selectOption("select[name=risk]", "high");
+  await page.waitForFunction((n) => document.querySelectorAll("#morning tbody tr").length === n, want.high);
+  check(true, `morning list: risk high shows ${want.high} blocks (SQL)`);
+  const dl = page.waitForEvent("download");
+  await page.click("text=Export CSV");
+  const csv = readFileSync(await (await dl).path(), "utf8").trim().split("\n");
+  check(csv[0].startsWith("battery_id,site_id") && csv.length === want.high + 1,
+    "morning list: the CSV export has a header and the rows shown");
+  await page.screenshot({ path: `${shots}/morning.png`, fullPage: true });
+
+  await page.click("#signout");
+  await page.waitForSelector("#signin:not([hidden])");
+  check(true, "sign out shows the sign-in form");
+  check(errors.length === 0, `no script errors${errors.length ? ": " + errors.join("; ") : ""}`);
+  console.log(`# overview ${overviewMs} ms after signing in; morning list ${morningMs} ms`);
+} finally {
+  await browser.close();
+}
