@@ -41,6 +41,7 @@ setup_file() {
 	head -c 48 /dev/urandom | base64 > "$d/secret"
 	printf '%s\n' "$PW" > "$d/pw"
 	"$B"/brul-serve --create-user eng --role engineer --password-file "$d/pw" 2>/dev/null
+	"$B"/brul-serve --create-user view --role viewer --password-file "$d/pw" 2>/dev/null
 	"$B"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" --threads 2 \
 	    --quiet 2> "$d/log" &
 	echo $! > "$d/pid"
@@ -61,7 +62,7 @@ teardown_file() {
 
 q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 
-@test "the overview and the morning list show what SQL counts" {
+@test "the overview, the morning list and the alerts show what SQL counts; engineers act, viewers cannot" {
 	F=$BATS_FILE_TMPDIR
 	export DATABASE_URL=$(cat "$F/conninfo")
 	shots=$(cd "$BRUL_BIN/../.." && pwd)/build/screenshots
@@ -78,14 +79,18 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	    'due180', (SELECT count(*) FROM ($latest) x WHERE rul_days <= 180),
 	    'in_service_predicted', (SELECT count(*) FROM ($latest) x),
 	    'high', (SELECT count(*) FROM ($latest) x WHERE risk = 'high'),
+	    'open', (SELECT count(*) FROM alerts WHERE state = 'open'),
 	    'first', (SELECT battery_id FROM ($latest) x ORDER BY rul_days NULLS LAST, battery_id LIMIT 1))" > "$F/expect.json"
 	cat "$F/expect.json"
 	[ "$(q "SELECT count(*) FROM ($latest) x WHERE risk = 'high'")" -gt 0 ]
 	run env NODE_MODULES="$(cat "$F/node")/node_modules" node \
 	    "$BATS_TEST_DIRNAME/browser/dashboard.mjs" "$(cat "$F/url")" eng "$PW" \
-	    "$F/expect.json" "$shots"
+	    "$F/expect.json" "$shots" view
 	echo "$output"
 	assert_success
 	refute_line --partial 'not ok'
-	[ -s "$shots/overview.png" ] && [ -s "$shots/morning.png" ]
+	[ -s "$shots/overview.png" ] && [ -s "$shots/morning.png" ] && [ -s "$shots/alert.png" ]
+	# What the engineer did is what the API now says.
+	aid=$(echo "$output" | sed -n 's/^# acknowledged //p')
+	[ "$(q "SELECT acknowledged_by || '|' || ack_note FROM alerts WHERE alert_id = '$aid'")" = 'eng|replacing it Tuesday' ]
 }

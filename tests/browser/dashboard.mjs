@@ -1,4 +1,4 @@
-// dashboard.mjs URL USER PASSWORD EXPECT.json SHOTS: the dashboard in a
+// dashboard.mjs URL USER PASSWORD EXPECT.json SHOTS VIEWER: the dashboard in a
 // real browser (Debian's Chromium driven by playwright-core, found in
 // $NODE_MODULES): signs in,
 // compares what the pages show with what EXPECT (counted in SQL) says,
@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 // playwright-core lives where the test set-up installed it (NODE_MODULES).
 const { chromium } = createRequire(`${process.env.NODE_MODULES}/`)("playwright-core");
 
-const [url, user, password, expectFile, shots] = process.argv.slice(2);
+const [url, user, password, expectFile, shots, viewer] = process.argv.slice(2);
 const want = JSON.parse(readFileSync(expectFile, "utf8"));
 const check = (ok, what) => {
   console.log(`${ok ? "ok" : "not ok"} - ${what}`);
@@ -72,9 +72,37 @@ try {
     "morning list: the CSV export has a header and the rows shown");
   await page.screenshot({ path: `${shots}/morning.png`, fullPage: true });
 
+  // Alerts: the open ones; the first acknowledged by this engineer.
+  await page.click("a[href='#/alerts']");
+  await page.waitForSelector("#alerts tbody tr");
+  check(await page.locator("#alerts tbody tr").count() === Math.min(want.open, 200),
+    `alerts: the ${want.open} open ones (SQL)`);
+  const aid = await page.$eval("#alerts tbody tr", (r) => r.dataset.alert);
+  await page.click("#alerts tbody tr a");
+  await page.waitForSelector("#acknowledge");
+  await page.fill("#acknowledge input", "replacing it Tuesday");
+  await page.click("#acknowledge button");
+  await page.waitForFunction(() => document.querySelector("#ack")?.textContent.startsWith("Acknowledged by"));
+  check((await page.textContent("#ack")).includes(`Acknowledged by ${user}`) &&
+    (await page.textContent("#ack")).includes("replacing it Tuesday"), "alerts: acknowledged, with the note");
+  check(await page.locator("#acknowledge").count() === 0, "alerts: no second acknowledgement offered");
+  console.log(`# acknowledged ${aid}`);
+  await page.screenshot({ path: `${shots}/alert.png`, fullPage: true });
+
   await page.click("#signout");
   await page.waitForSelector("#signin:not([hidden])");
   check(true, "sign out shows the sign-in form");
+
+  // A viewer sees the alert, and no button to act on it.
+  await page.fill("input[name=username]", viewer);
+  await page.fill("input[name=password]", password);
+  await page.click("button[type=submit]");
+  await page.waitForSelector("#nav:not([hidden])");
+  await page.goto(`${url}#/alerts/${encodeURIComponent(aid)}`);
+  await page.waitForSelector("#ack");
+  check(await page.locator("#view form, #acknowledge, #resolve").count() === 0,
+    "a viewer has no acknowledge or resolve button");
+  await page.click("#signout");
   check(errors.length === 0, `no script errors${errors.length ? ": " + errors.join("; ") : ""}`);
   console.log(`# overview ${overviewMs} ms after signing in; morning list ${morningMs} ms`);
 } finally {
