@@ -83,7 +83,10 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	    'first', (SELECT battery_id FROM ($latest) x ORDER BY rul_days NULLS LAST, battery_id LIMIT 1))" > "$F/expect.json"
 	cat "$F/expect.json"
 	[ "$(q "SELECT count(*) FROM ($latest) x WHERE risk = 'high'")" -gt 0 ]
-	run env NODE_MODULES="$(cat "$F/node")/node_modules" node \
+	# The next minute of every block, for the live check.
+	head -1 "$F/ds/telemetry.csv" > "$F/next.csv"
+	awk -F, -v OFS=, 'NR > 1 && NR <= 73 { $1 = "2026-01-08T00:00:00Z"; print }' "$F/ds/telemetry.csv" >> "$F/next.csv"
+	run env NODE_MODULES="$(cat "$F/node")/node_modules" LIVE_CSV="$F/next.csv" node \
 	    "$BATS_TEST_DIRNAME/browser/dashboard.mjs" "$(cat "$F/url")" eng "$PW" \
 	    "$F/expect.json" "$shots" view
 	echo "$output"

@@ -1,7 +1,8 @@
 // app.js: brul's dashboard.  Plain modules, no build step; every value
 // from the API goes into the page as text (never as HTML).  Views are
 // chosen by the URL's hash: #/ (the overview), #/morning (the list),
-// #/alerts (their list; #/alerts/ID one of them).
+// #/alerts (their list; #/alerts/ID one of them).  The header says what
+// the live stream last brought.
 
 import { api, session, signIn, signOut } from "./api.js";
 
@@ -193,9 +194,46 @@ async function alert(view, id) {
 
 const views = { "": overview, morning, alerts };
 
+// Live: the API's stream of what brul-load commits.  New telemetry says
+// so in the header; alerts and predictions redraw the page shown.  The
+// browser reconnects by itself; an expired token is refreshed first.
+let live = null;
+function listen() {
+  if (live || !session()) return;
+  const status = $("#live");
+  live = new EventSource(`/api/v1/stream?access_token=${encodeURIComponent(session().access)}`);
+  const seen = (what, n) => {
+    status.textContent = `live: ${what}${n ? ` (${n})` : ""} at ${new Date().toLocaleTimeString("en-GB")}`;
+    status.dataset.state = "up";
+  };
+  live.addEventListener("open", () => { status.textContent = "live"; status.dataset.state = "up"; });
+  live.addEventListener("telemetry", (e) => seen("new readings", JSON.parse(e.data).length));
+  for (const kind of ["alert_opened", "alert_updated", "alert_cleared", "prediction"])
+    live.addEventListener(kind, () => {
+      seen(kind.replace("_", " "));
+      // Not under someone typing a note into an alert.
+      if (!location.hash.startsWith("#/alerts/")) route();
+    });
+  live.addEventListener("error", () => {
+    status.textContent = "live: connection lost, reconnecting…";
+    status.dataset.state = "down";
+  });
+  live.addEventListener("expired", async () => {
+    live.close();
+    live = null;
+    try { await api("/api/v1/auth/me"); } catch { return; }	// refreshes the token
+    listen();
+  });
+}
+function unlisten() {
+  live?.close();
+  live = null;
+}
+
 async function route() {
   const view = $("#view");
   if (!session()) {
+    unlisten();
     $("#nav").hidden = true;
     $("#signin").hidden = false;
     view.replaceChildren();
@@ -204,6 +242,7 @@ async function route() {
   $("#signin").hidden = true;
   $("#nav").hidden = false;
   $("#who").textContent = `${session().user.username} (${session().user.role})`;
+  listen();
   const [name, arg] = location.hash.replace(/^#\/?/, "").split("?")[0].split("/");
   try {
     await (views[name] ?? overview)(view, arg);

@@ -6,6 +6,7 @@
 // check; exits 1 at the first that fails.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 
 // playwright-core lives where the test set-up installed it (NODE_MODULES).
 const { chromium } = createRequire(`${process.env.NODE_MODULES}/`)("playwright-core");
@@ -88,6 +89,16 @@ try {
   check(await page.locator("#acknowledge").count() === 0, "alerts: no second acknowledgement offered");
   console.log(`# acknowledged ${aid}`);
   await page.screenshot({ path: `${shots}/alert.png`, fullPage: true });
+
+  // Live: a load of the next minute shows on the open page.
+  await page.click("a[href='#/']");
+  await page.waitForSelector("[data-count=batteries] b");
+  await page.waitForFunction(() => document.querySelector("#live").dataset.state === "up");
+  const t2 = Date.now();
+  execFileSync("brul-load", ["-q", "telemetry", process.env.LIVE_CSV], { stdio: "inherit" });
+  await page.waitForFunction((n) => document.querySelector("#live").textContent.includes(`new readings (${n})`),
+    want.batteries, { timeout: 2000 });
+  check(true, `live: a brul-load shows on the open page within 2 s (${Date.now() - t2} ms)`);
 
   await page.click("#signout");
   await page.waitForSelector("#signin:not([hidden])");
