@@ -154,6 +154,20 @@ int brul_server_refresh_ttl(struct brul_server *s);
 /* Forgets what the server remembers of user id (after a change). */
 void brul_server_forget_user(struct brul_server *s, long long id);
 
+/* SQL the handlers share.  A user as JSON, over users u: */
+#define USER_JSON "json_build_object('id', u.user_id, 'username', " \
+	"u.username, 'full_name', u.full_name, 'email', u.email, 'role', " \
+	"u.role, 'active', u.active, 'created_at', u.created_at, " \
+	"'updated_at', u.updated_at, 'last_login_at', u.last_login_at)"
+/* A page of a list built by PostgreSQL: {"items": [...], "total": n,
+ * "limit": l, "offset": o} over the rows of CTE f ordered by order, $1
+ * the limit and $2 the offset. */
+#define PAGE(items, order) \
+	"SELECT json_build_object('items', coalesce((SELECT json_agg(" items \
+	") FROM (SELECT * FROM f ORDER BY " order " LIMIT $1::integer " \
+	"OFFSET $2::integer) x), '[]'::json), 'total', (SELECT count(*) " \
+	"FROM f), 'limit', $1::integer, 'offset', $2::integer)::text"
+
 /* Handlers, by file. */
 int brul_api_health(struct brul_req *r);
 int brul_api_ready(struct brul_req *r);

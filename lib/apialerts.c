@@ -5,12 +5,6 @@
 
 #include "api.h"
 
-#define PAGE(items, order) \
-	"SELECT json_build_object('items', coalesce((SELECT json_agg(" items \
-	") FROM (SELECT * FROM f ORDER BY " order " LIMIT $1::integer " \
-	"OFFSET $2::integer) x), '[]'::json), 'total', (SELECT count(*) " \
-	"FROM f), 'limit', $1::integer, 'offset', $2::integer)::text"
-
 static const struct brul_stmt list = { "alerts_list",
     "WITH f AS (SELECT a.* FROM alerts a WHERE "
     "  ($3::text IS NULL OR a.site_id = $3) "

@@ -14,12 +14,6 @@
 #define PER_ADDRESS 20
 #define WINDOW 900		/* seconds */
 
-/* A user as JSON, for statements over users u. */
-#define USER_JSON "json_build_object('id', u.user_id, 'username', " \
-	"u.username, 'full_name', u.full_name, 'email', u.email, 'role', " \
-	"u.role, 'active', u.active, 'created_at', u.created_at, " \
-	"'updated_at', u.updated_at, 'last_login_at', u.last_login_at)"
-
 static const struct brul_stmt find_user = { "auth_find_user",
     "SELECT u.user_id, u.username, u.role, u.active, u.password_hash, "
     USER_JSON " FROM users u WHERE lower(u.username) = lower($1)" };

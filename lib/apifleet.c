@@ -7,14 +7,6 @@
 #include "pgjson.h"
 #include "timefmt.h"
 
-/* A page of a list: {"items": [...], "total": n, "limit": l, "offset": o}
- * over the rows of CTE f ordered by ORDER, $1 limit, $2 offset. */
-#define PAGE(items, order) \
-	"SELECT json_build_object('items', coalesce((SELECT json_agg(" items \
-	") FROM (SELECT * FROM f ORDER BY " order " LIMIT $1::integer " \
-	"OFFSET $2::integer) x), '[]'::json), 'total', (SELECT count(*) " \
-	"FROM f), 'limit', $1::integer, 'offset', $2::integer)::text"
-
 /* A site with its counts: batteries in service, strings, open alerts. */
 #define SITE_COUNTS \
 	"jsonb_build_object('batteries', (SELECT count(*) FROM batteries b " \

@@ -7,11 +7,6 @@
 #include "api.h"
 #include "passwd.h"
 
-#define USER_JSON "json_build_object('id', u.user_id, 'username', " \
-	"u.username, 'full_name', u.full_name, 'email', u.email, 'role', " \
-	"u.role, 'active', u.active, 'created_at', u.created_at, " \
-	"'updated_at', u.updated_at, 'last_login_at', u.last_login_at)"
-
 static const struct brul_stmt list = { "users_list",
     "WITH f AS (SELECT * FROM users u WHERE ($3::text IS NULL OR "
     "  u.role = $3) AND ($4::boolean IS NULL OR u.active = $4)) "

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "pgjson.h"
 #include "serveint.h"
 
@@ -279,17 +280,21 @@ brul_reply_sbuf(struct brul_req *r, int status, struct brul_sbuf *b)
 	return queue(r, status, resp, b->n);
 }
 
+/* The slot where key's total is remembered. */
+static struct brul_total *
+total_slot(struct brul_server *s, const char *key)
+{
+	return &s->totals[brul_fnv(BRUL_FNV_OFFSET, key, strlen(key)) %
+	    BRUL_TOTALS];
+}
+
 /* The remembered total of key: 1 and *total set, or 0. */
 static int
 total_get(struct brul_server *s, const char *key, long long *total)
 {
-	unsigned h = 0;
-	struct brul_total *t;
+	struct brul_total *t = total_slot(s, key);
 	int hit;
 
-	for (const char *p = key; *p; p++)
-		h = h * 31 + (unsigned char)*p;
-	t = &s->totals[h % BRUL_TOTALS];
 	pthread_mutex_lock(&s->totals_mu);
 	hit = strcmp(t->key, key) == 0 &&
 	    t->changes == atomic_load(&s->changes) &&
@@ -304,12 +309,8 @@ static void
 total_put(struct brul_server *s, const char *key, long long total,
 	  unsigned changes)
 {
-	unsigned h = 0;
-	struct brul_total *t;
+	struct brul_total *t = total_slot(s, key);
 
-	for (const char *p = key; *p; p++)
-		h = h * 31 + (unsigned char)*p;
-	t = &s->totals[h % BRUL_TOTALS];
 	pthread_mutex_lock(&s->totals_mu);
 	snprintf(t->key, sizeof t->key, "%s", key);
 	t->total = total;
