@@ -143,3 +143,56 @@ brul_cv_calibrate(const struct brul_dataset *d,
 {
 	return fit(d, labels, NULL, -1, pred, c, err);
 }
+
+/* Counted by the evaluation's errors and coverage (evaluate.c). */
+static int
+judged(const struct brul_label *l, double pred)
+{
+	return !l->censored && isfinite(l->rul_days) && isfinite(pred);
+}
+
+size_t
+brul_cv_sample(const struct brul_dataset *d, const double *pred, size_t cap,
+    size_t *rows, size_t band_rows[BRUL_BANDS])
+{
+	size_t quota[BRUL_BANDS], seen[BRUL_BANDS] = { 0 }, left = cap, m = 0;
+	int order[BRUL_BANDS];
+
+	for (int b = 0; b < BRUL_BANDS; b++)
+		band_rows[b] = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (judged(&d->label[i], pred[i]))
+			band_rows[brul_band(d->label[i].rul_days)]++;
+	/* equal shares, the smallest band first, so that what one cannot
+	 * use goes to those after it */
+	for (int b = 0; b < BRUL_BANDS; b++) {
+		int k = b;
+
+		while (k > 0 && band_rows[order[k - 1]] > band_rows[b]) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = b;
+	}
+	for (int k = 0; k < BRUL_BANDS; k++) {
+		size_t share = left / (size_t)(BRUL_BANDS - k),
+		    c = band_rows[order[k]];
+
+		quota[order[k]] = c < share ? c : share;
+		left -= quota[order[k]];
+	}
+	/* of a band's c rows, the j-th (from 0) is taken where
+	 * floor(j * q / c) steps up by j + 1: q of them, evenly spread */
+	for (size_t i = 0; i < d->n; i++) {
+		size_t b, j;
+
+		if (!judged(&d->label[i], pred[i]))
+			continue;
+		b = (size_t)brul_band(d->label[i].rul_days);
+		j = seen[b]++;
+		if ((j + 1) * quota[b] / band_rows[b] > j * quota[b] /
+		    band_rows[b])
+			rows[m++] = i;
+	}
+	return m;
+}

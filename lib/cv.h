@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "band.h"
 #include "calib.h"
 #include "dataset.h"
 #include "err.h"
@@ -49,5 +50,18 @@ int brul_cv_intervals(const struct brul_dataset *d,
 int brul_cv_calibrate(const struct brul_dataset *d,
 		      const struct brul_label *labels, const double *pred,
 		      struct brul_calib *c, struct brul_err *err);
+
+/* A deterministic sample of at most cap of the rows whose errors and
+ * coverage the evaluation counts (evaluate.h): an exact true RUL (d->label,
+ * not a censored view of it) and a prediction, both finite.  It is
+ * stratified by band of true RUL, because short RULs are rare and matter
+ * most: each band gets an equal share of cap (a band with fewer rows is
+ * taken whole, and what it leaves goes to the bigger ones) and takes its
+ * share at an even stride in row order.  The sampled rows' indices go to
+ * rows[0..returned), ascending; band_rows[b] counts the rows band b had to
+ * sample from, so that whole-set figures weigh each of a band's sampled
+ * rows by band_rows[b] over their number. */
+size_t brul_cv_sample(const struct brul_dataset *d, const double *pred,
+		      size_t cap, size_t *rows, size_t band_rows[BRUL_BANDS]);
 
 #endif

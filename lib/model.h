@@ -17,8 +17,9 @@
  * brul_version, brul_features (JSON array), brul_objective,
  * brul_calibration, brul_baseline_calibration (calib.h), brul_model_id,
  * brul_window_s (the features' window length) and whatever else the
- * trainer sets.  The feature names are also XGBoost's
- * feature names.
+ * trainer sets: brul_cv, brul_fingerprint, brul_seed and brul_oof (a
+ * sample of the out-of-fold predictions, brul-train(1)).  The feature
+ * names are also XGBoost's feature names.
  *
  * Ownership: struct brul_model is caller storage; brul_model_train or
  * brul_model_load fill it and brul_model_release frees what it holds.

@@ -282,6 +282,77 @@ EOF
 	[ "$(jget "$r" cv)" = "$(jget "$T/cv.json" cv)" ]
 }
 
+# oof_check MODEL REPORT: the model's brul_oof, a sample of the
+# out-of-fold predictions, agrees with the report's cross-validation.
+# Prints "N rows, n sampled, coverage x (cv y)", the coverage of the sample
+# weighted by band_rows to stand for all rows, and fails on a mismatch.
+oof_check() {
+	"$PY" - "$1" "$2" <<'EOF'
+import json, sys
+
+model, report = sys.argv[1:3]
+a = json.load(open(model))["learner"]["attributes"]
+cv = json.load(open(report))["cv"]["model"]
+assert json.loads(a["brul_cv"])["model"] == cv
+o = json.loads(a["brul_oof"])
+arrays = ("rul_true_days", "rul_pred_days", "p10_days", "p90_days")
+assert list(o) == ["rows", "sampled", "band_rows"] + list(arrays), list(o)
+n = o["sampled"]
+assert all(len(o[k]) == n for k in arrays), [len(o[k]) for k in arrays]
+assert 0 < n <= 1000 and n == min(o["rows"], 1000), (n, o["rows"])
+names = ("0-90", "90-180", "180-365", "365+")
+# no label is censored and every row predicted: all rows are in the frame
+# the sample is drawn from, and a band's rows are the report's
+assert o["rows"] == cv["all"]["rows"] == sum(o["band_rows"])
+assert o["band_rows"] == [cv[b]["rows"] for b in names]
+band = lambda t: 0 if t < 90 else 1 if t < 180 else 2 if t < 365 else 3
+got = [0] * 4
+for t in o["rul_true_days"]:
+    got[band(t)] += 1
+# equal shares: a band smaller than its share is taken whole
+share = 1000
+for k, b in enumerate(sorted(range(4), key=lambda b: o["band_rows"][b])):
+    want = min(o["band_rows"][b], share // (4 - k))
+    assert got[b] == want, (names[b], got[b], want)
+    share -= want
+# the coverage of each band taken whole, and of all rows through the bands'
+# weights
+inside, counted = [0] * 4, [0] * 4
+for t, lo, hi in zip(o["rul_true_days"], o["p10_days"], o["p90_days"]):
+    assert hi is None or lo is None or lo <= hi
+    if lo is not None:
+        counted[band(t)] += 1
+        inside[band(t)] += lo <= t and (hi is None or t <= hi)
+for b in range(4):
+    if got[b] == o["band_rows"][b] and counted[b]:
+        x = 100 * inside[b] / counted[b]
+        assert abs(x - cv[names[b]]["coverage_pct"]) < 1, (names[b], x)
+w = [o["band_rows"][b] / got[b] if got[b] else 0 for b in range(4)]
+x = 100 * sum(w[b] * inside[b] for b in range(4)) / \
+    sum(w[b] * counted[b] for b in range(4))
+print(o["rows"], "rows,", n, "sampled, coverage %.1f (cv %.1f)" %
+      (x, cv["all"]["coverage_pct"]))
+assert abs(x - cv["all"]["coverage_pct"]) < (1 if n == o["rows"] else 3)
+EOF
+}
+
+@test "the model carries a sample of its out-of-fold predictions and intervals" {
+	# 1920 rows: 1000 sampled, the rarer short RULs all of them
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" -o "$T/m.json" \
+	    --report "$T/r.json" "$F/train-features.csv"
+	run -0 oof_check "$T/m.json" "$T/r.json"
+	echo "$output"
+	assert_output --regexp '^1920 rows, 1000 sampled, coverage '
+	# 48 batteries, 960 rows: all of them
+	awk -F, 'NR == 1 || substr($1, 2, 4) + 0 <= 48' \
+	    "$F/train-features.csv" > "$T/half.csv"
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" -o "$T/h.json" \
+	    --report "$T/h.r" "$T/half.csv"
+	run -0 oof_check "$T/h.json" "$T/h.r"
+	echo "$output"
+	assert_output --regexp '^960 rows, 960 sampled, coverage '
+}
+
 @test "no --labels: the usage line and status 2" {
 	run --separate-stderr brul-train "$F/train-features.csv"
 	assert_failure 2

@@ -530,6 +530,58 @@ job_cross_validate(struct job *j, struct brul_err *e)
 	return judge(&j->ev_base, d, j->base, j->b10, j->b90, e);
 }
 
+/* Days to 0.1, in JSON; null for an unknown (+inf) interval end. */
+static json_t *
+days(double v)
+{
+	return isfinite(v) ? json_real(round(v * 10) / 10) : json_null();
+}
+
+/* brul_oof: a sample of the first run's out-of-fold predictions and their
+ * intervals, the rows and figures behind brul_cv's "model", for plots of
+ * predicted against true RUL and of coverage by band (brul_cv_sample says
+ * which rows).  NULL out of memory. */
+static char *
+oof_json(const struct job *j)
+{
+	enum { MAX_ROWS = 1000 };	/* about 30 kB of text */
+	const struct run *run = &j->runs[0];
+	size_t *rows = malloc(MAX_ROWS * sizeof *rows), band[BRUL_BANDS], n,
+	    total = 0;
+	json_t *o, *truth, *pred, *p10, *p90, *nb;
+	char *text;
+
+	if (rows == NULL)
+		return NULL;
+	n = brul_cv_sample(&j->d, run->oof, MAX_ROWS, rows, band);
+	nb = json_array();
+	for (int b = 0; b < BRUL_BANDS; b++) {
+		json_array_append_new(nb, json_integer((json_int_t)band[b]));
+		total += band[b];
+	}
+	truth = json_array();
+	pred = json_array();
+	p10 = json_array();
+	p90 = json_array();
+	for (size_t k = 0; k < n; k++) {
+		size_t i = rows[k];
+
+		json_array_append_new(truth, days(j->d.label[i].rul_days));
+		json_array_append_new(pred, days(run->oof[i]));
+		json_array_append_new(p10, days(run->p10[i]));
+		json_array_append_new(p90, days(run->p90[i]));
+	}
+	free(rows);
+	o = json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:o}",
+	    "rows", (json_int_t)total, "sampled", (json_int_t)n,
+	    "band_rows", nb, "rul_true_days", truth, "rul_pred_days", pred,
+	    "p10_days", p10, "p90_days", p90);
+	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(8) |
+	    JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
 /* The model of all rows, its calibrations and metadata; judged on the
  * test set and saved when asked. */
 static int
@@ -558,6 +610,12 @@ job_final(struct job *j, struct brul_err *e)
 	if (text == NULL)
 		return brul_err_set(e, NULL, 0, 0, "out of memory");
 	rc = brul_model_set_attr(m, "brul_cv", text, e);
+	free(text);
+	if (rc < 0)
+		return -1;
+	if ((text = oof_json(j)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	rc = brul_model_set_attr(m, "brul_oof", text, e);
 	free(text);
 	if (rc < 0 ||
 	    brul_model_set_attr(m, "brul_fingerprint", j->fingerprint, e) < 0 ||

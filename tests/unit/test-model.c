@@ -2,8 +2,9 @@
  * worked out by hand: the physics baseline, conformal calibration
  * (percentiles, intervals, failure probabilities), the evaluation figures
  * (MAE, RMSE, coverage, AUC with ties), the operator's censoring of a
- * label, the folds grouped by battery, and a model trained through XGBoost
- * that must not see a battery on both sides of a fold. */
+ * label, the folds grouped by battery, a model trained through XGBoost
+ * that must not see a battery on both sides of a fold, and the sample of
+ * out-of-fold rows a model file carries. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -296,6 +297,60 @@ test_grouped_cv(struct tap *t)
 	brul_dataset_release(&d);
 }
 
+/* The sample: only rows the evaluation judges, in row order, a band too
+ * small for its share whole, the others sharing the rest. */
+static void
+test_cv_sample(struct tap *t)
+{
+	enum { N = 2000 };
+	static struct brul_label l[N];
+	static double pred[N];
+	static size_t rows[N];
+	struct brul_dataset d = { .n = N, .label = l };
+	size_t band[BRUL_BANDS], want[BRUL_BANDS] = { 0 }, got[BRUL_BANDS] =
+	    { 0 }, m, first = N, last = 0;
+	int ok = 1;
+
+	for (size_t i = 0; i < N; i++) {
+		/* 1 row in 100 under 90 days, 1 in 10 at 120, the rest 500 */
+		l[i].rul_days = i % 100 == 0 ? 30 : i % 10 == 5 ? 120 : 500;
+		l[i].censored = i % 7 == 3;
+		pred[i] = i % 11 == 4 ? NAN : 400;
+		if (!l[i].censored && !isnan(pred[i]))
+			want[brul_band(l[i].rul_days)]++;
+	}
+	m = brul_cv_sample(&d, pred, 100, rows, band);
+	for (int b = 0; b < BRUL_BANDS; b++)
+		ok &= band[b] == want[b];
+	tap_ok(t, ok, "sample: the rows of each band, censored and "
+	    "unpredicted ones left out");
+	tap_ok(t, m == 100, "sample: as many rows as asked");
+	for (size_t k = 0; k < m; k++) {
+		ok &= (k == 0 || rows[k] > rows[k - 1]) &&
+		    !l[rows[k]].censored && !isnan(pred[rows[k]]);
+		got[brul_band(l[rows[k]].rul_days)]++;
+	}
+	tap_ok(t, ok, "sample: judged rows only, in row order");
+	/* none in 180-365; 15 under 90 days, of 33 each; 42 and 43 */
+	tap_ok(t, want[0] == 15 && got[0] == 15 && got[2] == 0 &&
+	    got[1] == 42 && got[3] == 43, "sample: a small band whole, the "
+	    "rest shared equally");
+	/* evenly spread: 90-180's first and last near its ends */
+	for (size_t k = m; k-- > 0; )
+		if (brul_band(l[rows[k]].rul_days) == 1)
+			first = rows[k];
+	for (size_t k = 0; k < m; k++)
+		if (brul_band(l[rows[k]].rul_days) == 1)
+			last = rows[k];
+	tap_ok(t, first < N / 20 && last > N - N / 20, "sample: a band's "
+	    "rows spread through it");
+	m = brul_cv_sample(&d, pred, N, rows, band);
+	tap_ok(t, m == band[0] + band[1] + band[2] + band[3] && m < N,
+	    "sample: all rows when they are fewer than asked");
+	tap_ok(t, brul_cv_sample(&d, pred, 0, rows, band) == 0,
+	    "sample: none asked, none given");
+}
+
 /* A trained model saved and loaded predicts the same, and keeps its
  * names, objective, calibration and id. */
 static void
@@ -376,6 +431,7 @@ main(void)
 	test_observed(&t);
 	test_folds(&t);
 	test_grouped_cv(&t);
+	test_cv_sample(&t);
 	test_round_trip(&t);
 	test_risk(&t);
 	return tap_done(&t);
