@@ -194,6 +194,12 @@ int brul_api_battery(struct brul_req *r);
 int brul_api_battery_telemetry(struct brul_req *r);
 int brul_api_battery_predictions(struct brul_req *r);
 int brul_api_predictions_latest(struct brul_req *r);
+int brul_api_summary(struct brul_req *r);
+int brul_api_site_blocks(struct brul_req *r);
+int brul_api_battery_twin(struct brul_req *r);
+int brul_api_battery_events(struct brul_req *r);
+int brul_api_model(struct brul_req *r);
+int brul_api_rules(struct brul_req *r);
 
 int brul_api_alerts(struct brul_req *r);
 int brul_api_alert_stats(struct brul_req *r);

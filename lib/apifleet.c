@@ -1,5 +1,6 @@
-/* apifleet.c: sites, batteries, their telemetry and predictions
- * (/api/v1/sites, /api/v1/batteries, /api/v1/predictions). */
+/* apifleet.c: the fleet at a glance, its sites, and each battery with its
+ * telemetry, predictions, twin estimates and events (/api/v1/summary,
+ * /api/v1/sites, /api/v1/batteries, /api/v1/predictions). */
 #include <stdio.h>
 #include <string.h>
 
@@ -248,34 +249,49 @@ brul_api_battery(struct brul_req *r)
 	return brul_reply_query(r, &battery, 1, v, 200, "no such battery");
 }
 
+/* A range [from, to) given whole: to after from, and at most max
+ * seconds long (hint says what to do instead).  0, or -1 having answered
+ * 400. */
+static int
+span_check(struct brul_req *r, const char *from, const char *to, long max,
+    const char *hint)
+{
+	int64_t lo, hi;
+
+	brul_time_parse(from, strlen(from), &lo);
+	brul_time_parse(to, strlen(to), &hi);
+	if (hi <= lo) {
+		brul_reply_error(r, 400, "bad_argument", "to: must come after "
+		    "from");
+		return -1;
+	}
+	if (hi - lo > max) {
+		brul_reply_error(r, 400, "bad_argument", "from, to: at most %ld "
+		    "days%s", max / 86400, hint);
+		return -1;
+	}
+	return 0;
+}
+
 int
 brul_api_battery_telemetry(struct brul_req *r)
 {
-	char from[32] = "", to[32] = "", span[24];
+	char from[32] = "", to[32] = "", span[24], hint[80];
 	struct brul_sbuf b = { 0 };
 	struct brul_pgconn *c;
 	struct brul_err err;
 	PGresult *w = NULL, *pts = NULL;
 	int res = 0, hf, ht, ret;
-	int64_t lo, hi;
 	const char *v[4];
 
 	if ((hf = brul_arg_time(r, "from", from)) < 0 ||
 	    (ht = brul_arg_time(r, "to", to)) < 0 ||
 	    brul_arg_enum(r, "resolution", resolutions, 3, &res) < 0)
 		return r->ret;
-	if (hf && ht) {
-		brul_time_parse(from, strlen(from), &lo);
-		brul_time_parse(to, strlen(to), &hi);
-		if (hi <= lo)
-			return brul_reply_error(r, 400, "bad_argument", "to: "
-			    "must come after from");
-		if (hi - lo > span_max[res])
-			return brul_reply_error(r, 400, "bad_argument", "from, "
-			    "to: at most %ld days at resolution %s%s",
-			    span_max[res] / 86400, resolutions[res], res < 2 ?
-			    "; ask for a coarser resolution" : "");
-	}
+	snprintf(hint, sizeof hint, " at resolution %s%s", resolutions[res],
+	    res < 2 ? "; ask for a coarser resolution" : "");
+	if (hf && ht && span_check(r, from, to, span_max[res], hint) < 0)
+		return r->ret;
 	snprintf(span, sizeof span, "%ld", span_default[res]);
 	v[0] = brul_param(r, 0);
 	v[1] = hf ? from : NULL;
@@ -350,4 +366,140 @@ brul_api_predictions_latest(struct brul_req *r)
 	v[2] = site;
 	v[3] = risk >= 0 ? risks[risk] : NULL;
 	return brul_reply_query(r, &latest[sort], 4, v, 200, "no predictions");
+}
+
+/* Joins each battery b to its latest prediction p and twin estimate w:
+ * one index probe each, so the whole fleet costs milliseconds however
+ * long its history. */
+#define LATEST_JOINS \
+	"FROM batteries b LEFT JOIN LATERAL (SELECT q.rul_days, " \
+	"  q.rul_p10_days, q.rul_p90_days, q.risk FROM predictions q " \
+	"  WHERE q.battery_id = b.battery_id ORDER BY q.date DESC, " \
+	"  q.model_id LIMIT 1) p ON true LEFT JOIN LATERAL (SELECT " \
+	"  w.soh_pct, w.soc_pct FROM twin w WHERE w.battery_id = " \
+	"  b.battery_id ORDER BY w.ts DESC LIMIT 1) w ON true "
+
+/* The fleet and each site at a glance: blocks in service, those due
+ * within 30, 90 and 180 days, and state of health in bands whose lower
+ * edges are soh_edges_pct (under 80 % is a block at its end of life). */
+#define SUMMARY_ROW \
+	"json_build_object('batteries', g.n, 'predicted', g.predicted, " \
+	"'due_30d', g.d30, 'due_90d', g.d90, 'due_180d', g.d180, 'soh', " \
+	"json_build_array(g.s0, g.s1, g.s2, g.s3, g.s4), 'soh_unknown', " \
+	"g.su)"
+static const struct brul_stmt summary = { "fleet_summary",
+    "WITH g AS (SELECT b.site_id, count(*) AS n, count(p.rul_days) AS "
+    "  predicted, count(*) FILTER (WHERE p.rul_days <= 30) AS d30, "
+    "  count(*) FILTER (WHERE p.rul_days <= 90) AS d90, count(*) FILTER "
+    "  (WHERE p.rul_days <= 180) AS d180, count(*) FILTER (WHERE "
+    "  w.soh_pct < 80) AS s0, count(*) FILTER (WHERE w.soh_pct >= 80 AND "
+    "  w.soh_pct < 85) AS s1, count(*) FILTER (WHERE w.soh_pct >= 85 AND "
+    "  w.soh_pct < 90) AS s2, count(*) FILTER (WHERE w.soh_pct >= 90 AND "
+    "  w.soh_pct < 95) AS s3, count(*) FILTER (WHERE w.soh_pct >= 95) AS "
+    "  s4, count(*) FILTER (WHERE w.soh_pct IS NULL) AS su "
+    LATEST_JOINS "WHERE b.removed_date IS NULL GROUP BY ROLLUP "
+    "  (b.site_id)) "
+    "SELECT json_build_object('soh_edges_pct', json_build_array(80, 85, "
+    "  90, 95), 'fleet', (SELECT " SUMMARY_ROW " FROM g WHERE g.site_id "
+    "  IS NULL), 'sites', coalesce((SELECT json_agg(json_build_object("
+    "  'site_id', g.site_id)::jsonb || (" SUMMARY_ROW ")::jsonb ORDER BY "
+    "  g.site_id) FROM g WHERE g.site_id IS NOT NULL), '[]'::json))::text" };
+
+int
+brul_api_summary(struct brul_req *r)
+{
+	return brul_reply_query(r, &summary, 0, NULL, 200, "no summary");
+}
+
+/* A site's blocks in service, each with its latest reading, its latest
+ * resistance (from the ohmic tests, which are rarer than readings), its
+ * twin's estimate and its prediction: what the site's picture is drawn
+ * from. */
+static const struct brul_stmt site_blocks = { "fleet_site_blocks",
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM sites WHERE site_id = $1) "
+    "THEN json_build_object('site_id', $1::text, 'items', coalesce(("
+    "  SELECT json_agg(x ORDER BY x.string_id, x.position, x.battery_id) "
+    "  FROM (SELECT b.battery_id, b.system_id, b.string_id, b.position, "
+    "  b.baseline_mohm, t.ts, t.voltage_v, t.current_a, t.temperature_c, "
+    "  h.resistance_mohm, h.hour AS resistance_hour, w.soh_pct, w.soc_pct, "
+    "  p.rul_days, p.rul_p10_days, p.rul_p90_days, p.risk "
+    LATEST_JOINS "LEFT JOIN LATERAL (SELECT t.ts, t.voltage_v, t.current_a, "
+    "  t.temperature_c FROM telemetry t WHERE t.battery_id = b.battery_id "
+    "  ORDER BY t.ts DESC LIMIT 1) t ON true LEFT JOIN LATERAL (SELECT "
+    "  h.hour, h.resistance_mohm FROM telemetry_hourly h WHERE "
+    "  h.battery_id = b.battery_id AND h.resistance_mohm IS NOT NULL "
+    "  ORDER BY h.hour DESC LIMIT 1) h ON true WHERE b.removed_date IS "
+    "  NULL AND b.site_id = $1) x), '[]'::json))::text END" };
+
+int
+brul_api_site_blocks(struct brul_req *r)
+{
+	const char *v[1] = { brul_param(r, 0) };
+
+	return brul_reply_query(r, &site_blocks, 1, v, 200, "no such site");
+}
+
+/* The twin's estimates of [from, to): as given, or the 30 days up to the
+ * battery's latest.  $1 battery, $2 from, $3 to. */
+static const struct brul_stmt twin = { "fleet_twin",
+    "WITH w AS (SELECT coalesce($3::timestamptz, $2::timestamptz + "
+    "  interval '30 days', (SELECT max(t.ts) + interval '1 second' FROM "
+    "  twin t WHERE t.battery_id = $1), now()) AS hi), "
+    "r AS (SELECT coalesce($2::timestamptz, w.hi - interval '30 days') AS "
+    "  lo, w.hi FROM w) "
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM batteries WHERE battery_id = "
+    "  $1) THEN json_build_object('battery_id', $1::text, 'from', r.lo, "
+    "  'to', r.hi, 'points', coalesce((SELECT json_agg(to_jsonb(t) - "
+    "  'battery_id' ORDER BY t.ts) FROM twin t WHERE t.battery_id = $1 "
+    "  AND t.ts >= r.lo AND t.ts < r.hi), '[]'::json))::text END FROM r" };
+
+int
+brul_api_battery_twin(struct brul_req *r)
+{
+	char from[32], to[32];
+	const char *v[3];
+	int hf, ht;
+
+	if ((hf = brul_arg_time(r, "from", from)) < 0 ||
+	    (ht = brul_arg_time(r, "to", to)) < 0 ||
+	    (hf && ht && span_check(r, from, to, 366 * 86400L, "") < 0))
+		return r->ret;
+	v[0] = brul_param(r, 0);
+	v[1] = hf ? from : NULL;
+	v[2] = ht ? to : NULL;
+	return brul_reply_query(r, &twin, 3, v, 200, "no such battery");
+}
+
+/* What happened to a block, its string, system or site (outages, ohmic
+ * tests, a replacement ...) and overlaps [from, to), newest first. */
+static const struct brul_stmt events = { "fleet_events",
+    "WITH b AS (SELECT * FROM batteries WHERE battery_id = $3), "
+    "f AS (SELECT e.* FROM events e, b WHERE e.scope IN (b.battery_id, "
+    "  b.string_id, b.system_id, b.site_id) "
+    "  AND ($4::timestamptz IS NULL OR coalesce(e.ts_end, e.ts_start) >= "
+    "  $4::timestamptz) AND ($5::timestamptz IS NULL OR e.ts_start < "
+    "  $5::timestamptz) AND ($6::text IS NULL OR e.kind = $6)) "
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM b) THEN (" PAGE("to_jsonb(x) "
+    "ORDER BY x.ts_start DESC, x.scope, x.kind", "ts_start DESC, scope, "
+    "kind") ") END" };
+
+int
+brul_api_battery_events(struct brul_req *r)
+{
+	char ls[24], os[24], from[32], to[32];
+	const char *kind = NULL, *v[6];
+	int hf, ht;
+
+	if (brul_arg_page(r, ls, os) < 0 ||
+	    (hf = brul_arg_time(r, "from", from)) < 0 ||
+	    (ht = brul_arg_time(r, "to", to)) < 0 ||
+	    brul_arg_id(r, "kind", &kind) < 0)
+		return r->ret;
+	v[0] = ls;
+	v[1] = os;
+	v[2] = brul_param(r, 0);
+	v[3] = hf ? from : NULL;
+	v[4] = ht ? to : NULL;
+	v[5] = kind;
+	return brul_reply_query(r, &events, 6, v, 200, "no such battery");
 }

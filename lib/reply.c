@@ -165,9 +165,8 @@ brul_reply_throttled(struct brul_req *r, int seconds)
 	return queue(r, MHD_HTTP_TOO_MANY_REQUESTS, resp, (size_t)n);
 }
 
-/* The detail of a failure goes to the log, never to the client. */
-static void
-log_failure(const struct brul_req *r, const struct brul_err *err)
+void
+brul_log_failure(const struct brul_req *r, const struct brul_err *err)
 {
 	char line[700], msg[600];
 	int n = snprintf(line, sizeof line, "brul-serve: %s %s: %s\n",
@@ -181,7 +180,7 @@ int
 brul_reply_db(struct brul_req *r, struct brul_pgconn *c,
 	      const struct brul_err *err)
 {
-	log_failure(r, err);
+	brul_log_failure(r, err);
 	if (c == NULL || brul_pool_lost(c))
 		return brul_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "unavailable", "the database cannot be reached; try "

@@ -10,6 +10,7 @@
 #include "datadir.h"
 #include "passwd.h"
 #include "route.h"
+#include "rules.h"
 #include "serveint.h"
 #include "timefmt.h"
 
@@ -399,6 +400,8 @@ release(struct brul_server *s)
 	free(s->openapi);
 	free(s->openapi_path);
 	brul_www_free(s->www);
+	brul_modelinfo_free(s->model);
+	free(s->rules);
 	pthread_mutex_destroy(&s->users_mu);
 	pthread_mutex_destroy(&s->totals_mu);
 	free(s);
@@ -445,6 +448,37 @@ load_www(struct brul_server *s, const char *dir, struct brul_err *err)
 	return (s->www = brul_www_load(dir, err)) == NULL ? -1 : 0;
 }
 
+/* The model, checked now so that a wrong path is said at start; it is
+ * read again whenever it changes. */
+static int
+load_model(struct brul_server *s, const char *path, struct brul_err *err)
+{
+	json_t *o;
+
+	if (path == NULL)
+		return 0;
+	if ((o = brul_modelinfo_read(path, err)) == NULL)
+		return -1;
+	json_decref(o);
+	if ((s->model = brul_modelinfo_new(path)) == NULL)
+		return brul_err_set(err, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
+/* The alert rules (path NULL: brul-alert's defaults), as brul-alert reads
+ * them. */
+static int
+load_rules(struct brul_server *s, const char *path, struct brul_err *err)
+{
+	struct brul_rules rs = { 0 };
+
+	if (brul_rules_load(&rs, path, err) < 0)
+		return -1;
+	s->rules = brul_rules_json(&rs, &s->nrules);
+	brul_rules_release(&rs);
+	return s->rules ? 0 : brul_err_set(err, NULL, 0, 0, "out of memory");
+}
+
 struct brul_server *
 brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 {
@@ -489,7 +523,8 @@ brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 	s->o.secret = s->secret;
 	s->o.cors = (const char *const *)s->cors;
 	if (address(s->listen, &ss, err) < 0 || load_openapi(s, err) < 0 ||
-	    load_www(s, o->www, err) < 0 || brul_passwd_init() < 0) {
+	    load_www(s, o->www, err) < 0 || load_model(s, o->model, err) < 0 ||
+	    load_rules(s, o->rules, err) < 0 || brul_passwd_init() < 0) {
 		release(s);
 		return NULL;
 	}

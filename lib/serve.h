@@ -44,6 +44,8 @@ struct brul_serve_opts {
 	unsigned max_conns, per_ip;
 	const char *openapi;		/* the OpenAPI document's path */
 	const char *www;		/* the dashboard's directory */
+	const char *model;		/* a model file, or NULL */
+	const char *rules;		/* alert rules; NULL: the defaults */
 };
 
 struct brul_server;

@@ -13,6 +13,7 @@
 #include "api.h"
 #include "live.h"
 #include "metrics.h"
+#include "modelinfo.h"
 #include "serve.h"
 #include "throttle.h"
 #include "www.h"
@@ -47,6 +48,9 @@ struct brul_server {
 	char *openapi;			/* the document, loaded at start */
 	size_t nopenapi;
 	struct brul_www *www;		/* the dashboard's files */
+	struct brul_modelinfo *model;	/* NULL: none given */
+	char *rules;			/* the alert rules as JSON */
+	size_t nrules;
 	struct MHD_Daemon *d;
 	struct brul_pool *pool;
 	struct brul_throttle *throttle;
@@ -69,6 +73,13 @@ struct brul_live *brul_server_live(struct brul_server *s);
 int brul_reply_not_allowed(struct brul_req *r, const char *allow);
 /* A file of the dashboard (304 when the browser has it). */
 int brul_reply_file(struct brul_req *r, const struct brul_www_file *f);
+/* The detail of a failure goes to the log (stderr), never to the
+ * client. */
+void brul_log_failure(const struct brul_req *r, const struct brul_err *err);
+/* The rules as /api/v1/alert-rules serves them (JSON text, the caller's
+ * to free, its length in *n), or NULL when out of memory. */
+struct brul_rules;
+char *brul_rules_json(const struct brul_rules *rs, size_t *n);
 /* Adds the headers every answer carries to resp. */
 void brul_reply_headers(struct brul_req *r, struct MHD_Response *resp);
 

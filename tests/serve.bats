@@ -37,6 +37,11 @@ setup_file() {
 	    NR > 1 && $3 != "" { r = $3 < 30 ? "critical" : $3 < 90 ? "high" : $3 < 180 ? "medium" : "low";
 	    print $2, $1, $3, ($3 < 30 ? 0.6 : 0.01), r, "fixture" }' "$d/ds/labels.csv" |
 	    "$B"/brul-load -q predictions
+	# A small model, for /api/v1/model.
+	"$B"/brul-features --window day --fleet "$d/ds/batteries.csv" \
+	    "$d/ds/telemetry.csv" > "$d/features.csv"
+	"$B"/brul-train --quiet --folds 3 --rounds 20 --threads 1 \
+	    --labels "$d/ds/labels.csv" -o "$d/model.json" "$d/features.csv"
 	head -c 48 /dev/urandom | base64 > "$d/secret"
 	chmod 600 "$d/secret"
 	printf '%s\n' "$PW" > "$d/pw"
@@ -52,7 +57,7 @@ setup_file() {
 start_server() {
 	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$1/secret" \
 	    --threads 2 --timeout 2 --cors-origin http://dash.example \
-	    --max-body 4096 2> "$1/log" &
+	    --max-body 4096 --model "$1/model.json" 2> "$1/log" &
 	echo $! > "$1/pid"
 	for i in $(seq 50); do
 		grep -q 'listening on' "$1/log" 2>/dev/null && break
@@ -397,6 +402,93 @@ PY
 	    /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["telemetry"]["ts"].startswith("2026-01-07T23:59") and d["twin"]["soh_pct"] > 0 and d["prediction"]["model_id"] == "fixture", d'
 }
 
+@test "the dashboard's reads: summary, a site's blocks, twin, events, model and rules agree with SQL and the files" {
+	v=$(token view)
+	get() { curl -s -H "Authorization: Bearer $v" "$URL/api/v1/$1"; }
+	get summary > "$T/summary.json"
+	get sites/CMI/blocks > "$T/blocks.json"
+	get 'batteries/B0002-1/twin?from=2026-01-03&to=2026-01-05' > "$T/twin.json"
+	get 'batteries/B0002-1/events?limit=1000' > "$T/events.json"
+	get model > "$T/model.json"
+	get alert-rules > "$T/rules.json"
+	# What SQL says, as JSON: the latest twin state and prediction of
+	# each block in service.
+	latest="SELECT b.battery_id, b.site_id, (SELECT soh_pct FROM twin w WHERE w.battery_id = b.battery_id ORDER BY ts DESC LIMIT 1) AS soh, (SELECT rul_days FROM predictions p WHERE p.battery_id = b.battery_id ORDER BY date DESC LIMIT 1) AS rul FROM batteries b WHERE removed_date IS NULL"
+	q "SELECT json_agg(x) FROM ($latest) x" > "$T/latest.sql"
+	q "SELECT json_agg(x) FROM (SELECT DISTINCT ON (battery_id) battery_id, temperature_c, voltage_v FROM telemetry WHERE battery_id IN (SELECT battery_id FROM batteries WHERE site_id = 'CMI') ORDER BY battery_id, ts DESC) x" > "$T/tele.sql"
+	q "SELECT json_agg(x) FROM (SELECT DISTINCT ON (battery_id) battery_id, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL AND battery_id IN (SELECT battery_id FROM batteries WHERE site_id = 'CMI') ORDER BY battery_id, ts DESC) x" > "$T/res.sql"
+	q "SELECT count(*) FROM twin WHERE battery_id = 'B0002-1' AND ts >= '2026-01-03' AND ts < '2026-01-05'" > "$T/twin.sql"
+	q "SELECT count(*) FROM events e, batteries b WHERE b.battery_id = 'B0002-1' AND e.scope IN (b.battery_id, b.string_id, b.system_id, b.site_id)" > "$T/events.sql"
+	run /usr/bin/python3 - "$T" "$F/model.json" "$BATS_TEST_DIRNAME/../data/alert-rules.json" <<'PY'
+import json, sys
+d = sys.argv[1]
+j = lambda n: json.load(open(f"{d}/{n}"))
+s, latest = j("summary.json"), j("latest.sql")
+assert s["soh_edges_pct"] == [80, 85, 90, 95]
+f = s["fleet"]
+assert f["batteries"] == len(latest) == 48, f
+for days in (30, 90, 180):
+    assert f[f"due_{days}d"] == sum(1 for x in latest if x["rul"] is not None and x["rul"] <= days), days
+edges = [-1e9, 80, 85, 90, 95, 1e9]
+want = [sum(1 for x in latest if x["soh"] is not None and lo <= x["soh"] < hi) for lo, hi in zip(edges, edges[1:])]
+assert f["soh"] == want and sum(want) > 0, (f["soh"], want)
+assert f["soh_unknown"] == sum(1 for x in latest if x["soh"] is None)
+assert sum(x["batteries"] for x in s["sites"]) == f["batteries"]
+blocks = j("blocks.json")["items"]
+assert len(blocks) == sum(1 for x in latest if x["site_id"] == "CMI") > 0
+assert [(b["string_id"], b["position"]) for b in blocks] == sorted((b["string_id"], b["position"]) for b in blocks)
+tele = {t["battery_id"]: t for t in j("tele.sql")}
+res = {t["battery_id"]: t["resistance_mohm"] for t in j("res.sql")}
+soh = {x["battery_id"]: x["soh"] for x in latest}
+for b in blocks:
+    assert b["temperature_c"] == tele[b["battery_id"]]["temperature_c"], b
+    assert b["resistance_mohm"] == res[b["battery_id"]], b
+    assert b["soh_pct"] == soh[b["battery_id"]] and b["baseline_mohm"] > 0, b
+tw = j("twin.json")
+assert len(tw["points"]) == j("twin.sql") > 0 and tw["from"] == "2026-01-03T00:00:00+00:00"
+assert [p["ts"] for p in tw["points"]] == sorted(p["ts"] for p in tw["points"])
+ev = j("events.json")
+assert ev["total"] == j("events.sql") == len(ev["items"]) > 0
+assert [e["ts_start"] for e in ev["items"]] == sorted((e["ts_start"] for e in ev["items"]), reverse=True)
+m, attrs = j("model.json"), json.load(open(sys.argv[2]))["learner"]
+assert m["model_id"] == attrs["attributes"]["brul_model_id"] and m["features"] == attrs["feature_names"]
+assert m["cv"]["model"]["all"]["rows"] > 0 and m["file"]["name"] == "model.json", m["cv"]
+rules = j("rules.json")["rules"]
+assert [r["name"] for r in rules] == [r["name"] for r in json.load(open(sys.argv[3]))["rules"]]
+r = next(r for r in rules if r["name"] == "resistance_high")
+assert (r["warning"], r["critical"], r["relative"], r["baseline"]) == (20, 50, "percent", "fleet"), r
+print("ok")
+PY
+	assert_output ok
+	run req GET /api/v1/sites/NOPE/blocks "$v"
+	assert_line --index 1 404
+	run req GET "/api/v1/batteries/NOPE-1/twin" "$v"
+	assert_line --index 1 404
+	run req GET "/api/v1/batteries/B0002-1/events" "$v"
+	assert_line --index 1 200
+	run req GET "/api/v1/batteries/B0002-1/twin?from=2026-01-01&to=2027-03-01" "$v"
+	assert_line --index 1 400
+	# Without a range: the 30 days up to the latest estimate.
+	get batteries/B0002-1/twin | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["points"][-1]["ts"].startswith("2026-01-07T23") and d["to"] > d["points"][-1]["ts"], d["to"]'
+	# A model retrained in place is served without a restart; one that
+	# cannot be read is a 503 that names nothing.
+	cp "$F/model.json" "$T/keep.json"
+	/usr/bin/python3 - "$F/model.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+m["learner"]["attributes"]["brul_model_id"] = "retrained1"
+json.dump(m, open(sys.argv[1] + ".tmp", "w"))
+PY
+	mv "$F/model.json.tmp" "$F/model.json"
+	get model | grep -q '"model_id":"retrained1"'
+	echo '{' > "$F/model.json"
+	run req GET /api/v1/model "$v"
+	assert_line --index 1 503
+	refute_output --partial "$F"
+	cp "$T/keep.json" "$F/model.json"
+	get model | grep -q "\"model_id\":\"$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["learner"]["attributes"]["brul_model_id"])' "$F/model.json")\""
+}
+
 @test "the live stream gets what brul-load notifies, filtered, and an alert as it opens" {
 	v=$(token view)
 	curl -s -N --max-time 8 "$URL/api/v1/stream?battery=B0003-1&access_token=$v" > "$T/one.sse" &
@@ -614,7 +706,7 @@ PY
 @test "SIGTERM: the live streams end, the server exits 0" {
 	d=$T/srv
 	mkdir -p "$d"
-	cp "$F/secret" "$d/secret"
+	cp "$F/secret" "$F/model.json" "$d/"
 	start_server "$d"
 	URL=http://127.0.0.1:$(cat "$d/port")
 	v=$(token view)

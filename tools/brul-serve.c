@@ -27,7 +27,8 @@ static const char synopsis[] =
     "                  [--cors-origin ORIGIN]... [--access-ttl DURATION]\n"
     "                  [--refresh-ttl DURATION] [--timeout SECONDS]\n"
     "                  [--max-body BYTES] [--max-connections N] [--per-ip N]\n"
-    "                  [--openapi FILE] [--www DIR] [--quiet] [--check-config]\n"
+    "                  [--openapi FILE] [--www DIR] [--model FILE]\n"
+    "                  [--rules FILE] [--quiet] [--check-config]\n"
     "       brul-serve --create-user NAME --role ROLE [--password-file FILE]\n"
     "                  [--full-name TEXT] [--db CONNINFO]\n"
     "       brul-serve --routes\n";
@@ -36,6 +37,7 @@ static const char synopsis[] =
 
 struct options {
 	const char *listen, *db, *secret_file, *openapi, *www, *create_user;
+	const char *model, *rules;
 	const char *role;
 	const char *password_file, *full_name;
 	const char *cors[MAX_CORS];
@@ -78,6 +80,10 @@ help(void)
 "                        address (512)\n"
 "  --openapi FILE        the OpenAPI document (data/openapi.json)\n"
 "  --www DIR             the dashboard's pages (data/www)\n"
+"  --model FILE          the model brul-predict uses, for the dashboard's\n"
+"                        model page; read again when it changes (BRUL_MODEL)\n"
+"  --rules FILE          brul-alert's rules, for the dashboard's thresholds\n"
+"                        (data/alert-rules.json; BRUL_RULES)\n"
 "  --quiet               no access log on stderr\n"
 "  --check-config        check the configuration and the database, and exit\n"
 "  --create-user NAME    create a user with --role (viewer, engineer, admin),\n"
@@ -90,8 +96,9 @@ help(void)
 enum {
 	OPT_ACCESS_TTL = 256, OPT_CHECK, OPT_CORS, OPT_CREATE, OPT_DB, OPT_DEV,
 	OPT_FULL_NAME, OPT_HELP, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS,
-	OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL, OPT_QUIET,
-	OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_SECRET_FILE, OPT_THREADS,
+	OPT_MODEL, OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL,
+	OPT_QUIET, OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_RULES,
+	OPT_SECRET_FILE, OPT_THREADS,
 	OPT_TIMEOUT, OPT_VERSION, OPT_WWW
 };
 
@@ -107,6 +114,7 @@ static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
+	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "openapi", required_argument, NULL, OPT_OPENAPI },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "per-ip", required_argument, NULL, OPT_PER_IP },
@@ -115,6 +123,7 @@ static const struct option longopts[] = {
 	{ "refresh-ttl", required_argument, NULL, OPT_REFRESH_TTL },
 	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "routes", no_argument, NULL, OPT_ROUTES },
+	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "secret-file", required_argument, NULL, OPT_SECRET_FILE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -172,6 +181,8 @@ parse(int argc, char **argv, struct options *o)
 	o->listen = getenv("BRUL_LISTEN") ? getenv("BRUL_LISTEN") :
 	    "127.0.0.1:8080";
 	o->secret_file = getenv("BRUL_SECRET_FILE");
+	o->model = getenv("BRUL_MODEL");
+	o->rules = getenv("BRUL_RULES");
 	if ((env = getenv("BRUL_THREADS")) != NULL)
 		o->threads = (int)number("BRUL_THREADS", env, 1, 256);
 	if ((env = getenv("BRUL_POOL")) != NULL)
@@ -245,6 +256,12 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_ROUTES:
 			o->routes = 1;
+			break;
+		case OPT_RULES:
+			o->rules = optarg;
+			break;
+		case OPT_MODEL:
+			o->model = optarg;
 			break;
 		case OPT_SECRET_FILE:
 			o->secret_file = optarg;
@@ -479,7 +496,8 @@ check(const struct options *o, const struct brul_serve_opts *so)
 		return 1;
 	}
 	printf("listen: %s can be bound\nthreads: %d, pool: %d, CORS origins: "
-	    "%d\n", o->listen, so->threads, so->pool, so->ncors);
+	    "%d\nmodel: %s\n", o->listen, so->threads, so->pool, so->ncors,
+	    so->model ? so->model : "none");
 	brul_server_stop(s, 0);
 	return 0;
 }
@@ -530,6 +548,8 @@ main(int argc, char **argv)
 	so.per_ip = o.per_ip ? (unsigned)o.per_ip : 512;
 	so.openapi = o.openapi;
 	so.www = o.www;
+	so.model = o.model;
+	so.rules = o.rules;
 	if (o.check) {
 		n = check(&o, &so);
 		sodium_memzero(key, sizeof key);
