@@ -2,7 +2,8 @@
 # The dashboard in a real browser: Debian's Chromium driven by
 # playwright-core (from the npm registry, installed under the build
 # directory on first use; no browser download), against a live brul-serve
-# over a throwaway PostgreSQL.  Screenshots go to build/screenshots.
+# over a throwaway PostgreSQL holding a day of the whole fleet (2,376
+# blocks).  Screenshots go to build/screenshots.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
@@ -27,23 +28,32 @@ setup_file() {
 	export PG_PORT=5437
 	sh "$PG" start "$PGDIR/c" > "$d/conninfo"
 	export DATABASE_URL=$(cat "$d/conninfo")
-	"$B"/brul-gen --dataset "$d/ds" --days 7 --batteries 72 --seed 5 --quiet
+	# A day of the whole fleet, with what the other tools make of it.
+	"$B"/brul-gen --dataset "$d/ds" --days 1 --seed 5 --quiet
 	"$B"/brul-load --migrate -q
 	"$B"/brul-load -q --dataset "$d/ds"
+	"$B"/brul-twin --fleet "$d/ds/batteries.csv" --every 6h "$d/ds/telemetry.csv" |
+	    "$B"/brul-load -q twin
 	"$B"/brul-alert --fleet "$d/ds/batteries.csv" --systems "$d/ds/systems.csv" \
 	    --strings "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
 	    "$B"/brul-load -q alerts
+	"$B"/brul-features --window day --fleet "$d/ds/batteries.csv" \
+	    "$d/ds/telemetry.csv" > "$d/features.csv"
+	"$B"/brul-train --quiet --folds 3 --rounds 20 --threads 2 \
+	    --labels "$d/ds/labels.csv" -o "$d/model.json" "$d/features.csv"
 	# Predictions: the labels' own RUL, as a fixture of known values.
-	awk -F, 'BEGIN { OFS = ","; print "battery_id,date,rul_days,p_fail_30d,risk,model_id" }
-	    NR > 1 && $3 != "" { r = $3 < 30 ? "critical" : $3 < 90 ? "high" : $3 < 180 ? "medium" : "low";
-	    print $2, $1, $3, ($3 < 30 ? 0.6 : 0.01), r, "fixture" }' "$d/ds/labels.csv" |
+	awk -F, 'BEGIN { OFS = ","; print "battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,risk,model_id" }
+	    NR > 1 && $3 != "" { r = $4 < 30 ? "critical" : $4 < 90 ? "high" : $4 < 180 ? "medium" : "low";
+	    print $2, $1, $4, $4 * 0.7, $4 * 1.3, ($4 < 30 ? 0.6 : 0.01), r, "fixture" }' "$d/ds/labels.csv" |
 	    "$B"/brul-load -q predictions
 	head -c 48 /dev/urandom | base64 > "$d/secret"
 	printf '%s\n' "$PW" > "$d/pw"
-	"$B"/brul-serve --create-user eng --role engineer --password-file "$d/pw" 2>/dev/null
-	"$B"/brul-serve --create-user view --role viewer --password-file "$d/pw" 2>/dev/null
+	for u in eng:engineer view:viewer boss:admin; do
+		"$B"/brul-serve --create-user "${u%%:*}" --role "${u#*:}" \
+		    --password-file "$d/pw" 2>/dev/null
+	done
 	"$B"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" --threads 2 \
-	    --quiet 2> "$d/log" &
+	    --model "$d/model.json" --quiet 2> "$d/log" &
 	echo $! > "$d/pid"
 	for i in $(seq 50); do
 		grep -q 'listening on' "$d/log" && break
@@ -62,12 +72,15 @@ teardown_file() {
 
 q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 
-@test "the overview, the morning list and the alerts show what SQL counts; engineers act, viewers cannot" {
+@test "every page shows what SQL and the API say, the fleet in under a second; engineers act, viewers cannot, admins manage users" {
 	F=$BATS_FILE_TMPDIR
 	export DATABASE_URL=$(cat "$F/conninfo")
 	shots=$(cd "$BRUL_BIN/../.." && pwd)/build/screenshots
 	mkdir -p "$shots"
 	latest="SELECT DISTINCT ON (p.battery_id) p.* FROM predictions p JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL ORDER BY p.battery_id, p.date DESC, p.model_id"
+	twin="SELECT DISTINCT ON (w.battery_id) w.soh_pct FROM twin w JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL ORDER BY w.battery_id, w.ts DESC"
+	site=$(q "SELECT site_id FROM batteries WHERE removed_date IS NULL GROUP BY site_id ORDER BY count(*) DESC, site_id LIMIT 1")
+	inside="SELECT battery_id FROM batteries WHERE site_id = '$site' AND removed_date IS NULL"
 	q "SELECT json_build_object(
 	    'sites', (SELECT count(*) FROM sites),
 	    'strings', (SELECT count(*) FROM strings),
@@ -77,23 +90,43 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	    'due30', (SELECT count(*) FROM ($latest) x WHERE rul_days <= 30),
 	    'due90', (SELECT count(*) FROM ($latest) x WHERE rul_days <= 90),
 	    'due180', (SELECT count(*) FROM ($latest) x WHERE rul_days <= 180),
+	    'soh', (SELECT json_build_array(count(*) FILTER (WHERE soh_pct < 80),
+	        count(*) FILTER (WHERE soh_pct >= 80 AND soh_pct < 85), count(*) FILTER (WHERE soh_pct >= 85 AND soh_pct < 90),
+	        count(*) FILTER (WHERE soh_pct >= 90 AND soh_pct < 95), count(*) FILTER (WHERE soh_pct >= 95),
+	        (SELECT count(*) FROM batteries WHERE removed_date IS NULL) - count(soh_pct)) FROM ($twin) x),
 	    'in_service_predicted', (SELECT count(*) FROM ($latest) x),
 	    'high', (SELECT count(*) FROM ($latest) x WHERE risk = 'high'),
 	    'open', (SELECT count(*) FROM alerts WHERE state = 'open'),
-	    'first', (SELECT battery_id FROM ($latest) x ORDER BY rul_days NULLS LAST, battery_id LIMIT 1))" > "$F/expect.json"
-	cat "$F/expect.json"
+	    'first', (SELECT battery_id FROM ($latest) x ORDER BY rul_days NULLS LAST, battery_id LIMIT 1),
+	    'site', '$site',
+	    'site_blocks', (SELECT count(*) FROM ($inside) x),
+	    'site_strings', (SELECT count(DISTINCT string_id) FROM batteries WHERE site_id = '$site' AND removed_date IS NULL),
+	    'site_temperature', (SELECT json_object_agg(battery_id, temperature_c) FROM (SELECT DISTINCT ON (battery_id)
+	        battery_id, temperature_c FROM telemetry WHERE battery_id IN ($inside) ORDER BY battery_id, ts DESC) x),
+	    'site_resistance_pct', (SELECT json_object_agg(x.battery_id, (x.resistance_mohm / b.baseline_mohm - 1) * 100)
+	        FROM (SELECT DISTINCT ON (battery_id) battery_id, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL
+	        AND battery_id IN ($inside) ORDER BY battery_id, ts DESC) x JOIN batteries b USING (battery_id)),
+	    'block', (SELECT min(battery_id) FROM ($inside) x),
+	    'model', json_build_object('rows', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_cv"])["model"]["all"]["rows"])' "$F/model.json"),
+	        'sampled', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_oof"])["sampled"])' "$F/model.json")))" > "$F/expect.json"
+	head -c 400 "$F/expect.json"; echo
 	[ "$(q "SELECT count(*) FROM ($latest) x WHERE risk = 'high'")" -gt 0 ]
+	[ "$(q "SELECT count(*) FROM alerts WHERE state = 'open'")" -gt 0 ]
 	# The next minute of every block, for the live check.
+	n=$(q "SELECT count(*) FROM batteries WHERE removed_date IS NULL")
 	head -1 "$F/ds/telemetry.csv" > "$F/next.csv"
-	awk -F, -v OFS=, 'NR > 1 && NR <= 73 { $1 = "2026-01-08T00:00:00Z"; print }' "$F/ds/telemetry.csv" >> "$F/next.csv"
+	awk -F, -v OFS=, -v n="$n" 'NR > 1 && NR <= n + 1 { $1 = "2026-01-02T00:00:00Z"; print }' "$F/ds/telemetry.csv" >> "$F/next.csv"
 	run env NODE_MODULES="$(cat "$F/node")/node_modules" LIVE_CSV="$F/next.csv" node \
-	    "$BATS_TEST_DIRNAME/browser/dashboard.mjs" "$(cat "$F/url")" eng "$PW" \
-	    "$F/expect.json" "$shots" view
+	    "$BATS_TEST_DIRNAME/browser/dashboard.mjs" "$(cat "$F/url")" "$PW" \
+	    "$F/expect.json" "$shots"
 	echo "$output"
 	assert_success
 	refute_line --partial 'not ok'
-	[ -s "$shots/overview.png" ] && [ -s "$shots/morning.png" ] && [ -s "$shots/alert.png" ]
-	# What the engineer did is what the API now says.
+	for s in signin overview morning site site-temperature block-raw block-hour model alert users phone-site phone-overview phone-block; do
+		[ -s "$shots/$s.png" ] || { echo "no screenshot $s"; false; }
+	done
+	# What the engineer did is what the database now holds.
 	aid=$(echo "$output" | sed -n 's/^# acknowledged //p')
 	[ "$(q "SELECT acknowledged_by || '|' || ack_note FROM alerts WHERE alert_id = '$aid'")" = 'eng|replacing it Tuesday' ]
+	[ "$(q "SELECT role || '|' || active FROM users WHERE username = 'newbie'")" = 'engineer|false' ]
 }

@@ -3,7 +3,7 @@
 // to acknowledge it with a note and to resolve it.
 
 import { api, session } from "./api.js";
-import { el } from "./dom.js";
+import { el, scroll } from "./dom.js";
 
 // Alerts: a filtered list; one alert with its events, and for engineers
 // and admins the buttons to acknowledge and resolve it.
@@ -28,7 +28,7 @@ export async function alerts(view, id, _q, redraw) {
       el("label", {}, "State", pick("state", ["open", "cleared"])),
       el("label", {}, "Severity", pick("severity", ["critical", "warning"]))),
     el("p", { class: "muted" }, `${page.total} alerts${page.total > page.items.length ? `, the newest ${page.items.length}` : ""}`),
-    el("table", { id: "alerts" },
+    scroll(el("table", { id: "alerts" },
       el("thead", {}, el("tr", {}, el("th", {}, "Opened"), el("th", {}, "Severity"),
         el("th", {}, "Kind"), el("th", {}, "Where"), el("th", { class: "hide-narrow" }, "Message"),
         el("th", {}, "Acknowledged"))),
@@ -37,7 +37,7 @@ export async function alerts(view, id, _q, redraw) {
         el("td", { class: `sev-${a.severity}` }, a.severity ?? ""),
         el("td", {}, a.kind), el("td", {}, a.battery_id ?? a.string_id ?? a.site_id ?? ""),
         el("td", { class: "hide-narrow" }, a.message ?? ""),
-        el("td", {}, a.acknowledged_by ?? ""))))));
+        el("td", {}, a.acknowledged_by ?? "")))))));
 }
 
 async function alert(view, id, redraw) {

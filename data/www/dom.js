@@ -32,9 +32,11 @@ function fill(e, attrs, kids) {
   return e;
 }
 
-// 1234.5 as "1,235" (d decimals); null as a dash.
+// 1234.5 as "1,235" (d decimals); null as a dash.  One formatter per
+// number of decimals: making one is most of the cost of a call.
+const formats = [];
 export const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" :
-  Number(x).toLocaleString("en", { minimumFractionDigits: d, maximumFractionDigits: d }));
+  (formats[d] ??= new Intl.NumberFormat("en", { minimumFractionDigits: d, maximumFractionDigits: d })).format(x));
 
 // An API time ("2026-03-31T23:59:00+00:00") as "2026-03-31 23:59" (UTC).
 export const when = (t) => (t ? t.slice(0, 16).replace("T", " ") : "–");
@@ -46,10 +48,13 @@ export function select(name, label, options, value, onchange) {
 }
 
 // A table: cols are [header, cell(row) -> node or text, class]; rows get
-// attrs(row).
+// attrs(row).  In a box that scrolls sideways on a narrow screen, where
+// the page does not.
 export function table(id, cols, rows, attrs = () => ({})) {
-  return el("table", { id },
+  return scroll(el("table", { id },
     el("thead", {}, el("tr", {}, cols.map(([h, , c]) => el("th", { class: c }, h)))),
     el("tbody", {}, rows.map((r) => el("tr", attrs(r),
-      cols.map(([, cell, c]) => el("td", { class: c }, cell(r)))))));
+      cols.map(([, cell, c]) => el("td", { class: c }, cell(r))))))));
 }
+
+export const scroll = (node) => el("div", { class: "scroll" }, node);

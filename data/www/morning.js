@@ -1,75 +1,81 @@
 // morning.js: the morning list (#/morning): every block in service by
 // its latest prediction, sortable, filtered by site and risk, exported
 // as CSV.
+//
+// The whole fleet is thousands of rows.  They are an ARIA table of grid
+// rows in groups of 100, each group drawn only when it nears the screen
+// (content-visibility), so the list is on screen in a fraction of the
+// time a <table> of 20,000 cells takes to lay out; every row is still
+// in the page, for the browser's find and for screen readers.
 
 import { api } from "./api.js";
-import { el, fmt } from "./dom.js";
+import { el, fmt, scroll } from "./dom.js";
 
-// Every battery in service with its latest prediction (the list pages
-// through the API's limit).
+// Every battery in service with its latest prediction: the first page
+// says how many there are, the others are asked for at once.
+const PAGE = 1000;
 async function latest(params = {}) {
-  const items = [];
-  for (let offset = 0; ; offset += 1000) {
-    const q = new URLSearchParams({ ...params, limit: 1000, offset });
-    const page = await api(`/api/v1/predictions/latest?${q}`);
-    items.push(...page.items);
-    if (items.length >= page.total || page.items.length === 0) return items;
+  const at = (offset) => api(`/api/v1/predictions/latest?${new URLSearchParams({ ...params, limit: PAGE, offset })}`);
+  const first = await at(0);
+  const rest = [];
+  for (let offset = PAGE; offset < first.total; offset += PAGE) rest.push(at(offset));
+  return first.items.concat(...(await Promise.all(rest)).map((p) => p.items));
+}
+
+// The columns: key, header, decimals (numbers only).
+const cols = [
+  ["battery_id", "Block"], ["site_id", "Site"], ["string_id", "String"],
+  ["rul_days", "RUL (days)", 0], ["rul_p10_days", "p10", 0], ["rul_p90_days", "p90", 0],
+  ["p_fail_30d", "P(fail 30 d)", 2], ["risk", "Risk"], ["date", "As of"]];
+const GROUP = 100;
+
+// One row, built by hand: thousands of them are made at each sort.
+function row(p) {
+  const r = document.createElement("div");
+  r.className = "mrow";
+  r.setAttribute("role", "row");
+  r.dataset.battery = p.battery_id;
+  for (const [c, , d] of cols) {
+    const cell = document.createElement("span");
+    cell.setAttribute("role", "cell");
+    if (c === "battery_id") {
+      const a = document.createElement("a");
+      a.href = `#/block/${encodeURIComponent(p.battery_id)}`;
+      a.textContent = p.battery_id;
+      cell.append(a);
+    } else {
+      cell.textContent = d !== undefined ? fmt(p[c], d) : (p[c] ?? "");
+      if (d !== undefined) cell.className = "num";
+      else if (c === "risk") cell.className = `risk-${p.risk}`;
+    }
+    r.append(cell);
   }
+  return r;
 }
 
-async function overview(view) {
-  const [sites, preds] = await Promise.all([
-    api("/api/v1/sites?include=counts&limit=1000"), latest()]);
-  const due = (d) => preds.filter((p) => p.rul_days !== null && p.rul_days <= d).length;
-  const total = (k) => sites.items.reduce((n, s) => n + (s[k] ?? 0), 0);
-  const open = (sev) => sites.items.reduce((n, s) => n + s.open_alerts[sev], 0);
-  view.replaceChildren(
-    el("h1", {}, "The fleet"),
-    el("div", { class: "tiles" },
-      el("div", { class: "tile", "data-count": "sites" }, el("b", {}, fmt(sites.total)), "sites"),
-      el("div", { class: "tile", "data-count": "strings" }, el("b", {}, fmt(total("strings"))), "strings"),
-      el("div", { class: "tile", "data-count": "batteries" }, el("b", {}, fmt(total("batteries"))), "blocks in service"),
-      el("div", { class: "tile sev-critical", "data-count": "critical" }, el("b", {}, fmt(open("critical"))), "critical alerts open"),
-      el("div", { class: "tile sev-warning", "data-count": "warning" }, el("b", {}, fmt(open("warning"))), "warnings open"),
-      ...[30, 90, 180].map((d) =>
-        el("div", { class: "tile", "data-count": `due${d}` }, el("b", {}, fmt(due(d))),
-          `due for replacement within ${d} days`))),
-    el("h2", {}, "Sites"),
-    el("table", {},
-      el("thead", {}, el("tr", {},
-        el("th", {}, "Site"), el("th", { class: "hide-narrow" }, "Region"),
-        el("th", { class: "num" }, "Strings"), el("th", { class: "num" }, "Blocks"),
-        el("th", { class: "num" }, "Critical"), el("th", { class: "num" }, "Warnings"))),
-      el("tbody", {}, sites.items.map((s) => el("tr", { "data-site": s.site_id },
-        el("td", {}, `${s.name} (${s.site_id})`),
-        el("td", { class: "hide-narrow" }, s.region ?? ""),
-        el("td", { class: "num" }, fmt(s.strings)),
-        el("td", { class: "num" }, fmt(s.batteries)),
-        el("td", { class: "num sev-critical" }, fmt(s.open_alerts.critical)),
-        el("td", { class: "num sev-warning" }, fmt(s.open_alerts.warning)))))));
-}
-
-// The morning list: sortable, filterable, exportable.
 export async function morning(view) {
-  const sites = await api("/api/v1/sites?limit=1000");
+  const sitesAsked = api("/api/v1/sites?limit=1000");
   const state = { site: "", risk: "", key: "rul_days", up: true };
-  const body = el("tbody");
+  const body = el("div", { role: "presentation" });
   const count = el("p", { class: "muted" });
   let rows = [];
-  const cols = [
-    ["battery_id", "Block"], ["site_id", "Site"], ["string_id", "String"],
-    ["rul_days", "RUL (days)", 1], ["rul_p10_days", "p10", 1], ["rul_p90_days", "p90", 1],
-    ["p_fail_30d", "P(fail 30 d)", 2], ["risk", "Risk"], ["date", "As of"]];
   const draw = () => {
+    const t0 = performance.now();
     const k = state.key, s = state.up ? 1 : -1;
     const sorted = [...rows].sort((a, b) =>
       a[k] === b[k] ? 0 : a[k] === null ? 1 : b[k] === null ? -1 : (a[k] < b[k] ? -s : s));
-    body.replaceChildren(...sorted.map((p) => el("tr", { "data-battery": p.battery_id },
-      cols.map(([c, , d]) => el("td", d !== undefined ? { class: "num" } :
-        c === "risk" ? { class: `risk-${p.risk}` } : {},
-        c === "battery_id" ? el("a", { href: `#/block/${encodeURIComponent(p.battery_id)}` }, p.battery_id) :
-        d !== undefined ? fmt(p[c], d === 1 ? 0 : 2) : (p[c] ?? ""))))));
-    count.textContent = `${rows.length} blocks in service`;
+    const groups = [];
+    for (let i = 0; i < sorted.length; i += GROUP) {
+      const g = el("div", { role: "rowgroup", class: "mgroup" });
+      g.append(...sorted.slice(i, i + GROUP).map(row));
+      groups.push(g);
+    }
+    body.replaceChildren(...groups);
+    head.setAttribute("aria-rowcount", rows.length + 1);
+    for (const b of head.querySelectorAll("[data-sort]"))
+      b.parentNode.setAttribute("aria-sort", b.dataset.sort !== k ? "none" : state.up ? "ascending" : "descending");
+    count.textContent = `${fmt(rows.length)} blocks in service`;
+    performance.measure("brul:morning draw", { start: t0 });
   };
   const load = async () => {
     const q = {};
@@ -91,6 +97,16 @@ export async function morning(view) {
   const select = (name, opts) => el("select", { name, onchange: (e) => {
     state[name] = e.target.value; load(); } },
     el("option", { value: "" }, "all"), opts.map(([v, t]) => el("option", { value: v }, t)));
+  const head = el("div", { id: "morning", role: "table", "aria-label": "blocks by predicted remaining life" },
+    el("div", { role: "rowgroup" }, el("div", { class: "mrow mhead", role: "row" },
+      cols.map(([c, t, d]) => el("span", { role: "columnheader", class: d !== undefined ? "num" : null },
+        el("button", { type: "button", "data-sort": c, onclick: () => {
+          state.up = state.key === c ? !state.up : true;
+          state.key = c;
+          draw();
+        } }, t))))),
+    body);
+  const [sites] = await Promise.all([sitesAsked, load()]);
   view.replaceChildren(
     el("h1", {}, "The morning list"),
     el("div", { class: "filters" },
@@ -98,13 +114,5 @@ export async function morning(view) {
       el("label", {}, "Risk", select("risk", ["critical", "high", "medium", "low"].map((r) => [r, r]))),
       el("button", { type: "button", onclick: csv }, "Export CSV")),
     count,
-    el("table", { id: "morning" },
-      el("thead", {}, el("tr", {}, cols.map(([c, t, d]) => el("th", d !== undefined ? { class: "num" } : {},
-        el("button", { type: "button", "data-sort": c, onclick: () => {
-          state.up = state.key === c ? !state.up : true;
-          state.key = c;
-          draw();
-        } }, t))))),
-      body));
-  await load();
+    scroll(head));
 }

@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { bars } from "./chart.js";
-import { el, fmt } from "./dom.js";
+import { el, fmt, scroll } from "./dom.js";
 import { bandColours } from "./bands.js";
 
 const GREY = "#c4cad1";
@@ -41,7 +41,7 @@ export async function overview(view) {
         items: [...names.map((label, i) => ({ label: label.replace(" and over", "+").replace("under ", "<"),
           value: f.soh[i], colour: bandColours[i] })), { label: "none", value: f.soh_unknown, colour: GREY }] })),
     el("h2", {}, "Sites"),
-    el("table", { id: "sites" },
+    scroll(el("table", { id: "sites" },
       el("thead", {}, el("tr", {},
         el("th", {}, "Site"), el("th", { class: "hide-narrow" }, "Region"),
         el("th", { class: "num" }, "Strings"), el("th", { class: "num" }, "Blocks"),
@@ -55,7 +55,7 @@ export async function overview(view) {
         el("td", { class: "num sev-critical" }, fmt(s.open_alerts.critical)),
         el("td", { class: "num sev-warning" }, fmt(s.open_alerts.warning)),
         el("td", { class: "num hide-narrow" }, fmt((bySite[s.site_id] ?? none).due_90d)),
-        el("td", { class: "wide" }, healthBar(bySite[s.site_id] ?? none, names)))))),
+        el("td", { class: "wide" }, healthBar(bySite[s.site_id] ?? none, names))))))),
     el("ul", { class: "legend" }, [...names, "no estimate"].map((name, i) =>
       el("li", {}, el("span", { class: "swatch", style: { background: bandColours[i] ?? GREY } }), name))));
 }

@@ -3,7 +3,7 @@
 // and refuses an admin locking themselves out; its message is shown.
 
 import { api, session } from "./api.js";
-import { el, when } from "./dom.js";
+import { el, scroll, when } from "./dom.js";
 
 const ROLES = ["viewer", "engineer", "admin"];
 const json = (method, body) => ({ method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -35,7 +35,7 @@ export async function users(view, _arg, _q, redraw) {
   view.replaceChildren(
     el("h1", {}, "Users"),
     status,
-    el("table", { id: "users" },
+    scroll(el("table", { id: "users" },
       el("thead", {}, el("tr", {}, ["User", "Full name", "Role", "Active", "Last sign-in"].map((h, i) =>
         el("th", { class: i === 1 || i === 4 ? "hide-narrow" : null }, h)))),
       el("tbody", {}, page.items.map((u) => el("tr", { "data-user": u.username },
@@ -47,7 +47,7 @@ export async function users(view, _arg, _q, redraw) {
         el("td", {}, el("button", { type: "button", "data-action": u.active ? "disable" : "enable",
           onclick: () => act(`/api/v1/auth/users/${u.id}`, json("PATCH", { active: !u.active })) },
         u.active ? "Disable" : "Enable")),
-        el("td", { class: "hide-narrow" }, when(u.last_login_at)))))),
+        el("td", { class: "hide-narrow" }, when(u.last_login_at))))))),
     el("h2", {}, "A new user"),
     form);
 }
