@@ -52,14 +52,26 @@ setup_file() {
 		"$B"/brul-serve --create-user "${u%%:*}" --role "${u#*:}" \
 		    --password-file "$d/pw" 2>/dev/null
 	done
-	"$B"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" --threads 2 \
-	    --model "$d/model.json" --quiet 2> "$d/log" &
-	echo $! > "$d/pid"
-	for i in $(seq 50); do
-		grep -q 'listening on' "$d/log" && break
-		sleep 0.1
-	done
-	sed -n 's/.*listening on \(http:[^ ]*\) .*/\1/p' "$d/log" > "$d/url"
+	# server.sh start [PORT] | stop: the server, for the set-up and for the
+	# browser test, which stops and starts it under an open page.
+	cat > "$d/server.sh" <<-EOF
+	set -e
+	case \$1 in
+	start)
+		"$B"/brul-serve --listen 127.0.0.1:\${2:-0} --secret-file "$d/secret" \\
+		    --threads 2 --model "$d/model.json" --quiet > /dev/null 2> "$d/log" 3>&- &
+		echo \$! > "$d/pid"
+		for i in \$(seq 50); do
+			grep -q 'listening on' "$d/log" && break
+			sleep 0.1
+		done
+		sed -n 's/.*listening on \\(http:[^ ]*\\) .*/\\1/p' "$d/log" > "$d/url" ;;
+	stop)
+		kill "\$(cat "$d/pid")"
+		while kill -0 "\$(cat "$d/pid")" 2>/dev/null; do sleep 0.1; done ;;
+	esac
+	EOF
+	sh "$d/server.sh" start
 }
 
 teardown_file() {
@@ -116,7 +128,9 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	n=$(q "SELECT count(*) FROM batteries WHERE removed_date IS NULL")
 	head -1 "$F/ds/telemetry.csv" > "$F/next.csv"
 	awk -F, -v OFS=, -v n="$n" 'NR > 1 && NR <= n + 1 { $1 = "2026-01-02T00:00:00Z"; print }' "$F/ds/telemetry.csv" >> "$F/next.csv"
-	run env NODE_MODULES="$(cat "$F/node")/node_modules" LIVE_CSV="$F/next.csv" node \
+	port=$(sed 's/.*:\([0-9]*\)\/$/\1/' "$F/url")
+	run env NODE_MODULES="$(cat "$F/node")/node_modules" LIVE_CSV="$F/next.csv" \
+	    SERVER_STOP="sh $F/server.sh stop" SERVER_START="sh $F/server.sh start $port" node \
 	    "$BATS_TEST_DIRNAME/browser/dashboard.mjs" "$(cat "$F/url")" "$PW" \
 	    "$F/expect.json" "$shots"
 	echo "$output"

@@ -57,16 +57,34 @@ function listen() {
       // Not under someone typing into a form.
       if (!location.hash.startsWith("#/alerts/") && !location.hash.startsWith("#/users")) soon();
     });
+  // A lost connection: the browser retries by itself, unless the server
+  // refused the stream (its token expired meanwhile, say); then we do,
+  // with a fresh token.
   live.addEventListener("error", () => {
     status.textContent = "live: connection lost, reconnecting…";
     status.dataset.state = "down";
+    if (live?.readyState === EventSource.CLOSED) {
+      live = null;
+      setTimeout(reopen, 3000);
+    }
   });
-  live.addEventListener("expired", async () => {
+  live.addEventListener("expired", () => {
     live.close();
     live = null;
-    try { await api("/api/v1/auth/me"); } catch { return; }	// refreshes the token
-    listen();
+    reopen();
   });
+}
+// Reopens the stream with a fresh token, trying again every few seconds
+// while the server is away.
+async function reopen() {
+  if (live || !session()) return;
+  try {
+    await api("/api/v1/auth/me");	// refreshes the token
+  } catch {
+    if (session()) setTimeout(reopen, 3000);
+    return;
+  }
+  listen();
 }
 function unlisten() {
   live?.close();

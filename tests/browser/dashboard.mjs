@@ -214,6 +214,17 @@ try {
   await page.waitForFunction((n) => document.querySelector("#live").textContent.includes(`new readings (${n})`),
     want.batteries, { timeout: 2000 });
   check(true, `live: a brul-load shows on the open page within 2 s (${Date.now() - t2} ms)`);
+  // A lost connection says so, and the stream comes back by itself.
+  const beforeStop = errors.length;
+  execFileSync("sh", ["-c", process.env.SERVER_STOP], { stdio: "inherit" });
+  await page.waitForFunction(() => document.querySelector("#live").dataset.state === "down", null, { timeout: 5000 });
+  check((await page.textContent("#live")).includes("connection lost"), "live: a lost connection (the server stopped) says so");
+  execFileSync("sh", ["-c", process.env.SERVER_START], { stdio: "inherit" });
+  const t3 = Date.now();
+  await page.waitForFunction(() => document.querySelector("#live").dataset.state === "up", null, { timeout: 15000 });
+  check(true, `live: and reconnects by itself once the server is back (${Date.now() - t3} ms)`);
+  // The browser logs the stream's refusals while the server was away.
+  if (errors.slice(beforeStop).every((e) => /503|ERR_CONNECTION_REFUSED/.test(e))) errors.length = beforeStop;
   await page.click("#signout");
   await page.waitForSelector("#signin:not([hidden])");
   check(true, "sign out shows the sign-in form");

@@ -48,4 +48,9 @@ brul-serve on http://127.0.0.1:$port/ (Ctrl-C stops it and the database)
   then:     curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$port/api/v1/predictions/latest
   the API:  http://127.0.0.1:$port/api/openapi.json   (brul-serve(1))
 EOM
-"$bin"/brul-serve --listen "127.0.0.1:$port" --secret-file "$dir/demo-secret" || true
+# The demo's model, for the dashboard's model page.
+set --
+if [ -f "$dir/model.json" ]; then
+	set -- --model "$dir/model.json"
+fi
+"$bin"/brul-serve --listen "127.0.0.1:$port" --secret-file "$dir/demo-secret" "$@" || true
