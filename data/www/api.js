@@ -3,13 +3,15 @@
 // a 401 refreshes once, silently, and retries; a failed refresh signs out.
 
 const KEY = "brul.session";
+// After a reload only the refresh token and the user are known: the
+// first request refreshes.
 let current = JSON.parse(sessionStorage.getItem(KEY) ?? "null");
 
 export const session = () => current;
 
 function keep(s) {
   current = s;
-  if (s) sessionStorage.setItem(KEY, JSON.stringify(s));
+  if (s) sessionStorage.setItem(KEY, JSON.stringify({ refresh: s.refresh, user: s.user }));
   else sessionStorage.removeItem(KEY);
 }
 
@@ -42,10 +44,18 @@ async function refresh() {
   return refreshing;
 }
 
+// A valid-looking access token (refreshed when there is none yet).
+export async function token() {
+  if (!current) throw new Error("signed out");
+  if (!current.access) await refresh();
+  return current.access;
+}
+
 // GET path as JSON, with the token; throws with the API's message.
 export async function api(path, options = {}) {
   for (let attempt = 0; ; attempt++) {
     if (!current) throw new Error("signed out");
+    if (!current.access) await token().catch(() => {});
     const r = await fetch(path, { ...options,
       headers: { ...(options.headers ?? {}), Authorization: `Bearer ${current.access}` } });
     if (r.status === 401 && attempt === 0) {

@@ -10,7 +10,7 @@
 // The header says what the live stream last brought; what it brings
 // redraws the page it concerns.
 
-import { session, signIn, signOut, api } from "./api.js";
+import { api, session, signIn, signOut, token } from "./api.js";
 import { $, el } from "./dom.js";
 import { overview } from "./overview.js";
 import { morning } from "./morning.js";
@@ -36,10 +36,13 @@ let live = null, pending = null;
 function soon() {
   pending ??= setTimeout(() => { pending = null; route(); }, 1000);
 }
-function listen() {
+async function listen() {
   if (live || !session()) return;
   const status = $("#live");
-  live = new EventSource(`/api/v1/stream?access_token=${encodeURIComponent(session().access)}`);
+  let access;
+  try { access = await token(); } catch { return; }
+  if (live) return;	// opened meanwhile
+  live = new EventSource(`/api/v1/stream?access_token=${encodeURIComponent(access)}`);
   const seen = (what, n) => {
     status.textContent = `live: ${what}${n ? ` (${n})` : ""} at ${new Date().toLocaleTimeString("en-GB")}`;
     status.dataset.state = "up";

@@ -17,7 +17,8 @@ export function measures(rules) {
       value: (b) => b.soh_pct },
     rul: { name: "predicted RUL", unit: " d", d: 0, good: "high", edges: [30, 90, 180, 365],
       value: (b) => b.rul_days },
-    temperature: { name: "temperature", unit: " °C", d: 1, good: "low", edges: [25, 30, 35, 40],
+    // A room at 24-27 °C is one colour; a block 5 °C over it is not.
+    temperature: { name: "temperature", unit: " °C", d: 1, good: "low", edges: [28, 32, 36, 40],
       value: (b) => b.temperature_c },
     resistance: { name: "resistance over baseline", unit: " %", d: 0, good: "low", edges: [w / 2, w, (w + c) / 2, c],
       value: (b) => (b.resistance_mohm && b.baseline_mohm ? (b.resistance_mohm / b.baseline_mohm - 1) * 100 : null) },

@@ -28,25 +28,35 @@ export function ticks(lo, hi, n = 5) {
 
 const HOUR = 3600e3, DAY = 24 * HOUR;
 const timeSteps = [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY];
-function timeTicks(lo, hi) {
-  const step = timeSteps.find((s) => (hi - lo) / s <= 7) ?? 365 * DAY;
+// Ticks at a round step, at most n of them.
+function timeTicks(lo, hi, n) {
+  const step = timeSteps.find((s) => (hi - lo) / s <= n) ?? 365 * DAY;
   const out = [];
   for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) out.push(t);
   return { out, step };
 }
+// "14:00", "01-02" (a day, as month-day), "2026-03" (a month), UTC.
 const timeLabel = (t, step) => {
   const iso = new Date(t).toISOString();
-  return step < DAY ? iso.slice(11, 16) + (t % DAY === 0 ? ` ${iso.slice(5, 10)}` : "") : iso.slice(0, 10);
+  return step < DAY ? (t % DAY === 0 ? iso.slice(5, 10) : iso.slice(11, 16)) :
+    step < 91 * DAY ? iso.slice(5, 10) : iso.slice(0, 7);
 };
 
-// Scales from the data's extent (with thresholds kept in view).
-function extent(values, pad = 0.05) {
+// The least and greatest finite values, or null when there are none.
+function range(values) {
   let lo = Infinity, hi = -Infinity;
   for (const v of values) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-  if (lo === Infinity) return [0, 1];
+  return lo === Infinity ? null : [lo, hi];
+}
+
+// A scale's extent: the data's range widened by pad of it (or by one
+// when it is a single value), so nothing sits on the frame.
+function extent(values, pad = 0.05) {
+  const r = range(values);
+  if (r === null) return [0, 1];
+  const [lo, hi] = r;
   if (lo === hi) return [lo - 1, hi + 1];
-  const d = (hi - lo) * pad;
-  return [lo - d, hi + d];
+  return [lo - (hi - lo) * pad, hi + (hi - lo) * pad];
 }
 
 // The path of points [x, y] in pixels, broken at gaps (y null).  With far
@@ -62,8 +72,9 @@ function path(pts) {
   let col = null, bucket = [];
   const flush = () => {
     if (!bucket.length) return;
-    const lo = bucket.reduce((a, b) => (b[1] > a[1] ? b : a)), hi = bucket.reduce((a, b) => (b[1] < a[1] ? b : a));
-    for (const p of [bucket[0], ...[lo, hi].sort((a, b) => a[0] - b[0]), bucket.at(-1)]) put(p[0], p[1]);
+    // Pixels grow downwards: the lowest value has the largest y.
+    const low = bucket.reduce((a, b) => (b[1] > a[1] ? b : a)), high = bucket.reduce((a, b) => (b[1] < a[1] ? b : a));
+    for (const p of [bucket[0], ...[low, high].sort((a, b) => a[0] - b[0]), bucket.at(-1)]) put(p[0], p[1]);
     bucket = [];
   };
   for (const p of pts) {
@@ -89,7 +100,7 @@ function axes(w, xs, ys, xlabel, ylabel) {
     ys.map(([v, y]) => [svg("line", { x1: M.l, x2: w - M.r, y1: y, y2: y, class: "grid" }),
       svg("text", { x: M.l - 6, y: y + 4, "text-anchor": "end" }, ylabel(v))]),
     xs.map(([v, x]) => [svg("line", { x1: x, x2: x, y1: H - M.b, y2: H - M.b + 4, class: "axis" }),
-      svg("text", { x, y: H - 8, "text-anchor": "middle" }, xlabel(v))]),
+      svg("text", { x, y: H - 8, "text-anchor": x > w - M.r - 40 ? "end" : "middle" }, xlabel(v))]),
     svg("line", { x1: M.l, x2: w - M.r, y1: H - M.b, y2: H - M.b, class: "axis" }),
   ];
 }
@@ -101,11 +112,13 @@ export function timeChart({ title, unit = "", series, lines = [], spans = [], fr
   const w = width();
   const all = series.flatMap((s) => [...s.points.map((p) => p.y), ...(s.band ?? []).flatMap((b) => [b.lo, b.hi])]);
   const [ylo, yhi] = extent([...all, ...lines.map((l) => l.y)]);
-  const ts = series.flatMap((s) => s.points.map((p) => p.t));
-  const x0 = from ?? Math.min(...ts), x1 = to ?? Math.max(...ts);
+  const [tlo, thi] = range(series.flatMap((s) => s.points.map((p) => p.t))) ?? [Date.now() - DAY, Date.now()];
+  // One point (a single prediction, say) is shown in the day around it.
+  let x0 = from ?? tlo, x1 = to ?? thi;
+  if (!(x1 > x0)) { x0 -= DAY / 2; x1 += DAY / 2; }
   const X = (t) => M.l + ((t - x0) / (x1 - x0 || 1)) * (w - M.l - M.r);
   const Y = (v) => H - M.b - ((v - ylo) / (yhi - ylo)) * (H - M.t - M.b);
-  const { out: tt, step } = timeTicks(x0, x1);
+  const { out: tt, step } = timeTicks(x0, x1, Math.max(2, Math.floor((w - M.l - M.r) / 70)));
   const n = series.reduce((a, s) => a + s.points.length, 0);
   const body = [
     spans.map((s) => svg("rect", { class: "span", x: X(Math.max(s.t0, x0)), y: M.t,
@@ -129,8 +142,10 @@ export function timeChart({ title, unit = "", series, lines = [], spans = [], fr
       svg("text", { x: w - M.r - 4, y: Y(l.y) - 4, "text-anchor": "end", fill: l.colour }, l.name)]),
   ];
   const summary = `${title}: ${n} points` + series.map((s) => {
-    const ys = s.points.map((p) => p.y).filter(Number.isFinite);
-    return ys.length ? `; ${s.name} from ${Math.min(...ys).toFixed(decimals)} to ${Math.max(...ys).toFixed(decimals)}${unit}` : "";
+    const r = range(s.points.map((p) => p.y));
+    if (r === null) return "";
+    const [lo, hi] = r;
+    return `; ${s.name} from ${lo.toFixed(decimals)} to ${hi.toFixed(decimals)}${unit}`;
   }).join("");
   return figure(title, summary, w, body, [
     ...series.map((s, i) => [s.name + (s.band?.length ? ` (${s.bandName ?? "band"})` : ""), s.colour ?? colours[i % colours.length], s.dash]),

@@ -109,6 +109,16 @@ try {
     .reduce((n, e) => n + e.decodedBodySize, 0));
   check(bytes > 0 && bytes < 300 * 1024, `the pages and scripts weigh ${(bytes / 1024).toFixed(1)} KB uncompressed (under 300 KB)`);
   await shot(page, "overview");
+  // A reload keeps the session: the tab holds the refresh token (never
+  // the access token), and the first request refreshes silently.
+  const stored = JSON.parse(await page.evaluate(() => sessionStorage.getItem("brul.session")));
+  check(stored.refresh && !stored.access, "the tab keeps the refresh token, not the access token");
+  await page.reload();
+  await page.waitForSelector("[data-count=batteries] b");
+  check(await page.locator("#signin:visible").count() === 0 && await count("batteries") === want.batteries,
+    "a reload stays signed in (a silent refresh)");
+  check(JSON.parse(await page.evaluate(() => sessionStorage.getItem("brul.session"))).refresh !== stored.refresh,
+    "and the refresh token has rotated");
 
   // The morning list.
   const { page: mpage, context: mctx } = await open("eng", "#/morning", "#morning [data-battery]");
