@@ -119,6 +119,7 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	        FROM (SELECT DISTINCT ON (battery_id) battery_id, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL
 	        AND battery_id IN ($inside) ORDER BY battery_id, ts DESC) x JOIN batteries b USING (battery_id)),
 	    'block', (SELECT min(battery_id) FROM ($inside) x),
+	    'next', '2026-01-02T00:00',
 	    'model', json_build_object('rows', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_cv"])["model"]["all"]["rows"])' "$F/model.json"),
 	        'sampled', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_oof"])["sampled"])' "$F/model.json")))" > "$F/expect.json"
 	head -c 400 "$F/expect.json"; echo

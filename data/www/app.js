@@ -31,10 +31,15 @@ function where() {
 
 // Live: the API's stream of what brul-load commits.  The browser
 // reconnects by itself after an error; an expired token is refreshed
-// first.  Redraws are coalesced: at most one a second.
-let live = null, pending = null;
+// first.  Redraws are coalesced: the first at once, then at most one a
+// second.
+let live = null, pending = null, last = 0;
 function soon() {
-  pending ??= setTimeout(() => { pending = null; route(); }, 1000);
+  pending ??= setTimeout(() => {
+    pending = null;
+    last = Date.now();
+    route();
+  }, Math.max(0, last + 1000 - Date.now()));
 }
 async function listen() {
   if (live || !session()) return;

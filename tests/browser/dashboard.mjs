@@ -216,14 +216,22 @@ try {
   await shot(page, "alert");
   check(await page.locator("#nav-users:visible").count() === 0, "an engineer is not offered the users page");
 
-  // Live: a load of the next minute shows on the open page.
-  await go(page, "#/", "[data-count=batteries] b");
+  // Live: a load of the next minute shows on a block's open page: the
+  // header says so, and the charts are drawn again to the new reading.
+  await go(page, `#/block/${want.block}?res=raw&days=1`, "#charts[data-resolution=raw]");
   await page.waitForFunction(() => document.querySelector("#live").dataset.state === "up");
+  const drawnTo = await page.$eval("#charts", (c) => c.dataset.to);
   const t2 = Date.now();
   execFileSync("brul-load", ["-q", "telemetry", process.env.LIVE_CSV], { stdio: "inherit" });
   await page.waitForFunction((n) => document.querySelector("#live").textContent.includes(`new readings (${n})`),
     want.batteries, { timeout: 2000 });
-  check(true, `live: a brul-load shows on the open page within 2 s (${Date.now() - t2} ms)`);
+  check(true, `live: a brul-load is said in the header within 2 s (${Date.now() - t2} ms)`);
+  await page.waitForFunction((b) => document.querySelector("#charts")?.dataset.to !== b, drawnTo, { timeout: 2000 });
+  const after = await page.$eval("#charts", (c) => c.dataset.to);
+  const t = await api(`/api/v1/batteries/${want.block}/telemetry?from=${await page.$eval("#charts", (c) => c.dataset.from)}&to=${after}`);
+  check(t.points.at(-1).ts.startsWith(want.next) &&
+    await page.$eval("path[data-series=voltage]", (p) => Number(p.dataset.points)) === t.points.length,
+    `live: and the block's charts are drawn again to its new reading within 2 s (${Date.now() - t2} ms; to ${after})`);
   // A lost connection says so, and the stream comes back by itself.
   const beforeStop = errors.length;
   execFileSync("sh", ["-c", process.env.SERVER_STOP], { stdio: "inherit" });
