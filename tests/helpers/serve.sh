@@ -42,6 +42,7 @@ fi
 chmod 600 "$dir/demo-secret"
 cat <<EOM
 brul-serve on http://127.0.0.1:$port/ (Ctrl-C stops it and the database)
+  the dashboard: open http://127.0.0.1:$port/ and sign in as demo, password $(cat "$dir/demo-password")
   sign in:  curl -s -H 'Content-Type: application/json' \\
               -d '{"username":"demo","password":"$(cat "$dir/demo-password")"}' \\
               http://127.0.0.1:$port/api/v1/auth/login
