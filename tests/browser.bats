@@ -7,9 +7,9 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/fleet
 
-PG=$BATS_TEST_DIRNAME/helpers/pg.sh
-PW='correct horse battery staple'
+PW=$FLEET_PW
 PLAYWRIGHT=1.65.1
 
 setup_file() {
@@ -22,36 +22,8 @@ setup_file() {
 		    "playwright-core@$PLAYWRIGHT" >&2
 	fi
 	echo "$node" > "$d/node"
-	PGDIR=$(mktemp -d /tmp/brul-br.XXXXXX)
-	chmod 755 "$PGDIR"
-	echo "$PGDIR" > "$d/pgdir"
-	export PG_PORT=5437
-	sh "$PG" start "$PGDIR/c" > "$d/conninfo"
-	export DATABASE_URL=$(cat "$d/conninfo")
 	# A day of the whole fleet, with what the other tools make of it.
-	"$B"/brul-gen --dataset "$d/ds" --days 1 --seed 5 --quiet
-	"$B"/brul-load --migrate -q
-	"$B"/brul-load -q --dataset "$d/ds"
-	"$B"/brul-twin --fleet "$d/ds/batteries.csv" --every 6h "$d/ds/telemetry.csv" |
-	    "$B"/brul-load -q twin
-	"$B"/brul-alert --fleet "$d/ds/batteries.csv" --systems "$d/ds/systems.csv" \
-	    --strings "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
-	    "$B"/brul-load -q alerts
-	"$B"/brul-features --window day --fleet "$d/ds/batteries.csv" \
-	    "$d/ds/telemetry.csv" > "$d/features.csv"
-	"$B"/brul-train --quiet --folds 3 --rounds 20 --threads 2 \
-	    --labels "$d/ds/labels.csv" -o "$d/model.json" "$d/features.csv"
-	# Predictions: the labels' own RUL, as a fixture of known values.
-	awk -F, 'BEGIN { OFS = ","; print "battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,risk,model_id" }
-	    NR > 1 && $3 != "" { r = $4 < 30 ? "critical" : $4 < 90 ? "high" : $4 < 180 ? "medium" : "low";
-	    print $2, $1, $4, $4 * 0.7, $4 * 1.3, ($4 < 30 ? 0.6 : 0.01), r, "fixture" }' "$d/ds/labels.csv" |
-	    "$B"/brul-load -q predictions
-	head -c 48 /dev/urandom | base64 > "$d/secret"
-	printf '%s\n' "$PW" > "$d/pw"
-	for u in eng:engineer view:viewer boss:admin; do
-		"$B"/brul-serve --create-user "${u%%:*}" --role "${u#*:}" \
-		    --password-file "$d/pw" 2>/dev/null
-	done
+	fleet_setup "$d" 5437 --days 1 --seed 5
 	# server.sh start [PORT] | stop: the server, for the set-up and for the
 	# browser test, which stops and starts it under an open page.
 	cat > "$d/server.sh" <<-EOF
@@ -77,9 +49,7 @@ setup_file() {
 teardown_file() {
 	d=$BATS_FILE_TMPDIR
 	kill "$(cat "$d/pid")" 2>/dev/null || true
-	PGDIR=$(cat "$d/pgdir")
-	PG_PORT=5437 sh "$PG" stop "$PGDIR/c" || true
-	rm -rf "$PGDIR"
+	fleet_teardown "$d" 5437
 }
 
 q() { psql -qXAt "$DATABASE_URL" -c "$1"; }

@@ -8,47 +8,15 @@
 
 bats_require_minimum_version 1.5.0
 load helpers/common
+load helpers/fleet
 
 PG=$BATS_TEST_DIRNAME/helpers/pg.sh
-PW='correct horse battery staple'
+PW=$FLEET_PW
 
 setup_file() {
 	d=$BATS_FILE_TMPDIR
-	B=$BRUL_BIN
-	PGDIR=$(mktemp -d /tmp/brul-sv.XXXXXX)
-	chmod 755 "$PGDIR"
-	echo "$PGDIR" > "$d/pgdir"
-	export PG_PORT=5436
-	sh "$PG" start "$PGDIR/c" > "$d/conninfo"
-	export DATABASE_URL=$(cat "$d/conninfo")
 	# A week of two strings, with what the other tools make of it.
-	"$B"/brul-gen --dataset "$d/ds" --days 7 --batteries 48 --seed 4 --quiet
-	"$B"/brul-load --migrate -q
-	for k in sites systems strings batteries events telemetry string_telemetry; do
-		"$B"/brul-load -q $k "$d/ds/$k.csv"
-	done
-	"$B"/brul-twin --fleet "$d/ds/batteries.csv" --every 1h "$d/ds/telemetry.csv" |
-	    "$B"/brul-load -q twin
-	"$B"/brul-alert --fleet "$d/ds/batteries.csv" --systems "$d/ds/systems.csv" \
-	    --strings "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
-	    "$B"/brul-load -q alerts
-	# Predictions: the labels' own RUL, as a fixture of known values.
-	awk -F, 'BEGIN { OFS = ","; print "battery_id,date,rul_days,p_fail_30d,risk,model_id" }
-	    NR > 1 && $3 != "" { r = $3 < 30 ? "critical" : $3 < 90 ? "high" : $3 < 180 ? "medium" : "low";
-	    print $2, $1, $3, ($3 < 30 ? 0.6 : 0.01), r, "fixture" }' "$d/ds/labels.csv" |
-	    "$B"/brul-load -q predictions
-	# A small model, for /api/v1/model.
-	"$B"/brul-features --window day --fleet "$d/ds/batteries.csv" \
-	    "$d/ds/telemetry.csv" > "$d/features.csv"
-	"$B"/brul-train --quiet --folds 3 --rounds 20 --threads 1 \
-	    --labels "$d/ds/labels.csv" -o "$d/model.json" "$d/features.csv"
-	head -c 48 /dev/urandom | base64 > "$d/secret"
-	chmod 600 "$d/secret"
-	printf '%s\n' "$PW" > "$d/pw"
-	for u in admin:admin eng:engineer view:viewer; do
-		"$B"/brul-serve --create-user "${u%%:*}" --role "${u#*:}" \
-		    --password-file "$d/pw" 2>/dev/null
-	done
+	fleet_setup "$d" 5436 --days 7 --batteries 48 --seed 4
 	start_server "$d"
 }
 
@@ -70,9 +38,7 @@ start_server() {
 teardown_file() {
 	d=$BATS_FILE_TMPDIR
 	kill "$(cat "$d/pid")" 2>/dev/null || true
-	PGDIR=$(cat "$d/pgdir")
-	PG_PORT=5436 sh "$PG" stop "$PGDIR/c" || true
-	rm -rf "$PGDIR"
+	fleet_teardown "$d" 5436
 }
 
 setup() {

@@ -37,7 +37,7 @@ export async function model(view) {
       ["baseline", (r) => `${fmt(r.b?.coverage_pct, 1)} %`, "num muted hide-narrow"],
       ["AUC 90 d", (r) => fmt(r.m.auc_90d, 3), "num hide-narrow"]], rows, (r) => ({ "data-band": r.band })),
     el("div", { class: "row" },
-      pts.length ? scatter({ title: `Predicted against true RUL (days): ${fmt(oof.sampled)} of ${fmt(oof.rows)} out-of-fold rows`,
+      pts.length ? scatter({ title: `Predicted against true RUL (days): ${fmt(oof.sampled)} of ${fmt(oof.rows)} out-of-fold rows, sampled evenly within each band`,
         xname: "true", yname: "predicted", points: pts }) :
         el("p", { class: "muted" }, "This model file has no sample of its predictions (brul-train before brul_oof)."),
       bars({ title: "Interval coverage by band (%), the model's", unit: " %", max: 100, ref: 80, refName: "80 % (the p10–p90 target)",

@@ -1,6 +1,6 @@
 // dashboard.mjs URL PASSWORD EXPECT.json SHOTS: the dashboard in a real
 // browser (Debian's Chromium driven by playwright-core, found in
-// $NODE_MODULES).  Users eng (engineer), view (viewer) and boss (admin)
+// $NODE_MODULES).  Users eng (engineer), view (viewer) and admin (admin)
 // share PASSWORD.  Compares what each page shows with what EXPECT
 // (counted in SQL) and the API say, times the overview and the morning
 // list from a cold cache, writes a screenshot of each page into SHOTS
@@ -253,7 +253,7 @@ try {
     "a viewer has no acknowledge or resolve button");
 
   // An admin: users created, their role changed, disabled.
-  const { page: apage } = await open("boss", "#/users", "#users tbody tr");
+  const { page: apage } = await open("admin", "#/users", "#users tbody tr");
   await apage.fill("#new-user input[name=username]", "newbie");
   await apage.fill("#new-user input[name=full_name]", "Somchai Jaidee");
   await apage.fill("#new-user input[name=password]", "a long enough password");
@@ -264,12 +264,12 @@ try {
   await apage.click("tr[data-user=newbie] button[data-action=disable]");
   await apage.waitForSelector("tr[data-user=newbie] button[data-action=enable]");
   const listed = await (await fetch(`${url}api/v1/auth/users?limit=1000`,
-    { headers: { Authorization: `Bearer ${await token("boss")}` } })).json();
+    { headers: { Authorization: `Bearer ${await token("admin")}` } })).json();
   const nb = listed.items.find((u) => u.username === "newbie");
   check(nb?.role === "engineer" && nb.active === false && nb.full_name === "Somchai Jaidee",
     "users: an admin creates a user, makes them an engineer and disables them (the API agrees)");
   const before = errors.length;
-  await apage.click(`tr[data-user=boss] button[data-action=disable]`);
+  await apage.click(`tr[data-user=admin] button[data-action=disable]`);
   await apage.waitForFunction(() => document.querySelector("#users-error").textContent !== "");
   // The browser logs the refusal (409) itself; it is what is wanted here.
   if (errors.slice(before).every((e) => e.includes("409"))) errors.length = before;

@@ -1,0 +1,69 @@
+# fleet.bash: the database the API's tests (serve.bats) and the
+# dashboard's (browser.bats) share: a throwaway PostgreSQL holding a
+# simulated fleet with what the other tools make of it.
+#
+#   fleet_setup DIR PORT BRUL-GEN-ARGS...   in setup_file
+#   fleet_teardown DIR PORT                 in teardown_file
+#
+# fleet_setup starts a cluster on PORT (its directory, under /tmp, named
+# in DIR/pgdir; its conninfo in DIR/conninfo, exported as DATABASE_URL),
+# simulates a dataset into DIR/ds (brul-gen --dataset with the arguments
+# given) and loads it with the twin's hourly estimates, brul-alert's
+# alerts, predictions made from the labels (a fixture of known values)
+# and a small model trained on daily features (DIR/model.json).  It
+# writes a signing secret (DIR/secret) and creates the users eng
+# (engineer), view (viewer) and admin (admin) with the password in
+# DIR/pw.
+
+FLEET_PW='correct horse battery staple'
+
+fleet_setup() {
+	local d=$1 port=$2 pgdir
+	shift 2
+	pgdir=$(mktemp -d /tmp/brul-fleet.XXXXXX)
+	chmod 755 "$pgdir"	# the cluster runs as postgres
+	echo "$pgdir" > "$d/pgdir"
+	PG_PORT=$port sh "$BATS_TEST_DIRNAME/helpers/pg.sh" start "$pgdir/c" > "$d/conninfo"
+	export DATABASE_URL=$(cat "$d/conninfo")
+	brul-gen --dataset "$d/ds" --quiet "$@"
+	brul-load --migrate -q
+	brul-load -q --dataset "$d/ds"
+	brul-twin --fleet "$d/ds/batteries.csv" --every 1h "$d/ds/telemetry.csv" |
+	    brul-load -q twin
+	brul-alert --fleet "$d/ds/batteries.csv" --systems "$d/ds/systems.csv" \
+	    --strings "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
+	    brul-load -q alerts
+	fleet_predictions "$d/ds/labels.csv" | brul-load -q predictions
+	brul-features --window day --fleet "$d/ds/batteries.csv" \
+	    "$d/ds/telemetry.csv" > "$d/features.csv"
+	brul-train --quiet --folds 3 --rounds 20 --threads 2 \
+	    --labels "$d/ds/labels.csv" -o "$d/model.json" "$d/features.csv"
+	head -c 48 /dev/urandom | base64 > "$d/secret"
+	chmod 600 "$d/secret"
+	printf '%s\n' "$FLEET_PW" > "$d/pw"
+	for u in eng:engineer view:viewer admin:admin; do
+		brul-serve --create-user "${u%%:*}" --role "${u#*:}" \
+		    --password-file "$d/pw" 2>/dev/null
+	done
+}
+
+fleet_teardown() {
+	local pgdir
+	pgdir=$(cat "$1/pgdir" 2>/dev/null) || return 0
+	PG_PORT=$2 sh "$BATS_TEST_DIRNAME/helpers/pg.sh" stop "$pgdir/c" || true
+	rm -rf "$pgdir"
+}
+
+# fleet_predictions LABELS: the predictions stream from the labels: each
+# day's true RUL as the prediction, p10 and p90 at 0.7 and 1.3 of it, and
+# the risk and 30-day probability that go with it.
+fleet_predictions() {
+	awk -F, 'BEGIN { OFS = ","
+		print "battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,risk,model_id" }
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$col["rul_days"] != "" {
+		r = $col["rul_days"]
+		risk = r < 30 ? "critical" : r < 90 ? "high" : r < 180 ? "medium" : "low"
+		print $col["battery_id"], $col["date"], r, r * 0.7, r * 1.3, (r < 30 ? 0.6 : 0.01), risk, "fixture"
+	}' "$1"
+}
