@@ -45,9 +45,16 @@ $(B)/lib/%.o: lib/%.c lib/*.h config.mk
 $(B)/libbrul.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(B)/bin/%: tools/%.c $(B)/libbrul.a lib/*.h
+# What the tools' command lines share (tools/cli.c: it prints and exits,
+# so it is not in the library).
+TOOL_OBJ = $(B)/tools/cli.o
+$(B)/tools/%.o: tools/%.c tools/*.h lib/*.h config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/bin/%: tools/%.c $(TOOL_OBJ) $(B)/libbrul.a lib/*.h tools/*.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(TOOL_OBJ) $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libbrul.a lib/*.h
 	@mkdir -p $(@D)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "num.h"
 #include "rules.h"
 #include "stream.h"
@@ -23,11 +24,11 @@ static const char synopsis[] =
     "       brul-alert --list-rules [--rules FILE] [--format csv|ndjson]\n";
 
 struct options {
-	const char *fleet, *systems, *rules, *output;
+	const char *fleet, *systems, *rules;
 	const char *source[BRUL_SRC_COUNT];	/* telemetry: the operand */
 	double float_v;
-	int gzip, list, fail_on;
-	enum brul_format format;
+	int list, fail_on;
+	struct brul_cli_stream out;
 };
 
 static const char *const columns[] = {
@@ -35,19 +36,7 @@ static const char *const columns[] = {
 	"battery_id", "value", "threshold", "ts_open", "ts_clear", "message"
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-alert --fleet FILE [options] [FILE] "
-	    "(brul-alert --help lists them)\n", stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Reads telemetry (CSV or NDJSON, plain or gzip; a file or stdin; in time\n"
 "order across the fleet) and writes alert events: open when a rule's\n"
 "condition has held long enough, update when its severity changes, clear\n"
@@ -68,48 +57,41 @@ help(void)
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
+
+static const struct brul_cli cli = { "brul-alert",
+    "--fleet FILE [options] [FILE]", synopsis, help };
 
 enum {
-	OPT_FAIL_ON = 256, OPT_FEATURES, OPT_FLEET, OPT_FLOAT_V, OPT_FORMAT,
-	OPT_HELP, OPT_LIST, OPT_PREDICTIONS, OPT_RULES, OPT_STRINGS,
-	OPT_SYSTEMS, OPT_TWIN, OPT_VERSION
+	OPT_FAIL_ON = 256, OPT_FEATURES, OPT_FLEET, OPT_FLOAT_V, OPT_LIST,
+	OPT_PREDICTIONS, OPT_RULES, OPT_STRINGS, OPT_SYSTEMS, OPT_TWIN
 };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
+	BRUL_CLI_STREAM_OPTIONS,
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "features", required_argument, NULL, OPT_FEATURES },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "float-v", required_argument, NULL, OPT_FLOAT_V },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "gzip", no_argument, NULL, 'z' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	{ "list-rules", no_argument, NULL, OPT_LIST },
-	{ "output", required_argument, NULL, 'o' },
 	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "strings", required_argument, NULL, OPT_STRINGS },
 	{ "systems", required_argument, NULL, OPT_SYSTEMS },
 	{ "twin", required_argument, NULL, OPT_TWIN },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void
 parse(int argc, char **argv, struct options *o)
 {
-	int ch, f;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'z':
-			o->gzip = 1;
-			break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "warning") == 0)
 				o->fail_on = 1;
@@ -119,7 +101,7 @@ parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "brul-alert: --fail-on: "
 				    "expected warning or critical, not "
 				    "\"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			break;
 		case OPT_FEATURES:
@@ -135,20 +117,9 @@ parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "brul-alert: --float-v: "
 				    "expected a block's float voltage, 10 to "
 				    "16, not \"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			break;
-		case OPT_FORMAT:
-			if ((f = brul_format_parse(optarg)) < 0 ||
-			    f == BRUL_FMT_AUTO) {
-				fprintf(stderr, "brul-alert: --format: expected "
-				    "csv or ndjson, not \"%s\"\n", optarg);
-				usage();
-			}
-			o->format = (enum brul_format)f;
-			break;
-		case OPT_HELP:
-			help();
 		case OPT_LIST:
 			o->list = 1;
 			break;
@@ -167,22 +138,19 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_TWIN:
 			o->source[BRUL_SRC_TWIN] = optarg;
 			break;
-		case OPT_VERSION:
-			printf("brul-alert %s\n", BRUL_VERSION);
-			exit(0);
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 	if (argc - optind > 1) {
 		fputs("brul-alert: one telemetry stream at a time\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	o->source[BRUL_SRC_TELEMETRY] = optind < argc ? argv[optind] : NULL;
 	if (o->fleet == NULL && !o->list) {
 		fputs("brul-alert: --fleet FILE is required (the batteries "
 		    "stream: each block's string and site)\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 }
 
@@ -260,7 +228,7 @@ main(int argc, char **argv)
 	static const char *const list_columns[] = { "name", "source", "scope",
 		"metric", "direction", "warning", "critical", "clear", "for_s",
 		"label" };
-	struct options o = { .format = BRUL_FMT_CSV };
+	struct options o = { .out.format = BRUL_FMT_CSV };
 	struct brul_rules rules = { 0 };
 	struct brul_watch_opts wo = { 0 };
 	struct brul_out_opts oo = { 0 };
@@ -272,12 +240,12 @@ main(int argc, char **argv)
 
 	brul_err_clear(&e);
 	parse(argc, argv, &o);
-	oo.gzip = o.gzip;
+	oo.gzip = o.out.gzip;
 	if (brul_rules_load(&rules, o.rules, &e) < 0)
 		goto fail;
 	if (o.list) {
-		if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
-		    (w = brul_writer_new(out, o.format, list_columns, 10,
+		if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
+		    (w = brul_writer_new(out, o.out.format, list_columns, 10,
 		    &e)) == NULL || list(&rules, w) < 0)
 			goto fail;
 		goto done;
@@ -301,8 +269,8 @@ main(int argc, char **argv)
 		    brul_watch_source(wt, (enum brul_source)k, r, &e) < 0)
 			goto fail;
 	}
-	if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
-	    (w = brul_writer_new(out, o.format, columns,
+	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
+	    (w = brul_writer_new(out, o.out.format, columns,
 	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
 		goto fail;
 	if (brul_watch_run(wt, emit, w, &e) < 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "datadir.h"
 #include "features.h"
 #include "progress.h"
@@ -25,25 +26,11 @@ static const char synopsis[] =
 struct options {
 	int64_t window;
 	double float_v;
-	const char *fleet, *output;
-	enum brul_format format;
-	int gzip;
-	enum brul_progress_mode progress;
+	const char *fleet;
+	struct brul_cli_stream out;
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-features [options] [-o FILE] [FILE ...] "
-	    "(brul-features --help lists them)\n", stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Reads telemetry (CSV or NDJSON, plain or gzip; files in order, or stdin)\n"
 "and writes one row of features per battery and window.\n"
 "\n"
@@ -56,17 +43,10 @@ help(void)
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress, --quiet show or hide progress on stderr\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
 
-static void
-bad_value(const char *opt, const char *what, const char *s)
-{
-	fprintf(stderr, "brul-features: %s: expected %s, not \"%s\"\n", opt,
-	    what, s);
-	usage();
-}
+static const struct brul_cli cli = { "brul-features",
+    "[options] [-o FILE] [FILE ...]", synopsis, help };
 
 static int64_t
 window(const char *s)
@@ -78,7 +58,7 @@ window(const char *s)
 	if (strcmp(s, "day") == 0)
 		return BRUL_DAY;
 	if (brul_duration_parse(s, &w) < 0 || w < 1 || w > WINDOW_MAX)
-		bad_value("--window", "hour, day or a length from 1 second to "
+		brul_cli_bad(&cli, "--window", "hour, day or a length from 1 second to "
 		    "366 days", s);
 	return w;
 }
@@ -95,26 +75,19 @@ volts(const char *opt, const char *s, double lo, double hi)
 		char what[64];
 
 		snprintf(what, sizeof what, "a voltage from %g to %g", lo, hi);
-		bad_value(opt, what, s);
+		brul_cli_bad(&cli, opt, what, s);
 	}
 	return v;
 }
 
-enum {
-	OPT_FLEET = 256, OPT_FLOAT_V, OPT_FORMAT, OPT_HELP, OPT_PROGRESS,
-	OPT_QUIET, OPT_VERSION, OPT_WINDOW
-};
+enum { OPT_FLEET = 256, OPT_FLOAT_V, OPT_WINDOW };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
+	BRUL_CLI_STREAM_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "float-v", required_argument, NULL, OPT_FLOAT_V },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "gzip", no_argument, NULL, 'z' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "output", required_argument, NULL, 'o' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ NULL, 0, NULL, 0 }
 };
@@ -125,39 +98,20 @@ parse(int argc, char **argv, struct options *o)
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'z':
-			o->gzip = 1;
-			break;
 		case OPT_FLEET:
 			o->fleet = optarg;
 			break;
 		case OPT_FLOAT_V:
 			o->float_v = volts("--float-v", optarg, 12, 15);
 			break;
-		case OPT_FORMAT:
-			if ((int)(o->format = brul_format_parse(optarg)) < 0)
-				bad_value("--format", "csv or ndjson", optarg);
-			break;
-		case OPT_HELP:
-			help();
-		case OPT_PROGRESS:
-			o->progress = BRUL_PROGRESS_FORCE;
-			break;
-		case OPT_QUIET:
-			o->progress = BRUL_PROGRESS_QUIET;
-			break;
-		case OPT_VERSION:
-			printf("brul-features %s\n", BRUL_VERSION);
-			exit(0);
 		case OPT_WINDOW:
 			o->window = window(optarg);
 			break;
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 }
@@ -225,7 +179,7 @@ run(struct brul_features *f, const char *path, struct brul_writer *w,
 int
 main(int argc, char **argv)
 {
-	struct options o = { .window = 3600, .format = BRUL_FMT_CSV };
+	struct options o = { .window = 3600, .out.format = BRUL_FMT_CSV };
 	struct brul_features_opts fo;
 	struct brul_features *f = NULL;
 	struct brul_out_opts oo;
@@ -251,14 +205,14 @@ main(int argc, char **argv)
 		goto fail;
 
 	memset(&oo, 0, sizeof oo);
-	oo.gzip = o.gzip;
-	if ((out = brul_out_open(o.output, &oo, &e)) == NULL)
+	oo.gzip = o.out.gzip;
+	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL)
 		goto fail;
 	cols = brul_features_columns(&ncols);
-	if ((w = brul_writer_new(out, o.format, cols, ncols, &e)) == NULL)
+	if ((w = brul_writer_new(out, o.out.format, cols, ncols, &e)) == NULL)
 		goto fail;
 
-	brul_progress_init(&prog, stderr, o.progress, "brul-features", "rows",
+	brul_progress_init(&prog, stderr, o.out.progress, "brul-features", "rows",
 	    0);
 	i = 0;
 	do {

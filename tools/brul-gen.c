@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "fleet.h"
 #include "incident.h"
 #include "progress.h"
@@ -38,15 +39,14 @@ struct options {
 	long batteries;
 	unsigned char *sites;
 	uint64_t seed;
-	enum brul_format format;
-	int gzip, force, threads, level;
+	int force, threads, level;
 	int emit;
-	const char *dataset, *output;
+	const char *dataset;
 	int shard, nshards;
 	int live;
 	double speed;
 	long horizon;
-	enum brul_progress_mode progress;
+	struct brul_cli_stream out;
 };
 
 /* Set by SIGINT/SIGTERM in live mode: the only state a handler may touch. */
@@ -59,19 +59,7 @@ on_signal(int sig)
 	stop_requested = 1;
 }
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-gen [options] [-o FILE] (brul-gen --help lists them)\n",
-	    stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Simulates 2,376 VRLA blocks in 9 Thai data centres and writes their streams.\n"
 "\n"
 "  --start DATE        first day, UTC (default 2026-01-01)\n"
@@ -97,9 +85,10 @@ help(void)
 "  --level N           gzip level, 1-9 (default 6)\n"
 "  --progress, --quiet show or hide progress on stderr\n"
 "  --force             write gzip to a terminal anyway\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
+
+static const struct brul_cli cli = { "brul-gen",
+    "[options] [-o FILE]", synopsis, help };
 
 /* A bounded integer option, OpenBSD strtonum style. */
 static long
@@ -129,27 +118,23 @@ die(const struct brul_err *e)
 
 enum {
 	OPT_START = 256, OPT_DAYS, OPT_INTERVAL, OPT_BATTERIES, OPT_SITE,
-	OPT_SEED, OPT_FORMAT, OPT_EMIT, OPT_DATASET, OPT_SHARD, OPT_LIVE,
-	OPT_SPEED, OPT_SCENARIO, OPT_PROGRESS, OPT_QUIET, OPT_THREADS,
-	OPT_HORIZON, OPT_FORCE, OPT_HELP, OPT_VERSION, OPT_LEVEL
+	OPT_SEED, OPT_EMIT, OPT_DATASET, OPT_SHARD, OPT_LIVE, OPT_SPEED,
+	OPT_SCENARIO, OPT_THREADS, OPT_HORIZON, OPT_FORCE, OPT_LEVEL
 };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
+	BRUL_CLI_STREAM_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "batteries", required_argument, NULL, OPT_BATTERIES },
 	{ "dataset", required_argument, NULL, OPT_DATASET },
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "emit", required_argument, NULL, OPT_EMIT },
 	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "gzip", no_argument, NULL, 'z' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	{ "horizon", required_argument, NULL, OPT_HORIZON },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "live", no_argument, NULL, OPT_LIVE },
-	{ "output", required_argument, NULL, 'o' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "scenario", required_argument, NULL, OPT_SCENARIO },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "shard", required_argument, NULL, OPT_SHARD },
@@ -157,7 +142,6 @@ static const struct option longopts[] = {
 	{ "speed", required_argument, NULL, OPT_SPEED },
 	{ "start", required_argument, NULL, OPT_START },
 	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -174,13 +158,9 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'z':
-			o->gzip = 1;
-			break;
 		case OPT_BATTERIES:
 			o->batteries = number("--batteries", optarg, 1, 1000000);
 			break;
@@ -195,21 +175,12 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			if ((o->emit = brul_stream_parse(optarg)) < 0) {
 				fprintf(stderr, "brul-gen: --emit: unknown stream "
 				    "\"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			break;
 		case OPT_FORCE:
 			o->force = 1;
 			break;
-		case OPT_FORMAT:
-			if ((int)(o->format = brul_format_parse(optarg)) < 0) {
-				fprintf(stderr, "brul-gen: --format: csv or "
-				    "ndjson, not \"%s\"\n", optarg);
-				usage();
-			}
-			break;
-		case OPT_HELP:
-			help();
 		case OPT_HORIZON:
 			o->horizon = number("--horizon", optarg, 1, 36500);
 			break;
@@ -218,7 +189,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			if (o->interval % 60) {
 				fprintf(stderr, "brul-gen: --interval: a multiple "
 				    "of 60 seconds, not %ld\n", o->interval);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			break;
 		case OPT_LEVEL:
@@ -227,15 +198,9 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 		case OPT_LIVE:
 			o->live = 1;
 			break;
-		case OPT_PROGRESS:
-			o->progress = BRUL_PROGRESS_FORCE;
-			break;
-		case OPT_QUIET:
-			o->progress = BRUL_PROGRESS_QUIET;
-			break;
 		case OPT_SCENARIO:
 			if (d->nscenarios == BRUL_MAX_SCENARIOS)
-				usage();
+				brul_cli_usage(&cli);
 			d->scenarios[d->nscenarios++] = optarg;
 			break;
 		case OPT_SEED:
@@ -245,7 +210,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			char *slash = strchr(optarg, '/');
 
 			if (!slash)
-				usage();
+				brul_cli_usage(&cli);
 			*slash = '\0';
 			o->nshards = (int)number("--shard", slash + 1, 1, 10000);
 			o->shard = (int)number("--shard", optarg, 0,
@@ -254,7 +219,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 		}
 		case OPT_SITE:
 			if (d->nsites == 64)
-				usage();
+				brul_cli_usage(&cli);
 			d->sites[d->nsites++] = optarg;
 			break;
 		case OPT_SPEED: {
@@ -264,7 +229,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			if (*end || !(o->speed > 0 && o->speed <= 1e6)) {
 				fprintf(stderr, "brul-gen: --speed: a factor "
 				    "above 0, not \"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			break;
 		}
@@ -273,33 +238,30 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			    &o->start_day) < 0) {
 				fprintf(stderr, "brul-gen: --start: expected "
 				    "YYYY-MM-DD, not \"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			o->start_given = 1;
 			break;
 		case OPT_THREADS:
 			o->threads = (int)number("--threads", optarg, 1, 256);
 			break;
-		case OPT_VERSION:
-			printf("brul-gen %s\n", BRUL_VERSION);
-			exit(0);
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "brul-gen: unexpected argument \"%s\"\n",
 		    argv[optind]);
-		usage();
+		brul_cli_usage(&cli);
 	}
-	if (o->dataset && (o->output || o->emit >= 0)) {
+	if (o->dataset && (o->out.output || o->emit >= 0)) {
 		fprintf(stderr, "brul-gen: --dataset writes every stream; it "
 		    "takes neither -o nor --emit\n");
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if (o->live && o->dataset) {
 		fprintf(stderr, "brul-gen: --live writes one stream\n");
-		usage();
+		brul_cli_usage(&cli);
 	}
 }
 
@@ -351,16 +313,16 @@ live_tick(void *ctx, int64_t t)
 static const char *
 extension(const struct options *o)
 {
-	if (o->format == BRUL_FMT_NDJSON)
-		return o->gzip ? ".ndjson.gz" : ".ndjson";
-	return o->gzip ? ".csv.gz" : ".csv";
+	if (o->out.format == BRUL_FMT_NDJSON)
+		return o->out.gzip ? ".ndjson.gz" : ".ndjson";
+	return o->out.gzip ? ".csv.gz" : ".csv";
 }
 
 int
 main(int argc, char **argv)
 {
 	struct options o = { .days = 1, .interval = 60, .seed = 1,
-	    .format = BRUL_FMT_CSV, .emit = -1, .nshards = 1, .speed = 1 };
+	    .out.format = BRUL_FMT_CSV, .emit = -1, .nshards = 1, .speed = 1 };
 	struct deferred d = { 0 };
 	struct brul_fleet fleet;
 	struct brul_world *world;
@@ -424,7 +386,7 @@ main(int argc, char **argv)
 	so.horizon_days = (int)o.horizon;
 
 	memset(&oo, 0, sizeof oo);
-	oo.gzip = o.gzip;
+	oo.gzip = o.out.gzip;
 	oo.level = o.level;
 	oo.threads = o.threads;
 	oo.force_tty = o.force;
@@ -444,12 +406,12 @@ main(int argc, char **argv)
 
 		if (!o.dataset && s != o.emit)
 			continue;
-		outs[s] = brul_out_open(o.dataset ? tmp[s] : o.output, &oo,
+		outs[s] = brul_out_open(o.dataset ? tmp[s] : o.out.output, &oo,
 		    &e);
 		if (!outs[s])
 			goto fail;
 		cols = brul_stream_columns(s, &ncols);
-		if ((ws[s] = brul_writer_new(outs[s], o.format, cols, ncols,
+		if ((ws[s] = brul_writer_new(outs[s], o.out.format, cols, ncols,
 		    &e)) == NULL)
 			goto fail;
 	}
@@ -470,7 +432,7 @@ main(int argc, char **argv)
 	}
 	if ((sim = brul_sim_new(world, &so, &e)) == NULL)
 		goto fail;
-	brul_progress_init(&prog, stderr, o.progress, "brul-gen", "rows",
+	brul_progress_init(&prog, stderr, o.out.progress, "brul-gen", "rows",
 	    so.minutes ? brul_sim_rows(sim) : 0);
 	if (brul_sim_run(sim, ws, &prog, &e) < 0)
 		goto fail;

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "db.h"
 #include "export.h"
 #include "load.h"
@@ -44,19 +45,7 @@ struct options {
 	enum brul_progress_mode progress;
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-load [--db CONNINFO] KIND [FILE ...] "
-	    "(brul-load --help lists the others)\n", stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Loads brul's streams (CSV or NDJSON, plain or gzip; files in order, or\n"
 "stdin) into PostgreSQL, each file whole or not at all; reloading changes\n"
 "nothing.  KIND: sites, systems, strings, batteries, events, labels,\n"
@@ -80,9 +69,10 @@ help(void)
 "  -o, --output FILE   export to FILE instead of stdout\n"
 "  --progress          show progress on stderr\n"
 "  -q, --quiet         say nothing on success\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
+
+static const struct brul_cli cli = { "brul-load",
+    "[--db CONNINFO] KIND [FILE ...]", synopsis, help };
 
 /* A time or a date (midnight UTC), for --since, --until and --now. */
 static int64_t
@@ -97,16 +87,17 @@ when(const char *opt, const char *s)
 	fprintf(stderr, "brul-load: %s: expected a time "
 	    "(2026-01-01T00:00:00Z) or a date (2026-01-01), not \"%s\"\n",
 	    opt, s);
-	usage();
+	brul_cli_usage(&cli);
 }
 
 enum {
 	OPT_BATCH = 256, OPT_BATTERY, OPT_DATASET, OPT_DB, OPT_DRY_RUN,
-	OPT_EXPORT, OPT_FORMAT, OPT_HELP, OPT_MIGRATE, OPT_NOW, OPT_PROGRESS,
-	OPT_QUIET, OPT_RETAIN, OPT_SINCE, OPT_UNTIL, OPT_VERSION
+	OPT_EXPORT, OPT_FORMAT, OPT_MIGRATE, OPT_NOW, OPT_PROGRESS,
+	OPT_QUIET, OPT_RETAIN, OPT_SINCE, OPT_UNTIL
 };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
 	{ "batch-rows", required_argument, NULL, OPT_BATCH },
 	{ "battery", required_argument, NULL, OPT_BATTERY },
 	{ "dataset", required_argument, NULL, OPT_DATASET },
@@ -115,7 +106,6 @@ static const struct option longopts[] = {
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "gzip", no_argument, NULL, 'z' },
-	{ "help", no_argument, NULL, OPT_HELP },
 	{ "migrate", no_argument, NULL, OPT_MIGRATE },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "output", required_argument, NULL, 'o' },
@@ -124,7 +114,6 @@ static const struct option longopts[] = {
 	{ "retain", required_argument, NULL, OPT_RETAIN },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -135,6 +124,8 @@ parse(int argc, char **argv, struct options *o)
 	int64_t n;
 
 	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, NULL, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'o':
 			o->output = optarg;
@@ -148,7 +139,7 @@ parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "brul-load: --batch-rows: "
 				    "expected a positive number of rows, not "
 				    "\"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			o->load.batch_rows = (long)n;
 			break;
@@ -169,7 +160,7 @@ parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "brul-load: --export: expected "
 				    "telemetry, predictions or alerts, not "
 				    "\"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			o->export = optarg;
 			break;
@@ -178,12 +169,10 @@ parse(int argc, char **argv, struct options *o)
 			    f == BRUL_FMT_AUTO) {
 				fprintf(stderr, "brul-load: --format: expected "
 				    "csv or ndjson, not \"%s\"\n", optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			o->load.format = (enum brul_format)f;
 			break;
-		case OPT_HELP:
-			help();
 		case OPT_MIGRATE:
 			o->migrate = 1;
 			break;
@@ -207,7 +196,7 @@ parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "brul-load: --retain: expected "
 				    "a duration (90d, 12w, 36h), not \"%s\"\n",
 				    optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			o->retain = optarg;
 			break;
@@ -219,46 +208,43 @@ parse(int argc, char **argv, struct options *o)
 			o->ex.until = when("--until", optarg);
 			o->ex.has_until = 1;
 			break;
-		case OPT_VERSION:
-			printf("brul-load %s\n", BRUL_VERSION);
-			exit(0);
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 	modes = o->migrate + !!o->dataset + !!o->retain + !!o->export;
 	if (modes > 1) {
 		fputs("brul-load: --migrate, --dataset, --retain and --export "
 		    "go one at a time\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if (modes == 0 && optind >= argc) {
 		fputs("brul-load: say what to load (KIND [FILE ...]), or "
 		    "--migrate, --dataset, --retain or --export\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if (modes == 0 && !brul_load_kind_known(argv[optind])) {
 		fprintf(stderr, "brul-load: unknown kind \"%s\" (sites, "
 		    "systems, strings, batteries, events, labels, telemetry, "
 		    "string_telemetry, features, predictions, twin, alerts)\n",
 		    argv[optind]);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if (modes == 1 && optind < argc) {
 		fprintf(stderr, "brul-load: unexpected argument \"%s\"\n",
 		    argv[optind]);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if ((o->dry_run || o->has_now) && !o->retain) {
 		fputs("brul-load: --dry-run and --now go with --retain\n",
 		    stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if ((o->ex.has_since || o->ex.has_until || o->ex.battery ||
 	    o->output || o->gzip) && !o->export) {
 		fputs("brul-load: --since, --until, --battery, -o and -z go "
 		    "with --export\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 }
 

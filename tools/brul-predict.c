@@ -9,6 +9,7 @@
 
 #include "baseline.h"
 #include "calib.h"
+#include "cli.h"
 #include "featmap.h"
 #include "idtab.h"
 #include "model.h"
@@ -28,11 +29,10 @@ static const char synopsis[] =
 #define BATCH	4096		/* rows predicted at once */
 
 struct options {
-	const char *model, *output;
-	int baseline, latest, gzip;
-	enum brul_format format;
+	const char *model;
+	int baseline, latest;
 	struct brul_risk_opts risk;
-	enum brul_progress_mode progress;
+	struct brul_cli_stream out;
 };
 
 /* Rows waiting for their prediction: with --latest, one per battery (the
@@ -64,19 +64,7 @@ static const char *const columns[] = {
 	"p_fail_30d", "p_fail_90d", "p_fail_180d", "risk", "model_id"
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-predict -m MODEL [options] [FILE ...] "
-	    "(brul-predict --help lists them)\n", stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Reads features (CSV or NDJSON, plain or gzip; files in order, or stdin)\n"
 "and writes a prediction of remaining useful life for each row.\n"
 "\n"
@@ -91,9 +79,10 @@ help(void)
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress, --quiet show or hide progress on stderr\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
+
+static const struct brul_cli cli = { "brul-predict",
+    "-m MODEL [options] [FILE ...]", synopsis, help };
 
 static double
 probability(const char *opt, const char *s)
@@ -103,48 +92,39 @@ probability(const char *opt, const char *s)
 	if (brul_num_parse(s, strlen(s), &v) < 0 || !(v >= 0 && v <= 1)) {
 		fprintf(stderr, "brul-predict: %s: expected a probability "
 		    "from 0 to 1, not \"%s\"\n", opt, s);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	return v;
 }
 
 enum {
-	OPT_BASELINE = 256, OPT_LATEST, OPT_CRITICAL, OPT_HIGH, OPT_MEDIUM,
-	OPT_FORMAT, OPT_PROGRESS, OPT_QUIET, OPT_HELP, OPT_VERSION
+	OPT_BASELINE = 256, OPT_LATEST, OPT_CRITICAL, OPT_HIGH, OPT_MEDIUM
 };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
+	BRUL_CLI_STREAM_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "model", required_argument, NULL, 'm' },
 	{ "baseline", no_argument, NULL, OPT_BASELINE },
 	{ "latest", no_argument, NULL, OPT_LATEST },
 	{ "critical", required_argument, NULL, OPT_CRITICAL },
 	{ "high", required_argument, NULL, OPT_HIGH },
 	{ "medium", required_argument, NULL, OPT_MEDIUM },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "gzip", no_argument, NULL, 'z' },
-	{ "output", required_argument, NULL, 'o' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void
 parse(int argc, char **argv, struct options *o)
 {
-	int ch, f;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "m:o:z", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'm':
 			o->model = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'z':
-			o->gzip = 1;
 			break;
 		case OPT_BASELINE:
 			o->baseline = 1;
@@ -161,35 +141,14 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_MEDIUM:
 			o->risk.medium = probability("--medium", optarg);
 			break;
-		case OPT_FORMAT:
-			if ((f = brul_format_parse(optarg)) < 0 ||
-			    f == BRUL_FMT_AUTO) {
-				fprintf(stderr, "brul-predict: --format: "
-				    "expected csv or ndjson, not \"%s\"\n",
-				    optarg);
-				usage();
-			}
-			o->format = (enum brul_format)f;
-			break;
-		case OPT_PROGRESS:
-			o->progress = BRUL_PROGRESS_FORCE;
-			break;
-		case OPT_QUIET:
-			o->progress = BRUL_PROGRESS_QUIET;
-			break;
-		case OPT_HELP:
-			help();
-		case OPT_VERSION:
-			printf("brul-predict %s\n", BRUL_VERSION);
-			exit(0);
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 	if (o->model == NULL && !o->baseline) {
 		fputs("brul-predict: a model (-m MODEL) or --baseline is "
 		    "required\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 }
 
@@ -430,7 +389,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o = {
-		.format = BRUL_FMT_CSV,
+		.out.format = BRUL_FMT_CSV,
 		.risk = { BRUL_RISK_DEFAULT, BRUL_RISK_DEFAULT,
 		    BRUL_RISK_DEFAULT },
 	};
@@ -454,12 +413,12 @@ main(int argc, char **argv)
 	    pending_init(&p, pr.nfeat, &e) < 0)
 		goto fail;
 	memset(&oo, 0, sizeof oo);
-	oo.gzip = o.gzip;
-	if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
-	    (w = brul_writer_new(out, o.format, columns,
+	oo.gzip = o.out.gzip;
+	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
+	    (w = brul_writer_new(out, o.out.format, columns,
 	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
 		goto fail;
-	brul_progress_init(&prog, stderr, o.progress, "brul-predict", "rows",
+	brul_progress_init(&prog, stderr, o.out.progress, "brul-predict", "rows",
 	    0);
 	i = 0;
 	do {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "cli.h"
 #include "db.h"
 #include "num.h"
 #include "passwd.h"
@@ -46,19 +47,7 @@ struct options {
 	long max_body, max_conns, per_ip;
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-serve [options] (brul-serve --help lists them)\n",
-	    stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Serves the fleet's API (JSON over HTTP, a live stream of Server-Sent\n"
 "Events, an OpenAPI description, Prometheus metrics) over brul's\n"
 "PostgreSQL database, with tokens and roles.  Stops gracefully on SIGTERM.\n"
@@ -89,20 +78,21 @@ help(void)
 "  --create-user NAME    create a user with --role (viewer, engineer, admin),\n"
 "                        the password from the terminal or --password-file\n"
 "  --routes              print the API's routes and exit\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
+
+static const struct brul_cli cli = { "brul-serve",
+    "[options]", synopsis, help };
 
 enum {
 	OPT_ACCESS_TTL = 256, OPT_CHECK, OPT_CORS, OPT_CREATE, OPT_DB, OPT_DEV,
-	OPT_FULL_NAME, OPT_HELP, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS,
-	OPT_MODEL, OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL,
-	OPT_QUIET, OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_RULES,
-	OPT_SECRET_FILE, OPT_THREADS,
-	OPT_TIMEOUT, OPT_VERSION, OPT_WWW
+	OPT_FULL_NAME, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS, OPT_MODEL,
+	OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL, OPT_QUIET,
+	OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_RULES, OPT_SECRET_FILE,
+	OPT_THREADS, OPT_TIMEOUT, OPT_WWW
 };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
 	{ "access-ttl", required_argument, NULL, OPT_ACCESS_TTL },
 	{ "check-config", no_argument, NULL, OPT_CHECK },
 	{ "cors-origin", required_argument, NULL, OPT_CORS },
@@ -110,7 +100,6 @@ static const struct option longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "dev", no_argument, NULL, OPT_DEV },
 	{ "full-name", required_argument, NULL, OPT_FULL_NAME },
-	{ "help", no_argument, NULL, OPT_HELP },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
@@ -127,7 +116,6 @@ static const struct option longopts[] = {
 	{ "secret-file", required_argument, NULL, OPT_SECRET_FILE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "www", required_argument, NULL, OPT_WWW },
 	{ NULL, 0, NULL, 0 }
 };
@@ -142,7 +130,7 @@ number(const char *name, const char *s, long lo, long hi)
 	    v > hi) {
 		fprintf(stderr, "brul-serve: %s: expected a whole number from "
 		    "%ld to %ld, not \"%s\"\n", name, lo, hi, s ? s : "");
-		usage();
+		brul_cli_usage(&cli);
 	}
 	return (long)v;
 }
@@ -155,7 +143,7 @@ duration(const char *name, const char *s)
 	if (brul_duration_parse(s, &v) < 0 || v <= 0) {
 		fprintf(stderr, "brul-serve: %s: expected a duration (90s, 30m, "
 		    "12h, 7d), not \"%s\"\n", name, s);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	return v;
 }
@@ -166,7 +154,7 @@ add_cors(struct options *o, const char *origin)
 	if (o->ncors == MAX_CORS) {
 		fprintf(stderr, "brul-serve: at most %d CORS origins\n",
 		    MAX_CORS);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	o->cors[o->ncors++] = origin;
 }
@@ -198,6 +186,8 @@ parse(int argc, char **argv, struct options *o)
 			add_cors(o, t);
 	}
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, NULL, ch, optarg))
+			continue;
 		switch (ch) {
 		case OPT_ACCESS_TTL:
 			o->access_ttl = duration("--access-ttl", optarg);
@@ -220,8 +210,6 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_FULL_NAME:
 			o->full_name = optarg;
 			break;
-		case OPT_HELP:
-			help();
 		case OPT_LISTEN:
 			o->listen = optarg;
 			break;
@@ -272,26 +260,23 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_TIMEOUT:
 			o->timeout = (int)number("--timeout", optarg, 1, 3600);
 			break;
-		case OPT_VERSION:
-			printf("brul-serve %s\n", BRUL_VERSION);
-			exit(0);
 		case OPT_WWW:
 			o->www = optarg;
 			break;
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "brul-serve: unexpected argument \"%s\"\n",
 		    argv[optind]);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if (o->create_user && (o->role == NULL ||
 	    brul_role_parse(o->role) == BRUL_ROLE_NONE)) {
 		fputs("brul-serve: --create-user needs --role viewer, engineer "
 		    "or admin\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if (o->threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "baseline.h"
+#include "cli.h"
 #include "cv.h"
 #include "dataset.h"
 #include "evaluate.h"
@@ -48,19 +49,7 @@ struct run {
 	struct brul_eval eval;
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-train --labels FILE [options] [FILE ...] "
-	    "(brul-train --help lists them)\n", stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Reads features (CSV or NDJSON, plain or gzip; files in order, or stdin),\n"
 "joins them with their labels by battery_id and date, cross-validates by\n"
 "battery against a physics baseline and trains an XGBoost RUL model.\n"
@@ -82,17 +71,10 @@ help(void)
 "  --seed N              seed of the folds and the trees (1)\n"
 "  --report FILE         the evaluation as JSON\n"
 "  --progress, --quiet   show progress, or hide progress and the table\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
 
-static void __attribute__((noreturn))
-bad_value(const char *opt, const char *what, const char *s)
-{
-	fprintf(stderr, "brul-train: %s: expected %s, not \"%s\"\n", opt, what,
-	    s);
-	usage();
-}
+static const struct brul_cli cli = { "brul-train",
+    "--labels FILE [options] [FILE ...]", synopsis, help };
 
 static long
 number(const char *opt, const char *s, long lo, long hi)
@@ -104,7 +86,7 @@ number(const char *opt, const char *s, long lo, long hi)
 
 		snprintf(what, sizeof what, "an integer from %ld to %ld", lo,
 		    hi);
-		bad_value(opt, what, s);
+		brul_cli_bad(&cli, opt, what, s);
 	}
 	return (long)v;
 }
@@ -112,10 +94,11 @@ number(const char *opt, const char *s, long lo, long hi)
 enum {
 	OPT_LABELS = 256, OPT_OBJECTIVE, OPT_FOLDS, OPT_TEST, OPT_TEST_LABELS,
 	OPT_UNTIL, OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_THREADS, OPT_SEED,
-	OPT_REPORT, OPT_PROGRESS, OPT_QUIET, OPT_HELP, OPT_VERSION
+	OPT_REPORT, OPT_PROGRESS, OPT_QUIET
 };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
 	{ "labels", required_argument, NULL, OPT_LABELS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
@@ -131,8 +114,6 @@ static const struct option longopts[] = {
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -143,6 +124,8 @@ parse(int argc, char **argv, struct options *o)
 	double eta;
 
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, NULL, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'o':
 			o->output = optarg;
@@ -152,7 +135,7 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_OBJECTIVE:
 			if ((obj = brul_objective_parse(optarg)) < 0)
-				bad_value("--objective", "regression or "
+				brul_cli_bad(&cli, "--objective", "regression or "
 				    "survival", optarg);
 			o->p.objective = (enum brul_objective)obj;
 			break;
@@ -168,7 +151,7 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_UNTIL:
 			if (brul_date_parse(optarg, strlen(optarg),
 			    &o->until) < 0)
-				bad_value("--observed-until", "a date "
+				brul_cli_bad(&cli, "--observed-until", "a date "
 				    "(YYYY-MM-DD)", optarg);
 			o->has_until = 1;
 			break;
@@ -181,7 +164,7 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_ETA:
 			if (brul_num_parse(optarg, strlen(optarg), &eta) < 0 ||
 			    !(eta > 0 && eta <= 1))
-				bad_value("--eta", "a number above 0, at most 1",
+				brul_cli_bad(&cli, "--eta", "a number above 0, at most 1",
 				    optarg);
 			o->p.eta = eta;
 			break;
@@ -201,22 +184,17 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_QUIET:
 			o->progress = BRUL_PROGRESS_QUIET;
 			break;
-		case OPT_HELP:
-			help();
-		case OPT_VERSION:
-			printf("brul-train %s\n", BRUL_VERSION);
-			exit(0);
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 	if (o->labels == NULL) {
 		fputs("brul-train: --labels FILE is required\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 	if (o->test_labels && !o->test) {
 		fputs("brul-train: --test-labels needs --test\n", stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "ecm.h"
 #include "ecmfit.h"
 #include "fusion.h"
@@ -25,11 +26,10 @@ static const char synopsis[] =
     "       brul-twin --fit --fleet FILE [--ecm FILE] [-o FILE] [FILE ...]\n";
 
 struct options {
-	const char *fleet, *ecm, *output, *predictions;
+	const char *fleet, *ecm, *predictions;
 	int64_t every;
-	int gzip, fit;
-	enum brul_format format;
-	enum brul_progress_mode progress;
+	int fit;
+	struct brul_cli_stream out;
 };
 
 static const char *const columns[] = {
@@ -46,19 +46,7 @@ struct pred {
 	double rul, sd;
 };
 
-static void __attribute__((noreturn))
-usage(void)
-{
-	fputs("usage: brul-twin --fleet FILE [options] [FILE ...] "
-	    "(brul-twin --help lists them)\n", stderr);
-	exit(2);
-}
-
-static void __attribute__((noreturn))
-help(void)
-{
-	printf("%s\n", synopsis);
-	fputs(
+static const char help[] =
 "Reads telemetry (CSV or NDJSON, plain or gzip; files in order, or stdin;\n"
 "per battery in ascending time) and writes each block's estimated state:\n"
 "state of charge and of health with their standard deviations, R0, the\n"
@@ -76,44 +64,36 @@ help(void)
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress, --quiet show or hide progress on stderr\n"
-"  --help, --version\n", stdout);
-	exit(0);
-}
+"  --help, --version\n";
+
+static const struct brul_cli cli = { "brul-twin",
+    "--fleet FILE [options] [FILE ...]", synopsis, help };
 
 enum {
-	OPT_ECM = 256, OPT_EVERY, OPT_FIT, OPT_FLEET, OPT_FORMAT, OPT_HELP,
-	OPT_PREDICTIONS, OPT_PROGRESS, OPT_QUIET, OPT_VERSION
+	OPT_ECM = 256, OPT_EVERY, OPT_FIT, OPT_FLEET, OPT_PREDICTIONS
 };
 
 static const struct option longopts[] = {
+	BRUL_CLI_OPTIONS,
+	BRUL_CLI_STREAM_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "ecm", required_argument, NULL, OPT_ECM },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "fit", no_argument, NULL, OPT_FIT },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "gzip", no_argument, NULL, 'z' },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ "output", required_argument, NULL, 'o' },
 	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
 };
 
 static void
 parse(int argc, char **argv, struct options *o)
 {
-	int ch, f;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
+			continue;
 		switch (ch) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'z':
-			o->gzip = 1;
-			break;
 		case OPT_ECM:
 			o->ecm = optarg;
 			break;
@@ -123,7 +103,7 @@ parse(int argc, char **argv, struct options *o)
 				fprintf(stderr, "brul-twin: --every: expected a "
 				    "duration (60s, 15m, 1h, 1d), not \"%s\"\n",
 				    optarg);
-				usage();
+				brul_cli_usage(&cli);
 			}
 			break;
 		case OPT_FIT:
@@ -132,38 +112,18 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_FLEET:
 			o->fleet = optarg;
 			break;
-		case OPT_FORMAT:
-			if ((f = brul_format_parse(optarg)) < 0 ||
-			    f == BRUL_FMT_AUTO) {
-				fprintf(stderr, "brul-twin: --format: expected "
-				    "csv or ndjson, not \"%s\"\n", optarg);
-				usage();
-			}
-			o->format = (enum brul_format)f;
-			break;
-		case OPT_HELP:
-			help();
 		case OPT_PREDICTIONS:
 			o->predictions = optarg;
 			break;
-		case OPT_PROGRESS:
-			o->progress = BRUL_PROGRESS_FORCE;
-			break;
-		case OPT_QUIET:
-			o->progress = BRUL_PROGRESS_QUIET;
-			break;
-		case OPT_VERSION:
-			printf("brul-twin %s\n", BRUL_VERSION);
-			exit(0);
 		default:
-			usage();
+			brul_cli_usage(&cli);
 		}
 	}
 	if (o->fleet == NULL) {
 		fputs("brul-twin: --fleet FILE is required (the batteries "
 		    "stream: each block's model, capacity and baseline)\n",
 		    stderr);
-		usage();
+		brul_cli_usage(&cli);
 	}
 }
 
@@ -462,11 +422,11 @@ fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 			return -1;
 		}
 	}
-	if (none && o->progress != BRUL_PROGRESS_QUIET)
+	if (none && o->out.progress != BRUL_PROGRESS_QUIET)
 		fprintf(stderr, "brul-twin: --fit: %d of %d batteries had too "
 		    "little discharge to fit (30 samples at least); they keep "
 		    "their model's circuit\n", none, n);
-	if (odd && o->progress != BRUL_PROGRESS_QUIET)
+	if (odd && o->out.progress != BRUL_PROGRESS_QUIET)
 		fprintf(stderr, "brul-twin: --fit: %d of %d batteries gave no "
 		    "physical circuit; they keep their model's\n", odd, n);
 	return 0;
@@ -475,7 +435,7 @@ fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 int
 main(int argc, char **argv)
 {
-	struct options o = { .format = BRUL_FMT_CSV };
+	struct options o = { .out.format = BRUL_FMT_CSV };
 	struct brul_twinset *set = NULL;
 	struct brul_out_opts oo = { 0 };
 	struct brul_out *out = NULL;
@@ -495,7 +455,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if ((set = load(&o, &e)) == NULL)
 		goto fail;
-	oo.gzip = o.gzip;
+	oo.gzip = o.out.gzip;
 	if ((last = malloc(((size_t)brul_twinset_count(set) + 1) *
 	    sizeof *last)) == NULL) {
 		brul_err_set(&e, NULL, 0, 0, "out of memory");
@@ -515,14 +475,14 @@ main(int argc, char **argv)
 	fit_columns[BRUL_ECM_NCOLS + 1] = "capacity_ah";
 	fit_columns[BRUL_ECM_NCOLS + 2] = "fit_rmse_v";
 	fit_columns[BRUL_ECM_NCOLS + 3] = "samples";
-	if ((out = brul_out_open(o.output, &oo, &e)) == NULL ||
-	    (w = o.fit ? brul_writer_new(out, o.format, fit_columns,
+	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
+	    (w = o.fit ? brul_writer_new(out, o.out.format, fit_columns,
 	    (int)(sizeof fit_columns / sizeof fit_columns[0]), &e) :
-	    brul_writer_new(out, o.format, columns, preds ?
+	    brul_writer_new(out, o.out.format, columns, preds ?
 	    (int)(sizeof columns / sizeof columns[0]) : NCOLS_BASE,
 	    &e)) == NULL)
 		goto fail;
-	brul_progress_init(&prog, stderr, o.progress, "brul-twin", "rows", 0);
+	brul_progress_init(&prog, stderr, o.out.progress, "brul-twin", "rows", 0);
 	do {
 		if (run(argc ? argv[i] : NULL, set, &o, fits, preds, last, w,
 		    &prog, &rows, &e) < 0)

@@ -1,0 +1,66 @@
+/*
+ * cli.h: what the tools' command lines share.  This is the tools' side
+ * (it prints and exits, which lib/ never does): the tool's name in
+ * messages, the usage line and --help, --version, a value refused, and
+ * the options of a tool that writes a stream (-o, -z, --format,
+ * --progress, --quiet).
+ *
+ * A tool lists BRUL_CLI_OPTIONS (and BRUL_CLI_STREAM_OPTIONS when it
+ * writes a stream, BRUL_CLI_PROGRESS_OPTIONS when it shows progress) in
+ * its long options, numbers its own from 256, and offers each option to
+ * brul_cli_option before its own switch.
+ */
+#ifndef BRUL_CLI_H
+#define BRUL_CLI_H
+
+#include <getopt.h>
+
+#include "progress.h"
+#include "table.h"
+
+struct brul_cli {
+	const char *name;	/* "brul-features", in messages */
+	const char *args;	/* "[options] [FILE ...]", for the usage line */
+	const char *synopsis;	/* the usage lines, for --help */
+	const char *help;	/* what --help says after them */
+};
+
+/* Where a tool writes its stream, and how. */
+struct brul_cli_stream {
+	const char *output;		/* -o; NULL: stdout */
+	int gzip;			/* -z */
+	enum brul_format format;	/* --format csv (default) or ndjson */
+	enum brul_progress_mode progress;	/* --progress, --quiet */
+	int quiet;			/* --quiet was given */
+};
+
+enum {
+	BRUL_OPT_HELP = 200, BRUL_OPT_VERSION, BRUL_OPT_FORMAT,
+	BRUL_OPT_PROGRESS, BRUL_OPT_QUIET
+};
+
+#define BRUL_CLI_OPTIONS \
+	{ "help", no_argument, NULL, BRUL_OPT_HELP }, \
+	{ "version", no_argument, NULL, BRUL_OPT_VERSION }
+#define BRUL_CLI_STREAM_OPTIONS \
+	{ "format", required_argument, NULL, BRUL_OPT_FORMAT }, \
+	{ "gzip", no_argument, NULL, 'z' }, \
+	{ "output", required_argument, NULL, 'o' }
+#define BRUL_CLI_PROGRESS_OPTIONS \
+	{ "progress", no_argument, NULL, BRUL_OPT_PROGRESS }, \
+	{ "quiet", no_argument, NULL, BRUL_OPT_QUIET }
+
+/* "usage: NAME ARGS (NAME --help lists them)" on stderr; exit 2. */
+void brul_cli_usage(const struct brul_cli *c) __attribute__((noreturn));
+/* The synopsis and the help on stdout; exit 0. */
+void brul_cli_help(const struct brul_cli *c) __attribute__((noreturn));
+/* "NAME: OPT: expected WHAT, not "S"", then the usage; exit 2. */
+void brul_cli_bad(const struct brul_cli *c, const char *opt,
+		  const char *what, const char *s) __attribute__((noreturn));
+
+/* Takes option ch (with arg) when it is --help, --version or, with s not
+ * NULL, one of the stream's: 1; else 0, for the tool's own switch. */
+int brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s,
+		    int ch, const char *arg);
+
+#endif
