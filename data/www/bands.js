@@ -7,9 +7,17 @@ export const bandColours = ["#d55e00", "#e69f00", "#f0e442", "#56b4e9", "#0072b2
 // The band of v among ascending edges: 0 under the first ... edges.length.
 export const bandOf = (v, edges) => edges.filter((e) => v >= e).length;
 
+// The median of the finite values, or null.
+function median(xs) {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length ? (v[(v.length - 1) >> 1] + v[v.length >> 1]) / 2 : null;
+}
+
 // What a block is coloured by.  good: "high" when high values are good.
-// Resistance's edges come from brul-alert's rule (warning, critical).
-export function measures(rules) {
+// Resistance's edges come from brul-alert's rule (warning, critical);
+// the site's median temperature from its blocks.
+export function measures(rules, blocks = []) {
+  const mid = median(blocks.map((b) => b.temperature_c));
   const r = rules?.rules?.find((x) => x.metric === "resistance_mohm" && x.relative === "percent");
   const w = r?.warning ?? 20, c = r?.critical ?? 50;
   return {
@@ -20,6 +28,9 @@ export function measures(rules) {
     // A room at 24-27 °C is one colour; a block 5 °C over it is not.
     temperature: { name: "temperature", unit: " °C", d: 1, good: "low", edges: [28, 32, 36, 40],
       value: (b) => b.temperature_c },
+    // A string running hot beside its neighbours, whatever the room.
+    warmer: { name: "temperature over the site's median", unit: " °C", d: 1, good: "low", edges: [1, 3, 5, 8],
+      value: (b) => (b.temperature_c === null || mid === null ? null : b.temperature_c - mid) },
     resistance: { name: "resistance over baseline", unit: " %", d: 0, good: "low", edges: [w / 2, w, (w + c) / 2, c],
       value: (b) => (b.resistance_mohm && b.baseline_mohm ? (b.resistance_mohm / b.baseline_mohm - 1) * 100 : null) },
   };

@@ -14,7 +14,7 @@ export async function site(view, id, q) {
   const [s, blocks, r] = await Promise.all([
     api(`/api/v1/sites/${encodeURIComponent(id)}`),
     api(`/api/v1/sites/${encodeURIComponent(id)}/blocks`), rules()]);
-  const all = measures(r);
+  const all = measures(r, blocks.items);
   const by = all[q.get("by")] ? q.get("by") : "health";
   const m = all[by];
   const strings = new Map();

@@ -158,6 +158,12 @@ try {
   check(cells.every(([b, v]) => Number(v) === want.site_temperature[b]),
     `site ${want.site}: each block's colour is from its latest temperature (SQL)`);
   await shot(page, "site-temperature");
+  await go(page, `#/site/${want.site}?by=warmer`, "a.pill.on[href$='by=warmer']");
+  const temps = Object.values(want.site_temperature).sort((a, b) => a - b);
+  const mid = (temps[(temps.length - 1) >> 1] + temps[temps.length >> 1]) / 2;
+  const warmer = await page.$$eval("#strings .cell", (cs) => cs.map((c) => [c.dataset.battery, c.dataset.value]));
+  check(warmer.every(([b, v]) => Math.abs(Number(v) - (want.site_temperature[b] - mid)) < 1e-9),
+    `site ${want.site}: each block's temperature over the site's median (${mid} °C, SQL)`);
   await go(page, `#/site/${want.site}?by=resistance`, "a.pill.on[href$='by=resistance']");
   const res = await page.$$eval("#strings .cell", (cs) => cs.map((c) => [c.dataset.battery, c.dataset.value]));
   check(res.every(([b, v]) => Math.abs(Number(v) - want.site_resistance_pct[b]) < 1e-9),
