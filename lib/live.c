@@ -9,6 +9,7 @@
 #include "db.h"
 #include "grow.h"
 #include "pgjson.h"
+#include "sbuf.h"
 #include "serveint.h"
 
 #define QUEUE_MAX (1u << 20)	/* bytes queued for one client */
@@ -19,6 +20,7 @@ struct client {
 	struct brul_live *hub;
 	struct MHD_Connection *conn;
 	char site[129], battery[129];	/* filters; "" for none */
+	long long uid;			/* the token's user */
 	time_t exp;			/* the token's */
 	char *buf;
 	size_t off, n, cap;
@@ -36,6 +38,7 @@ struct brul_live {
 	struct client *clients;
 	int wake[2];			/* a pipe that interrupts the wait */
 	atomic_int stop;
+	atomic_int recheck;		/* a user was changed: check them */
 };
 
 /* One row to send, and the filters it answers to. */
@@ -141,6 +144,7 @@ brul_api_stream(struct brul_req *r)
 		return brul_reply_error(r, 500, "internal", "out of memory");
 	c->hub = l;
 	c->conn = r->conn;
+	c->uid = r->who.user_id;
 	c->exp = r->who.exp;
 	snprintf(c->site, sizeof c->site, "%s", site ? site : "");
 	snprintf(c->battery, sizeof c->battery, "%s", bat ? bat : "");
@@ -311,6 +315,61 @@ keepalive(struct brul_live *l, time_t now)
 	pthread_mutex_unlock(&l->mu);
 }
 
+/* Ends the streams of users disabled or deleted since they opened them
+ * (a change of role does not matter: every role may read the stream).
+ * One query for all of them; on a database error nothing is ended. */
+static void
+check_users(struct brul_live *l, struct brul_db *db)
+{
+	static const char gone[] = "event: revoked\ndata: {}\n\n";
+	static const char sql[] = "SELECT user_id FROM users WHERE user_id = "
+	    "ANY ($1::bigint[]) AND active";
+	struct brul_sbuf ids = { 0 };
+	struct brul_err err;
+	const char *v[1];
+	PGresult *res;
+
+	brul_sbuf_str(&ids, "{");
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next)
+		brul_sbuf_fmt(&ids, "%s%lld", ids.n > 1 ? "," : "", c->uid);
+	pthread_mutex_unlock(&l->mu);
+	brul_sbuf_str(&ids, "}");
+	v[0] = ids.s;
+	if (ids.oom || ids.n == 2 ||
+	    (res = brul_db_query(db, sql, 1, v, &err)) == NULL) {
+		free(ids.s);
+		return;
+	}
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next) {
+		int active = 0;
+
+		for (int i = 0; i < PQntuples(res) && !active; i++)
+			active = strtoll(PQgetvalue(res, i, 0), NULL, 10) ==
+			    c->uid;
+		if (!active && c->closing == 0) {
+			queue(c, gone, sizeof gone - 1);
+			c->closing = 1;
+		}
+	}
+	pthread_mutex_unlock(&l->mu);
+	PQclear(res);
+	free(ids.s);
+}
+
+void
+brul_live_recheck(struct brul_live *l)
+{
+	ssize_t w;
+
+	if (l == NULL)
+		return;
+	atomic_store(&l->recheck, 1);
+	w = write(l->wake[1], "x", 1);	/* failing, within a second */
+	(void)w;
+}
+
 static struct brul_db *
 listen_db(struct brul_live *l)
 {
@@ -372,8 +431,12 @@ run(void *arg)
 				PQfreemem(nt);
 			}
 		}
+		if (db && atomic_exchange(&l->recheck, 0))
+			check_users(l, db);
 		if ((now = time(NULL)) - last >= KEEPALIVE) {
 			keepalive(l, now);
+			if (db)
+				check_users(l, db);
 			last = now;
 		}
 	}

@@ -11,7 +11,9 @@
  * events telemetry, alert_opened, alert_updated, alert_cleared,
  * prediction.  A comment every 15 s keeps connections (and proxies) from
  * timing out; a client whose token expires gets an `expired` event and the
- * end of its stream.
+ * end of its stream, and so does one whose user was disabled or deleted
+ * (a `revoked` event): the users of open streams are checked when an
+ * admin changes a user, and every 15 s.
  *
  * A client's connection is suspended while it has nothing to send, so it
  * holds no thread.  Each client has its own queue of at most 1 MiB: one
@@ -40,6 +42,8 @@ struct brul_live *brul_live_start(const char *conninfo,
 				  struct brul_metrics *m,
 				  atomic_uint *changes,
 				  struct brul_err *err);
+/* A user was changed: the users of open streams are checked at once. */
+void brul_live_recheck(struct brul_live *l);
 /* Ends every stream: each gets what is queued, then its end. */
 void brul_live_close_all(struct brul_live *l);
 void brul_live_stop(struct brul_live *l);

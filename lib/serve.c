@@ -111,6 +111,7 @@ brul_server_forget_user(struct brul_server *s, long long id)
 	if (u->id == id)
 		u->id = 0;
 	pthread_mutex_unlock(&s->users_mu);
+	brul_live_recheck(s->live);
 }
 
 /* The bearer token of the request: the Authorization header, or for the

@@ -487,6 +487,36 @@ PY
 	grep -q B0030-1 "$T/site.sse"
 }
 
+@test "a live stream ends when its user is disabled or deleted, not when another is" {
+	a=$(token admin)
+	for u in kasem malee; do
+		req POST /api/v1/auth/users "$a" "{\"username\":\"$u\",\"password\":\"$PW\",\"role\":\"viewer\"}" > /dev/null
+	done
+	k=$(token kasem); m=$(token malee); v=$(token view)
+	curl -s -N --max-time 10 "$URL/api/v1/stream?access_token=$k" > "$T/kasem.sse" &
+	kp=$!
+	curl -s -N --max-time 10 "$URL/api/v1/stream?access_token=$m" > "$T/malee.sse" &
+	mp=$!
+	curl -s -N --max-time 4 "$URL/api/v1/stream?access_token=$v" > "$T/view.sse" &
+	vp=$!
+	sleep 0.5
+	s=$(date +%s%N)
+	req PATCH "/api/v1/auth/users/$(q "SELECT user_id FROM users WHERE username = 'kasem'")" "$a" '{"active":false}' > /dev/null
+	wait "$kp" || true
+	echo "disabled: the stream ended $(( ($(date +%s%N) - s) / 1000000 )) ms after"
+	[ $(( ($(date +%s%N) - s) / 1000000 )) -lt 3000 ]
+	grep -q '^event: revoked' "$T/kasem.sse"
+	s=$(date +%s%N)
+	req DELETE "/api/v1/auth/users/$(q "SELECT user_id FROM users WHERE username = 'malee'")" "$a" > /dev/null
+	wait "$mp" || true
+	[ $(( ($(date +%s%N) - s) / 1000000 )) -lt 3000 ]
+	grep -q '^event: revoked' "$T/malee.sse"
+	# The others' streams go on (curl's own limit ends this one).
+	wait "$vp" || true
+	! grep -q '^event: revoked' "$T/view.sse"
+	grep -q 'brul live stream' "$T/view.sse"
+}
+
 @test "a live client that does not read holds up no one" {
 	v=$(token view)
 	# It asks for the stream with a tiny receive buffer, and never reads.

@@ -76,11 +76,14 @@ async function listen() {
       setTimeout(reopen, 3000);
     }
   });
-  live.addEventListener("expired", () => {
-    live.close();
-    live = null;
-    reopen();
-  });
+  // The token expired, or the user was disabled: a fresh token, or the
+  // sign-in form.
+  for (const kind of ["expired", "revoked"])
+    live.addEventListener(kind, () => {
+      live.close();
+      live = null;
+      reopen();
+    });
 }
 // Reopens the stream with a fresh token, trying again every few seconds
 // while the server is away.
