@@ -238,14 +238,14 @@ rm -f "$dir/.sorted"
 echo "== retention: what --retain 60d would drop on 2026-04-15 (--dry-run)"
 "$bin"/brul-load --retain 60d --now 2026-04-15 --dry-run | sed 's/^/   /'
 
-echo "== brul-serve: the API over this database, three requests, then stopped"
+echo "== brul-serve: the API over this database, four requests, then stopped"
 printf 'demo-password-1\n' > "$dir/demo-password"
 "$bin"/brul-serve --create-user demo --role admin --password-file "$dir/demo-password" 2>&1 |
     sed 's/^/   /'
 head -c 48 /dev/urandom | base64 > "$dir/demo-secret"
 chmod 600 "$dir/demo-secret"
 "$bin"/brul-serve --listen 127.0.0.1:0 --secret-file "$dir/demo-secret" --quiet \
-    2> "$dir/serve.log" &
+    --model "$dir/model.json" 2> "$dir/serve.log" &
 serve=$!
 stop() {
 	[ -z "$serve" ] || kill "$serve" 2>/dev/null || :
@@ -283,7 +283,15 @@ print("   -> %d hours of %s; voltage %.3f-%.3f V, temperature %.1f-%.1f degC; th
       % (len(p), d["battery_id"], min(x["voltage_min_v"] for x in p), max(x["voltage_max_v"] for x in p),
          min(x["temperature_min_c"] for x in p), max(x["temperature_max_c"] for x in p)))
 print("      " + json.dumps(p[0]))'
+echo "   GET $url/api/v1/model"
+curl -s -H "Authorization: Bearer $tok" "$url/api/v1/model" | /usr/bin/python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+a = m["cv"]["model"]["all"]
+print("   -> model %s, %d features; cross-validated over %d rows: MAE %.0f d, p10-p90 holds the truth %.1f %%"
+      % (m["model_id"], len(m["features"]), a["rows"], a["mae_days"], a["coverage_pct"]))'
 kill -TERM "$serve"
 wait "$serve"
 serve=
 echo "   $(tail -1 "$dir/serve.log")"
+echo "   The dashboard: make serve, then open http://127.0.0.1:8080/ (brul-serve(1))."
