@@ -7,6 +7,10 @@ import { el, scroll } from "./dom.js";
 
 // Alerts: a filtered list; one alert with its events, and for engineers
 // and admins the buttons to acknowledge and resolve it.
+// What an alert is about, as a link to its block or its site's page.
+const where = (a) => (a.battery_id ? el("a", { href: `#/block/${encodeURIComponent(a.battery_id)}` }, a.battery_id) :
+  a.site_id ? el("a", { href: `#/site/${encodeURIComponent(a.site_id)}` }, a.string_id ?? a.site_id) : "");
+
 export async function alerts(view, id, _q, redraw) {
   if (id) return alert(view, decodeURIComponent(id), redraw);
   const q = new URLSearchParams(location.hash.split("?")[1] ?? "");
@@ -35,7 +39,7 @@ export async function alerts(view, id, _q, redraw) {
       el("tbody", {}, page.items.map((a) => el("tr", { "data-alert": a.alert_id },
         el("td", {}, el("a", { href: `#/alerts/${encodeURIComponent(a.alert_id)}` }, a.ts_open.slice(0, 16).replace("T", " "))),
         el("td", { class: `sev-${a.severity}` }, a.severity ?? ""),
-        el("td", {}, a.kind), el("td", {}, a.battery_id ?? a.string_id ?? a.site_id ?? ""),
+        el("td", {}, a.kind), el("td", {}, where(a)),
         el("td", { class: "hide-narrow" }, a.message ?? ""),
         el("td", {}, a.acknowledged_by ?? "")))))));
 }
@@ -56,6 +60,7 @@ async function alert(view, id, redraw) {
   view.replaceChildren(
     el("p", {}, el("a", { href: "#/alerts" }, "All alerts")),
     el("h1", {}, `${a.kind}: ${a.battery_id ?? a.string_id ?? a.site_id}`),
+    el("p", {}, "Where: ", where(a)),
     el("div", { class: "card" },
       el("p", { class: `sev-${a.severity}` }, `${a.severity}, ${a.state}`),
       el("p", {}, a.message ?? ""),
