@@ -395,6 +395,7 @@ run(void *arg)
 	while (!atomic_load(&l->stop)) {
 		struct pollfd p[2] = { { l->wake[0], POLLIN, 0 },
 		    { -1, POLLIN, 0 } };
+		PGnotify *nt;
 		time_t now;
 
 		if (db == NULL || PQstatus(brul_db_conn(db)) != CONNECTION_OK) {
@@ -413,22 +414,10 @@ run(void *arg)
 				continue;
 		}
 		if (db && p[1].revents) {
-			PGconn *pg = brul_db_conn(db);
-			PGnotify *nt;
-
-			if (!PQconsumeInput(pg)) {
+			if (!PQconsumeInput(brul_db_conn(db))) {
 				brul_db_close(db);	/* reopened above */
 				db = NULL;
 				continue;
-			}
-			while ((nt = PQnotifies(pg)) != NULL) {
-				if (l->changes &&
-				    (strcmp(nt->relname, "brul_batteries") == 0 ||
-				    strcmp(nt->relname, "brul_predictions") == 0))
-					atomic_fetch_add(l->changes, 1);
-				if (strcmp(nt->relname, "brul_batteries") != 0)
-					notified(l, db, nt->relname, nt->extra);
-				PQfreemem(nt);
 			}
 		}
 		if (db && atomic_exchange(&l->recheck, 0))
@@ -438,6 +427,17 @@ run(void *arg)
 			if (db)
 				check_users(l, db);
 			last = now;
+		}
+		/* Also what arrived while this thread ran its own queries:
+		 * libpq holds those without the socket saying so again. */
+		while (db && (nt = PQnotifies(brul_db_conn(db))) != NULL) {
+			if (l->changes &&
+			    (strcmp(nt->relname, "brul_batteries") == 0 ||
+			    strcmp(nt->relname, "brul_predictions") == 0))
+				atomic_fetch_add(l->changes, 1);
+			if (strcmp(nt->relname, "brul_batteries") != 0)
+				notified(l, db, nt->relname, nt->extra);
+			PQfreemem(nt);
 		}
 	}
 	brul_db_close(db);
