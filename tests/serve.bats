@@ -276,12 +276,19 @@ PY
 	# An unknown user: the same answer, in about the same time.
 	run req POST /api/v1/auth/login "" '{"username":"nobody","password":"wrong password"}'
 	assert_line --index 0 '{"error":{"status":401,"code":"unauthorized","message":"wrong user name or password"}}'
-	for u in nobody view; do
-		s=$(date +%s%N)
-		for i in 1 2 3; do status POST /api/v1/auth/login "" "{\"username\":\"$u\",\"password\":\"not it at all\"}" >/dev/null; done
-		echo $(( ($(date +%s%N) - s) / 3000000 ))
+	# Interleaved, so that a busy machine slows both alike; medians of 3
+	# (no more: failures from this address are throttled too).
+	for i in 1 2 3; do
+		for u in nobody view; do
+			s=$(date +%s%N)
+			status POST /api/v1/auth/login "" "{\"username\":\"$u\",\"password\":\"not it at all\"}" >/dev/null
+			echo "$u $(( ($(date +%s%N) - s) / 1000000 ))"
+		done
 	done > "$T/ms"
-	run awk 'NR == 1 { a = $1 } NR == 2 { b = $1 } END { r = a / b; print a, b; exit !(r > 0.5 && r < 2 && a > 10) }' "$T/ms"
+	run awk '{ t[$1, ++n[$1]] = $2 }
+	    function med(u,  a, b, c) { a = t[u, 1]; b = t[u, 2]; c = t[u, 3]
+		return a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b)) }
+	    END { a = med("nobody"); b = med("view"); r = a / b; print a, b; exit !(r > 0.5 && r < 2 && a > 10) }' "$T/ms"
 	assert_success
 }
 
