@@ -84,10 +84,8 @@ when(const char *opt, const char *s)
 		return t;
 	if (brul_date_parse(s, strlen(s), &t) == 0)
 		return t * BRUL_DAY;
-	fprintf(stderr, "brul-load: %s: expected a time "
-	    "(2026-01-01T00:00:00Z) or a date (2026-01-01), not \"%s\"\n",
-	    opt, s);
-	brul_cli_usage(&cli);
+	brul_cli_bad(&cli, opt, "a time (2026-01-01T00:00:00Z) or a date "
+	    "(2026-01-01)", s);
 }
 
 enum {

@@ -90,9 +90,7 @@ probability(const char *opt, const char *s)
 	double v;
 
 	if (brul_num_parse(s, strlen(s), &v) < 0 || !(v >= 0 && v <= 1)) {
-		fprintf(stderr, "brul-predict: %s: expected a probability "
-		    "from 0 to 1, not \"%s\"\n", opt, s);
-		brul_cli_usage(&cli);
+		brul_cli_bad(&cli, opt, "a probability from 0 to 1", s);
 	}
 	return v;
 }

@@ -128,9 +128,11 @@ number(const char *name, const char *s, long lo, long hi)
 
 	if (s == NULL || brul_int_parse(s, strlen(s), &v) < 0 || v < lo ||
 	    v > hi) {
-		fprintf(stderr, "brul-serve: %s: expected a whole number from "
-		    "%ld to %ld, not \"%s\"\n", name, lo, hi, s ? s : "");
-		brul_cli_usage(&cli);
+		char what[80];
+
+		snprintf(what, sizeof what, "a whole number from %ld to %ld",
+		    lo, hi);
+		brul_cli_bad(&cli, name, what, s ? s : "");
 	}
 	return (long)v;
 }
@@ -140,11 +142,8 @@ duration(const char *name, const char *s)
 {
 	int64_t v;
 
-	if (brul_duration_parse(s, &v) < 0 || v <= 0) {
-		fprintf(stderr, "brul-serve: %s: expected a duration (90s, 30m, "
-		    "12h, 7d), not \"%s\"\n", name, s);
-		brul_cli_usage(&cli);
-	}
+	if (brul_duration_parse(s, &v) < 0 || v <= 0)
+		brul_cli_bad(&cli, name, "a duration (90s, 30m, 12h, 7d)", s);
 	return v;
 }
 
@@ -221,6 +220,9 @@ parse(int argc, char **argv, struct options *o)
 			o->max_conns = number("--max-connections", optarg, 1,
 			    65536);
 			break;
+		case OPT_MODEL:
+			o->model = optarg;
+			break;
 		case OPT_OPENAPI:
 			o->openapi = optarg;
 			break;
@@ -247,9 +249,6 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RULES:
 			o->rules = optarg;
-			break;
-		case OPT_MODEL:
-			o->model = optarg;
 			break;
 		case OPT_SECRET_FILE:
 			o->secret_file = optarg;
