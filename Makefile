@@ -24,7 +24,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) -iquote lib $(
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LIBS = $(DEPS_LIBS)
 
-LIB_SRC = $(sort $(wildcard lib/*.c))
+LIB_SRC = $(sort $(wildcard lib/*/*.c))
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 TOOL_SRC = $(sort $(wildcard tools/brul-*.c))
 TOOLS = $(TOOL_SRC:tools/%.c=$(B)/bin/%)
@@ -38,9 +38,13 @@ all: $(TOOLS)
 config.mk: configure
 	./configure --install-deps
 
-$(B)/lib/%.o: lib/%.c lib/*.h config.mk
+# Each object depends on the headers it includes, as the compiler lists
+# them (-MMD -MP writes a .d file beside it).
+DEPFLAGS = -MMD -MP
+
+$(B)/lib/%.o: lib/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(B)/libbrul.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -48,17 +52,24 @@ $(B)/libbrul.a: $(LIB_OBJ)
 # What the tools' command lines share (tools/cli.c: it prints and exits,
 # so it is not in the library).
 TOOL_OBJ = $(B)/tools/cli.o
-$(B)/tools/%.o: tools/%.c tools/*.h lib/*.h config.mk
+$(B)/tools/%.o: tools/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(B)/bin/%: tools/%.c $(TOOL_OBJ) $(B)/libbrul.a lib/*.h tools/*.h
+$(B)/bin/%: $(B)/tools/%.o $(TOOL_OBJ) $(B)/libbrul.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(TOOL_OBJ) $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
 
-$(B)/tests/%: tests/unit/%.c tests/unit/tap.h $(B)/libbrul.a lib/*.h
+$(B)/tests/%.o: tests/unit/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -iquote tests/unit -o $@ $< $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -iquote tests/unit -c -o $@ $<
+
+$(B)/tests/%: $(B)/tests/%.o $(B)/libbrul.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libbrul.a $(ALL_LDFLAGS) $(LIBS)
+
+# Objects are kept (they carry the dependency files).
+.SECONDARY:
+-include $(wildcard $(B)/lib/*/*.d $(B)/tools/*.d $(B)/tests/*.d)
 
 # An LD_PRELOAD shim for I/O error tests (not sanitized: it is preloaded).
 $(B)/tests/failwrite.so: tests/helpers/failwrite.c

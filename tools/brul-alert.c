@@ -10,11 +10,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "num.h"
-#include "rules.h"
-#include "stream.h"
-#include "table.h"
-#include "watch.h"
+#include "alert/engine.h"
+#include "alert/rules.h"
+#include "core/num.h"
+#include "core/reader.h"
+#include "core/stream.h"
+#include "core/writer.h"
 
 static const char synopsis[] =
     "usage: brul-alert --fleet FILE [--systems FILE] [--strings FILE]\n"
@@ -155,7 +156,7 @@ parse(int argc, char **argv, struct options *o)
 }
 
 static int
-emit(void *arg, const struct brul_watch_event *ev, struct brul_err *err)
+emit(void *arg, const struct brul_alert_change *ev, struct brul_err *err)
 {
 	struct brul_writer *w = arg;
 
@@ -183,8 +184,8 @@ emit(void *arg, const struct brul_watch_event *ev, struct brul_err *err)
 }
 
 static int
-read_into(struct brul_watch *wt, const char *path,
-	  int (*fn)(struct brul_watch *, struct brul_reader *,
+read_into(struct brul_alert_engine *wt, const char *path,
+	  int (*fn)(struct brul_alert_engine *, struct brul_reader *,
 		    struct brul_err *), struct brul_err *e)
 {
 	struct brul_reader *r = brul_reader_open(path, BRUL_FMT_AUTO, e);
@@ -230,9 +231,9 @@ main(int argc, char **argv)
 		"label" };
 	struct options o = { .out.format = BRUL_FMT_CSV };
 	struct brul_rules rules = { 0 };
-	struct brul_watch_opts wo = { 0 };
+	struct brul_alert_engine_opts wo = { 0 };
 	struct brul_out_opts oo = { 0 };
-	struct brul_watch *wt = NULL;
+	struct brul_alert_engine *wt = NULL;
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
 	struct brul_err e;
@@ -251,12 +252,12 @@ main(int argc, char **argv)
 		goto done;
 	}
 	wo.float_v = o.float_v;
-	if ((wt = brul_watch_new(&rules, &wo)) == NULL) {
+	if ((wt = brul_alert_engine_new(&rules, &wo)) == NULL) {
 		brul_err_set(&e, NULL, 0, 0, "out of memory");
 		goto fail;
 	}
-	if (read_into(wt, o.fleet, brul_watch_fleet, &e) < 0 ||
-	    (o.systems && read_into(wt, o.systems, brul_watch_systems,
+	if (read_into(wt, o.fleet, brul_alert_engine_fleet, &e) < 0 ||
+	    (o.systems && read_into(wt, o.systems, brul_alert_engine_systems,
 	    &e) < 0))
 		goto fail;
 	for (int k = 0; k < BRUL_SRC_COUNT; k++) {
@@ -266,16 +267,16 @@ main(int argc, char **argv)
 			continue;
 		if ((r = brul_reader_open(o.source[k], BRUL_FMT_AUTO,
 		    &e)) == NULL ||
-		    brul_watch_source(wt, (enum brul_source)k, r, &e) < 0)
+		    brul_alert_engine_source(wt, (enum brul_source)k, r, &e) < 0)
 			goto fail;
 	}
 	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
 	    (w = brul_writer_new(out, o.out.format, columns,
 	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
 		goto fail;
-	if (brul_watch_run(wt, emit, w, &e) < 0)
+	if (brul_alert_engine_run(wt, emit, w, &e) < 0)
 		goto fail;
-	if (o.fail_on && brul_watch_open(wt, o.fail_on) > 0)
+	if (o.fail_on && brul_alert_engine_open(wt, o.fail_on) > 0)
 		status = 3;
 done:
 	brul_writer_free(w);
@@ -284,7 +285,7 @@ done:
 		out = NULL;
 		goto fail;
 	}
-	brul_watch_free(wt);
+	brul_alert_engine_free(wt);
 	brul_rules_release(&rules);
 	return status;
 fail:
@@ -297,7 +298,7 @@ fail:
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);
-	brul_watch_free(wt);
+	brul_alert_engine_free(wt);
 	brul_rules_release(&rules);
 	return 1;
 }

@@ -9,12 +9,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "datadir.h"
-#include "features.h"
-#include "progress.h"
-#include "stream.h"
-#include "table.h"
-#include "timefmt.h"
+#include "core/datadir.h"
+#include "core/progress.h"
+#include "core/reader.h"
+#include "core/stream.h"
+#include "core/timefmt.h"
+#include "core/writer.h"
+#include "ml/features.h"
 
 static const char synopsis[] =
     "usage: brul-features [-z] [--window hour|day|SECONDS] [--fleet FILE]\n"

@@ -15,13 +15,14 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "fleet.h"
-#include "incident.h"
-#include "progress.h"
-#include "sim.h"
-#include "stream.h"
-#include "table.h"
-#include "timefmt.h"
+#include "core/progress.h"
+#include "core/reader.h"
+#include "core/stream.h"
+#include "core/timefmt.h"
+#include "core/writer.h"
+#include "sim/fleet.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
 
 static const char synopsis[] =
     "usage: brul-gen [-z] [--start DATE] [--days N] [--interval SECONDS]\n"
@@ -172,7 +173,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			o->days_given = 1;
 			break;
 		case OPT_EMIT:
-			if ((o->emit = brul_stream_parse(optarg)) < 0) {
+			if ((o->emit = brul_sim_stream_parse(optarg)) < 0) {
 				fprintf(stderr, "brul-gen: --emit: unknown stream "
 				    "\"%s\"\n", optarg);
 				brul_cli_usage(&cli);
@@ -268,7 +269,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 /* Live mode: after each minute, push what was written and wait for the
  * clock (scaled by --speed). */
 struct live {
-	struct brul_out *outs[BRUL_S_COUNT];
+	struct brul_out *outs[BRUL_SIM_NSTREAMS];
 	int64_t start;
 	double speed;
 	struct timespec wall0;
@@ -283,7 +284,7 @@ live_tick(void *ctx, int64_t t)
 	struct timespec now;
 	double due, elapsed;
 
-	for (int i = 0; i < BRUL_S_COUNT; i++)
+	for (int i = 0; i < BRUL_SIM_NSTREAMS; i++)
 		if (l->outs[i] && brul_out_flush(l->outs[i], &l->err) < 0) {
 			l->failed = 1;
 			return 1;
@@ -329,9 +330,9 @@ main(int argc, char **argv)
 	struct brul_sim_opts so = { 0 };
 	struct brul_sim *sim = NULL;
 	struct brul_out_opts oo;
-	struct brul_out *outs[BRUL_S_COUNT] = { 0 };
-	struct brul_writer *ws[BRUL_S_COUNT] = { 0 };
-	char tmp[BRUL_S_COUNT][4096], fin[BRUL_S_COUNT][4096];
+	struct brul_out *outs[BRUL_SIM_NSTREAMS] = { 0 };
+	struct brul_writer *ws[BRUL_SIM_NSTREAMS] = { 0 };
+	char tmp[BRUL_SIM_NSTREAMS][4096], fin[BRUL_SIM_NSTREAMS][4096];
 	struct brul_progress prog;
 	struct brul_err e;
 	struct live live = { 0 };
@@ -341,7 +342,7 @@ main(int argc, char **argv)
 	o.start_day = brul_days_from_civil(2026, 1, 1);
 	parse(argc, argv, &o, &d);
 	if (o.emit < 0 && !o.dataset)
-		o.emit = BRUL_S_TELEMETRY;
+		o.emit = BRUL_SIM_TELEMETRY;
 	if (o.live && !o.start_given) {
 		int64_t now = (int64_t)time(NULL);
 
@@ -393,14 +394,14 @@ main(int argc, char **argv)
 	if (o.dataset) {
 		if (mkdir(o.dataset, 0777) < 0 && errno != EEXIST)
 			err(1, "%s", o.dataset);
-		for (int s = 0; s < BRUL_S_COUNT; s++) {
+		for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 			snprintf(fin[s], sizeof fin[s], "%s/%s%s", o.dataset,
-			    brul_stream_name(s), extension(&o));
+			    brul_sim_stream_name(s), extension(&o));
 			snprintf(tmp[s], sizeof tmp[s], "%s/.%s%s.partial",
-			    o.dataset, brul_stream_name(s), extension(&o));
+			    o.dataset, brul_sim_stream_name(s), extension(&o));
 		}
 	}
-	for (int s = 0; s < BRUL_S_COUNT; s++) {
+	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		int ncols;
 		const char *const *cols;
 
@@ -410,7 +411,7 @@ main(int argc, char **argv)
 		    &e);
 		if (!outs[s])
 			goto fail;
-		cols = brul_stream_columns(s, &ncols);
+		cols = brul_sim_stream_columns(s, &ncols);
 		if ((ws[s] = brul_writer_new(outs[s], o.out.format, cols, ncols,
 		    &e)) == NULL)
 			goto fail;
@@ -440,8 +441,8 @@ main(int argc, char **argv)
 		e = live.err;
 		goto fail;
 	}
-	brul_progress_end(&prog, brul_sim_stats(sim)->rows[BRUL_S_TELEMETRY]);
-	for (int s = 0; s < BRUL_S_COUNT; s++) {
+	brul_progress_end(&prog, brul_sim_stats(sim)->rows[BRUL_SIM_TELEMETRY]);
+	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		if (!outs[s])
 			continue;
 		brul_writer_free(ws[s]);
@@ -460,7 +461,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "brul-gen: %s: telemetry rows %llu, strings %d, "
 		    "blocks %d (with replacements), outages %d, cut-offs %d, "
 		    "hvac faults %d, failures %d, replacements %d\n", o.dataset,
-		    (unsigned long long)st->rows[BRUL_S_TELEMETRY],
+		    (unsigned long long)st->rows[BRUL_SIM_TELEMETRY],
 		    st->strings, st->batteries, st->outages, st->cutoffs,
 		    st->hvac_faults, st->failures, st->replacements);
 	}
@@ -472,7 +473,7 @@ fail:
 		fprintf(stderr, "brul-gen: %s\n", brul_err_str(&e, buf,
 		    sizeof buf));
 	}
-	for (int s = 0; s < BRUL_S_COUNT; s++) {
+	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		brul_writer_free(ws[s]);
 		if (outs[s])
 			brul_out_abort(outs[s]);

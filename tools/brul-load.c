@@ -12,15 +12,15 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "db.h"
-#include "export.h"
-#include "load.h"
-#include "migrate.h"
-#include "num.h"
-#include "progress.h"
-#include "retain.h"
-#include "stream.h"
-#include "timefmt.h"
+#include "core/num.h"
+#include "core/progress.h"
+#include "core/stream.h"
+#include "core/timefmt.h"
+#include "db/db.h"
+#include "db/export.h"
+#include "db/load.h"
+#include "db/migrate.h"
+#include "db/retain.h"
 
 static const char synopsis[] =
     "usage: brul-load [--db CONNINFO] --migrate\n"

@@ -7,18 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "baseline.h"
-#include "calib.h"
+#include "ml/baseline.h"
+#include "ml/calib.h"
 #include "cli.h"
-#include "featmap.h"
-#include "idtab.h"
-#include "model.h"
-#include "num.h"
-#include "progress.h"
-#include "risk.h"
-#include "stream.h"
-#include "table.h"
-#include "timefmt.h"
+#include "core/idtab.h"
+#include "core/num.h"
+#include "core/progress.h"
+#include "core/reader.h"
+#include "core/stream.h"
+#include "core/timefmt.h"
+#include "core/writer.h"
+#include "ml/featmap.h"
+#include "ml/model.h"
+#include "ml/risk.h"
 
 static const char synopsis[] =
     "usage: brul-predict (-m MODEL | --baseline [-m MODEL]) [--latest]\n"

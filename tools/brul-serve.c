@@ -13,14 +13,14 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "api.h"
+#include "serve/api.h"
 #include "cli.h"
-#include "db.h"
-#include "num.h"
-#include "passwd.h"
-#include "serve.h"
-#include "timefmt.h"
-#include "token.h"
+#include "core/num.h"
+#include "core/timefmt.h"
+#include "db/db.h"
+#include "serve/passwd.h"
+#include "serve/server.h"
+#include "serve/token.h"
 
 static const char synopsis[] =
     "usage: brul-serve [--listen HOST:PORT] [--db CONNINFO] [--threads N]\n"

@@ -12,19 +12,19 @@
 
 #include <jansson.h>
 
-#include "baseline.h"
+#include "ml/baseline.h"
 #include "cli.h"
-#include "cv.h"
-#include "dataset.h"
-#include "evaluate.h"
-#include "hash.h"
-#include "labels.h"
-#include "model.h"
-#include "num.h"
-#include "progress.h"
-#include "publish.h"
-#include "table.h"
-#include "timefmt.h"
+#include "core/hash.h"
+#include "core/num.h"
+#include "core/progress.h"
+#include "core/publish.h"
+#include "core/reader.h"
+#include "core/timefmt.h"
+#include "ml/cv.h"
+#include "ml/dataset.h"
+#include "ml/evaluate.h"
+#include "ml/labels.h"
+#include "ml/model.h"
 
 static const char synopsis[] =
     "usage: brul-train --labels FILE [-o MODEL] [--objective regression|survival]\n"

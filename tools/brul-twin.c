@@ -10,14 +10,15 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ecm.h"
-#include "ecmfit.h"
-#include "fusion.h"
-#include "progress.h"
-#include "stream.h"
-#include "table.h"
-#include "timefmt.h"
-#include "twinset.h"
+#include "core/progress.h"
+#include "core/reader.h"
+#include "core/stream.h"
+#include "core/timefmt.h"
+#include "core/writer.h"
+#include "twin/ecm.h"
+#include "twin/ecmfit.h"
+#include "twin/fusion.h"
+#include "twin/twinset.h"
 
 static const char synopsis[] =
     "usage: brul-twin --fleet FILE [--every DURATION] [--ecm FILE]\n"

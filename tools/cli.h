@@ -15,8 +15,8 @@
 
 #include <getopt.h>
 
-#include "progress.h"
-#include "table.h"
+#include "core/progress.h"
+#include "core/reader.h"
 
 struct brul_cli {
 	const char *name;	/* "brul-features", in messages */

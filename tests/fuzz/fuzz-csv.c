@@ -18,7 +18,8 @@
 
 #include <csv.h>
 
-#include "table.h"
+#include "core/reader.h"
+#include "core/writer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

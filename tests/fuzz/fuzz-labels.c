@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataset.h"
-#include "labels.h"
-#include "table.h"
+#include "core/reader.h"
+#include "ml/dataset.h"
+#include "ml/labels.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

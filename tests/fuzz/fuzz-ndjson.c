@@ -16,8 +16,9 @@
 
 #include <jansson.h>
 
-#include "num.h"
-#include "table.h"
+#include "core/num.h"
+#include "core/reader.h"
+#include "core/writer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "num.h"
-#include "timefmt.h"
+#include "core/num.h"
+#include "core/timefmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

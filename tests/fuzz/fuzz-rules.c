@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "rules.h"
+#include "alert/rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

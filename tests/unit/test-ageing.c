@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "ageing.h"
+#include "sim/ageing.h"
 #include "tap.h"
 
 static struct brul_block

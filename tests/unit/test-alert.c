@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alert.h"
-#include "metric.h"
-#include "rules.h"
+#include "alert/reading.h"
+#include "alert/rules.h"
+#include "alert/state.h"
 #include "tap.h"
 
 static struct brul_rule
@@ -100,37 +100,37 @@ static void
 test_metric(struct tap *t)
 {
 	struct brul_metric m = { .smooth_s = 600 };
-	struct brul_metric_state s;
+	struct brul_reading s;
 	double v;
 
-	brul_metric_reset(&s);
-	tap_near(t, brul_metric_step(&m, &s, 0, 10, NAN), 10, 0,
+	brul_reading_reset(&s);
+	tap_near(t, brul_reading_step(&m, &s, 0, 10, NAN), 10, 0,
 	    "smooth: starts at the first value");
-	v = brul_metric_step(&m, &s, 600, 20, NAN);
+	v = brul_reading_step(&m, &s, 600, 20, NAN);
 	tap_near(t, v, 10 + 10 * (1 - exp(-1)), 1e-12,
 	    "smooth: weight 1 - exp(-dt / tau)");
-	tap_ok(t, isnan(brul_metric_step(&m, &s, 700, NAN, NAN)),
+	tap_ok(t, isnan(brul_reading_step(&m, &s, 700, NAN, NAN)),
 	    "missing reading: NAN");
-	tap_near(t, brul_metric_step(&m, &s, 60000, 30, NAN), 30, 1e-9,
+	tap_near(t, brul_reading_step(&m, &s, 60000, 30, NAN), 30, 1e-9,
 	    "smooth: a long gap forgets");
 	/* Learned baseline: the mean over the first hour. */
 	m = (struct brul_metric){ .relative = BRUL_REL_DIFF,
 	    .baseline_s = 3600 };
-	brul_metric_reset(&s);
-	tap_ok(t, isnan(brul_metric_step(&m, &s, 0, 1, NAN)) &&
-	    isnan(brul_metric_step(&m, &s, 1800, 3, NAN)),
+	brul_reading_reset(&s);
+	tap_ok(t, isnan(brul_reading_step(&m, &s, 0, 1, NAN)) &&
+	    isnan(brul_reading_step(&m, &s, 1800, 3, NAN)),
 	    "baseline: nothing while learning");
-	tap_near(t, brul_metric_step(&m, &s, 3600, 5, NAN), 3, 0,
+	tap_near(t, brul_reading_step(&m, &s, 3600, 5, NAN), 3, 0,
 	    "baseline: then the difference from the mean (2)");
 	m.relative = BRUL_REL_PCT;
 	m.baseline_fleet = 1;
-	brul_metric_reset(&s);
-	tap_near(t, brul_metric_step(&m, &s, 0, 6, 4), 50, 1e-12,
+	brul_reading_reset(&s);
+	tap_near(t, brul_reading_step(&m, &s, 0, 6, 4), 50, 1e-12,
 	    "fleet baseline: percent over it");
 	m.abs = 1;
 	m.baseline_fleet = 0;
 	m.relative = BRUL_REL_NONE;
-	tap_near(t, brul_metric_step(&m, &s, 0, -2.5, NAN), 2.5, 0, "abs");
+	tap_near(t, brul_reading_step(&m, &s, 0, -2.5, NAN), 2.5, 0, "abs");
 }
 
 static void

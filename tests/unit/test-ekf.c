@@ -6,11 +6,11 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "ecm.h"
-#include "ekf.h"
-#include "fusion.h"
+#include "twin/ecm.h"
+#include "twin/ekf.h"
+#include "twin/fusion.h"
 #include "tap.h"
-#include "twin.h"
+#include "twin/twin.h"
 
 /* 1 when the symmetric matrix P (n x n) is positive definite (Cholesky). */
 static int

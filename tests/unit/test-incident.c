@@ -3,10 +3,11 @@
 #include <math.h>
 #include <string.h>
 
-#include "fleet.h"
-#include "incident.h"
+#include "sim/fleet.h"
+#include "sim/incident.h"
+#include "sim/scenario.h"
 #include "tap.h"
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 int
 main(void)

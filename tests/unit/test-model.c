@@ -12,13 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "baseline.h"
-#include "calib.h"
-#include "cv.h"
-#include "evaluate.h"
-#include "labels.h"
-#include "model.h"
-#include "risk.h"
+#include "ml/baseline.h"
+#include "ml/calib.h"
+#include "ml/cv.h"
+#include "ml/evaluate.h"
+#include "ml/labels.h"
+#include "ml/model.h"
+#include "ml/risk.h"
 #include "tap.h"
 
 static void

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "modelinfo.h"
+#include "ml/modelinfo.h"
 #include "tap.h"
 
 static void

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "num.h"
+#include "core/num.h"
 #include "tap.h"
 
 static uint64_t

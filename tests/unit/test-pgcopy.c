@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pgcopy.h"
-#include "sbuf.h"
+#include "core/sbuf.h"
+#include "db/pgcopy.h"
 #include "tap.h"
 
 static int

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "rng.h"
+#include "core/rng.h"
 #include "tap.h"
 
 #define N 1000000

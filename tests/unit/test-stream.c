@@ -15,7 +15,7 @@
 
 #include <zlib.h>
 
-#include "stream.h"
+#include "core/stream.h"
 #include "tap.h"
 
 struct buf {

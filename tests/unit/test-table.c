@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "table.h"
+#include "core/reader.h"
+#include "core/writer.h"
 #include "tap.h"
 
 static struct brul_reader *

@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "tap.h"
-#include "timefmt.h"
+#include "core/timefmt.h"
 
 static int
 tparse(const char *s, int64_t *t)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "utf8.h"
+#include "core/utf8.h"
 
 static long
 at(const char *s)

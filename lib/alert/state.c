@@ -1,0 +1,157 @@
+/* state.c: see state.h. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alert/state.h"
+#include "core/num.h"
+#include "core/timefmt.h"
+
+const char *const brul_alert_event_names[4] = {
+	"", "open", "update", "clear"
+};
+const char *const brul_severity_names[3] = { "", "warning", "critical" };
+
+void
+brul_alert_reset(struct brul_alert_state *s)
+{
+	s->pending = INT64_MIN;
+	s->severity = 0;
+	s->ts_open = INT64_MIN;
+}
+
+void
+brul_alert_hold(struct brul_alert_state *s)
+{
+	s->pending = INT64_MIN;
+}
+
+/* x >= t, to within 1e-9: 37.9 - 29.9 is 8, not 7.999999999999996, for
+ * a threshold of 8. */
+static int
+reaches(double x, double t)
+{
+	return x >= t - 1e-9 * (fabs(t) + 1);
+}
+
+/* Whether the level has now held for the rule's duration (starting the
+ * count when it has just been reached). */
+static int
+held(const struct brul_rule *r, struct brul_alert_state *s, int64_t ts)
+{
+	if (s->pending == INT64_MIN)
+		s->pending = ts;
+	if (ts - s->pending < r->for_s)
+		return 0;
+	s->pending = INT64_MIN;
+	return 1;
+}
+
+enum brul_alert_event
+brul_alert_step(const struct brul_rule *r, struct brul_alert_state *s,
+		int64_t ts, double v, double *threshold)
+{
+	/* Compare as if high values were bad: mirror a "below" rule. */
+	double m = r->above ? 1 : -1, x = m * v;
+	int level = !isnan(r->critical) && reaches(x, m * r->critical) ? 2 :
+	    !isnan(r->warning) && reaches(x, m * r->warning) ? 1 : 0;
+
+	if (s->severity == 0) {
+		if (level == 0) {
+			s->pending = INT64_MIN;
+			return BRUL_ALERT_NONE;
+		}
+		if (!held(r, s, ts))
+			return BRUL_ALERT_NONE;
+		s->severity = level;
+		s->ts_open = ts;
+		*threshold = level == 2 ? r->critical : r->warning;
+		return BRUL_ALERT_OPEN;
+	}
+	if (!reaches(x, m * r->clear)) {
+		s->severity = 0;
+		s->pending = INT64_MIN;
+		*threshold = r->clear;
+		return BRUL_ALERT_CLEAR;
+	}
+	if (s->severity == 1) {
+		if (level < 2) {
+			s->pending = INT64_MIN;
+			return BRUL_ALERT_NONE;
+		}
+		if (!held(r, s, ts))
+			return BRUL_ALERT_NONE;
+		s->severity = 2;
+		*threshold = r->critical;
+		return BRUL_ALERT_UPDATE;
+	}
+	if (!isnan(r->warning) && !reaches(x, m * r->critical_clear)) {
+		s->severity = 1;
+		*threshold = r->critical_clear;
+		return BRUL_ALERT_UPDATE;
+	}
+	return BRUL_ALERT_NONE;
+}
+
+void
+brul_alert_id(char *buf, size_t n, const char *rule, const char *entity,
+	      int64_t ts_open)
+{
+	char t[32];
+	size_t k = brul_time_format(t, ts_open), j = 0;
+
+	/* 2026-01-02T12:00:00Z as 20260102T1200Z: no ':' or '/', so the
+	 * id sits in a URL path or a file name as it is. */
+	for (size_t i = 0; i < k; i++)
+		if (t[i] != '-' && t[i] != ':')
+			t[j++] = t[i];
+	t[j] = '\0';
+	if (j == 16 && memcmp(t + 13, "00Z", 3) == 0)
+		memcpy(t + 13, "Z", 2);
+	snprintf(buf, n, "%s.%s.%s", rule, entity, t);
+}
+
+double
+brul_alert_round(const struct brul_rule *r, double v, double threshold)
+{
+	for (int d = r->decimals; ; d++) {
+		double x = round(v * pow(10, d)) / pow(10, d);
+
+		/* Rounding must not land on the threshold it crossed. */
+		if (x != threshold || v == threshold || d == 6)
+			return x;
+	}
+}
+
+void
+brul_alert_message(char *buf, size_t n, const struct brul_rule *r,
+		   enum brul_alert_event ev, int severity, const char *entity,
+		   double value, double threshold)
+{
+	char v[40], t[40];
+	/* Rising to a level, a high value is over its threshold; falling
+	 * back, under. */
+	int rising = ev == BRUL_ALERT_OPEN ||
+	    (ev == BRUL_ALERT_UPDATE && severity == 2);
+	const char *side = r->above == rising ? "over" : "under";
+
+	v[brul_num_shortest(v, brul_alert_round(r, value, threshold))] = '\0';
+	t[brul_num_shortest(t, threshold)] = '\0';
+	if (strcmp(r->m.name, "silence_min") == 0) {
+		if (ev == BRUL_ALERT_CLEAR)
+			snprintf(buf, n, "%s cleared: %s reports again",
+			    r->label, entity);
+		else
+			snprintf(buf, n, "%s: %s silent for %s min (%s after "
+			    "%s min)", r->label, entity, v,
+			    brul_severity_names[severity], t);
+		return;
+	}
+	if (ev == BRUL_ALERT_CLEAR)
+		snprintf(buf, n, "%s cleared: %s back to %s%s, %s %s%s",
+		    r->label, entity, v, r->unit, side, t, r->unit);
+	else
+		snprintf(buf, n, "%s: %s at %s%s, %s %s%s (%s)", r->label,
+		    entity, v, r->unit, side, t, r->unit,
+		    brul_severity_names[severity]);
+}

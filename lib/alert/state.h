@@ -1,0 +1,61 @@
+/*
+ * state.h: one rule's alert on one entity, as a state machine over the
+ * rule's values: closed, pending (a threshold is crossed, but not yet for
+ * the rule's minimum duration), open at warning or critical.  It turns
+ * values into events: open when a level has held long enough, update when
+ * the severity changes (up after the same minimum duration, down when the
+ * value passes critical_clear), clear when it passes the clear threshold.
+ * The gaps between the thresholds are the hysteresis: a value wandering
+ * around one threshold gives one alert, not one per sample.
+ *
+ * Also the alert's identifier and its message.
+ *
+ * Ownership: plain storage of the caller's.
+ */
+#ifndef BRUL_ALERT_H
+#define BRUL_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "alert/rules.h"
+
+enum brul_alert_event {
+	BRUL_ALERT_NONE, BRUL_ALERT_OPEN, BRUL_ALERT_UPDATE, BRUL_ALERT_CLEAR
+};
+extern const char *const brul_alert_event_names[4];	/* "open" ... */
+extern const char *const brul_severity_names[3];	/* "", "warning", ... */
+
+struct brul_alert_state {
+	int64_t pending;	/* since when a level has held; INT64_MIN: not */
+	int severity;		/* 0 closed, 1 warning, 2 critical */
+	int64_t ts_open;
+};
+
+void brul_alert_reset(struct brul_alert_state *s);
+/* The rule is suppressed for this entity now: a pending level is
+ * forgotten; an open alert stays as it is. */
+void brul_alert_hold(struct brul_alert_state *s);
+/* Feeds value v at time ts (ascending; v not NAN) and says what happened;
+ * *threshold is then the threshold crossed. */
+enum brul_alert_event brul_alert_step(const struct brul_rule *r,
+				      struct brul_alert_state *s, int64_t ts,
+				      double v, double *threshold);
+
+/* The identifier of the alert of rule on entity opened at ts_open:
+ * "temperature_high.B0003-1.20260102T1200Z", the same in every run over
+ * the same data, never another alert's.  Into buf (truncated to n). */
+void brul_alert_id(char *buf, size_t n, const char *rule, const char *entity,
+		   int64_t ts_open);
+/* v rounded to the rule's decimals, or more when that would make it equal
+ * to the threshold it crossed: what events and messages show. */
+double brul_alert_round(const struct brul_rule *r, double v,
+			double threshold);
+/* What a technician reads: "block temperature high: block B0003-1 at
+ * 41.2 °C, over 40 °C (critical)", "... cleared: block B0003-1 back to
+ * 32.8 °C, under 33 °C".  entity is how the entity is called ("block
+ * B0003-1"); value and threshold are printed with the rule's decimals. */
+void brul_alert_message(char *buf, size_t n, const struct brul_rule *r,
+			enum brul_alert_event ev, int severity,
+			const char *entity, double value, double threshold);
+
+#endif

@@ -1,0 +1,70 @@
+/* apimeta.c: health, readiness, metrics and the OpenAPI document. */
+#include <stdio.h>
+#include <string.h>
+
+#include "db/db.h"
+#include "serve/serverint.h"
+
+int
+brul_api_health(struct brul_req *r)
+{
+	return brul_reply_json(r, 200, "{\"status\":\"ok\"}");
+}
+
+/* Ready when a connection answers and the schema is this build's. */
+int
+brul_api_ready(struct brul_req *r)
+{
+	static const struct brul_stmt st = { "meta_schema",
+	    "SELECT coalesce(max(version), 0) FROM schema_migrations" };
+	struct brul_pgconn *c;
+	struct brul_err err;
+	PGresult *res;
+	char body[200];
+	int v;
+
+	if ((c = brul_pool_get(brul_server_pool(r->srv), 1000, &err)) == NULL)
+		return brul_reply_json(r, 503, "{\"status\":\"unavailable\","
+		    "\"reason\":\"the database cannot be reached\"}");
+	res = brul_pool_exec(c, &st, 0, NULL, &err);
+	brul_pool_put(brul_server_pool(r->srv), c);
+	if (res == NULL)
+		return brul_reply_json(r, 503, "{\"status\":\"unavailable\","
+		    "\"reason\":\"the database has no brul schema\"}");
+	v = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	if (v != BRUL_SCHEMA_VERSION) {
+		snprintf(body, sizeof body, "{\"status\":\"unavailable\","
+		    "\"reason\":\"the schema is version %d, this server's is "
+		    "%d: run brul-load --migrate\"}", v, BRUL_SCHEMA_VERSION);
+		return brul_reply_json(r, 503, body);
+	}
+	snprintf(body, sizeof body, "{\"status\":\"ready\",\"schema\":%d}", v);
+	return brul_reply_json(r, 200, body);
+}
+
+int
+brul_api_metrics(struct brul_req *r)
+{
+	struct brul_sbuf b = { 0 };
+	struct brul_pool_stats ps;
+	int ret;
+
+	brul_pool_stats(brul_server_pool(r->srv), &ps);
+	brul_prom_render(r->srv->metrics, &b, &ps);
+	if (b.oom) {
+		free(b.s);
+		return brul_reply_error(r, 500, "internal", "out of memory");
+	}
+	ret = brul_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8",
+	    b.s, b.n);
+	free(b.s);
+	return ret;
+}
+
+int
+brul_api_openapi(struct brul_req *r)
+{
+	return brul_reply(r, 200, "application/json", r->srv->openapi,
+	    r->srv->nopenapi);
+}

@@ -1,0 +1,508 @@
+/* live.c: see live.h. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/grow.h"
+#include "core/sbuf.h"
+#include "db/db.h"
+#include "db/pgjson.h"
+#include "serve/serverint.h"
+
+#define QUEUE_MAX (1u << 20)	/* bytes queued for one client */
+#define KEEPALIVE 15		/* seconds between comments */
+
+struct client {
+	struct client *next;
+	struct brul_live *hub;
+	struct MHD_Connection *conn;
+	char site[129], battery[129];	/* filters; "" for none */
+	long long uid;			/* the token's user */
+	time_t exp;			/* the token's */
+	char *buf;
+	size_t off, n, cap;
+	int suspended;
+	int closing;		/* 1: after what is queued; 2: at once */
+};
+
+struct brul_live {
+	char *conninfo;
+	struct brul_prom *metrics;
+	atomic_uint *changes;
+	pthread_t thread;
+	int started;
+	pthread_mutex_t mu;
+	struct client *clients;
+	int wake[2];			/* a pipe that interrupts the wait */
+	atomic_int stop;
+	atomic_int recheck;		/* a user was changed: check them */
+};
+
+/* One row to send, and the filters it answers to. */
+struct item {
+	char site[129], battery[129];
+	char *json;
+};
+
+/* Appends text to c's queue (with the hub locked) and wakes its
+ * connection; a queue over QUEUE_MAX ends the stream instead. */
+static void
+queue(struct client *c, const char *s, size_t n)
+{
+	if (c->closing)
+		return;
+	if (c->n - c->off + n > QUEUE_MAX) {
+		c->closing = 2;		/* it does not read: cut it off */
+		c->off = c->n = 0;
+	} else {
+		if (c->off > 0 && c->n + n > c->cap) {
+			memmove(c->buf, c->buf + c->off, c->n - c->off);
+			c->n -= c->off;
+			c->off = 0;
+		}
+		if (brul_grow(&c->buf, &c->cap, c->n + n, 1) < 0)
+			c->closing = 2;
+		else {
+			memcpy(c->buf + c->n, s, n);
+			c->n += n;
+		}
+	}
+	if (c->suspended) {
+		c->suspended = 0;
+		MHD_resume_connection(c->conn);
+	}
+}
+
+static ssize_t
+reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct client *c = cls;
+	struct brul_live *l = c->hub;
+	size_t k;
+
+	(void)pos;
+	pthread_mutex_lock(&l->mu);
+	if (c->closing == 2) {
+		pthread_mutex_unlock(&l->mu);
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	}
+	if (c->n > c->off) {
+		k = c->n - c->off < max ? c->n - c->off : max;
+		memcpy(buf, c->buf + c->off, k);
+		c->off += k;
+		if (c->off == c->n)
+			c->off = c->n = 0;
+		pthread_mutex_unlock(&l->mu);
+		return (ssize_t)k;
+	}
+	if (c->closing) {
+		pthread_mutex_unlock(&l->mu);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	/* Nothing to send: hold no thread until there is. */
+	c->suspended = 1;
+	MHD_suspend_connection(c->conn);
+	pthread_mutex_unlock(&l->mu);
+	return 0;
+}
+
+static void
+client_free(void *cls)
+{
+	struct client *c = cls;
+	struct brul_live *l = c->hub;
+
+	pthread_mutex_lock(&l->mu);
+	for (struct client **p = &l->clients; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&l->mu);
+	brul_prom_streams(l->metrics, -1);
+	free(c->buf);
+	free(c);
+}
+
+int
+brul_api_stream(struct brul_req *r)
+{
+	struct brul_live *l = brul_server_live(r->srv);
+	static const char hello[] = "retry: 3000\n: brul live stream\n\n";
+	const char *site = NULL, *bat = NULL;
+	struct MHD_Response *resp;
+	struct client *c;
+	int ret;
+
+	if (brul_arg_id(r, "site", &site) < 0 ||
+	    brul_arg_id(r, "battery", &bat) < 0)
+		return r->ret;
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return brul_reply_error(r, 500, "internal", "out of memory");
+	c->hub = l;
+	c->conn = r->conn;
+	c->uid = r->who.user_id;
+	c->exp = r->who.exp;
+	snprintf(c->site, sizeof c->site, "%s", site ? site : "");
+	snprintf(c->battery, sizeof c->battery, "%s", bat ? bat : "");
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
+	    reader, c, client_free);
+	if (resp == NULL) {
+		free(c);
+		return brul_reply_error(r, 500, "internal", "out of memory");
+	}
+	brul_reply_headers(r, resp);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/event-stream");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	pthread_mutex_lock(&l->mu);
+	queue(c, hello, sizeof hello - 1);
+	c->next = l->clients;
+	l->clients = c;
+	pthread_mutex_unlock(&l->mu);
+	brul_prom_streams(l->metrics, 1);
+	/* Comments keep it alive: no idle timeout for a stream. */
+	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
+	ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
+	MHD_destroy_response(resp);
+	r->status = MHD_HTTP_OK;
+	r->stream = 1;
+	return r->ret = ret;
+}
+
+/* Sends event `name` to each client: the items its filters select, as a
+ * JSON array (array 1), or each as its own event. */
+static void
+broadcast(struct brul_live *l, const char *name, struct item *it, int n,
+	  int array)
+{
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next) {
+		int first = 1;
+
+		for (int i = 0; i < n; i++) {
+			if ((c->site[0] && strcmp(c->site, it[i].site) != 0) ||
+			    (c->battery[0] &&
+			     strcmp(c->battery, it[i].battery) != 0))
+				continue;
+			if (!array || first) {
+				queue(c, "event: ", 7);
+				queue(c, name, strlen(name));
+				queue(c, array ? "\ndata: [" : "\ndata: ",
+				    array ? 8 : 7);
+			} else
+				queue(c, ",", 1);
+			queue(c, it[i].json, strlen(it[i].json));
+			if (!array)
+				queue(c, "\n\n", 2);
+			first = 0;
+		}
+		if (array && !first)
+			queue(c, "]\n\n", 3);
+	}
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* What a notification on channel brings, read once and sent out.  Each
+ * statement gives the site and battery a row answers to, then the row. */
+static void
+notified(struct brul_live *l, struct brul_db *db, const char *channel,
+	 const char *payload)
+{
+	static const char tele[] =
+	    "SELECT b.site_id, t.battery_id, t.battery_id, b.site_id, t.ts, "
+	    "t.voltage_v, t.current_a, t.temperature_c, t.resistance_mohm "
+	    "FROM (SELECT DISTINCT ON (battery_id) * FROM telemetry "
+	    "  WHERE ts >= greatest($1::timestamptz, $2::timestamptz - "
+	    "  interval '1 hour') AND ts <= $2::timestamptz "
+	    "  ORDER BY battery_id, ts DESC) t JOIN batteries b USING "
+	    "(battery_id) ORDER BY t.battery_id";
+	static const char alerts[] =
+	    "SELECT coalesce(site_id, ''), coalesce(battery_id, ''), "
+	    "alert_id, ts, event, kind, severity, site_id, string_id, "
+	    "battery_id, value, threshold, message FROM alert_events "
+	    "WHERE ts >= $1::timestamptz AND ts <= $2::timestamptz "
+	    "ORDER BY ts, alert_id LIMIT 10000";
+	static const char preds[] =
+	    "SELECT b.site_id, p.battery_id, p.battery_id, b.site_id, p.date, "
+	    "p.rul_days, p.rul_p10_days, p.rul_p90_days, p.p_fail_30d, "
+	    "p.p_fail_90d, p.p_fail_180d, p.risk, p.model_id FROM predictions "
+	    "p JOIN batteries b USING (battery_id) WHERE p.date >= $1::date "
+	    "AND p.date <= $2::date ORDER BY p.battery_id, p.date LIMIT 10000";
+	const char *sql, *v[2];
+	json_t *o = json_loads(payload, 0, NULL), *from, *to;
+	struct brul_sbuf js = { 0 };
+	struct brul_err err;
+	PGresult *res = NULL;
+	struct item *it;
+	size_t *at;
+	int n;
+
+	if (o == NULL)
+		return;
+	from = json_object_get(o, "from");
+	to = json_object_get(o, "to");
+	if (!json_is_string(from) || !json_is_string(to)) {
+		json_decref(o);
+		return;
+	}
+	v[0] = json_string_value(from);
+	v[1] = json_string_value(to);
+	sql = strcmp(channel, "brul_telemetry") == 0 ? tele :
+	    strcmp(channel, "brul_alerts") == 0 ? alerts : preds;
+	res = brul_db_query(db, sql, 2, v, &err);
+	json_decref(o);
+	if (res == NULL || (n = PQntuples(res)) == 0 ||
+	    (it = calloc((size_t)n, sizeof *it)) == NULL) {
+		PQclear(res);
+		return;
+	}
+	if ((at = calloc((size_t)n + 1, sizeof *at)) == NULL) {
+		free(it);
+		PQclear(res);
+		return;
+	}
+	/* Each row's JSON once, NUL-separated in one buffer. */
+	for (int i = 0; i < n; i++) {
+		at[i] = js.n;
+		brul_pgjson_object(&js, res, i, 2);
+		brul_sbuf_add(&js, "", 1);
+	}
+	for (int i = 0; i < n && !js.oom; i++) {
+		snprintf(it[i].site, sizeof it[i].site, "%s",
+		    PQgetvalue(res, i, 0));
+		snprintf(it[i].battery, sizeof it[i].battery, "%s",
+		    PQgetvalue(res, i, 1));
+		it[i].json = js.s + at[i];
+	}
+	if (js.oom)
+		n = 0;		/* nothing to send, rather than half */
+	if (sql == tele)
+		broadcast(l, "telemetry", it, n, 1);
+	else if (sql == preds)
+		broadcast(l, "prediction", it, n, 1);
+	else
+		for (int i = 0; i < n; i++) {
+			const char *e = PQgetvalue(res, i, 4);
+
+			broadcast(l, strcmp(e, "open") == 0 ? "alert_opened" :
+			    strcmp(e, "update") == 0 ? "alert_updated" :
+			    "alert_cleared", &it[i], 1, 0);
+		}
+	free(js.s);
+	free(at);
+	free(it);
+	PQclear(res);
+}
+
+/* Comments to every client; the end for those whose token expired. */
+static void
+keepalive(struct brul_live *l, time_t now)
+{
+	static const char ping[] = ": keepalive\n\n";
+	static const char gone[] = "event: expired\ndata: {}\n\n";
+
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next)
+		if (c->exp && now >= c->exp) {
+			queue(c, gone, sizeof gone - 1);
+			c->closing = 1;
+		} else
+			queue(c, ping, sizeof ping - 1);
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* Ends the streams of users disabled or deleted since they opened them
+ * (a change of role does not matter: every role may read the stream).
+ * One query for all of them; on a database error nothing is ended. */
+static void
+check_users(struct brul_live *l, struct brul_db *db)
+{
+	static const char gone[] = "event: revoked\ndata: {}\n\n";
+	static const char sql[] = "SELECT user_id FROM users WHERE user_id = "
+	    "ANY ($1::bigint[]) AND active";
+	struct brul_sbuf ids = { 0 };
+	struct brul_err err;
+	const char *v[1];
+	PGresult *res;
+
+	brul_sbuf_str(&ids, "{");
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next)
+		brul_sbuf_fmt(&ids, "%s%lld", ids.n > 1 ? "," : "", c->uid);
+	pthread_mutex_unlock(&l->mu);
+	brul_sbuf_str(&ids, "}");
+	v[0] = ids.s;
+	if (ids.oom || ids.n == 2 ||
+	    (res = brul_db_query(db, sql, 1, v, &err)) == NULL) {
+		free(ids.s);
+		return;
+	}
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next) {
+		int active = 0;
+
+		for (int i = 0; i < PQntuples(res) && !active; i++)
+			active = strtoll(PQgetvalue(res, i, 0), NULL, 10) ==
+			    c->uid;
+		if (!active && c->closing == 0) {
+			queue(c, gone, sizeof gone - 1);
+			c->closing = 1;
+		}
+	}
+	pthread_mutex_unlock(&l->mu);
+	PQclear(res);
+	free(ids.s);
+}
+
+void
+brul_live_recheck(struct brul_live *l)
+{
+	ssize_t w;
+
+	if (l == NULL)
+		return;
+	atomic_store(&l->recheck, 1);
+	w = write(l->wake[1], "x", 1);	/* failing, within a second */
+	(void)w;
+}
+
+static struct brul_db *
+listen_db(struct brul_live *l)
+{
+	struct brul_err err;
+	struct brul_db *db = brul_db_open(l->conninfo, "brul-serve live",
+	    &err);
+
+	if (db && brul_db_exec(db, "LISTEN brul_telemetry; LISTEN brul_alerts; "
+	    "LISTEN brul_predictions; LISTEN brul_batteries", &err) < 0) {
+		brul_db_close(db);
+		db = NULL;
+	}
+	return db;
+}
+
+static void *
+run(void *arg)
+{
+	struct brul_live *l = arg;
+	struct brul_db *db = NULL;
+	time_t last = time(NULL);
+
+	while (!atomic_load(&l->stop)) {
+		struct pollfd p[2] = { { l->wake[0], POLLIN, 0 },
+		    { -1, POLLIN, 0 } };
+		PGnotify *nt;
+		time_t now;
+
+		if (db == NULL || PQstatus(brul_db_conn(db)) != CONNECTION_OK) {
+			brul_db_close(db);
+			if ((db = listen_db(l)) != NULL && l->changes)
+				atomic_fetch_add(l->changes, 1);
+		}
+		if (db)
+			p[1].fd = PQsocket(brul_db_conn(db));
+		if (poll(p, db ? 2 : 1, 1000) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents) {
+			char junk[16];
+
+			if (read(l->wake[0], junk, sizeof junk) < 0)
+				continue;
+		}
+		if (db && p[1].revents) {
+			if (!PQconsumeInput(brul_db_conn(db))) {
+				brul_db_close(db);	/* reopened above */
+				db = NULL;
+				continue;
+			}
+		}
+		if (db && atomic_exchange(&l->recheck, 0))
+			check_users(l, db);
+		if ((now = time(NULL)) - last >= KEEPALIVE) {
+			keepalive(l, now);
+			if (db)
+				check_users(l, db);
+			last = now;
+		}
+		/* Also what arrived while this thread ran its own queries:
+		 * libpq holds those without the socket saying so again. */
+		while (db && (nt = PQnotifies(brul_db_conn(db))) != NULL) {
+			if (l->changes &&
+			    (strcmp(nt->relname, "brul_batteries") == 0 ||
+			    strcmp(nt->relname, "brul_predictions") == 0))
+				atomic_fetch_add(l->changes, 1);
+			if (strcmp(nt->relname, "brul_batteries") != 0)
+				notified(l, db, nt->relname, nt->extra);
+			PQfreemem(nt);
+		}
+	}
+	brul_db_close(db);
+	return NULL;
+}
+
+struct brul_live *
+brul_live_start(const char *conninfo, struct brul_prom *m,
+		atomic_uint *changes, struct brul_err *err)
+{
+	struct brul_live *l = calloc(1, sizeof *l);
+
+	if (l == NULL || (conninfo && (l->conninfo = strdup(conninfo)) ==
+	    NULL) || pipe(l->wake) < 0) {
+		if (l)
+			free(l->conninfo);
+		free(l);
+		brul_err_set(err, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	l->metrics = m;
+	l->changes = changes;
+	pthread_mutex_init(&l->mu, NULL);
+	if (pthread_create(&l->thread, NULL, run, l) != 0) {
+		brul_live_stop(l);
+		brul_err_set(err, NULL, 0, 0, "cannot start a thread");
+		return NULL;
+	}
+	l->started = 1;
+	return l;
+}
+
+void
+brul_live_close_all(struct brul_live *l)
+{
+	if (l == NULL)
+		return;
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next) {
+		if (c->closing == 0)
+			c->closing = 1;
+		if (c->suspended) {
+			c->suspended = 0;
+			MHD_resume_connection(c->conn);
+		}
+	}
+	pthread_mutex_unlock(&l->mu);
+}
+
+void
+brul_live_stop(struct brul_live *l)
+{
+	if (l == NULL)
+		return;
+	atomic_store(&l->stop, 1);
+	if (l->started) {
+		/* Failing, the thread still wakes within a second. */
+		ssize_t w = write(l->wake[1], "x", 1);
+
+		(void)w;
+		pthread_join(l->thread, NULL);
+	}
+	close(l->wake[0]);
+	close(l->wake[1]);
+	pthread_mutex_destroy(&l->mu);
+	free(l->conninfo);
+	free(l);
+}

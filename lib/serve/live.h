@@ -1,0 +1,51 @@
+/*
+ * live.h: the live stream, /api/v1/stream: Server-Sent Events fed by
+ * PostgreSQL's LISTEN/NOTIFY.
+ *
+ * One thread holds a connection of its own that LISTENs to the channels
+ * brul-load notifies after each commit (brul_telemetry, brul_alerts,
+ * brul_predictions).  On a notification it reads what the load brought,
+ * once for every client (the latest reading per battery, the alert
+ * events, the predictions of the range the notification names), and
+ * queues to each client the part its filters (site, battery) select:
+ * events telemetry, alert_opened, alert_updated, alert_cleared,
+ * prediction.  A comment every 15 s keeps connections (and proxies) from
+ * timing out; a client whose token expires gets an `expired` event and the
+ * end of its stream, and so does one whose user was disabled or deleted
+ * (a `revoked` event): the users of open streams are checked when an
+ * admin changes a user, and every 15 s.
+ *
+ * A client's connection is suspended while it has nothing to send, so it
+ * holds no thread.  Each client has its own queue of at most 1 MiB: one
+ * that does not read is cut off when its queue is full, and never slows
+ * the others.  The listening connection is reopened (every second) when
+ * PostgreSQL goes away.
+ *
+ * Ownership: brul_live_start returns a hub freed by brul_live_stop, after
+ * the daemon has stopped; clients are freed with their responses.
+ */
+#ifndef BRUL_LIVE_H
+#define BRUL_LIVE_H
+
+#include <stdatomic.h>
+
+#include "core/err.h"
+#include "serve/prometheus.h"
+
+struct brul_live;
+
+/* changes, when not NULL, is counted up whenever brul-load commits
+ * batteries or predictions (or the listening connection was lost, when a
+ * change may have gone unseen): what the server remembers of them is then
+ * stale. */
+struct brul_live *brul_live_start(const char *conninfo,
+				  struct brul_prom *m,
+				  atomic_uint *changes,
+				  struct brul_err *err);
+/* A user was changed: the users of open streams are checked at once. */
+void brul_live_recheck(struct brul_live *l);
+/* Ends every stream: each gets what is queued, then its end. */
+void brul_live_close_all(struct brul_live *l);
+void brul_live_stop(struct brul_live *l);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * ecm.c: see ecm.h.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <stdlib.h>
+
+#include "core/datadir.h"
+#include "core/grow.h"
+#include "core/reader.h"
+#include "core/writer.h"
+#include "twin/ecm.h"
+
+static double
+clamp(double x, double lo, double hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
+const char *const brul_ecm_columns[BRUL_ECM_NCOLS] = {
+	"model", "battery_id", "ocv_empty_v", "ocv_full_v",
+	"ocv_temp_v_per_c", "r1_ratio", "tau1_s", "r2_ratio", "tau2_s",
+	"eod_v", "eod_max_v", "r0_temp_per_c", "cap_temp_per_c", "charge_eff"
+};
+
+/* The numbers of a row, in column order from ocv_empty_v. */
+static double *
+field(struct brul_ecm *e, int k)
+{
+	double *v[12] = {
+		&e->ocv_empty_v, &e->ocv_full_v, &e->ocv_temp_v_per_c,
+		&e->r1_ratio, &e->tau1_s, &e->r2_ratio, &e->tau2_s,
+		&e->eod_v, &e->eod_max_v, &e->r0_temp_per_c,
+		&e->cap_temp_per_c, &e->charge_eff
+	};
+	return v[k];
+}
+
+int
+brul_ecm_load(const char *path, struct brul_ecm **out, struct brul_err *err)
+{
+	char found[4096];
+	struct brul_reader *r;
+	struct brul_ecm *e = NULL;
+	size_t cap = 0;
+	int c[12], cm, cb, n = 0, rc;
+
+	*out = NULL;
+	if (path == NULL) {
+		if (brul_data_path("ecm.csv", found, sizeof found, err) < 0)
+			return -1;
+		path = found;
+	}
+	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, err)) == NULL)
+		return -1;
+	rc = -1;
+	if ((cm = brul_reader_require(r, "model", err)) < 0)
+		goto out;
+	cb = brul_reader_has_col(r, "battery_id");
+	for (int k = 0; k < 12; k++)
+		if ((c[k] = brul_reader_require(r, brul_ecm_columns[k + 2],
+		    err)) < 0)
+			goto out;
+	while ((rc = brul_reader_next(r, err)) == 1) {
+		struct brul_field f;
+
+		if (brul_grow(&e, &cap, (size_t)n + 1, sizeof *e) < 0) {
+			rc = brul_err_set(err, NULL, 0, 0, "out of memory");
+			break;
+		}
+		memset(&e[n], 0, sizeof e[n]);
+		if ((rc = brul_reader_id(r, cm, &f, err)) < 0)
+			break;
+		snprintf(e[n].model, sizeof e[n].model, "%.*s", (int)f.n, f.s);
+		f = brul_reader_field(r, cb);
+		if (f.s)
+			snprintf(e[n].battery, sizeof e[n].battery, "%.*s",
+				 (int)f.n, f.s);
+		for (int k = 0; k < 12 && rc >= 0; k++) {
+			rc = brul_reader_double(r, c[k], field(&e[n], k), err);
+			if (rc == 0)
+				rc = brul_err_set(err, path,
+				    brul_reader_line(r), 0, "%s: missing value",
+				    brul_ecm_columns[k + 2]);
+		}
+		if (rc < 0)
+			break;
+		if (!(e[n].tau1_s > 0 && e[n].tau2_s > 0 &&
+		    e[n].ocv_full_v > e[n].ocv_empty_v &&
+		    e[n].r1_ratio >= 0 && e[n].r2_ratio >= 0 &&
+		    e[n].eod_v >= 0 && e[n].eod_max_v > 0 &&
+		    e[n].charge_eff > 0 && e[n].charge_eff <= 1)) {
+			rc = brul_err_set(err, path, brul_reader_line(r), 0,
+			    "time constants and eod_max_v must be above 0, "
+			    "ratios and eod_v not below, charge_eff in (0, 1], "
+			    "and the full OCV above the empty one");
+			break;
+		}
+		n++;
+	}
+out:
+	brul_reader_close(r);
+	if (rc < 0) {
+		free(e);
+		return -1;
+	}
+	*out = e;
+	return n;
+}
+
+const struct brul_ecm *
+brul_ecm_find(const struct brul_ecm *e, int n, const char *battery,
+	      const char *model)
+{
+	const struct brul_ecm *m = NULL;
+
+	for (int i = 0; i < n; i++) {
+		if (battery && e[i].battery[0] &&
+		    strcmp(e[i].battery, battery) == 0)
+			return &e[i];
+		if (!m && !e[i].battery[0] && model &&
+		    strcmp(e[i].model, model) == 0)
+			m = &e[i];
+	}
+	return m;
+}
+
+int
+brul_ecm_put(struct brul_writer *w, const struct brul_ecm *e)
+{
+	static const int dec[12] = { 4, 4, 5, 4, 0, 4, 0, 4, 2, 4, 4, 3 };
+	int rc = brul_writer_cstr(w, e->model);
+
+	rc |= e->battery[0] ? brul_writer_cstr(w, e->battery) :
+	    brul_writer_null(w);
+	for (int k = 0; k < 12; k++)
+		rc |= brul_writer_fixed(w, *field((struct brul_ecm *)e, k),
+					dec[k]);
+	return rc ? -1 : 0;
+}
+
+double
+brul_ecm_ocv(const struct brul_ecm *e, double soc, double temp_c)
+{
+	return e->ocv_empty_v + (e->ocv_full_v - e->ocv_empty_v) * soc +
+	    e->ocv_temp_v_per_c * (temp_c - 25);
+}
+
+double
+brul_ecm_ocv_slope(const struct brul_ecm *e)
+{
+	return e->ocv_full_v - e->ocv_empty_v;
+}
+
+double
+brul_ecm_eod(const struct brul_ecm *e, double c, double soc, double *d_dsoc)
+{
+	double s = soc > 0.03 ? soc : 0.03, v = e->eod_v * c / (s * s);
+
+	if (v >= e->eod_max_v || soc <= 0.03) {
+		*d_dsoc = 0;
+		return v < e->eod_max_v ? v : e->eod_max_v;
+	}
+	*d_dsoc = -2 * v / s;
+	return v;
+}
+
+double
+brul_ecm_r0_factor(const struct brul_ecm *e, double temp_c)
+{
+	return clamp(1 + e->r0_temp_per_c * (temp_c - 25), 0.7, 1.3);
+}
+
+double
+brul_ecm_cap_factor(const struct brul_ecm *e, double temp_c)
+{
+	return clamp(1 + e->cap_temp_per_c * (temp_c - 25), 0.7, 1.1);
+}

@@ -1,0 +1,61 @@
+/*
+ * ecm.h: the equivalent circuit of a 12 V VRLA block, as the digital twin
+ * sees it: an open-circuit voltage source that depends on the state of
+ * charge and the temperature, the ohmic resistance R0, two RC pairs (charge
+ * transfer, tens of seconds; diffusion, tens of minutes: both matter at a
+ * 60 s sampling interval) and an end-of-discharge overpotential that grows
+ * as the acid near the plates runs out:
+ *
+ *   v = OCV(soc, T) + i R0(T) + v1 + v2 - eod(c, soc)      (i > 0 charges)
+ *   OCV(soc, T) = ocv_empty + (ocv_full - ocv_empty) soc + k_T (T - 25)
+ *   dv_k/dt = (r_k R0 i - v_k) / tau_k,   k = 1, 2
+ *   eod = min(eod_v c / soc^2, eod_max)  while discharging at c = |i| / C
+ *   R0(T) = R0_25 (1 + r0_temp (T - 25)),  C(T) = C_25 (1 + cap_temp (T - 25))
+ *
+ * Parameters per block model come from data/ecm.csv (sources in
+ * brul-twin(1)); brul-twin --fit identifies them from a block's discharges
+ * and writes rows of the same form with a battery_id: a row with one is
+ * that battery's own circuit, and wins over its model's.
+ *
+ * Ownership: struct brul_ecm is plain storage; brul_ecm_load returns a
+ * malloc'd array the caller frees.
+ */
+#ifndef BRUL_ECM_H
+#define BRUL_ECM_H
+
+#include "core/err.h"
+
+struct brul_ecm {
+	char model[32];
+	char battery[64];	/* "" for a model's row */
+	double ocv_empty_v, ocv_full_v, ocv_temp_v_per_c;
+	double r1_ratio, tau1_s, r2_ratio, tau2_s;	/* r_k: of R0 */
+	double eod_v, eod_max_v;
+	double r0_temp_per_c, cap_temp_per_c;
+	double charge_eff;
+};
+
+/* Reads path (NULL: data/ecm.csv) into *e (malloc'd); the count, or -1. */
+int brul_ecm_load(const char *path, struct brul_ecm **e, struct brul_err *err);
+/* The circuit of battery (its own row), else of model; NULL when none. */
+const struct brul_ecm *brul_ecm_find(const struct brul_ecm *e, int n,
+				     const char *battery, const char *model);
+/* The columns of ecm.csv, in order; and e's values for them, written to w
+ * without ending the row (0 or -1). */
+extern const char *const brul_ecm_columns[];
+#define BRUL_ECM_NCOLS 14
+struct brul_writer;
+int brul_ecm_put(struct brul_writer *w, const struct brul_ecm *e);
+
+double brul_ecm_ocv(const struct brul_ecm *e, double soc, double temp_c);
+/* d OCV / d soc. */
+double brul_ecm_ocv_slope(const struct brul_ecm *e);
+/* The end-of-discharge overpotential (>= 0) at C-rate c (a fraction of
+ * the rated capacity per hour, >= 0), and its derivative by soc. */
+double brul_ecm_eod(const struct brul_ecm *e, double c, double soc,
+		    double *d_dsoc);
+/* R0 and capacity at temp_c, as multiples of their 25 degC values. */
+double brul_ecm_r0_factor(const struct brul_ecm *e, double temp_c);
+double brul_ecm_cap_factor(const struct brul_ecm *e, double temp_c);
+
+#endif

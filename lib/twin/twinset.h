@@ -1,0 +1,40 @@
+/*
+ * twinset.h: the twins of a fleet, one per battery of a batteries stream,
+ * each with its circuit (its own row of data/ecm.csv or --ecm, else its
+ * model's), its rated capacity and its commissioning resistance.
+ *
+ * Ownership: brul_twinset_new returns a set freed by brul_twinset_free;
+ * twins returned by brul_twinset_get live as long as the set.
+ */
+#ifndef BRUL_TWINSET_H
+#define BRUL_TWINSET_H
+
+#include <stddef.h>
+
+#include "core/reader.h"
+#include "twin/ecm.h"
+#include "twin/twin.h"
+
+struct brul_twinset;
+
+/* An empty set over the circuits e[0..n), a malloc'd array the set then
+ * owns (and frees, even when this fails). */
+struct brul_twinset *brul_twinset_new(struct brul_ecm *e, int n);
+void brul_twinset_free(struct brul_twinset *s);
+/* Every row of a batteries stream (battery_id, model, capacity_ah,
+ * baseline_mohm): a twin each.  0, or -1 (a model without a circuit, a
+ * missing value: with the line). */
+int brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
+			    struct brul_err *err);
+/* The twin of battery id[0..n), or NULL when the fleet has no such
+ * battery. */
+struct brul_twin *brul_twinset_get(struct brul_twinset *s, const char *id,
+				   size_t n, int *index);
+/* The circuits the set was made with, and their count. */
+const struct brul_ecm *brul_twinset_ecm(const struct brul_twinset *s, int *n);
+/* How many twins, numbered from 0. */
+int brul_twinset_count(const struct brul_twinset *s);
+/* The id of the twin numbered index. */
+const char *brul_twinset_id(const struct brul_twinset *s, int index);
+
+#endif
