@@ -1,4 +1,4 @@
-# brul: make [all|check|check-san|demo|serve|bench|fuzz|install|uninstall|clean]
+# brul: make [all|check|check-layers|check-san|demo|serve|bench|fuzz|install|uninstall|clean]
 # Variables: SAN=1 builds with AddressSanitizer + UBSan (into build-san/),
 # CC=clang, PREFIX, DESTDIR.
 
@@ -80,9 +80,13 @@ units: $(UNITS) $(B)/tests/failwrite.so
 
 # The tests run under prove: C unit tests print TAP, bats files run with
 # --tap.  prove's closing summary is what CI reads.
-check: all units
+check: check-layers all units
 	BRUL_BIN=$(abspath $(B)/bin) BRUL_TESTBIN=$(abspath $(B)/tests) \
 	  prove -j2 --exec tests/helpers/run-test $(UNITS) tests/*.bats
+
+# Includes against the layers lib/README allows.
+check-layers:
+	@scripts/check-layers
 
 check-san:
 	$(MAKE) SAN=1 check
@@ -132,5 +136,5 @@ clean:
 distclean: clean
 	rm -f config.mk
 
-.PHONY: serve all units check check-san fuzz demo bench install uninstall clean distclean
+.PHONY: serve all units check check-layers check-san fuzz demo bench install uninstall clean distclean
 .SUFFIXES:
