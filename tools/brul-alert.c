@@ -112,14 +112,8 @@ parse(int argc, char **argv, struct options *o)
 			o->fleet = optarg;
 			break;
 		case OPT_FLOAT_V:
-			if (brul_num_parse(optarg, strlen(optarg),
-			    &o->float_v) < 0 || o->float_v < 10 ||
-			    o->float_v > 16) {
-				fprintf(stderr, "brul-alert: --float-v: "
-				    "expected a block's float voltage, 10 to "
-				    "16, not \"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
+			o->float_v = brul_cli_double(&cli, "--float-v", optarg,
+			    10, 16, "a block's float voltage, 10 to 16");
 			break;
 		case OPT_LIST:
 			o->list = 1;
@@ -289,12 +283,7 @@ done:
 	brul_rules_release(&rules);
 	return status;
 fail:
-	{
-		char buf[1024];
-
-		fprintf(stderr, "brul-alert: %s\n", brul_err_str(&e, buf,
-		    sizeof buf));
-	}
+	brul_cli_error(&cli, &e);
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);

@@ -52,33 +52,13 @@ static const struct brul_cli cli = { "brul-features",
 static int64_t
 window(const char *s)
 {
-	int64_t w;
 
 	if (strcmp(s, "hour") == 0)
 		return 3600;
 	if (strcmp(s, "day") == 0)
 		return BRUL_DAY;
-	if (brul_duration_parse(s, &w) < 0 || w < 1 || w > WINDOW_MAX)
-		brul_cli_bad(&cli, "--window", "hour, day or a length from 1 second to "
-		    "366 days", s);
-	return w;
-}
-
-static double
-volts(const char *opt, const char *s, double lo, double hi)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi)) {
-		char what[64];
-
-		snprintf(what, sizeof what, "a voltage from %g to %g", lo, hi);
-		brul_cli_bad(&cli, opt, what, s);
-	}
-	return v;
+	return brul_cli_duration(&cli, "--window", s, 1, WINDOW_MAX,
+	    "hour, day or a length from 1 second to 366 days");
 }
 
 enum { OPT_FLEET = 256, OPT_FLOAT_V, OPT_WINDOW };
@@ -106,7 +86,8 @@ parse(int argc, char **argv, struct options *o)
 			o->fleet = optarg;
 			break;
 		case OPT_FLOAT_V:
-			o->float_v = volts("--float-v", optarg, 12, 15);
+			o->float_v = brul_cli_double(&cli, "--float-v", optarg,
+			    12, 15, "a voltage from 12 to 15");
 			break;
 		case OPT_WINDOW:
 			o->window = window(optarg);
@@ -233,12 +214,7 @@ main(int argc, char **argv)
 	brul_features_free(f);
 	return 0;
 fail:
-	{
-		char buf[1024];
-
-		fprintf(stderr, "brul-features: %s\n", brul_err_str(&e, buf,
-		    sizeof buf));
-	}
+	brul_cli_error(&cli, &e);
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);

@@ -2,8 +2,8 @@
  * brul-gen: simulates the battery fleet and writes its streams.
  * See brul-gen(1).
  */
-#include <err.h>
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <getopt.h>
 #include <signal.h>
@@ -16,6 +16,7 @@
 
 #include "cli.h"
 #include "core/progress.h"
+#include "core/publish.h"
 #include "core/reader.h"
 #include "core/stream.h"
 #include "core/timefmt.h"
@@ -91,32 +92,6 @@ static const char help[] =
 static const struct brul_cli cli = { "brul-gen",
     "[options] [-o FILE]", synopsis, help };
 
-/* A bounded integer option, OpenBSD strtonum style. */
-static long
-number(const char *opt, const char *s, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi) {
-		fprintf(stderr, "brul-gen: %s: expected a whole number from %ld "
-		    "to %ld, not \"%s\"\n", opt, lo, hi, s);
-		exit(2);
-	}
-	return v;
-}
-
-static void __attribute__((noreturn))
-die(const struct brul_err *e)
-{
-	char buf[1024];
-
-	fprintf(stderr, "brul-gen: %s\n", brul_err_str(e, buf, sizeof buf));
-	exit(1);
-}
-
 enum {
 	OPT_START = 256, OPT_DAYS, OPT_INTERVAL, OPT_BATTERIES, OPT_SITE,
 	OPT_SEED, OPT_EMIT, OPT_DATASET, OPT_SHARD, OPT_LIVE, OPT_SPEED,
@@ -163,38 +138,37 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			continue;
 		switch (ch) {
 		case OPT_BATTERIES:
-			o->batteries = number("--batteries", optarg, 1, 1000000);
+			o->batteries = brul_cli_long(&cli, "--batteries", optarg,
+			    1, 1000000);
 			break;
 		case OPT_DATASET:
 			o->dataset = optarg;
 			break;
 		case OPT_DAYS:
-			o->days = number("--days", optarg, 1, 36500);
+			o->days = brul_cli_long(&cli, "--days", optarg, 1, 36500);
 			o->days_given = 1;
 			break;
 		case OPT_EMIT:
-			if ((o->emit = brul_sim_stream_parse(optarg)) < 0) {
-				fprintf(stderr, "brul-gen: --emit: unknown stream "
-				    "\"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
+			if ((o->emit = brul_sim_stream_parse(optarg)) < 0)
+				brul_cli_bad(&cli, "--emit", "a stream (see "
+				    "--help)", optarg);
 			break;
 		case OPT_FORCE:
 			o->force = 1;
 			break;
 		case OPT_HORIZON:
-			o->horizon = number("--horizon", optarg, 1, 36500);
+			o->horizon = brul_cli_long(&cli, "--horizon", optarg, 1,
+			    36500);
 			break;
 		case OPT_INTERVAL:
-			o->interval = number("--interval", optarg, 60, 86400);
-			if (o->interval % 60) {
-				fprintf(stderr, "brul-gen: --interval: a multiple "
-				    "of 60 seconds, not %ld\n", o->interval);
-				brul_cli_usage(&cli);
-			}
+			o->interval = brul_cli_long(&cli, "--interval", optarg,
+			    60, 86400);
+			if (o->interval % 60)
+				brul_cli_bad(&cli, "--interval", "a multiple of "
+				    "60 seconds", optarg);
 			break;
 		case OPT_LEVEL:
-			o->level = (int)number("--level", optarg, 1, 9);
+			o->level = (int)brul_cli_long(&cli, "--level", optarg, 1, 9);
 			break;
 		case OPT_LIVE:
 			o->live = 1;
@@ -205,17 +179,20 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			d->scenarios[d->nscenarios++] = optarg;
 			break;
 		case OPT_SEED:
-			o->seed = (uint64_t)number("--seed", optarg, 0, LONG_MAX);
+			o->seed = (uint64_t)brul_cli_long(&cli, "--seed", optarg, 0,
+			    LONG_MAX);
 			break;
 		case OPT_SHARD: {
 			char *slash = strchr(optarg, '/');
 
 			if (!slash)
-				brul_cli_usage(&cli);
+				brul_cli_bad(&cli, "--shard", "I/N, the I-th of "
+				    "N shares (0-based)", optarg);
 			*slash = '\0';
-			o->nshards = (int)number("--shard", slash + 1, 1, 10000);
-			o->shard = (int)number("--shard", optarg, 0,
-			    o->nshards - 1);
+			o->nshards = (int)brul_cli_long(&cli, "--shard",
+			    slash + 1, 1, 10000);
+			o->shard = (int)brul_cli_long(&cli, "--shard", optarg,
+			    0, o->nshards - 1);
 			break;
 		}
 		case OPT_SITE:
@@ -223,28 +200,17 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 				brul_cli_usage(&cli);
 			d->sites[d->nsites++] = optarg;
 			break;
-		case OPT_SPEED: {
-			char *end;
-
-			o->speed = strtod(optarg, &end);
-			if (*end || !(o->speed > 0 && o->speed <= 1e6)) {
-				fprintf(stderr, "brul-gen: --speed: a factor "
-				    "above 0, not \"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
+		case OPT_SPEED:
+			o->speed = brul_cli_double(&cli, "--speed", optarg,
+			    DBL_MIN, 1e6, "a factor above 0, at most 1e6");
 			break;
-		}
 		case OPT_START:
-			if (brul_date_parse(optarg, strlen(optarg),
-			    &o->start_day) < 0) {
-				fprintf(stderr, "brul-gen: --start: expected "
-				    "YYYY-MM-DD, not \"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
+			o->start_day = brul_cli_date(&cli, "--start", optarg);
 			o->start_given = 1;
 			break;
 		case OPT_THREADS:
-			o->threads = (int)number("--threads", optarg, 1, 256);
+			o->threads = (int)brul_cli_long(&cli, "--threads", optarg,
+			    1, 256);
 			break;
 		default:
 			brul_cli_usage(&cli);
@@ -332,10 +298,12 @@ main(int argc, char **argv)
 	struct brul_out_opts oo;
 	struct brul_out *outs[BRUL_SIM_NSTREAMS] = { 0 };
 	struct brul_writer *ws[BRUL_SIM_NSTREAMS] = { 0 };
-	char tmp[BRUL_SIM_NSTREAMS][4096], fin[BRUL_SIM_NSTREAMS][4096];
+	struct brul_publish pub[BRUL_SIM_NSTREAMS];
 	struct brul_progress prog;
 	struct brul_err e;
 	struct live live = { 0 };
+	static const struct brul_err oom = { .msg = "out of memory" };
+	int written[BRUL_SIM_NSTREAMS] = { 0 };	/* closed, not published */
 	int rc = 0;
 
 	brul_err_clear(&e);
@@ -351,32 +319,22 @@ main(int argc, char **argv)
 		so.start = o.start_day * BRUL_DAY;
 
 	if (brul_fleet_load(&fleet, o.seed, so.start / BRUL_DAY, &e) < 0)
-		die(&e);
-	if ((world = calloc(1, sizeof *world)) == NULL)
-		err(1, "out of memory");
+		brul_cli_die(&cli, &e);
+	if ((world = calloc(1, sizeof *world)) == NULL ||
+	    (d.nsites && (o.sites = calloc((size_t)fleet.nsites, 1)) == NULL))
+		brul_cli_die(&cli, &oom);
 	world->fleet = &fleet;
-	if (d.nsites) {
-		if ((o.sites = calloc((size_t)fleet.nsites, 1)) == NULL)
-			err(1, "out of memory");
-		for (int i = 0; i < d.nsites; i++) {
-			int s = brul_fleet_site(&fleet, d.sites[i]);
+	for (int i = 0; i < d.nsites; i++) {
+		int s = brul_fleet_site(&fleet, d.sites[i]);
 
-			if (s < 0) {
-				fprintf(stderr, "brul-gen: --site: no site \"%s\" "
-				    "in the fleet\n", d.sites[i]);
-				exit(2);
-			}
-			o.sites[s] = 1;
-		}
+		if (s < 0)
+			brul_cli_bad(&cli, "--site", "a site of the fleet",
+			    d.sites[i]);
+		o.sites[s] = 1;
 	}
 	for (int i = 0; i < d.nscenarios; i++)
-		if (brul_scenario_add(world, d.scenarios[i], &e) < 0) {
-			char buf[1024];
-
-			fprintf(stderr, "brul-gen: --scenario: %s\n",
-			    brul_err_str(&e, buf, sizeof buf));
-			exit(2);
-		}
+		if (brul_scenario_add(world, d.scenarios[i], &e) < 0)
+			brul_cli_refuse(&cli, "--scenario", e.msg);
 
 	so.minutes = o.live && !o.days_given ? 0 : o.days * 1440;
 	so.interval = (int)o.interval;
@@ -391,24 +349,26 @@ main(int argc, char **argv)
 	oo.level = o.level;
 	oo.threads = o.threads;
 	oo.force_tty = o.force;
-	if (o.dataset) {
-		if (mkdir(o.dataset, 0777) < 0 && errno != EEXIST)
-			err(1, "%s", o.dataset);
-		for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
-			snprintf(fin[s], sizeof fin[s], "%s/%s%s", o.dataset,
-			    brul_sim_stream_name(s), extension(&o));
-			snprintf(tmp[s], sizeof tmp[s], "%s/.%s%s.partial",
-			    o.dataset, brul_sim_stream_name(s), extension(&o));
-		}
+	if (o.dataset && mkdir(o.dataset, 0777) < 0 && errno != EEXIST) {
+		brul_err_set(&e, o.dataset, 0, 0, "%s", strerror(errno));
+		brul_cli_die(&cli, &e);
 	}
+	/* A dataset's files appear whole once all are written, or not. */
 	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		int ncols;
 		const char *const *cols;
+		char name[4096];
 
 		if (!o.dataset && s != o.emit)
 			continue;
-		outs[s] = brul_out_open(o.dataset ? tmp[s] : o.out.output, &oo,
-		    &e);
+		if (o.dataset) {
+			snprintf(name, sizeof name, "%s/%s%s", o.dataset,
+			    brul_sim_stream_name(s), extension(&o));
+			if (brul_publish_begin(&pub[s], name, "", &e) < 0)
+				goto fail;
+		}
+		outs[s] = brul_out_open(o.dataset ? pub[s].tmp : o.out.output,
+		    &oo, &e);
 		if (!outs[s])
 			goto fail;
 		cols = brul_sim_stream_columns(s, &ncols);
@@ -447,13 +407,17 @@ main(int argc, char **argv)
 			continue;
 		brul_writer_free(ws[s]);
 		ws[s] = NULL;
+		written[s] = o.dataset != NULL;
 		if (brul_out_close(outs[s], &e) < 0) {
 			outs[s] = NULL;
 			goto fail;
 		}
 		outs[s] = NULL;
-		if (o.dataset && rename(tmp[s], fin[s]) < 0)
-			err(1, "%s", fin[s]);
+	}
+	for (int s = 0; o.dataset && s < BRUL_SIM_NSTREAMS; s++) {
+		written[s] = 0;
+		if (brul_publish_commit(&pub[s], &e) < 0)
+			goto fail;
 	}
 	if (o.dataset && prog.on) {
 		const struct brul_sim_stats *st = brul_sim_stats(sim);
@@ -467,16 +431,13 @@ main(int argc, char **argv)
 	}
 	goto out;
 fail:
-	{
-		char buf[1024];
-
-		fprintf(stderr, "brul-gen: %s\n", brul_err_str(&e, buf,
-		    sizeof buf));
-	}
+	brul_cli_error(&cli, &e);
 	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		brul_writer_free(ws[s]);
 		if (outs[s])
 			brul_out_abort(outs[s]);
+		if (written[s])
+			brul_publish_abort(&pub[s]);
 	}
 	rc = 1;
 out:

@@ -74,19 +74,9 @@ static const char help[] =
 static const struct brul_cli cli = { "brul-load",
     "[--db CONNINFO] KIND [FILE ...]", synopsis, help };
 
-/* A time or a date (midnight UTC), for --since, --until and --now. */
-static int64_t
-when(const char *opt, const char *s)
-{
-	int64_t t;
-
-	if (brul_time_parse(s, strlen(s), &t) == 0)
-		return t;
-	if (brul_date_parse(s, strlen(s), &t) == 0)
-		return t * BRUL_DAY;
-	brul_cli_bad(&cli, opt, "a time (2026-01-01T00:00:00Z) or a date "
-	    "(2026-01-01)", s);
-}
+/* A unit is required: a bare 90 would be seconds, and drop every month
+ * but this one. */
+#define RETAIN "a duration (90d, 12w, 36h)"
 
 enum {
 	OPT_BATCH = 256, OPT_BATTERY, OPT_DATASET, OPT_DB, OPT_DRY_RUN,
@@ -119,7 +109,6 @@ static void
 parse(int argc, char **argv, struct options *o)
 {
 	int ch, f, modes;
-	int64_t n;
 
 	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
 		if (brul_cli_option(&cli, NULL, ch, optarg))
@@ -132,14 +121,8 @@ parse(int argc, char **argv, struct options *o)
 			o->gzip = 1;
 			break;
 		case OPT_BATCH:
-			if (brul_int_parse(optarg, strlen(optarg), &n) < 0 ||
-			    n < 1 || n > LONG_MAX) {
-				fprintf(stderr, "brul-load: --batch-rows: "
-				    "expected a positive number of rows, not "
-				    "\"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
-			o->load.batch_rows = (long)n;
+			o->load.batch_rows = brul_cli_long(&cli, "--batch-rows",
+			    optarg, 1, LONG_MAX);
 			break;
 		case OPT_BATTERY:
 			o->ex.battery = optarg;
@@ -175,7 +158,7 @@ parse(int argc, char **argv, struct options *o)
 			o->migrate = 1;
 			break;
 		case OPT_NOW:
-			o->now = when("--now", optarg);
+			o->now = brul_cli_time(&cli, "--now", optarg);
 			o->has_now = 1;
 			break;
 		case OPT_PROGRESS:
@@ -187,23 +170,18 @@ parse(int argc, char **argv, struct options *o)
 			o->quiet = 1;
 			break;
 		case OPT_RETAIN:
-			/* A unit is required: a bare 90 would be seconds,
-			 * and drop every month but this one. */
-			if (brul_duration_parse(optarg, &n) < 0 || n <= 0 ||
-			    !strchr("smhdw", optarg[strlen(optarg) - 1])) {
-				fprintf(stderr, "brul-load: --retain: expected "
-				    "a duration (90d, 12w, 36h), not \"%s\"\n",
-				    optarg);
-				brul_cli_usage(&cli);
-			}
+			if (!strchr("smhdw", optarg[strlen(optarg) - 1]))
+				brul_cli_bad(&cli, "--retain", RETAIN, optarg);
+			brul_cli_duration(&cli, "--retain", optarg, 1,
+			    INT64_MAX, RETAIN);
 			o->retain = optarg;
 			break;
 		case OPT_SINCE:
-			o->ex.since = when("--since", optarg);
+			o->ex.since = brul_cli_time(&cli, "--since", optarg);
 			o->ex.has_since = 1;
 			break;
 		case OPT_UNTIL:
-			o->ex.until = when("--until", optarg);
+			o->ex.until = brul_cli_time(&cli, "--until", optarg);
 			o->ex.has_until = 1;
 			break;
 		default:
@@ -258,9 +236,7 @@ now_s(void)
 static int
 fail(struct brul_db *db, const struct brul_err *e)
 {
-	char buf[1024];
-
-	fprintf(stderr, "brul-load: %s\n", brul_err_str(e, buf, sizeof buf));
+	brul_cli_error(&cli, e);
 	return db && brul_db_lost(db) ? EXIT_DB : 1;
 }
 

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ml/baseline.h"
-#include "ml/calib.h"
 #include "cli.h"
 #include "core/idtab.h"
 #include "core/num.h"
@@ -17,6 +15,8 @@
 #include "core/stream.h"
 #include "core/timefmt.h"
 #include "core/writer.h"
+#include "ml/baseline.h"
+#include "ml/calib.h"
 #include "ml/featmap.h"
 #include "ml/model.h"
 #include "ml/risk.h"
@@ -85,17 +85,6 @@ static const char help[] =
 static const struct brul_cli cli = { "brul-predict",
     "-m MODEL [options] [FILE ...]", synopsis, help };
 
-static double
-probability(const char *opt, const char *s)
-{
-	double v;
-
-	if (brul_num_parse(s, strlen(s), &v) < 0 || !(v >= 0 && v <= 1)) {
-		brul_cli_bad(&cli, opt, "a probability from 0 to 1", s);
-	}
-	return v;
-}
-
 enum {
 	OPT_BASELINE = 256, OPT_LATEST, OPT_CRITICAL, OPT_HIGH, OPT_MEDIUM
 };
@@ -132,13 +121,16 @@ parse(int argc, char **argv, struct options *o)
 			o->latest = 1;
 			break;
 		case OPT_CRITICAL:
-			o->risk.critical = probability("--critical", optarg);
+			o->risk.critical = brul_cli_double(&cli, "--critical", optarg, 0, 1,
+			    "a probability from 0 to 1");
 			break;
 		case OPT_HIGH:
-			o->risk.high = probability("--high", optarg);
+			o->risk.high = brul_cli_double(&cli, "--high", optarg, 0, 1,
+			    "a probability from 0 to 1");
 			break;
 		case OPT_MEDIUM:
-			o->risk.medium = probability("--medium", optarg);
+			o->risk.medium = brul_cli_double(&cli, "--medium", optarg, 0, 1,
+			    "a probability from 0 to 1");
 			break;
 		default:
 			brul_cli_usage(&cli);
@@ -438,12 +430,7 @@ main(int argc, char **argv)
 	brul_model_release(&pr.m);
 	return 0;
 fail:
-	{
-		char buf[1024];
-
-		fprintf(stderr, "brul-predict: %s\n", brul_err_str(&e, buf,
-		    sizeof buf));
-	}
+	brul_cli_error(&cli, &e);
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);

@@ -13,11 +13,11 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "serve/api.h"
 #include "cli.h"
 #include "core/num.h"
 #include "core/timefmt.h"
 #include "db/db.h"
+#include "serve/api.h"
 #include "serve/passwd.h"
 #include "serve/server.h"
 #include "serve/token.h"
@@ -120,33 +120,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A whole number in [lo, hi] for option name, or usage. */
-static long
-number(const char *name, const char *s, long lo, long hi)
-{
-	int64_t v;
-
-	if (s == NULL || brul_int_parse(s, strlen(s), &v) < 0 || v < lo ||
-	    v > hi) {
-		char what[80];
-
-		snprintf(what, sizeof what, "a whole number from %ld to %ld",
-		    lo, hi);
-		brul_cli_bad(&cli, name, what, s ? s : "");
-	}
-	return (long)v;
-}
-
-static int64_t
-duration(const char *name, const char *s)
-{
-	int64_t v;
-
-	if (brul_duration_parse(s, &v) < 0 || v <= 0)
-		brul_cli_bad(&cli, name, "a duration (90s, 30m, 12h, 7d)", s);
-	return v;
-}
-
 static void
 add_cors(struct options *o, const char *origin)
 {
@@ -171,9 +144,9 @@ parse(int argc, char **argv, struct options *o)
 	o->model = getenv("BRUL_MODEL");
 	o->rules = getenv("BRUL_RULES");
 	if ((env = getenv("BRUL_THREADS")) != NULL)
-		o->threads = (int)number("BRUL_THREADS", env, 1, 256);
+		o->threads = (int)brul_cli_long(&cli, "BRUL_THREADS", env, 1, 256);
 	if ((env = getenv("BRUL_POOL")) != NULL)
-		o->pool = (int)number("BRUL_POOL", env, 1, 256);
+		o->pool = (int)brul_cli_long(&cli, "BRUL_POOL", env, 1, 256);
 	if ((env = getenv("BRUL_CORS_ORIGINS")) != NULL && *env) {
 		/* Kept as long as the options: the process. */
 		char *copy = strdup(env), *save = NULL;
@@ -189,7 +162,8 @@ parse(int argc, char **argv, struct options *o)
 			continue;
 		switch (ch) {
 		case OPT_ACCESS_TTL:
-			o->access_ttl = duration("--access-ttl", optarg);
+			o->access_ttl = (int)brul_cli_duration(&cli, "--access-ttl",
+			    optarg, 1, INT_MAX, "a duration (90s, 30m, 12h, 7d)");
 			break;
 		case OPT_CHECK:
 			o->check = 1;
@@ -213,11 +187,11 @@ parse(int argc, char **argv, struct options *o)
 			o->listen = optarg;
 			break;
 		case OPT_MAX_BODY:
-			o->max_body = number("--max-body", optarg, 256,
+			o->max_body = brul_cli_long(&cli, "--max-body", optarg, 256,
 			    16 << 20);
 			break;
 		case OPT_MAX_CONNS:
-			o->max_conns = number("--max-connections", optarg, 1,
+			o->max_conns = brul_cli_long(&cli, "--max-connections", optarg, 1,
 			    65536);
 			break;
 		case OPT_MODEL:
@@ -230,16 +204,17 @@ parse(int argc, char **argv, struct options *o)
 			o->password_file = optarg;
 			break;
 		case OPT_PER_IP:
-			o->per_ip = number("--per-ip", optarg, 0, 65536);
+			o->per_ip = brul_cli_long(&cli, "--per-ip", optarg, 0, 65536);
 			break;
 		case OPT_POOL:
-			o->pool = (int)number("--pool", optarg, 1, 256);
+			o->pool = (int)brul_cli_long(&cli, "--pool", optarg, 1, 256);
 			break;
 		case OPT_QUIET:
 			o->quiet = 1;
 			break;
 		case OPT_REFRESH_TTL:
-			o->refresh_ttl = duration("--refresh-ttl", optarg);
+			o->refresh_ttl = (int)brul_cli_duration(&cli, "--refresh-ttl",
+			    optarg, 1, INT_MAX, "a duration (90s, 30m, 12h, 7d)");
 			break;
 		case OPT_ROLE:
 			o->role = optarg;
@@ -254,10 +229,10 @@ parse(int argc, char **argv, struct options *o)
 			o->secret_file = optarg;
 			break;
 		case OPT_THREADS:
-			o->threads = (int)number("--threads", optarg, 1, 256);
+			o->threads = (int)brul_cli_long(&cli, "--threads", optarg, 1, 256);
 			break;
 		case OPT_TIMEOUT:
-			o->timeout = (int)number("--timeout", optarg, 1, 3600);
+			o->timeout = (int)brul_cli_long(&cli, "--timeout", optarg, 1, 3600);
 			break;
 		case OPT_WWW:
 			o->www = optarg;
@@ -397,7 +372,7 @@ password(const struct options *o, char *pw, size_t n)
 static int
 create_user(const struct options *o)
 {
-	char pw[1100], hash[BRUL_PASSWD_HASH_MAX], msg[600];
+	char pw[1100], hash[BRUL_PASSWD_HASH_MAX];
 	const char *why, *v[4];
 	struct brul_db *db;
 	struct brul_err e;
@@ -425,8 +400,7 @@ create_user(const struct options *o)
 	sodium_memzero(pw, sizeof pw);
 	if ((db = brul_db_open(o->db, "brul-serve", &e)) == NULL ||
 	    brul_db_schema_check(db, &e) < 0) {
-		fprintf(stderr, "brul-serve: %s\n", brul_err_str(&e, msg,
-		    sizeof msg));
+		brul_cli_error(&cli, &e);
 		brul_db_close(db);
 		return 3;
 	}
@@ -438,8 +412,7 @@ create_user(const struct options *o)
 	    "role, full_name) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING "
 	    "RETURNING user_id", 4, v, &e);
 	if (res == NULL)
-		fprintf(stderr, "brul-serve: %s\n", brul_err_str(&e, msg,
-		    sizeof msg));
+		brul_cli_error(&cli, &e);
 	else if (PQntuples(res) == 0)
 		fprintf(stderr, "brul-serve: a user named %s exists already\n",
 		    o->create_user);
@@ -461,13 +434,11 @@ check(const struct options *o, const struct brul_serve_opts *so)
 	struct brul_server *s;
 	struct brul_db *db;
 	struct brul_err e;
-	char msg[600];
 
 	printf("secret: %zu bytes\n", so->secret_len);
 	if ((db = brul_db_open(o->db, "brul-serve", &e)) == NULL ||
 	    brul_db_schema_check(db, &e) < 0) {
-		fprintf(stderr, "brul-serve: %s\n", brul_err_str(&e, msg,
-		    sizeof msg));
+		brul_cli_error(&cli, &e);
 		brul_db_close(db);
 		return 3;
 	}
@@ -475,8 +446,7 @@ check(const struct options *o, const struct brul_serve_opts *so)
 	printf("database: reachable, schema version %d\n",
 	    BRUL_SCHEMA_VERSION);
 	if ((s = brul_server_start(so, &e)) == NULL) {
-		fprintf(stderr, "brul-serve: %s\n", brul_err_str(&e, msg,
-		    sizeof msg));
+		brul_cli_error(&cli, &e);
 		return 1;
 	}
 	printf("listen: %s can be bound\nthreads: %d, pool: %d, CORS origins: "
@@ -495,7 +465,6 @@ main(int argc, char **argv)
 	struct brul_server *s;
 	struct brul_err e;
 	sigset_t sigs;
-	char msg[600];
 	int n, sig;
 
 	parse(argc, argv, &o);
@@ -547,8 +516,7 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((s = brul_server_start(&so, &e)) == NULL) {
-		fprintf(stderr, "brul-serve: %s\n", brul_err_str(&e, msg,
-		    sizeof msg));
+		brul_cli_error(&cli, &e);
 		return 1;
 	}
 	sodium_memzero(key, sizeof key);

@@ -3,6 +3,7 @@
  * honest evaluation out.  See brul-train(1).
  */
 #include <errno.h>
+#include <float.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 
 #include <jansson.h>
 
-#include "ml/baseline.h"
 #include "cli.h"
 #include "core/hash.h"
 #include "core/num.h"
@@ -20,6 +20,7 @@
 #include "core/publish.h"
 #include "core/reader.h"
 #include "core/timefmt.h"
+#include "ml/baseline.h"
 #include "ml/cv.h"
 #include "ml/dataset.h"
 #include "ml/evaluate.h"
@@ -76,21 +77,6 @@ static const char help[] =
 static const struct brul_cli cli = { "brul-train",
     "--labels FILE [options] [FILE ...]", synopsis, help };
 
-static long
-number(const char *opt, const char *s, long lo, long hi)
-{
-	int64_t v;
-
-	if (brul_int_parse(s, strlen(s), &v) < 0 || v < lo || v > hi) {
-		char what[64];
-
-		snprintf(what, sizeof what, "an integer from %ld to %ld", lo,
-		    hi);
-		brul_cli_bad(&cli, opt, what, s);
-	}
-	return (long)v;
-}
-
 enum {
 	OPT_LABELS = 256, OPT_OBJECTIVE, OPT_FOLDS, OPT_TEST, OPT_TEST_LABELS,
 	OPT_UNTIL, OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_THREADS, OPT_SEED,
@@ -121,7 +107,6 @@ static void
 parse(int argc, char **argv, struct options *o)
 {
 	int ch, obj;
-	double eta;
 
 	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		if (brul_cli_option(&cli, NULL, ch, optarg))
@@ -140,7 +125,7 @@ parse(int argc, char **argv, struct options *o)
 			o->p.objective = (enum brul_objective)obj;
 			break;
 		case OPT_FOLDS:
-			o->folds = (int)number("--folds", optarg, 2, 20);
+			o->folds = (int)brul_cli_long(&cli, "--folds", optarg, 2, 20);
 			break;
 		case OPT_TEST:
 			o->test = optarg;
@@ -149,30 +134,25 @@ parse(int argc, char **argv, struct options *o)
 			o->test_labels = optarg;
 			break;
 		case OPT_UNTIL:
-			if (brul_date_parse(optarg, strlen(optarg),
-			    &o->until) < 0)
-				brul_cli_bad(&cli, "--observed-until", "a date "
-				    "(YYYY-MM-DD)", optarg);
+			o->until = brul_cli_date(&cli, "--observed-until",
+			    optarg);
 			o->has_until = 1;
 			break;
 		case OPT_ROUNDS:
-			o->p.rounds = (int)number("--rounds", optarg, 1, 100000);
+			o->p.rounds = (int)brul_cli_long(&cli, "--rounds", optarg, 1, 100000);
 			break;
 		case OPT_DEPTH:
-			o->p.depth = (int)number("--depth", optarg, 1, 20);
+			o->p.depth = (int)brul_cli_long(&cli, "--depth", optarg, 1, 20);
 			break;
 		case OPT_ETA:
-			if (brul_num_parse(optarg, strlen(optarg), &eta) < 0 ||
-			    !(eta > 0 && eta <= 1))
-				brul_cli_bad(&cli, "--eta", "a number above 0, at most 1",
-				    optarg);
-			o->p.eta = eta;
+			o->p.eta = brul_cli_double(&cli, "--eta", optarg,
+			    DBL_MIN, 1, "a number above 0, at most 1");
 			break;
 		case OPT_THREADS:
-			o->p.threads = (int)number("--threads", optarg, 1, 1024);
+			o->p.threads = (int)brul_cli_long(&cli, "--threads", optarg, 1, 1024);
 			break;
 		case OPT_SEED:
-			o->p.seed = (uint64_t)number("--seed", optarg, 0,
+			o->p.seed = (uint64_t)brul_cli_long(&cli, "--seed", optarg, 0,
 			    2147483647);
 			break;
 		case OPT_REPORT:
@@ -743,12 +723,8 @@ main(int argc, char **argv)
 		job_print(&j);
 	rc = 0;
 out:
-	if (rc) {
-		char buf[1024];
-
-		fprintf(stderr, "brul-train: %s\n", brul_err_str(&e, buf,
-		    sizeof buf));
-	}
+	if (rc)
+		brul_cli_error(&cli, &e);
 	json_decref(report);
 	job_free(&j);
 	return rc;

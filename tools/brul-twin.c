@@ -99,13 +99,8 @@ parse(int argc, char **argv, struct options *o)
 			o->ecm = optarg;
 			break;
 		case OPT_EVERY:
-			if (brul_duration_parse(optarg, &o->every) < 0 ||
-			    o->every <= 0) {
-				fprintf(stderr, "brul-twin: --every: expected a "
-				    "duration (60s, 15m, 1h, 1d), not \"%s\"\n",
-				    optarg);
-				brul_cli_usage(&cli);
-			}
+			o->every = brul_cli_duration(&cli, "--every", optarg,
+			    1, INT64_MAX, "a duration (60s, 15m, 1h, 1d)");
 			break;
 		case OPT_FIT:
 			o->fit = 1;
@@ -504,12 +499,7 @@ main(int argc, char **argv)
 	brul_twinset_free(set);
 	return 0;
 fail:
-	{
-		char buf[1024];
-
-		fprintf(stderr, "brul-twin: %s\n", brul_err_str(&e, buf,
-		    sizeof buf));
-	}
+	brul_cli_error(&cli, &e);
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);

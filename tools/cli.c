@@ -1,8 +1,11 @@
 /* cli.c: what the tools' command lines share (cli.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "core/num.h"
+#include "core/timefmt.h"
 
 void
 brul_cli_usage(const struct brul_cli *c)
@@ -27,6 +30,89 @@ brul_cli_bad(const struct brul_cli *c, const char *opt, const char *what,
 	fprintf(stderr, "%s: %s: expected %s, not \"%s\"\n", c->name, opt,
 	    what, s);
 	brul_cli_usage(c);
+}
+
+void
+brul_cli_refuse(const struct brul_cli *c, const char *opt, const char *msg)
+{
+	fprintf(stderr, "%s: %s: %s\n", c->name, opt, msg);
+	brul_cli_usage(c);
+}
+
+long
+brul_cli_long(const struct brul_cli *c, const char *opt, const char *s,
+	      long lo, long hi)
+{
+	int64_t v;
+
+	if (brul_int_parse(s, strlen(s), &v) < 0 || v < lo || v > hi) {
+		char what[80];
+
+		snprintf(what, sizeof what, "a whole number from %ld to %ld",
+		    lo, hi);
+		brul_cli_bad(c, opt, what, s);
+	}
+	return (long)v;
+}
+
+double
+brul_cli_double(const struct brul_cli *c, const char *opt, const char *s,
+		double lo, double hi, const char *what)
+{
+	double v;
+
+	if (brul_num_parse(s, strlen(s), &v) < 0 || !(v >= lo && v <= hi))
+		brul_cli_bad(c, opt, what, s);
+	return v;
+}
+
+int64_t
+brul_cli_duration(const struct brul_cli *c, const char *opt, const char *s,
+		  int64_t lo, int64_t hi, const char *what)
+{
+	int64_t v;
+
+	if (brul_duration_parse(s, &v) < 0 || v < lo || v > hi)
+		brul_cli_bad(c, opt, what, s);
+	return v;
+}
+
+int64_t
+brul_cli_date(const struct brul_cli *c, const char *opt, const char *s)
+{
+	int64_t day;
+
+	if (brul_date_parse(s, strlen(s), &day) < 0)
+		brul_cli_bad(c, opt, "a date (YYYY-MM-DD)", s);
+	return day;
+}
+
+int64_t
+brul_cli_time(const struct brul_cli *c, const char *opt, const char *s)
+{
+	int64_t t;
+
+	if (brul_time_parse(s, strlen(s), &t) == 0)
+		return t;
+	if (brul_date_parse(s, strlen(s), &t) == 0)
+		return t * BRUL_DAY;
+	brul_cli_bad(c, opt, "a time (2026-01-01T00:00:00Z) or a date "
+	    "(2026-01-01)", s);
+}
+
+void
+brul_cli_error(const struct brul_cli *c, const struct brul_err *e)
+{
+	char buf[1024];
+
+	fprintf(stderr, "%s: %s\n", c->name, brul_err_str(e, buf, sizeof buf));
+}
+
+void
+brul_cli_die(const struct brul_cli *c, const struct brul_err *e)
+{
+	brul_cli_error(c, e);
+	exit(1);
 }
 
 int

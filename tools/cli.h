@@ -14,6 +14,7 @@
 #define BRUL_CLI_H
 
 #include <getopt.h>
+#include <stdint.h>
 
 #include "core/progress.h"
 #include "core/reader.h"
@@ -57,6 +58,37 @@ void brul_cli_help(const struct brul_cli *c) __attribute__((noreturn));
 /* "NAME: OPT: expected WHAT, not "S"", then the usage; exit 2. */
 void brul_cli_bad(const struct brul_cli *c, const char *opt,
 		  const char *what, const char *s) __attribute__((noreturn));
+/* "NAME: OPT: MSG" (a value refused, said by lib/), then the usage;
+ * exit 2. */
+void brul_cli_refuse(const struct brul_cli *c, const char *opt,
+		     const char *msg) __attribute__((noreturn));
+
+/* Values from the command line, parsed with lib's locale-free parsers
+ * and bounded (as OpenBSD's strtonum): the value, or brul_cli_bad's
+ * message ("expected a whole number from 1 to 256, not "x"") and exit 2.
+ * what says what brul_cli_double and brul_cli_duration expect, for the
+ * message: "a voltage from 12 to 15". */
+long brul_cli_long(const struct brul_cli *c, const char *opt, const char *s,
+		   long lo, long hi);
+double brul_cli_double(const struct brul_cli *c, const char *opt,
+		       const char *s, double lo, double hi, const char *what);
+/* "2w", "30d", "12h", "90m", "45s" or seconds: in [lo, hi] seconds. */
+int64_t brul_cli_duration(const struct brul_cli *c, const char *opt,
+			  const char *s, int64_t lo, int64_t hi,
+			  const char *what);
+/* "YYYY-MM-DD": days since 1970-01-01. */
+int64_t brul_cli_date(const struct brul_cli *c, const char *opt,
+		      const char *s);
+/* An ISO 8601 UTC time, or a date for its midnight: seconds since
+ * 1970-01-01T00:00:00Z. */
+int64_t brul_cli_time(const struct brul_cli *c, const char *opt,
+		      const char *s);
+
+/* "NAME: what e says" on stderr (a runtime or data error); brul_cli_die
+ * then exits 1. */
+void brul_cli_error(const struct brul_cli *c, const struct brul_err *e);
+void brul_cli_die(const struct brul_cli *c, const struct brul_err *e)
+	__attribute__((noreturn));
 
 /* Takes option ch (with arg) when it is --help, --version or, with s not
  * NULL, one of the stream's: 1; else 0, for the tool's own switch. */

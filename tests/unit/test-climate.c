@@ -1,9 +1,9 @@
 /* test-climate.c: outdoor temperature by region, season and hour. */
 #include <math.h>
 
+#include "core/timefmt.h"
 #include "sim/climate.h"
 #include "tap.h"
-#include "core/timefmt.h"
 
 int
 main(void)

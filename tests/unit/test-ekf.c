@@ -9,8 +9,8 @@
 #include "twin/ecm.h"
 #include "twin/ekf.h"
 #include "twin/fusion.h"
-#include "tap.h"
 #include "twin/twin.h"
+#include "tap.h"
 
 /* 1 when the symmetric matrix P (n x n) is positive definite (Cholesky). */
 static int

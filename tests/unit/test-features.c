@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/timefmt.h"
 #include "ml/features.h"
 #include "tap.h"
-#include "core/timefmt.h"
 
 #define T0	((int64_t)1767225600)	/* 2026-01-01T00:00:00Z */
 #define H	3600

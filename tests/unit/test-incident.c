@@ -3,11 +3,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/timefmt.h"
 #include "sim/fleet.h"
 #include "sim/incident.h"
 #include "sim/scenario.h"
 #include "tap.h"
-#include "core/timefmt.h"
 
 int
 main(void)

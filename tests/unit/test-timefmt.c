@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "tap.h"
 #include "core/timefmt.h"
+#include "tap.h"
 
 static int
 tparse(const char *s, int64_t *t)

@@ -3,8 +3,8 @@
  */
 #include <string.h>
 
-#include "tap.h"
 #include "core/utf8.h"
+#include "tap.h"
 
 static long
 at(const char *s)
