@@ -6,12 +6,12 @@
 
 #include "alert/engine.h"
 #include "alert/reading.h"
+#include "battery/batteries.h"
+#include "battery/vrla.h"
 #include "core/grow.h"
 #include "core/idtab.h"
 #include "core/timefmt.h"
 
-#define FLOAT_V_DEFAULT 13.59	/* V a block at 25 degC: brul-features' */
-#define COMP_V_PER_C (-0.018)	/* float compensation per block */
 #define SLOTS 16		/* columns read per source */
 #define NONE INT64_MIN
 
@@ -121,7 +121,7 @@ struct brul_alert_engine {
 
 struct brul_alert_engine *
 brul_alert_engine_new(const struct brul_rules *rules,
-	       const struct brul_alert_engine_opts *opts)
+		      const struct brul_alert_engine_opts *opts)
 {
 	struct brul_alert_engine *w = calloc(1, sizeof *w);
 
@@ -130,7 +130,7 @@ brul_alert_engine_new(const struct brul_rules *rules,
 	w->rules = rules;
 	w->o = *opts;
 	if (w->o.float_v <= 0)
-		w->o.float_v = FLOAT_V_DEFAULT;
+		w->o.float_v = BRUL_VRLA_FLOAT_V;
 	w->blocks = brul_idtab_new();
 	w->strings = brul_idtab_new();
 	w->sites = brul_idtab_new();
@@ -183,89 +183,70 @@ oom(struct brul_err *err)
 	return brul_err_set(err, NULL, 0, 0, "out of memory");
 }
 
+/* Adds battery b of the fleet t. */
+static int
+add_block(struct brul_alert_engine *w, const struct brul_batteries *t,
+	  const struct brul_battery *bat, struct brul_err *err)
+{
+	const char *st = brul_batteries_string(t, bat->string);
+	const char *site = brul_batteries_site(t, bat->site);
+	const char *sys = brul_batteries_system(t, bat->system);
+	struct block *b;
+	int k, ks, kt, ky = -1, nstr = brul_idtab_count(w->strings);
+
+	if (sys) {
+		if ((ky = brul_idtab_intern(w->systems, sys, strlen(sys))) < 0 ||
+		    brul_grow(&w->sys_float, &w->capsys, (size_t)ky + 1,
+		    sizeof(double)) < 0)
+			return oom(err);
+		if (ky == brul_idtab_count(w->systems) - 1)
+			w->sys_float[ky] = NAN;
+	}
+	if ((k = brul_idtab_intern(w->blocks, bat->id, bat->idn)) < 0 ||
+	    (ks = brul_idtab_intern(w->strings, st, strlen(st))) < 0 ||
+	    (kt = brul_idtab_intern(w->sites, site, strlen(site))) < 0 ||
+	    brul_grow(&w->b, &w->capb, (size_t)k + 1, sizeof *w->b) < 0 ||
+	    brul_grow(&w->s, &w->caps, (size_t)ks + 1, sizeof *w->s) < 0)
+		return oom(err);
+	if (ks == nstr) {
+		memset(&w->s[ks], 0, sizeof w->s[ks]);
+		w->s[ks].site = kt;
+		w->s[ks].mode = -1;
+		w->s[ks].ambient = w->s[ks].t_mean = NAN;
+		w->s[ks].t_median = NAN;
+		w->s[ks].tick = NONE;
+		for (int m = 0; m < BRUL_MODE_COUNT; m++)
+			w->s[ks].last_in[m] = NONE;
+	}
+	b = &w->b[k];
+	b->string = ks;
+	b->site = kt;
+	b->base_mohm = bat->baseline_mohm;
+	b->cap_ah = bat->capacity_ah;
+	b->system = ky;
+	b->removed = bat->removed_day == BRUL_NO_DAY ? NONE :
+	    bat->removed_day * 86400;
+	b->last_seen = NONE;
+	return 0;
+}
+
 int
 brul_alert_engine_fleet(struct brul_alert_engine *w, struct brul_reader *r,
-		 struct brul_err *err)
+			struct brul_err *err)
 {
-	int cid, cstr, csite, csys, cbase, crem, ccap, rc;
+	unsigned need = BRUL_BAT_STRING | BRUL_BAT_SITE;
+	struct brul_batteries *t = brul_batteries_read(r, need, need, err);
+	int rc = t ? 0 : -1;
 
-	if ((cid = brul_reader_require(r, "battery_id", err)) < 0 ||
-	    (cstr = brul_reader_require(r, "string_id", err)) < 0 ||
-	    (csite = brul_reader_require(r, "site_id", err)) < 0)
-		return -1;
-	csys = brul_reader_has_col(r, "system_id");
-	cbase = brul_reader_has_col(r, "baseline_mohm");
-	crem = brul_reader_has_col(r, "removed_date");
-	ccap = brul_reader_has_col(r, "capacity_ah");
-	while ((rc = brul_reader_next(r, err)) == 1) {
-		struct brul_field id, st, site, sys;
-		struct block *b;
-		int k, ks, kt, ky = -1, nstr = brul_idtab_count(w->strings);
-		int64_t day;
-
-		if (brul_reader_id(r, cid, &id, err) < 0 ||
-		    brul_reader_id(r, cstr, &st, err) < 0 ||
-		    brul_reader_id(r, csite, &site, err) < 0)
-			return -1;
-		if (csys >= 0) {
-			if (brul_reader_id(r, csys, &sys, err) < 0)
-				return -1;
-			if ((ky = brul_idtab_intern(w->systems, sys.s,
-			    sys.n)) < 0 || brul_grow(&w->sys_float,
-			    &w->capsys, (size_t)ky + 1, sizeof(double)) < 0)
-				return oom(err);
-			if (ky == brul_idtab_count(w->systems) - 1)
-				w->sys_float[ky] = NAN;
-		}
-		if (brul_idtab_find(w->blocks, id.s, id.n) >= 0)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "battery_id: \"%.*s\" "
-			    "twice", (int)id.n, id.s);
-		if ((k = brul_idtab_intern(w->blocks, id.s, id.n)) < 0 ||
-		    (ks = brul_idtab_intern(w->strings, st.s, st.n)) < 0 ||
-		    (kt = brul_idtab_intern(w->sites, site.s, site.n)) < 0 ||
-		    brul_grow(&w->b, &w->capb, (size_t)k + 1, sizeof *w->b) <
-		    0 || brul_grow(&w->s, &w->caps, (size_t)ks + 1,
-		    sizeof *w->s) < 0)
-			return oom(err);
-		if (ks == nstr) {
-			memset(&w->s[ks], 0, sizeof w->s[ks]);
-			w->s[ks].site = kt;
-			w->s[ks].mode = -1;
-			w->s[ks].ambient = w->s[ks].t_mean = NAN;
-			w->s[ks].t_median = NAN;
-			w->s[ks].tick = NONE;
-			for (int m = 0; m < BRUL_MODE_COUNT; m++)
-				w->s[ks].last_in[m] = NONE;
-		} else if (w->s[ks].site != kt)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "string_id: %.*s is at "
-			    "two sites", (int)st.n, st.s);
-		b = &w->b[k];
-		b->string = ks;
-		b->site = kt;
-		b->base_mohm = b->cap_ah = NAN;
-		b->system = ky;
-		b->removed = b->last_seen = NONE;
-		if (cbase >= 0 && brul_reader_double(r, cbase, &b->base_mohm,
-		    err) < 0)
-			return -1;
-		if (ccap >= 0 && brul_reader_double(r, ccap, &b->cap_ah,
-		    err) < 0)
-			return -1;
-		if (crem >= 0) {
-			if ((rc = brul_reader_date(r, crem, &day, err)) < 0)
-				return -1;
-			if (rc == 1)
-				b->removed = day * 86400;
-		}
-	}
+	for (int i = 0; rc == 0 && i < brul_batteries_count(t); i++)
+		rc = add_block(w, t, brul_batteries_get(t, i), err);
+	brul_batteries_free(t);
 	return rc;
 }
 
 int
 brul_alert_engine_systems(struct brul_alert_engine *w, struct brul_reader *r,
-		   struct brul_err *err)
+			  struct brul_err *err)
 {
 	int cid, cf, rc;
 
@@ -308,7 +289,7 @@ slot(struct source *s, const char *name, struct brul_err *err)
 
 int
 brul_alert_engine_source(struct brul_alert_engine *w, enum brul_source kind,
-		  struct brul_reader *r, struct brul_err *err)
+			 struct brul_reader *r, struct brul_err *err)
 {
 	struct source *s = &w->src[kind];
 	static const char *const fixed_t[] = { "voltage_v", "current_a",
@@ -619,8 +600,8 @@ absorb(struct brul_alert_engine *w, int64_t t, struct brul_err *err)
 
 /* The reading of metric slot k in a row of source src. */
 static double
-value(const struct brul_alert_engine *w, enum brul_source src, const struct row *x,
-      int k, int64_t t)
+value(const struct brul_alert_engine *w, enum brul_source src,
+      const struct row *x, int k, int64_t t)
 {
 	const struct block *b;
 	const struct string *s;
@@ -631,15 +612,14 @@ value(const struct brul_alert_engine *w, enum brul_source src, const struct row 
 	if (src == BRUL_SRC_STRINGS) {
 		s = &w->s[x->ent];
 		tm = isnan(s->t_mean) ? s->ambient : s->t_mean;
-		return x->v[S_I] * exp2((25 - tm) / 10);
+		return brul_vrla_float_current_25(x->v[S_I], tm);
 	}
 	b = &w->b[x->ent];
 	s = &w->s[b->string];
 	switch (k) {
 	case D_FLOAT_DEV:
 		probe = isnan(s->ambient) ? x->v[T_T] : s->ambient;
-		probe = probe < 5 ? 5 : probe > 40 ? 40 : probe;
-		return x->v[T_V] - (b->float_v + COMP_V_PER_C * (probe - 25));
+		return x->v[T_V] - brul_vrla_float_setpoint(b->float_v, probe);
 	case D_AMBIENT:
 		return s->ambient;
 	case D_OVER_AMBIENT:
@@ -647,7 +627,7 @@ value(const struct brul_alert_engine *w, enum brul_source src, const struct row 
 	case D_OVER_STRING:
 		return s->tick == t ? x->v[T_T] - s->t_median : NAN;
 	case D_FLOAT_I25:
-		return x->v[T_I] * exp2((25 - s->t_mean) / 10);
+		return brul_vrla_float_current_25(x->v[T_I], s->t_mean);
 	}
 	return NAN;
 }
@@ -837,7 +817,8 @@ folded(const struct acc *a, enum brul_agg g)
 
 /* Rule x over this instant's rows of its source. */
 static int
-apply(struct brul_alert_engine *w, struct rrule *x, int64_t t, struct brul_err *err)
+apply(struct brul_alert_engine *w, struct rrule *x, int64_t t,
+      struct brul_err *err)
 {
 	const struct brul_rule *r = x->r;
 	const struct source *s = &w->src[r->source];
@@ -929,8 +910,8 @@ instant(struct brul_alert_engine *w, int64_t t, struct brul_err *err)
 }
 
 int
-brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit, void *arg,
-	       struct brul_err *err)
+brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
+		      void *arg, struct brul_err *err)
 {
 	int64_t t;
 

@@ -1,10 +1,10 @@
 /*
- * engine.h: the fleet watcher behind brul-alert: rules applied to streams.
+ * engine.h: the alert engine behind brul-alert: rules applied to streams.
  *
  * Sources: telemetry, and optionally the string stream (ambient
  * temperature and each string's mode), the twin's stream, predictions and
  * features.  Each must be in time order across the fleet (the order
- * brul-gen and a live monitor write); the watcher merges them by time and
+ * brul-gen and a live monitor write); the engine merges them by time and
  * takes each instant as a whole: string rows first (modes, ambient), then
  * the blocks' rows, from which it also knows each string's median and mean
  * block temperature at that instant, then the others.  Each rule's value
@@ -31,10 +31,11 @@
  * current: below -0.5 A discharge, above 0.02 C boost, else float.  An
  * ohmic test is a block's resistance reading.
  *
- * Ownership: brul_alert_engine_new returns a watcher freed by brul_alert_engine_free; it
- * keeps a pointer to the rules (which must outlive it) and takes the
- * readers given to brul_alert_engine_source.  Events passed to the callback point
- * into the watcher's storage, valid during the call.
+ * Ownership: brul_alert_engine_new returns an engine freed by
+ * brul_alert_engine_free; it keeps a pointer to the rules (which must
+ * outlive it) and takes the readers given to brul_alert_engine_source.
+ * Changes passed to the callback point into the engine's storage, valid
+ * during the call.
  */
 #ifndef BRUL_WATCH_H
 #define BRUL_WATCH_H
@@ -68,30 +69,32 @@ struct brul_alert_engine_opts {
 
 struct brul_alert_engine;
 
-struct brul_alert_engine *brul_alert_engine_new(const struct brul_rules *rules,
-				  const struct brul_alert_engine_opts *opts);
+struct brul_alert_engine *brul_alert_engine_new(
+    const struct brul_rules *rules, const struct brul_alert_engine_opts *opts);
 void brul_alert_engine_free(struct brul_alert_engine *w);
 
-/* The batteries stream (battery_id, string_id, site_id, and if present
- * system_id, baseline_mohm, removed_date): required, before the run. */
-int brul_alert_engine_fleet(struct brul_alert_engine *w, struct brul_reader *r,
-		     struct brul_err *err);
+/* The batteries stream, read by battery/batteries.h (string_id and
+ * site_id required in every row; system_id, capacity_ah, baseline_mohm
+ * and removed_date used when given): required, before the run. */
+int brul_alert_engine_fleet(struct brul_alert_engine *w,
+			    struct brul_reader *r, struct brul_err *err);
 /* The systems stream (system_id, float_v): each system's float set point.
  * Optional; after the fleet. */
-int brul_alert_engine_systems(struct brul_alert_engine *w, struct brul_reader *r,
-		       struct brul_err *err);
+int brul_alert_engine_systems(struct brul_alert_engine *w,
+			      struct brul_reader *r, struct brul_err *err);
 /* A source, its reader taken (closed even on failure).  Telemetry is
  * required; one reader per kind. */
-int brul_alert_engine_source(struct brul_alert_engine *w, enum brul_source kind,
-		      struct brul_reader *r, struct brul_err *err);
+int brul_alert_engine_source(struct brul_alert_engine *w,
+			     enum brul_source kind, struct brul_reader *r,
+			     struct brul_err *err);
 
 /* Whether rule i can run with the sources given (its source, and the
  * string stream for ambient_c and over_ambient_c).  After the sources. */
 int brul_alert_engine_rule_active(const struct brul_alert_engine *w, int i);
 
 /* Reads every source to its end, passing each event to emit.  0 or -1. */
-int brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit, void *arg,
-		   struct brul_err *err);
+int brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
+			  void *arg, struct brul_err *err);
 
 /* How many alerts are open now at severity >= min (1 or 2). */
 int brul_alert_engine_open(const struct brul_alert_engine *w, int min);

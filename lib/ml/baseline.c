@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "battery/vrla.h"
 #include "ml/baseline.h"
 
 const char *const brul_baseline_columns[6] = {
@@ -18,7 +19,7 @@ brul_baseline_rul(const struct brul_baseline_in *in)
 		double life = in->eq_age_days * 100 / in->life_used_pct;
 		double left = life * (100 - in->life_used_pct) / 100;
 		double rate = isnan(in->t_mean_c) ? 1 :
-		    exp2((in->t_mean_c - 25) / 10);
+		    brul_vrla_arrhenius(in->t_mean_c);
 
 		arr = left / rate;
 	}

@@ -14,7 +14,9 @@
 #ifndef BRUL_BASELINE_H
 #define BRUL_BASELINE_H
 
-#define BRUL_BASELINE_R_END	1.5	/* r_ratio at end of life */
+#include "battery/vrla.h"
+
+#define BRUL_BASELINE_R_END	BRUL_VRLA_EOL_R_RATIO	/* r_ratio at end of life */
 
 /* The features it uses; missing ones are NAN. */
 struct brul_baseline_in {

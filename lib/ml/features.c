@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "battery/batteries.h"
+#include "battery/blockmodel.h"
+#include "battery/vrla.h"
 #include "core/grow.h"
 #include "core/hash.h"
 #include "core/num.h"
@@ -46,12 +49,6 @@ struct fday {			/* a day's float current */
 struct rday {			/* a day's resistance readings */
 	int64_t day, n;
 	double sx, sy, sxx, sxy;	/* x: days since r_origin */
-};
-
-struct model {			/* a block model's rated float life */
-	char *name;
-	size_t n;
-	double life_days;
 };
 
 struct bat {
@@ -154,8 +151,8 @@ struct brul_features {
 	size_t i_n;
 	double i_val;
 
-	struct model *models;	/* brul_features_load_models */
-	size_t nmodels;
+	struct brul_blockmodel *models;	/* brul_features_load_models */
+	int nmodels;
 };
 
 static int64_t
@@ -344,7 +341,7 @@ brul_features_new(const struct brul_features_opts *o, struct brul_err *err)
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return oom(err), NULL;
 	f->window = o->window;
-	f->float_v = o->float_v > 0 ? o->float_v : BRUL_FEATURES_FLOAT_V;
+	f->float_v = o->float_v > 0 ? o->float_v : BRUL_VRLA_FLOAT_V;
 	f->c_ts = f->c_id = f->c_str = f->c_v = f->c_i = f->c_t = f->c_r = -1;
 	return f;
 }
@@ -377,8 +374,6 @@ brul_features_free(struct brul_features *f)
 		free(f->strs[i].s);
 	free(f->strs);
 	free(f->stab.s);
-	for (size_t i = 0; i < f->nmodels; i++)
-		free(f->models[i].name);
 	free(f->models);
 	free_batches(f->head);
 	free_batches(f->spare);
@@ -414,122 +409,66 @@ brul_features_battery(struct brul_features *f,
 	return 0;
 }
 
-/* A positive number or missing; -1 with the position otherwise. */
-static int
-positive(struct brul_reader *r, int col, double *v, struct brul_err *err)
-{
-	int rc;
-
-	*v = NAN;
-	if ((rc = brul_reader_double(r, col, v, err)) < 0)
-		return -1;
-	if (rc == 1 && !(*v > 0))
-		return brul_err_set(err, brul_reader_name(r),
-		    brul_reader_line(r), 0, "%s: not above zero: %g",
-		    brul_reader_colname(r, col), *v);
-	return 0;
-}
-
 int
 brul_features_load_models(struct brul_features *f, struct brul_reader *r,
     struct brul_err *err)
 {
-	int c_name, c_life, rc;
+	struct brul_blockmodel *m;
+	int n = brul_blockmodels_read(r, BRUL_BM_FLOAT_LIFE, &m, err);
 
-	if ((c_name = brul_reader_require(r, "model", err)) < 0 ||
-	    (c_life = brul_reader_require(r, "float_life_25c_years", err)) < 0)
+	if (n < 0)
 		return -1;
-	while ((rc = brul_reader_next(r, err)) == 1) {
-		struct brul_field name = brul_reader_field(r, c_name);
-		struct model *m;
-		double years;
-
-		if (name.s == NULL || name.n == 0)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "model: missing value");
-		if (positive(r, c_life, &years, err) < 0)
-			return -1;
-		if ((m = realloc(f->models, (f->nmodels + 1) * sizeof *m)) ==
-		    NULL)
-			return oom(err);
-		f->models = m;
-		m += f->nmodels;
-		if ((m->name = malloc(name.n + 1)) == NULL)
-			return oom(err);
-		memcpy(m->name, name.s, name.n);
-		m->name[name.n] = '\0';
-		m->n = name.n;
-		m->life_days = isnan(years) ? NAN : years * 365.25;
-		f->nmodels++;
-	}
-	return rc < 0 ? -1 : 0;
-}
-
-/* The rated life of model `name`: NAN when missing, -1 when unknown. */
-static int
-model_life(const struct brul_features *f, struct brul_field name,
-    double *life)
-{
-	*life = NAN;
-	if (name.s == NULL || name.n == 0)
-		return 0;
-	for (size_t i = 0; i < f->nmodels; i++)
-		if (f->models[i].n == name.n &&
-		    memcmp(f->models[i].name, name.s, name.n) == 0) {
-			*life = f->models[i].life_days;
-			return 0;
-		}
-	return -1;
+	free(f->models);
+	f->models = m;
+	f->nmodels = n;
+	return 0;
 }
 
 int
 brul_features_load_fleet(struct brul_features *f, struct brul_reader *r,
     struct brul_err *err)
 {
-	int c_id, c_str, c_cap, c_inst, c_base, c_model, rc;
+	struct brul_batteries *t = brul_batteries_new(r, BRUL_BAT_CAPACITY |
+	    BRUL_BAT_INSTALL | BRUL_BAT_BASELINE, 0, err);
+	const struct brul_battery *b;
+	int rc;
 
-	if ((c_id = brul_reader_require(r, "battery_id", err)) < 0 ||
-	    (c_cap = brul_reader_require(r, "capacity_ah", err)) < 0 ||
-	    (c_inst = brul_reader_require(r, "install_date", err)) < 0 ||
-	    (c_base = brul_reader_require(r, "baseline_mohm", err)) < 0)
+	if (t == NULL)
 		return -1;
-	c_str = brul_reader_col(r, "string_id");
-	c_model = brul_reader_col(r, "model");
-	while ((rc = brul_reader_next(r, err)) == 1) {
-		struct brul_features_battery fb = { 0 };
-		struct brul_field model = brul_reader_field(r, c_model);
-		struct brul_field id = brul_reader_field(r, c_id);
-		struct brul_field st = brul_reader_field(r, c_str);
-		int irc;
+	while ((rc = brul_batteries_next(t, r, &b, err)) == 1) {
+		const char *model = brul_batteries_model(t, b->model);
+		const char *str = brul_batteries_string(t, b->string);
+		struct brul_features_battery fb = {
+			.battery_id = b->id, .battery_len = b->idn,
+			.string_id = str, .string_len = str ? strlen(str) : 0,
+			.capacity_ah = b->capacity_ah,
+			.baseline_mohm = b->baseline_mohm,
+			.life_days = NAN,
+			.has_install = b->install_day != BRUL_NO_DAY,
+			.install_day = b->install_day,
+		};
 
-		if (id.s == NULL)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "battery_id: missing value");
-		fb.battery_id = id.s;
-		fb.battery_len = id.n;
-		fb.string_id = st.s;
-		fb.string_len = st.n;
-		if (positive(r, c_cap, &fb.capacity_ah, err) < 0 ||
-		    positive(r, c_base, &fb.baseline_mohm, err) < 0 ||
-		    (irc = brul_reader_date(r, c_inst, &fb.install_day,
-		    err)) < 0)
-			return -1;
-		fb.has_install = irc == 1;
-		if (model_life(f, model, &fb.life_days) < 0)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "model: unknown: \"%.*s\"",
-			    (int)model.n, model.s);
-		if (brul_features_battery(f, &fb, err) < 0) {
-			char msg[sizeof err->msg];
+		if (model) {
+			const struct brul_blockmodel *m = brul_blockmodel_find(
+			    f->models, f->nmodels, model, strlen(model));
 
-			if (err) {
-				memcpy(msg, err->msg, sizeof msg);
-				brul_err_set(err, brul_reader_name(r),
-				    brul_reader_line(r), 0, "%s", msg);
-			}
-			return -1;
+			if (m == NULL)
+				rc = brul_batteries_fail(t, b, err,
+				    "model: unknown: \"%s\"", model);
+			else if (!isnan(m->float_life_years))
+				fb.life_days = m->float_life_years * 365.25;
 		}
+		if (rc == 1 && brul_features_battery(f, &fb, err) < 0) {
+			char msg[sizeof err->msg] = "";
+
+			if (err)
+				memcpy(msg, err->msg, sizeof msg);
+			rc = brul_batteries_fail(t, b, err, "%s", msg);
+		}
+		if (rc < 0)
+			break;
 	}
+	brul_batteries_free(t);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -550,22 +489,6 @@ brul_features_bind(struct brul_features *f, struct brul_reader *r,
 }
 
 /* Kernels. */
-
-double
-brul_features_float_setpoint(double v25, double t)
-{
-	if (t < BRUL_FEATURES_TCOMP_LO)
-		t = BRUL_FEATURES_TCOMP_LO;
-	else if (t > BRUL_FEATURES_TCOMP_HI)
-		t = BRUL_FEATURES_TCOMP_HI;
-	return v25 + BRUL_FEATURES_TCOMP * (t - 25);
-}
-
-double
-brul_features_arrhenius(double t)
-{
-	return exp2((t - 25) / 10);
-}
 
 double
 brul_features_slope(double n, double sx, double sy, double sxx, double sxy)
@@ -932,7 +855,7 @@ add(struct brul_features *f, struct bat *b, int64_t ts, double v, double i,
 		if (t != b->last_t) {
 			b->last_t = t;
 			if (b->has_install)
-				b->w_t = brul_features_arrhenius(t);
+				b->w_t = brul_vrla_arrhenius(t);
 		}
 	}
 	if (i == i) {
@@ -964,7 +887,7 @@ add(struct brul_features *f, struct bat *b, int64_t ts, double v, double i,
 			d->s += i;
 			if (v == v && t == t) {
 				w->nfv++;
-				w->sfv += v - brul_features_float_setpoint(
+				w->sfv += v - brul_vrla_float_setpoint(
 				    f->float_v, t);
 			}
 		}

@@ -42,10 +42,6 @@
 #include "core/reader.h"
 #include "core/writer.h"
 
-#define BRUL_FEATURES_FLOAT_V	13.59	/* V per 12 V block at 25 degC */
-#define BRUL_FEATURES_TCOMP	(-0.018)	/* V/degC per block */
-#define BRUL_FEATURES_TCOMP_LO	5.0	/* compensation clamped to 5..40 degC */
-#define BRUL_FEATURES_TCOMP_HI	40.0
 #define BRUL_FEATURES_C_AH	100.0	/* C without --fleet */
 #define BRUL_FEATURES_FLOAT_C	0.05	/* float: 0 < I <= 0.05 C */
 #define BRUL_FEATURES_DIS_C	0.05	/* discharge: I < -0.05 C */
@@ -56,7 +52,8 @@
 
 struct brul_features_opts {
 	int64_t window;		/* seconds, >= 1 */
-	double float_v;		/* set point at 25 degC, V; 0: 13.59 */
+	double float_v;		/* set point at 25 degC, V; 0: 13.59
+				 * (BRUL_VRLA_FLOAT_V) */
 };
 
 /* One telemetry sample.  Missing numbers are NAN.  The ids are copied. */
@@ -116,14 +113,15 @@ void brul_features_free(struct brul_features *f);
 int brul_features_battery(struct brul_features *f,
 			  const struct brul_features_battery *b,
 			  struct brul_err *err);
-/* The block models (model and float_life_25c_years required, as in
- * data/models.csv), so that brul_features_load_fleet can give each battery
- * its rated float life.  Before brul_features_load_fleet.  0 or -1. */
+/* The block models (battery/blockmodel.h; model and float_life_25c_years
+ * required, as in data/models.csv), so that brul_features_load_fleet can
+ * give each battery its rated float life.  Before brul_features_load_fleet.  0 or -1. */
 int brul_features_load_models(struct brul_features *f,
 			      struct brul_reader *r, struct brul_err *err);
-/* Every row of a batteries stream (battery_id, capacity_ah, install_date
- * and baseline_mohm required; string_id and model optional, a model not
- * loaded being an error); errors with the reader's position.  0 or -1. */
+/* Every row of a batteries stream, read by battery/batteries.h
+ * (capacity_ah, install_date and baseline_mohm columns required; string_id
+ * and model optional, a model not loaded being an error), each added as
+ * it is read; errors with the reader's position.  0 or -1. */
 int brul_features_load_fleet(struct brul_features *f, struct brul_reader *r,
 			     struct brul_err *err);
 
@@ -157,11 +155,6 @@ int brul_features_put(struct brul_writer *w,
 		      const struct brul_features_row *row);
 
 /* Kernels, exposed for the unit tests. */
-/* The float set point at temperature t: v25 - 0.018 (t - 25), t clamped to
- * 5..40 degC. */
-double brul_features_float_setpoint(double v25, double t);
-/* Days of ageing per day at temperature t: 2^((t - 25) / 10). */
-double brul_features_arrhenius(double t);
 /* The least-squares slope of y on x from the sums of n points; NAN when
  * n < 2 or the x are all equal. */
 double brul_features_slope(double n, double sx, double sy, double sxx,

@@ -1,13 +1,12 @@
 /* ageing.c: see ageing.h. */
 #include <math.h>
 
+#include "battery/vrla.h"
 #include "core/rng.h"
 #include "core/timefmt.h"
 #include "sim/ageing.h"
 #include "sim/rngkey.h"
 
-#define EOL_FRACTION 0.80
-#define FULL_CYCLES 300.0
 
 const char *
 brul_wear_name(enum brul_wear w)
@@ -31,7 +30,7 @@ void
 brul_block_draw(struct brul_block *b, const struct brul_fleet *f, int slot,
 		int gen, int model)
 {
-	const struct brul_model *m = &f->models[model];
+	const struct brul_blockmodel *m = &f->models[model];
 	struct brul_rng g;
 	double u;
 	int pos = slot % BRUL_BLOCKS_PER_STRING;
@@ -68,7 +67,8 @@ brul_block_fade(const struct brul_block *b, const struct brul_age *a)
 double
 brul_block_capacity(const struct brul_block *b, const struct brul_age *a)
 {
-	double c = b->c0 - (b->c0 - EOL_FRACTION) * brul_block_fade(b, a);
+	double c = b->c0 - (b->c0 - BRUL_VRLA_EOL_SOH_PCT / 100) *
+	    brul_block_fade(b, a);
 
 	return c < 0.3 ? 0.3 : c;
 }
@@ -115,7 +115,7 @@ brul_block_age_day(const struct brul_block *b, struct brul_age *a,
 		double dod = (outage_h < autonomy_h ? outage_h : autonomy_h) *
 		    load_c / cap;
 
-		a->a_eq += b->life_years * pow(dod, 1.3) / FULL_CYCLES;
+		a->a_eq += b->life_years * pow(dod, 1.3) / BRUL_VRLA_FULL_CYCLES;
 	}
 }
 
@@ -128,7 +128,7 @@ brul_block_hazard(const struct brul_block *b, const struct brul_age *a,
 	    (uint64_t)gen);
 	double fade = brul_block_fade(b, a);
 	double wear = 1 + 3 * fade * fade * fade;
-	double heat = exp2((temp_c - 25.0) / 10.0);
+	double heat = brul_vrla_arrhenius(temp_c);
 	/* Rates per year. */
 	double open = 0.004 * wear * heat, shrt = 0.002 * wear * heat;
 	double runaway = 0.0005 * exp2((temp_c - 25.0) / 6.0) *

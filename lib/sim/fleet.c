@@ -105,36 +105,12 @@ fail:
 static int
 load_models(struct brul_fleet *f, struct brul_err *err)
 {
-	static const char *const names[] = { "model", "capacity_ah",
-	    "design_life_years", "float_life_25c_years", "baseline_mohm",
-	    "fleet_share" };
-	int cols[6], rc;
-	struct brul_reader *r = open_data("models.csv", names, cols, 6, err);
+	int n = brul_blockmodels_load(NULL, BRUL_BM_ALL, &f->models, err);
 
-	if (!r)
+	if (n < 0)
 		return -1;
-	while ((rc = brul_reader_next(r, err)) == 1) {
-		struct brul_model *m;
-		void *p = grow(f->models, f->nmodels, sizeof *m);
-
-		if (!p) {
-			brul_reader_close(r);
-			return brul_err_set(err, NULL, 0, 0, "out of memory");
-		}
-		f->models = p;
-		m = &f->models[f->nmodels++];
-		copy_field(r, cols[0], m->name, sizeof m->name);
-		if (num(r, cols[1], &m->capacity_ah, err) < 0 ||
-		    num(r, cols[2], &m->design_life_years, err) < 0 ||
-		    num(r, cols[3], &m->float_life_years, err) < 0 ||
-		    num(r, cols[4], &m->baseline_mohm, err) < 0 ||
-		    num(r, cols[5], &m->share, err) < 0) {
-			brul_reader_close(r);
-			return -1;
-		}
-	}
-	brul_reader_close(r);
-	return rc;
+	f->nmodels = n;
+	return 0;
 }
 
 static int

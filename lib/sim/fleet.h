@@ -17,6 +17,7 @@
 #define BRUL_FLEET_H
 
 #include <stdint.h>
+#include "battery/blockmodel.h"
 #include "core/err.h"
 
 #define BRUL_BLOCKS_PER_STRING 24
@@ -30,15 +31,6 @@ struct brul_region {
 	double outages_per_year;
 	double outage_median_min;
 	double hvac_faults_per_year;
-};
-
-struct brul_model {
-	char name[24];
-	double capacity_ah;	/* rated, C10 */
-	double design_life_years;
-	double float_life_years;	/* to 80 % in float service at 25 degC */
-	double baseline_mohm;	/* typical new block at 25 degC */
-	double share;		/* of the fleet's strings */
 };
 
 struct brul_site {
@@ -75,7 +67,7 @@ struct brul_string {
 
 struct brul_fleet {
 	struct brul_region *regions;
-	struct brul_model *models;
+	struct brul_blockmodel *models;
 	struct brul_site *sites;
 	struct brul_system *systems;
 	struct brul_string *strings;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "battery/vrla.h"
 #include "core/rng.h"
 #include "core/timefmt.h"
 #include "sim/ageing.h"
@@ -15,11 +16,7 @@
 #include "sim/sim.h"
 
 #define DT 60			/* the simulation step, seconds */
-#define EOL 0.80
 #define TAFEL_B 0.05		/* V per e-fold of float current, per block */
-#define FLOAT_A_PER_100AH 0.10	/* float current of a new block at 25 degC */
-#define COMP_V_PER_C (-0.018)	/* float compensation per block */
-#define NOMINAL_V 12.0		/* per block, for the UPS's constant power */
 #define CHARGE_C 0.10		/* charger current limit, fraction of C */
 #define CHARGE_EFF 0.97
 #define TAU_ROOM_S 7200.0	/* block temperature lags the room air */
@@ -377,7 +374,8 @@ find_eol(const struct brul_sim *s, struct slot *k, int64_t from)
 		enum brul_failure fk;
 		int64_t t;
 
-		if (brul_block_capacity(&k->b, &a) < EOL) {
+		if (brul_block_capacity(&k->b, &a) <
+		    BRUL_VRLA_EOL_SOH_PCT / 100) {
 			k->eol_day = d;
 			return;
 		}
@@ -440,7 +438,7 @@ install(struct brul_sim *s, struct slot *k, int64_t day)
 static void
 refresh_day(const struct brul_sim *s, struct slot *k, int64_t d)
 {
-	const struct brul_model *m = &s->f->models[k->b.model];
+	const struct brul_blockmodel *m = &s->f->models[k->b.model];
 
 	k->cap_ah = m->capacity_ah * brul_block_capacity(&k->b, &k->a);
 	k->r0_25 = brul_block_r0(&k->b, &k->a);
@@ -721,7 +719,7 @@ write_fleet(struct brul_sim *s, struct brul_writer *const *w)
 		const struct strstate *ss = &s->strs[i];
 		const struct brul_site *site = &f->sites[ss->def->site];
 		const struct brul_system *sys = ss->sys;
-		const struct brul_model *m = &f->models[ss->def->model];
+		const struct brul_blockmodel *m = &f->models[ss->def->model];
 
 		if (ws && ss->def->site != last_site &&
 		    s->site_own[ss->def->site]) {
@@ -1112,7 +1110,8 @@ held_voltage(struct strstate *ss, double vset, double c_rated, int mode_cv)
 	}
 	if (n == 0)
 		n = 1;
-	ifloat = c_rated / 100 * FLOAT_A_PER_100AH * exp(lsum / n);
+	ifloat = c_rated / 100 * BRUL_VRLA_FLOAT_A_PER_100AH *
+	    exp(lsum / n);
 	if (ss->mode == M_EQUALIZE)
 		ss->current = 5 * ifloat;
 	else if (mode_cv) {
@@ -1196,7 +1195,7 @@ string_minute(struct brul_sim *s, struct strstate *ss, int64_t t)
 	double c_rated = s->f->models[ss->def->model].capacity_ah;
 	struct sitestate *site = &s->sites[ss->def->site];
 	int down = t >= site->grid_down_from && t < site->grid_down_until;
-	double probe, comp, r_mean = 0;
+	double comp, r_mean = 0;
 
 	ss->room = room_temp(s, site, sys, t);
 	ss->t_lag += (1 - exp(-DT / TAU_ROOM_S)) * (ss->room - ss->t_lag);
@@ -1211,7 +1210,7 @@ string_minute(struct brul_sim *s, struct strstate *ss, int64_t t)
 			ss->mode = M_DISCHARGE;
 			ss->mode_since = t;
 			/* A UPS draws constant power. */
-			ss->power = sys->load_c * c_rated * NOMINAL_V *
+			ss->power = sys->load_c * c_rated * BRUL_VRLA_NOMINAL_V *
 			    BRUL_BLOCKS_PER_STRING;
 		}
 	} else if (ss->mode == M_DISCHARGE || ss->mode == M_REST) {
@@ -1226,8 +1225,7 @@ string_minute(struct brul_sim *s, struct strstate *ss, int64_t t)
 		ss->mode_since = t;
 	}
 
-	probe = clampd(ss->room, 5, 40);
-	comp = COMP_V_PER_C * (probe - 25);
+	comp = brul_vrla_tcomp(ss->room);
 	switch (ss->mode) {
 	case M_FLOAT:
 		held_voltage(ss, sys->float_v + comp, c_rated, 0);

@@ -3,6 +3,7 @@
  */
 #include <math.h>
 
+#include "battery/vrla.h"
 #include "twin/fusion.h"
 
 #define MIN_SPAN_DAYS 30
@@ -41,7 +42,7 @@ brul_trend_rul(const struct brul_trend *t, double soh, double sd,
 	var_slope = t->w / d;
 	if (!(slope < 0))
 		return -1;
-	left = soh - 80;
+	left = soh - BRUL_VRLA_EOL_SOH_PCT;
 	if (left < 0)
 		left = 0;
 	*rul = left / -slope;

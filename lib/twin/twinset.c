@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "battery/batteries.h"
 #include "core/grow.h"
 #include "core/idtab.h"
 #include "twin/twinset.h"
@@ -60,41 +61,29 @@ int
 brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
 			struct brul_err *err)
 {
-	int cid, cmodel, ccap, cbase, rc;
+	unsigned need = BRUL_BAT_MODEL | BRUL_BAT_CAPACITY | BRUL_BAT_BASELINE;
+	struct brul_batteries *t = brul_batteries_read(r, need, need, err);
+	int rc = t ? 0 : -1;
 
-	if ((cid = brul_reader_require(r, "battery_id", err)) < 0 ||
-	    (cmodel = brul_reader_require(r, "model", err)) < 0 ||
-	    (ccap = brul_reader_require(r, "capacity_ah", err)) < 0 ||
-	    (cbase = brul_reader_require(r, "baseline_mohm", err)) < 0)
-		return -1;
-	while ((rc = brul_reader_next(r, err)) == 1) {
-		struct brul_field id, model;
-		const struct brul_ecm *m;
-		char name[32], bid[64];
-		double cap, base;
+	for (int i = 0; rc == 0 && i < brul_batteries_count(t); i++) {
+		const struct brul_battery *b = brul_batteries_get(t, i);
+		const char *model = brul_batteries_model(t, b->model);
+		const struct brul_ecm *m = brul_ecm_find(s->ecm, s->necm, b->id,
+		    model);
 		int k;
 
-		if (brul_reader_id(r, cid, &id, err) < 0 ||
-		    brul_reader_id(r, cmodel, &model, err) < 0)
-			return -1;
-		if (brul_reader_double(r, ccap, &cap, err) <= 0 ||
-		    brul_reader_double(r, cbase, &base, err) <= 0 || cap <= 0 ||
-		    base <= 0)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "capacity_ah and "
-			    "baseline_mohm: a positive number each");
-		snprintf(name, sizeof name, "%.*s", (int)model.n, model.s);
-		snprintf(bid, sizeof bid, "%.*s", (int)id.n, id.s);
-		if ((m = brul_ecm_find(s->ecm, s->necm, bid, name)) == NULL)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "model: no circuit for %s "
-			    "in ecm.csv", name);
-		if ((k = brul_idtab_intern(s->ids, id.s, id.n)) < 0 ||
+		if (m == NULL)
+			rc = brul_batteries_fail(t, b, err, "model: no circuit "
+			    "for %s in ecm.csv", model);
+		else if ((k = brul_idtab_intern(s->ids, b->id, b->idn)) < 0 ||
 		    brul_grow(&s->tw, &s->cap, (size_t)k + 1,
-			      sizeof *s->tw) < 0)
-			return brul_err_set(err, NULL, 0, 0, "out of memory");
-		brul_twin_init(&s->tw[k], m, cap, base);
+		    sizeof *s->tw) < 0)
+			rc = brul_err_set(err, NULL, 0, 0, "out of memory");
+		else
+			brul_twin_init(&s->tw[k], m, b->capacity_ah,
+			    b->baseline_mohm);
 	}
+	brul_batteries_free(t);
 	return rc;
 }
 

@@ -21,9 +21,9 @@ struct brul_twinset;
  * owns (and frees, even when this fails). */
 struct brul_twinset *brul_twinset_new(struct brul_ecm *e, int n);
 void brul_twinset_free(struct brul_twinset *s);
-/* Every row of a batteries stream (battery_id, model, capacity_ah,
- * baseline_mohm): a twin each.  0, or -1 (a model without a circuit, a
- * missing value: with the line). */
+/* Every row of a batteries stream, read by battery/batteries.h (model,
+ * capacity_ah and baseline_mohm required in every row): a twin each.  0,
+ * or -1 (a model without a circuit, a missing value: with the line). */
 int brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
 			    struct brul_err *err);
 /* The twin of battery id[0..n), or NULL when the fleet has no such

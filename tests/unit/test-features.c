@@ -1,6 +1,6 @@
 /* test-features.c: the feature kernels (features.h) against values computed
  * by hand: window statistics, float deviation with temperature
- * compensation, hours above thresholds, discharges, resistance slope and
+ * compensation (the set point itself: test-vrla.c), hours above thresholds, discharges, resistance slope and
  * ratio, Arrhenius equivalent age, the float-current trend, the string
  * comparisons, ordering and the errors. */
 #include <math.h>
@@ -109,18 +109,6 @@ find(const struct rows *rs, const char *id, int64_t ts)
 static void
 test_kernels(struct tap *t)
 {
-	tap_near(t, brul_features_float_setpoint(13.59, 25), 13.59, 1e-12,
-	    "set point at 25 degC");
-	tap_near(t, brul_features_float_setpoint(13.59, 35), 13.41, 1e-12,
-	    "set point -18 mV/degC");
-	tap_near(t, brul_features_float_setpoint(13.59, 50), 13.32, 1e-12,
-	    "set point clamped at 40 degC");
-	tap_near(t, brul_features_float_setpoint(13.59, 0), 13.95, 1e-12,
-	    "set point clamped at 5 degC");
-	tap_near(t, brul_features_arrhenius(35), 2, 1e-12,
-	    "Arrhenius: 10 degC hotter ages twice as fast");
-	tap_near(t, brul_features_arrhenius(15), 0.5, 1e-12,
-	    "Arrhenius: 10 degC cooler, half as fast");
 	/* y = 2x + 1 at x = 0, 1, 2 */
 	tap_near(t, brul_features_slope(3, 3, 9, 5, 13), 2, 1e-12,
 	    "least-squares slope");
