@@ -1,4 +1,6 @@
-/* idtab.c: see idtab.h.  Open addressing over FNV-1a hashes. */
+/* idtab.c: see idtab.h.  Open addressing over FNV-1a hashes; a slot keeps
+ * the hash's high half beside the index, so that a probe compares names
+ * only when it is likely to find one (ids are looked up for every row). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +9,16 @@
 #include "core/hash.h"
 #include "core/idtab.h"
 
+struct slot {
+	uint32_t idx1;		/* index + 1; 0: empty */
+	uint32_t h;		/* the hash's high half */
+};
+
 struct brul_idtab {
 	char **names;
 	size_t *lens;
 	size_t n, cap;
-	int *slots;		/* index + 1; 0: empty */
+	struct slot *slots;
 	size_t nslots;		/* a power of two, > 2 n */
 };
 
@@ -34,38 +41,36 @@ brul_idtab_free(struct brul_idtab *t)
 	free(t);
 }
 
-static size_t
-probe(const struct brul_idtab *t, const char *s, size_t n)
+/* The slot of s[0..n) (hash h), or the empty one where it would go. */
+static struct slot *
+probe(const struct brul_idtab *t, uint64_t h, const char *s, size_t n)
 {
-	size_t mask = t->nslots - 1;
-	size_t i = (size_t)brul_fnv(BRUL_FNV_OFFSET, s, n) & mask;
+	size_t mask = t->nslots - 1, i = (size_t)h & mask;
+	uint32_t h32 = (uint32_t)(h >> 32);
 
-	while (t->slots[i]) {
-		size_t k = (size_t)t->slots[i] - 1;
+	for (;; i = (i + 1) & mask) {
+		struct slot *x = &t->slots[i];
+		size_t k = (size_t)x->idx1 - 1;
 
-		if (t->lens[k] == n && memcmp(t->names[k], s, n) == 0)
-			break;
-		i = (i + 1) & mask;
+		if (x->idx1 == 0 || (x->h == h32 && t->lens[k] == n &&
+		    memcmp(t->names[k], s, n) == 0))
+			return x;
 	}
-	return i;
 }
 
 int
 brul_idtab_find(const struct brul_idtab *t, const char *s, size_t n)
 {
-	size_t i;
-
 	if (t->nslots == 0)
 		return -1;
-	i = probe(t, s, n);
-	return t->slots[i] - 1;
+	return (int)probe(t, brul_fnv(BRUL_FNV_OFFSET, s, n), s, n)->idx1 - 1;
 }
 
 static int
 rehash(struct brul_idtab *t)
 {
 	size_t ns = t->nslots ? t->nslots * 2 : 64;
-	int *old = t->slots;
+	struct slot *old = t->slots;
 	size_t oldn = t->nslots;
 
 	if ((t->slots = calloc(ns, sizeof *t->slots)) == NULL) {
@@ -74,10 +79,11 @@ rehash(struct brul_idtab *t)
 	}
 	t->nslots = ns;
 	for (size_t i = 0; i < oldn; i++)
-		if (old[i]) {
-			size_t k = (size_t)old[i] - 1;
+		if (old[i].idx1) {
+			size_t k = (size_t)old[i].idx1 - 1;
 
-			t->slots[probe(t, t->names[k], t->lens[k])] = old[i];
+			*probe(t, brul_fnv(BRUL_FNV_OFFSET, t->names[k],
+			    t->lens[k]), t->names[k], t->lens[k]) = old[i];
 		}
 	free(old);
 	return 0;
@@ -86,11 +92,13 @@ rehash(struct brul_idtab *t)
 int
 brul_idtab_intern(struct brul_idtab *t, const char *s, size_t n)
 {
-	size_t i, cap = t->cap;
+	uint64_t h = brul_fnv(BRUL_FNV_OFFSET, s, n);
+	size_t cap = t->cap;
+	struct slot *x;
 	char *copy;
 
-	if (t->nslots && t->slots[i = probe(t, s, n)])
-		return t->slots[i] - 1;
+	if (t->nslots && (x = probe(t, h, s, n))->idx1)
+		return (int)x->idx1 - 1;
 	if (t->n >= INT32_MAX - 1 || (2 * (t->n + 1) >= t->nslots &&
 	    rehash(t) < 0))
 		return -1;
@@ -102,7 +110,9 @@ brul_idtab_intern(struct brul_idtab *t, const char *s, size_t n)
 	copy[n] = '\0';
 	t->names[t->n] = copy;
 	t->lens[t->n] = n;
-	t->slots[probe(t, s, n)] = (int)++t->n;
+	x = probe(t, h, s, n);
+	x->idx1 = (uint32_t)++t->n;
+	x->h = (uint32_t)(h >> 32);
 	return (int)t->n - 1;
 }
 

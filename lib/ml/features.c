@@ -19,7 +19,7 @@
 #include "battery/blockmodel.h"
 #include "battery/vrla.h"
 #include "core/grow.h"
-#include "core/hash.h"
+#include "core/idtab.h"
 #include "core/num.h"
 #include "core/timefmt.h"
 #include "ml/features.h"
@@ -52,7 +52,7 @@ struct rday {			/* a day's resistance readings */
 };
 
 struct bat {
-	char *id;
+	const char *id;		/* the table's (f->bids) */
 	size_t idn;
 	int string;		/* index into f->strs; -1: none */
 	int64_t order;		/* first appearance; -1: not yet */
@@ -104,20 +104,10 @@ struct batch {
 };
 
 struct str {
-	char *s;
+	const char *s;		/* the table's (f->sids) */
 	size_t n;
 	double sv, st;		/* sums of the block means of a batch */
 	int64_t nv, nt;
-};
-
-struct slot {			/* hash table entry: index + 1, 0 = empty */
-	uint32_t idx1;
-	uint32_t h;
-};
-
-struct tab {
-	struct slot *s;
-	size_t cap, n;
 };
 
 struct brul_features {
@@ -126,13 +116,13 @@ struct brul_features {
 
 	struct bat **bats;	/* every battery, in order of creation */
 	size_t nbats, bats_cap;
-	struct tab btab;
+	struct brul_idtab *bids;	/* their ids, numbered as bats */
 	int64_t nappeared;
 	struct bat *prev;	/* the battery of the last sample */
 
 	struct str *strs;
 	size_t nstrs, strs_cap;
-	struct tab stab;
+	struct brul_idtab *sids;	/* their ids, numbered as strs */
 
 	struct batch *head;	/* pending, by ascending start */
 	struct batch *spare;	/* emptied batches, for reuse */
@@ -175,102 +165,20 @@ oom(struct brul_err *err)
 	return brul_err_set(err, NULL, 0, 0, "out of memory");
 }
 
-/* Hash tables of indices; the keys live in the arrays they index. */
-
-static const char *
-bat_key(const struct brul_features *f, uint32_t i, size_t *n)
-{
-	*n = f->bats[i]->idn;
-	return f->bats[i]->id;
-}
-
-static const char *
-str_key(const struct brul_features *f, uint32_t i, size_t *n)
-{
-	*n = f->strs[i].n;
-	return f->strs[i].s;
-}
-
-typedef const char *(*keyfn)(const struct brul_features *, uint32_t,
-    size_t *);
-
-/* The slot of the key, or the empty slot where it would go. */
-static struct slot *
-tab_find(const struct brul_features *f, const struct tab *t, keyfn key,
-    uint64_t h, const char *s, size_t n)
-{
-	size_t mask = t->cap - 1, i = (size_t)h & mask;
-	uint32_t h32 = (uint32_t)(h >> 32);
-
-	for (;; i = (i + 1) & mask) {
-		struct slot *x = &t->s[i];
-		const char *k;
-		size_t kn;
-
-		if (x->idx1 == 0)
-			return x;
-		if (x->h != h32)
-			continue;
-		k = key(f, x->idx1 - 1, &kn);
-		if (kn == n && memcmp(k, s, n) == 0)
-			return x;
-	}
-}
-
-/* Makes room for one more key, at most half full. */
-static int
-tab_reserve(struct brul_features *f, struct tab *t, keyfn key)
-{
-	struct tab nt;
-
-	if (t->cap && (t->n + 1) * 2 <= t->cap)
-		return 0;
-	nt.cap = t->cap ? t->cap * 2 : 64;
-	nt.n = t->n;
-	if ((nt.s = calloc(nt.cap, sizeof *nt.s)) == NULL)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++) {
-		struct slot *x = &t->s[i], *y;
-		const char *k;
-		size_t kn;
-
-		if (x->idx1 == 0)
-			continue;
-		k = key(f, x->idx1 - 1, &kn);
-		y = tab_find(f, &nt, key, brul_fnv(BRUL_FNV_OFFSET, k, kn), k, kn);
-		*y = *x;
-	}
-	free(t->s);
-	*t = nt;
-	return 0;
-}
-
 static int
 intern_string(struct brul_features *f, const char *s, size_t n)
 {
-	uint64_t h = brul_fnv(BRUL_FNV_OFFSET, s, n);
-	struct slot *x;
-	char *copy;
+	int k = brul_idtab_intern(f->sids, s, n);
 
-	if (tab_reserve(f, &f->stab, str_key) < 0)
+	if (k < 0 || (size_t)k < f->nstrs)
+		return k;
+	if (brul_grow(&f->strs, &f->strs_cap, f->nstrs + 1, sizeof *f->strs) < 0)
 		return -1;
-	x = tab_find(f, &f->stab, str_key, h, s, n);
-	if (x->idx1)
-		return (int)(x->idx1 - 1);
-	if (f->nstrs >= INT32_MAX)
-		return -1;
-	if (brul_grow(&f->strs, &f->strs_cap, f->nstrs + 1, sizeof *f->strs) < 0 ||
-	    (copy = malloc(n + 1)) == NULL)
-		return -1;
-	memcpy(copy, s, n);
-	copy[n] = '\0';
 	memset(&f->strs[f->nstrs], 0, sizeof *f->strs);
-	f->strs[f->nstrs].s = copy;
+	f->strs[f->nstrs].s = brul_idtab_name(f->sids, k);
 	f->strs[f->nstrs].n = n;
-	x->idx1 = (uint32_t)++f->nstrs;
-	x->h = (uint32_t)(h >> 32);
-	f->stab.n++;
-	return (int)(f->nstrs - 1);
+	f->nstrs++;
+	return k;
 }
 
 static void
@@ -287,27 +195,20 @@ set_capacity(struct bat *b, double cap)
 static struct bat *
 lookup(struct brul_features *f, const char *s, size_t n, int *created)
 {
-	uint64_t h = brul_fnv(BRUL_FNV_OFFSET, s, n);
-	struct slot *x;
 	struct bat *b;
+	int k;
 
 	*created = 0;
-	if (f->btab.cap) {
-		x = tab_find(f, &f->btab, bat_key, h, s, n);
-		if (x->idx1)
-			return f->bats[x->idx1 - 1];
-	}
-	if (f->nbats >= UINT32_MAX - 1 ||
-	    tab_reserve(f, &f->btab, bat_key) < 0 ||
-	    brul_grow(&f->bats, &f->bats_cap, f->nbats + 1, sizeof *f->bats) < 0 ||
-	    (b = calloc(1, sizeof *b)) == NULL)
+	if ((k = brul_idtab_find(f->bids, s, n)) >= 0)
+		return f->bats[k];
+	if (brul_grow(&f->bats, &f->bats_cap, f->nbats + 1,
+	    sizeof *f->bats) < 0 || (b = calloc(1, sizeof *b)) == NULL)
 		return NULL;
-	if ((b->id = malloc(n + 1)) == NULL) {
+	if ((k = brul_idtab_intern(f->bids, s, n)) < 0) {
 		free(b);
 		return NULL;
 	}
-	memcpy(b->id, s, n);
-	b->id[n] = '\0';
+	b->id = brul_idtab_name(f->bids, k);
 	b->idn = n;
 	b->string = -1;
 	b->order = -1;
@@ -317,15 +218,11 @@ lookup(struct brul_features *f, const char *s, size_t n, int *created)
 	b->w_t = 1;
 	b->r_latest = b->r_first = NAN;
 	b->closed_end = INT64_MIN;
-	for (int k = 0; k < BRUL_FEATURES_TREND_DAYS; k++)
-		b->fdays[k].day = INT64_MIN;
+	for (int d = 0; d < BRUL_FEATURES_TREND_DAYS; d++)
+		b->fdays[d].day = INT64_MIN;
 	b->fday_cur = INT64_MIN;
 	b->fday_end = INT64_MIN;
-	f->bats[f->nbats] = b;
-	x = tab_find(f, &f->btab, bat_key, h, s, n);
-	x->idx1 = (uint32_t)++f->nbats;
-	x->h = (uint32_t)(h >> 32);
-	f->btab.n++;
+	f->bats[f->nbats++] = b;
 	*created = 1;
 	return b;
 }
@@ -340,6 +237,11 @@ brul_features_new(const struct brul_features_opts *o, struct brul_err *err)
 		    "one second"), NULL;
 	if ((f = calloc(1, sizeof *f)) == NULL)
 		return oom(err), NULL;
+	if ((f->bids = brul_idtab_new()) == NULL ||
+	    (f->sids = brul_idtab_new()) == NULL) {
+		brul_features_free(f);
+		return oom(err), NULL;
+	}
 	f->window = o->window;
 	f->float_v = o->float_v > 0 ? o->float_v : BRUL_VRLA_FLOAT_V;
 	f->c_ts = f->c_id = f->c_str = f->c_v = f->c_i = f->c_t = f->c_r = -1;
@@ -364,16 +266,13 @@ brul_features_free(struct brul_features *f)
 	if (f == NULL)
 		return;
 	for (size_t i = 0; i < f->nbats; i++) {
-		free(f->bats[i]->id);
 		free(f->bats[i]->rdays);
 		free(f->bats[i]);
 	}
 	free(f->bats);
-	free(f->btab.s);
-	for (size_t i = 0; i < f->nstrs; i++)
-		free(f->strs[i].s);
+	brul_idtab_free(f->bids);
 	free(f->strs);
-	free(f->stab.s);
+	brul_idtab_free(f->sids);
 	free(f->models);
 	free_batches(f->head);
 	free_batches(f->spare);
