@@ -1,5 +1,7 @@
 /*
- * stream.h: byte streams in and out of the tools.
+ * stream.h: byte streams in and out of the tools.  input.c implements the
+ * input, output.c the output, gzpool.c its parallel gzip (streamint.h is
+ * what the last two share).
  *
  * Input (struct brul_in): a file name or "-"/NULL for stdin; plain or gzip
  * (also concatenated gzip members), detected from the bytes, read through
