@@ -1,5 +1,5 @@
 /*
- * test-table.c: CSV and NDJSON records in and out.
+ * test-record.c: CSV and NDJSON records in and out.
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -546,7 +546,7 @@ main(void)
 	struct tap t = { 0, 0 };
 	char dir[64], cmd[100];
 
-	snprintf(dir, sizeof(dir), "/tmp/test-table.XXXXXX");
+	snprintf(dir, sizeof(dir), "/tmp/test-record.XXXXXX");
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	test_csv_basic(&t);
