@@ -1,6 +1,7 @@
 /*
  * loadint.h: what load.c (every kind, the merge) and loadtele.c (the fast
- * way for telemetry) share.  Not for tools: brul_load_file is the API.
+ * way for telemetry; its parts share loadteleint.h) share.  Not for tools:
+ * brul_load_file is the API.
  */
 #ifndef BRUL_LOADINT_H
 #define BRUL_LOADINT_H
@@ -84,6 +85,7 @@ int brul_load_check_text(struct brul_load_job *j, const char *col,
 
 /* loadtele.c */
 int brul_load_telemetry(struct brul_load_job *j, struct brul_err *err);
+/* loadmarks.c */
 void brul_load_telemetry_free(struct brul_load_tele *t);
 
 #endif

@@ -1,0 +1,177 @@
+/*
+ * loadmarks.c: what the telemetry table already holds, as the fast way
+ * (loadtele.c) needs it: the batteries the database knows, each one's
+ * string and newest row (its high-water mark: a row after it is fresh),
+ * the floor retention left, the month partitions there are.  Also the
+ * state made from them (struct brul_load_tele), reset at each
+ * transaction, and freed.
+ */
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/grow.h"
+#include "core/idtab.h"
+#include "core/timefmt.h"
+#include "db/loadteleint.h"
+#include "db/pgcopy.h"
+
+void
+brul_load_telemetry_free(struct brul_load_tele *t)
+{
+	if (t == NULL)
+		return;
+	free(t->latest);
+	free(t->bstr);
+	free(t->base);
+	free(t->dlo);
+	free(t->dhi);
+	free(t->acc);
+	free(t->rows);
+	free(t->order);
+	free(t->end);
+	free(t->run);
+	free(t->months);
+	for (int b = 0; t->segs && b < brul_idtab_count(t->ids); b++) {
+		free(t->segs[b].off);
+		free(t->segs[b].len);
+	}
+	free(t->segs);
+	brul_pgcopy_release(&t->out);
+	brul_load_spill_free(&t->fresh);
+	brul_load_spill_free(&t->old);
+	brul_load_spill_free(&t->hourly);
+	brul_idtab_free(t->ids);
+	brul_idtab_free(t->strs);
+	free(t);
+}
+
+/* The start of a transaction: what the table held is the base. */
+void
+brul_load_tele_begin(struct brul_load_tele *t)
+{
+	int n = brul_idtab_count(t->ids);
+
+	for (int b = 0; b < n; b++) {
+		t->base[b] = t->latest[b];
+		t->dlo[b] = INT64_MAX;
+		t->dhi[b] = INT64_MIN;
+		t->acc[b].n = 0;
+	}
+	t->tmin = INT64_MAX;
+	t->tmax = INT64_MIN;
+}
+
+/* The batteries the database knows, and the newest row it holds for each
+ * (an index probe per battery and partition). */
+struct brul_load_tele *
+brul_load_tele_new(struct brul_db *db, struct brul_err *err)
+{
+	struct brul_load_tele *t = calloc(1, sizeof *t);
+	PGresult *res = NULL;
+	size_t n;
+
+	if (t == NULL || (t->ids = brul_idtab_new()) == NULL ||
+	    (t->strs = brul_idtab_new()) == NULL)
+		goto nomem;
+	res = brul_db_query(db, "SELECT coalesce((SELECT extract(epoch FROM "
+	    "dropped_before)::bigint FROM retention WHERE table_name = "
+	    "'telemetry'), -9223372036854775808)", 0, NULL, err);
+	if (res == NULL) {
+		brul_load_telemetry_free(t);
+		return NULL;
+	}
+	t->floor = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	res = brul_db_query(db, "SELECT b.battery_id, b.string_id, (SELECT "
+	    "extract(epoch FROM max(t.ts))::bigint FROM telemetry t "
+	    "WHERE t.battery_id = b.battery_id) FROM batteries b "
+	    "ORDER BY b.battery_id", 0, NULL, err);
+	if (res == NULL) {
+		brul_load_telemetry_free(t);
+		return NULL;
+	}
+	n = (size_t)PQntuples(res);
+	t->latest = malloc((n + 1) * sizeof *t->latest);
+	t->bstr = malloc((n + 1) * sizeof *t->bstr);
+	t->base = malloc((n + 1) * sizeof *t->base);
+	t->dlo = malloc((n + 1) * sizeof *t->dlo);
+	t->dhi = malloc((n + 1) * sizeof *t->dhi);
+	t->acc = calloc(n + 1, sizeof *t->acc);
+	t->end = calloc(n + 1, sizeof *t->end);
+	t->segs = calloc(n + 1, sizeof *t->segs);
+	if (!t->latest || !t->bstr || !t->base || !t->dlo || !t->dhi ||
+	    !t->acc || !t->end || !t->segs)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		const char *id = PQgetvalue(res, (int)i, 0);
+		const char *str = PQgetvalue(res, (int)i, 1);
+
+		if (brul_idtab_intern(t->ids, id, strlen(id)) != (int)i ||
+		    (t->bstr[i] = brul_idtab_intern(t->strs, str,
+						    strlen(str))) < 0)
+			goto nomem;
+		t->latest[i] = PQgetisnull(res, (int)i, 2) ? INT64_MIN :
+		    strtoll(PQgetvalue(res, (int)i, 2), NULL, 10);
+	}
+	PQclear(res);
+	res = NULL;
+	/* The chunk: a few hundred rows per battery keep the index's
+	 * insertions local, in bounded memory. */
+	t->cap = n * 512;
+	if (t->cap < 65536)
+		t->cap = 65536;
+	if (t->cap > (1 << 20))
+		t->cap = 1 << 20;
+	t->rows = malloc(t->cap * sizeof *t->rows);
+	t->order = malloc(t->cap * sizeof *t->order);
+	t->run = malloc(t->cap * sizeof *t->run);
+	if (!t->rows || !t->order || !t->run)
+		goto nomem;
+	t->mlo = t->mhi = 0;
+	brul_load_tele_begin(t);
+	return t;
+nomem:
+	PQclear(res);
+	brul_load_telemetry_free(t);
+	brul_load_oom(err);
+	return NULL;
+}
+
+/* Makes sure the month partition holding ts exists. */
+int
+brul_load_tele_partition(struct brul_load_job *j, int64_t ts,
+			 struct brul_err *err)
+{
+	struct brul_load_tele *t = j->t;
+	int64_t y, m;
+	int mo, d;
+	char arg[32];
+	const char *p[] = { arg };
+	PGresult *res;
+
+	if (ts >= t->mlo && ts < t->mhi)
+		return 0;
+	brul_civil_from_days(ts >= 0 ? ts / BRUL_DAY :
+			     -((-ts + BRUL_DAY - 1) / BRUL_DAY), &y, &mo, &d);
+	m = y * 12 + mo - 1;
+	t->mlo = brul_days_from_civil(y, mo, 1) * BRUL_DAY;
+	t->mhi = (mo == 12 ? brul_days_from_civil(y + 1, 1, 1) :
+		  brul_days_from_civil(y, mo + 1, 1)) * BRUL_DAY;
+	for (size_t i = 0; i < t->nmonths; i++)
+		if (t->months[i] == m)
+			return 0;
+	snprintf(arg, sizeof arg, "%" PRId64, ts);
+	res = brul_db_query(j->db, "SELECT brul_partition_for('telemetry', "
+			    "to_timestamp($1))", 1, p, err);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	if (brul_grow(&t->months, &t->mcap, t->nmonths + 1,
+		      sizeof *t->months) < 0)
+		return brul_load_oom(err);
+	t->months[t->nmonths++] = m;
+	return 0;
+}
