@@ -19,6 +19,8 @@
 #include "db/db.h"
 #include "serve/api.h"
 #include "serve/passwd.h"
+#include "serve/role.h"
+#include "serve/route.h"
 #include "serve/server.h"
 #include "serve/token.h"
 

@@ -560,3 +560,54 @@ brul_rules_release(struct brul_rules *rs)
 	rs->v = NULL;
 	rs->n = rs->cap = 0;
 }
+
+/* A threshold for JSON: null when the level is not used. */
+static json_t *
+threshold(double v)
+{
+	return isnan(v) ? json_null() : json_real(v);
+}
+
+char *
+brul_rules_json(const struct brul_rules *rs, size_t *n)
+{
+	static const char *const scopes[] = { "block", "string", "site" };
+	static const char *const aggs[] = { "max", "min", "mean", "spread" };
+	static const char *const rel[] = { "none", "difference", "percent" };
+	json_t *a = json_array(), *o;
+	char *text;
+
+	for (int i = 0; a && i < rs->n; i++) {
+		const struct brul_rule *x = &rs->v[i];
+
+		o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:I,s:I,"
+		    "s:s,s:o,s:o,s:o,s:o,s:I}",
+		    "name", x->name, "label", x->label, "unit", x->unit,
+		    "source", brul_source_name(x->source),
+		    "scope", scopes[x->scope], "aggregate", aggs[x->agg],
+		    "metric", x->m.name, "relative", rel[x->m.relative],
+		    "baseline", x->m.relative == BRUL_REL_NONE ? json_null() :
+		    x->m.baseline_fleet ? json_string("fleet") :
+		    json_integer(x->m.baseline_s),
+		    "smooth_s", (json_int_t)x->m.smooth_s,
+		    "for_s", (json_int_t)x->for_s,
+		    "direction", x->above ? "above" : "below",
+		    "warning", threshold(x->warning),
+		    "critical", threshold(x->critical),
+		    "clear", threshold(x->clear),
+		    "critical_clear", threshold(x->critical_clear),
+		    "decimals", (json_int_t)x->decimals);
+		if (o == NULL || json_array_append_new(a, o) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	o = a ? json_pack("{s:o}", "rules", a) : NULL;
+	/* 15 digits give back what a person wrote in the rules file. */
+	text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER |
+	    JSON_REAL_PRECISION(15)) : NULL;
+	json_decref(o);
+	if (text)
+		*n = strlen(text);
+	return text;
+}

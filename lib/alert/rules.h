@@ -19,6 +19,7 @@
 #ifndef BRUL_RULES_H
 #define BRUL_RULES_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "core/err.h"
 
@@ -97,6 +98,11 @@ int brul_rules_load(struct brul_rules *r, const char *path,
 int brul_rules_load_mem(struct brul_rules *r, const void *buf, size_t n,
 			struct brul_err *err);
 void brul_rules_release(struct brul_rules *r);
+
+/* The rules as brul-serve's /api/v1/alert-rules gives them, compact
+ * JSON ({"rules": [{"name": ..., "warning": ..., ...}]}), the caller's to
+ * free(), its length in *n; NULL out of memory. */
+char *brul_rules_json(const struct brul_rules *rs, size_t *n);
 
 /* The source named s, or -1; and the name of a source. */
 int brul_source_parse(const char *s);

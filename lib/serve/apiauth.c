@@ -61,20 +61,18 @@ tokens(struct brul_req *r, long long id, const char *name, const char *role,
        const char *user_json, const char *refresh)
 {
 	struct brul_claims c = { .user_id = id };
-	size_t klen;
-	const unsigned char *key = brul_server_secret(r->srv, &klen);
 	char access[BRUL_TOKEN_MAX];
 	json_t *o;
 
 	snprintf(c.name, sizeof c.name, "%s", name);
 	snprintf(c.role, sizeof c.role, "%s", role);
-	if (brul_token_issue(key, klen, &c, time(NULL),
-	    brul_server_access_ttl(r->srv), access) < 0)
+	if (brul_token_issue(r->app->secret, r->app->secret_len, &c,
+	    time(NULL), r->app->access_ttl, access) < 0)
 		return brul_reply_error(r, 500, "internal", "out of memory");
 	o = json_pack("{s:s,s:s,s:i,s:s,s:i}", "access_token", access,
 	    "token_type", "bearer", "expires_in",
-	    brul_server_access_ttl(r->srv), "refresh_token", refresh,
-	    "refresh_expires_in", brul_server_refresh_ttl(r->srv));
+	    r->app->access_ttl, "refresh_token", refresh,
+	    "refresh_expires_in", r->app->refresh_ttl);
 	if (o && user_json)
 		json_object_set_new(o, "user", json_loads(user_json, 0, NULL));
 	return brul_reply_jansson(r, 200, o);
@@ -83,7 +81,7 @@ tokens(struct brul_req *r, long long id, const char *name, const char *role,
 int
 brul_api_login(struct brul_req *r)
 {
-	struct brul_throttle *t = brul_server_throttle(r->srv);
+	struct brul_throttle *t = r->app->throttle;
 	const char *user, *pw, *hash = NULL;
 	char ku[USER_MAX + 3], ka[80], ids[24], ttl[16];
 	char refresh[BRUL_REFRESH_LEN], rhash[67];
@@ -126,7 +124,7 @@ brul_api_login(struct brul_req *r)
 	brul_token_refresh(refresh);
 	brul_token_hash(refresh, rhash);
 	snprintf(ids, sizeof ids, "%s", PQgetvalue(res, 0, 0));
-	snprintf(ttl, sizeof ttl, "%d", brul_server_refresh_ttl(r->srv));
+	snprintf(ttl, sizeof ttl, "%d", r->app->refresh_ttl);
 	{
 		const char *v[3] = { rhash, ids, ttl };
 		PGresult *x = brul_query(r, &new_refresh, 3, v, NULL);
@@ -164,7 +162,7 @@ brul_api_refresh(struct brul_req *r)
 	json_decref(b);
 	brul_token_refresh(refresh);
 	brul_token_hash(refresh, nh);
-	snprintf(ttl, sizeof ttl, "%d", brul_server_refresh_ttl(r->srv));
+	snprintf(ttl, sizeof ttl, "%d", r->app->refresh_ttl);
 	if ((res = brul_query(r, &rotate, 3, v, NULL)) == NULL)
 		return r->ret;
 	outcome = PQgetvalue(res, 0, 0);
@@ -231,7 +229,7 @@ brul_api_me(struct brul_req *r)
 int
 brul_api_change_password(struct brul_req *r)
 {
-	struct brul_throttle *t = brul_server_throttle(r->srv);
+	struct brul_throttle *t = r->app->throttle;
 	const char *cur, *new_, *why;
 	char ids[24], hash[BRUL_PASSWD_HASH_MAX], ku[USER_MAX + 3], ka[80];
 	const char *v[2] = { ids, hash };

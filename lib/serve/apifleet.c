@@ -297,7 +297,7 @@ brul_api_battery_telemetry(struct brul_req *r)
 	v[1] = hf ? from : NULL;
 	v[2] = ht ? to : NULL;
 	v[3] = span;
-	if ((c = brul_db(r)) == NULL)
+	if ((c = brul_req_conn(r)) == NULL)
 		return r->ret;
 	if ((w = brul_pool_exec(c, &window, 4, v, &err)) != NULL &&
 	    PQgetvalue(w, 0, 2)[0] == 't') {
@@ -307,11 +307,11 @@ brul_api_battery_telemetry(struct brul_req *r)
 	}
 	if (w == NULL || (PQgetvalue(w, 0, 2)[0] == 't' && pts == NULL)) {
 		ret = brul_reply_db(r, c, &err);
-		brul_db_done(r, c);
+		brul_req_conn_done(r, c);
 		PQclear(w);
 		return ret;
 	}
-	brul_db_done(r, c);
+	brul_req_conn_done(r, c);
 	if (pts == NULL) {
 		PQclear(w);
 		return brul_reply_error(r, 404, "not_found", "no such battery");

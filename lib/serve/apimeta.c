@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "db/db.h"
-#include "serve/serverint.h"
+#include "serve/api.h"
 
 int
 brul_api_health(struct brul_req *r)
@@ -23,11 +23,11 @@ brul_api_ready(struct brul_req *r)
 	char body[200];
 	int v;
 
-	if ((c = brul_pool_get(brul_server_pool(r->srv), 1000, &err)) == NULL)
+	if ((c = brul_pool_get(r->app->pool, 1000, &err)) == NULL)
 		return brul_reply_json(r, 503, "{\"status\":\"unavailable\","
 		    "\"reason\":\"the database cannot be reached\"}");
 	res = brul_pool_exec(c, &st, 0, NULL, &err);
-	brul_pool_put(brul_server_pool(r->srv), c);
+	brul_pool_put(r->app->pool, c);
 	if (res == NULL)
 		return brul_reply_json(r, 503, "{\"status\":\"unavailable\","
 		    "\"reason\":\"the database has no brul schema\"}");
@@ -50,8 +50,8 @@ brul_api_metrics(struct brul_req *r)
 	struct brul_pool_stats ps;
 	int ret;
 
-	brul_pool_stats(brul_server_pool(r->srv), &ps);
-	brul_prom_render(r->srv->metrics, &b, &ps);
+	brul_pool_stats(r->app->pool, &ps);
+	brul_prom_render(r->app->prom, &b, &ps);
 	if (b.oom) {
 		free(b.s);
 		return brul_reply_error(r, 500, "internal", "out of memory");
@@ -65,6 +65,6 @@ brul_api_metrics(struct brul_req *r)
 int
 brul_api_openapi(struct brul_req *r)
 {
-	return brul_reply(r, 200, "application/json", r->srv->openapi,
-	    r->srv->nopenapi);
+	return brul_reply(r, 200, "application/json", r->app->openapi,
+	    r->app->nopenapi);
 }

@@ -207,7 +207,7 @@ brul_api_user_patch(struct brul_req *r)
 	v[6] = email;
 	v[7] = pw ? hash : NULL;
 	ret = brul_reply_query(r, &patch, 8, v, 200, "no such user");
-	brul_server_forget_user(r->srv, id);
+	brul_app_forget_user(r->app, id);
 	json_decref(b);
 	return ret;
 out:
@@ -232,7 +232,7 @@ brul_api_user_delete(struct brul_req *r)
 		return r->ret;
 	gone = PQntuples(res) == 1;
 	PQclear(res);
-	brul_server_forget_user(r->srv, id);
+	brul_app_forget_user(r->app, id);
 	return gone ? brul_reply_none(r) : brul_reply_error(r, 404,
 	    "not_found", "no such user");
 }

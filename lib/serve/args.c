@@ -1,13 +1,15 @@
-/* args.c: query arguments and JSON bodies of brul-serve's requests
- * (api.h). */
+/* args.c: see args.h. */
+#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/num.h"
 #include "core/timefmt.h"
 #include "core/utf8.h"
-#include "serve/serverint.h"
+#include "serve/args.h"
+#include "serve/reply.h"
 
 static const char *
 arg(struct brul_req *r, const char *name)

@@ -1,6 +1,9 @@
 /* live.c: see live.h. */
 #include <errno.h>
+#include <jansson.h>
+#include <microhttpd.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +13,7 @@
 #include "core/sbuf.h"
 #include "db/db.h"
 #include "db/pgjson.h"
-#include "serve/serverint.h"
+#include "serve/live.h"
 
 #define QUEUE_MAX (1u << 20)	/* bytes queued for one client */
 #define KEEPALIVE 15		/* seconds between comments */
@@ -127,34 +130,29 @@ client_free(void *cls)
 	free(c);
 }
 
-int
-brul_api_stream(struct brul_req *r)
+struct MHD_Response *
+brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
+	       long long uid, time_t exp, const char *site,
+	       const char *battery)
 {
-	struct brul_live *l = brul_server_live(r->srv);
 	static const char hello[] = "retry: 3000\n: brul live stream\n\n";
-	const char *site = NULL, *bat = NULL;
 	struct MHD_Response *resp;
 	struct client *c;
-	int ret;
 
-	if (brul_arg_id(r, "site", &site) < 0 ||
-	    brul_arg_id(r, "battery", &bat) < 0)
-		return r->ret;
 	if ((c = calloc(1, sizeof *c)) == NULL)
-		return brul_reply_error(r, 500, "internal", "out of memory");
+		return NULL;
 	c->hub = l;
-	c->conn = r->conn;
-	c->uid = r->who.user_id;
-	c->exp = r->who.exp;
+	c->conn = conn;
+	c->uid = uid;
+	c->exp = exp;
 	snprintf(c->site, sizeof c->site, "%s", site ? site : "");
-	snprintf(c->battery, sizeof c->battery, "%s", bat ? bat : "");
+	snprintf(c->battery, sizeof c->battery, "%s", battery ? battery : "");
 	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
 	    reader, c, client_free);
 	if (resp == NULL) {
 		free(c);
-		return brul_reply_error(r, 500, "internal", "out of memory");
+		return NULL;
 	}
-	brul_reply_headers(r, resp);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/event-stream");
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
@@ -164,13 +162,7 @@ brul_api_stream(struct brul_req *r)
 	l->clients = c;
 	pthread_mutex_unlock(&l->mu);
 	brul_prom_streams(l->metrics, 1);
-	/* Comments keep it alive: no idle timeout for a stream. */
-	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
-	ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	r->status = MHD_HTTP_OK;
-	r->stream = 1;
-	return r->ret = ret;
+	return resp;
 }
 
 /* Sends event `name` to each client: the items its filters select, as a

@@ -28,11 +28,14 @@
 #define BRUL_LIVE_H
 
 #include <stdatomic.h>
+#include <time.h>
 
 #include "core/err.h"
 #include "serve/prometheus.h"
 
 struct brul_live;
+struct MHD_Connection;
+struct MHD_Response;
 
 /* changes, when not NULL, is counted up whenever brul-load commits
  * batteries or predictions (or the listening connection was lost, when a
@@ -42,6 +45,14 @@ struct brul_live *brul_live_start(const char *conninfo,
 				  struct brul_prom *m,
 				  atomic_uint *changes,
 				  struct brul_err *err);
+/* A stream for the request on conn, of user uid whose token expires at
+ * exp, filtered by site and battery (NULL: any): the response for the
+ * caller to queue (it begins with a hello), or NULL out of memory.  The
+ * hub keeps the client until libmicrohttpd frees the response. */
+struct MHD_Response *brul_live_open(struct brul_live *l,
+				    struct MHD_Connection *conn,
+				    long long uid, time_t exp,
+				    const char *site, const char *battery);
 /* A user was changed: the users of open streams are checked at once. */
 void brul_live_recheck(struct brul_live *l);
 /* Ends every stream: each gets what is queued, then its end. */

@@ -2,8 +2,8 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-#include "serve/api.h"
 #include "serve/prometheus.h"
+#include "serve/route.h"
 
 /* The statuses brul-serve answers with, and a last slot for others. */
 static const int statuses[] = {
@@ -26,18 +26,20 @@ struct per_route {
 };
 
 struct brul_prom {
+	const struct brul_route *routes;
 	int n;			/* routes, plus one for "no route" */
 	struct per_route *r;
 	atomic_long streams;
 };
 
 struct brul_prom *
-brul_prom_new(int nroutes)
+brul_prom_new(const struct brul_route *routes, int nroutes)
 {
 	struct brul_prom *m = calloc(1, sizeof *m);
 
 	if (m == NULL)
 		return NULL;
+	m->routes = routes;
 	m->n = nroutes + 1;
 	if ((m->r = calloc((size_t)m->n, sizeof *m->r)) == NULL) {
 		free(m);
@@ -81,7 +83,7 @@ brul_prom_streams(struct brul_prom *m, int delta)
 static const char *
 label(const struct brul_prom *m, int i)
 {
-	return i == m->n - 1 ? "none" : brul_routes[i].pattern;
+	return i == m->n - 1 ? "none" : m->routes[i].pattern;
 }
 
 void
@@ -98,7 +100,7 @@ brul_prom_render(struct brul_prom *m, struct brul_sbuf *b,
 				continue;
 			brul_sbuf_fmt(b, "brul_http_requests_total{route=\"%s\","
 			    "method=\"%s\",status=\"%s%d\"} %lu\n", label(m, i),
-			    i == m->n - 1 ? "" : brul_routes[i].method,
+			    i == m->n - 1 ? "" : m->routes[i].method,
 			    s == NSTATUS - 1 ? "other" : "",
 			    s == NSTATUS - 1 ? 0 : statuses[s], v);
 		}

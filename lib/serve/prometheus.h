@@ -14,10 +14,14 @@
 
 #include "core/sbuf.h"
 #include "db/pool.h"
+#include "serve/route.h"
 
 struct brul_prom;
 
-struct brul_prom *brul_prom_new(int nroutes);
+/* Counters for the routes routes[0..nroutes) (which must outlive the
+ * object: their patterns are the labels), and for no route. */
+struct brul_prom *brul_prom_new(const struct brul_route *routes,
+				int nroutes);
 void brul_prom_free(struct brul_prom *m);
 
 void brul_prom_request(struct brul_prom *m, int route, int status,

@@ -1,39 +1,12 @@
-/* reply.c: brul-serve's answers (api.h): JSON, errors, database results. */
+/* reply.c: see reply.h. */
+#include <microhttpd.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "core/hash.h"
-#include "db/pgjson.h"
-#include "serve/serverint.h"
-
-enum brul_role
-brul_role_parse(const char *s)
-{
-	if (strcmp(s, "viewer") == 0)
-		return BRUL_ROLE_VIEWER;
-	if (strcmp(s, "engineer") == 0)
-		return BRUL_ROLE_ENGINEER;
-	if (strcmp(s, "admin") == 0)
-		return BRUL_ROLE_ADMIN;
-	return BRUL_ROLE_NONE;
-}
-
-const char *
-brul_role_name(enum brul_role r)
-{
-	static const char *const names[] = { "none", "viewer", "engineer",
-		"admin" };
-	return names[r];
-}
-
-const char *
-brul_param(const struct brul_req *r, int i)
-{
-	return r->param[i];
-}
+#include "serve/app.h"
+#include "serve/reply.h"
 
 void
 brul_reply_headers(struct brul_req *r, struct MHD_Response *resp)
@@ -46,12 +19,12 @@ brul_reply_headers(struct brul_req *r, struct MHD_Response *resp)
 	MHD_add_response_header(resp, "Content-Security-Policy",
 	    "default-src 'none'; frame-ancestors 'none'");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-	if (origin && brul_server_cors(r->srv, origin)) {
+	if (origin && brul_app_cors(r->app, origin)) {
 		MHD_add_response_header(resp, "Access-Control-Allow-Origin",
 		    origin);
 		MHD_add_response_header(resp, "Vary", "Origin");
 	}
-	if (atomic_load(&r->srv->stopping))
+	if (atomic_load(&r->app->stopping))
 		MHD_add_response_header(resp, "Connection", "close");
 }
 
@@ -165,97 +138,6 @@ brul_reply_throttled(struct brul_req *r, int seconds)
 	return queue(r, MHD_HTTP_TOO_MANY_REQUESTS, resp, (size_t)n);
 }
 
-void
-brul_log_failure(const struct brul_req *r, const struct brul_err *err)
-{
-	char line[700], msg[600];
-	int n = snprintf(line, sizeof line, "brul-serve: %s %s: %s\n",
-	    r->method, r->path, brul_err_str(err, msg, sizeof msg));
-
-	if (n > 0 && write(STDERR_FILENO, line, (size_t)n) < 0)
-		return;
-}
-
-int
-brul_reply_db(struct brul_req *r, struct brul_pgconn *c,
-	      const struct brul_err *err)
-{
-	brul_log_failure(r, err);
-	if (c == NULL || brul_pool_lost(c))
-		return brul_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "unavailable", "the database cannot be reached; try "
-		    "again shortly");
-	return brul_reply_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
-	    "internal", "the server failed to answer; it has logged why");
-}
-
-struct brul_pgconn *
-brul_db(struct brul_req *r)
-{
-	struct brul_err err;
-	struct brul_pgconn *c = brul_pool_get(r->srv->pool, 5000, &err);
-
-	if (c == NULL)
-		brul_reply_db(r, NULL, &err);
-	return c;
-}
-
-void
-brul_db_done(struct brul_req *r, struct brul_pgconn *c)
-{
-	brul_pool_put(r->srv->pool, c);
-}
-
-PGresult *
-brul_query(struct brul_req *r, const struct brul_stmt *st, int n,
-	   const char *const *vals, int *conflict)
-{
-	struct brul_pgconn *c;
-	struct brul_err err;
-	PGresult *res;
-
-	if (conflict)
-		*conflict = 0;
-	if ((c = brul_db(r)) == NULL)
-		return NULL;
-	res = brul_pool_exec(c, st, n, vals, &err);
-	if (res == NULL) {
-		if (conflict && strncmp(brul_pool_sqlstate(c), "23", 2) == 0)
-			*conflict = 1;
-		else
-			brul_reply_db(r, c, &err);
-	}
-	brul_db_done(r, c);
-	return res;
-}
-
-int
-brul_reply_query(struct brul_req *r, const struct brul_stmt *st, int n,
-		 const char *const *vals, int ok, const char *notfound)
-{
-	struct brul_pgconn *c;
-	struct brul_err err;
-	PGresult *res;
-	int ret;
-
-	if ((c = brul_db(r)) == NULL)
-		return r->ret;
-	if ((res = brul_pool_exec(c, st, n, vals, &err)) == NULL) {
-		ret = brul_reply_db(r, c, &err);
-		brul_db_done(r, c);
-		return ret;
-	}
-	brul_db_done(r, c);
-	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
-		ret = brul_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
-		    "%s", notfound);
-	else
-		ret = brul_reply(r, ok, "application/json",
-		    PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
-	PQclear(res);
-	return ret;
-}
-
 int
 brul_reply_sbuf(struct brul_req *r, int status, struct brul_sbuf *b)
 {
@@ -277,92 +159,6 @@ brul_reply_sbuf(struct brul_req *r, int status, struct brul_sbuf *b)
 	    "application/json");
 	b->s = NULL;
 	return queue(r, status, resp, b->n);
-}
-
-/* The slot where key's total is remembered. */
-static struct brul_total *
-total_slot(struct brul_server *s, const char *key)
-{
-	return &s->totals[brul_fnv(BRUL_FNV_OFFSET, key, strlen(key)) %
-	    BRUL_TOTALS];
-}
-
-/* The remembered total of key: 1 and *total set, or 0. */
-static int
-total_get(struct brul_server *s, const char *key, long long *total)
-{
-	struct brul_total *t = total_slot(s, key);
-	int hit;
-
-	pthread_mutex_lock(&s->totals_mu);
-	hit = strcmp(t->key, key) == 0 &&
-	    t->changes == atomic_load(&s->changes) &&
-	    time(NULL) - t->at < BRUL_TOTAL_TTL;
-	if (hit)
-		*total = t->total;
-	pthread_mutex_unlock(&s->totals_mu);
-	return hit;
-}
-
-static void
-total_put(struct brul_server *s, const char *key, long long total,
-	  unsigned changes)
-{
-	struct brul_total *t = total_slot(s, key);
-
-	pthread_mutex_lock(&s->totals_mu);
-	snprintf(t->key, sizeof t->key, "%s", key);
-	t->total = total;
-	t->changes = changes;
-	t->at = time(NULL);
-	pthread_mutex_unlock(&s->totals_mu);
-}
-
-int
-brul_reply_page(struct brul_req *r, const struct brul_stmt *st,
-		const struct brul_stmt *count, int n, const char *const *vals,
-		int remember)
-{
-	struct brul_sbuf b = { 0 };
-	struct brul_pgconn *c;
-	struct brul_err err;
-	PGresult *rows, *res = NULL;
-	unsigned changes = atomic_load(&r->srv->changes);
-	char key[200];
-	long long total;
-	size_t at;
-	int ret, known = 0;
-
-	/* The statement and its filters name the total. */
-	at = (size_t)snprintf(key, sizeof key, "%s", count->name);
-	for (int i = 2; i < n && at < sizeof key; i++)
-		at += (size_t)snprintf(key + at, sizeof key - at, "|%s",
-		    vals[i] ? vals[i] : "\x01");
-	if (remember && at < sizeof key)
-		known = total_get(r->srv, key, &total);
-	if ((c = brul_db(r)) == NULL)
-		return r->ret;
-	if ((rows = brul_pool_exec(c, st, n, vals, &err)) == NULL ||
-	    (!known && (res = brul_pool_exec(c, count, n - 2, vals + 2,
-	    &err)) == NULL)) {
-		PQclear(rows);
-		ret = brul_reply_db(r, c, &err);
-		brul_db_done(r, c);
-		return ret;
-	}
-	brul_db_done(r, c);
-	if (!known) {
-		total = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		PQclear(res);
-		if (remember && at < sizeof key)
-			total_put(r->srv, key, total, changes);
-	}
-	brul_sbuf_str(&b, "{\"items\":");
-	brul_pgjson_rows(&b, rows, 0);
-	brul_sbuf_fmt(&b, ",\"total\":%lld,\"limit\":%s,\"offset\":%s}",
-	    total, vals[0], vals[1]);
-	PQclear(rows);
-	return brul_reply_sbuf(r, 200, &b);
 }
 
 int

@@ -19,34 +19,15 @@
  * path (never the query string, which may hold a token), route, status,
  * bytes, milliseconds, user.
  *
- * Ownership: brul_server_start returns a server that brul_server_stop
- * stops and frees; it copies the options it keeps.
+ * The options are opts.h's.  Ownership: brul_server_start returns a
+ * server that brul_server_stop stops and frees; it copies the options it
+ * keeps.
  */
-#ifndef BRUL_SERVE_H
-#define BRUL_SERVE_H
+#ifndef BRUL_SERVER_H
+#define BRUL_SERVER_H
 
-#include <stddef.h>
 #include "core/err.h"
-
-struct brul_serve_opts {
-	const char *listen;		/* "127.0.0.1:8080", "[::1]:0", ":8080" */
-	const char *db;			/* conninfo; NULL: the environment */
-	int threads;			/* request threads */
-	int pool;			/* database connections */
-	const unsigned char *secret;	/* signing key */
-	size_t secret_len;
-	const char *const *cors;	/* allowed origins */
-	int ncors;
-	int quiet;			/* no access log */
-	int access_ttl, refresh_ttl;	/* seconds */
-	size_t max_body;		/* bytes */
-	int timeout;			/* seconds a connection may idle */
-	unsigned max_conns, per_ip;
-	const char *openapi;		/* the OpenAPI document's path */
-	const char *www;		/* the dashboard's directory */
-	const char *model;		/* a model file, or NULL */
-	const char *rules;		/* alert rules; NULL: the defaults */
-};
+#include "serve/opts.h"
 
 struct brul_server;
 

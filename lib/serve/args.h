@@ -1,0 +1,38 @@
+/*
+ * args.h: a request's query arguments and JSON body, checked.
+ *
+ * Each argument helper returns 0 (absent: the default is kept), 1 (set),
+ * or -1 having answered 400 ("limit: expected an integer from 1 to
+ * 1000, not "0""): the handler then returns r->ret.
+ */
+#ifndef BRUL_ARGS_H
+#define BRUL_ARGS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "serve/req.h"
+
+int brul_arg_int(struct brul_req *r, const char *name, long lo, long hi,
+		 long *v);
+/* A time (ISO 8601 UTC, or a date for its midnight) as ISO text. */
+int brul_arg_time(struct brul_req *r, const char *name, char out[32]);
+/* One of names[0..n): its index in *v. */
+int brul_arg_enum(struct brul_req *r, const char *name,
+		  const char *const *names, int n, int *v);
+/* An identifier: 1-128 bytes of letters, digits and "-_.:". */
+int brul_arg_id(struct brul_req *r, const char *name, const char **v);
+int brul_arg_bool(struct brul_req *r, const char *name, int *v);
+/* limit (1-1000, default 50) and offset (default 0) as text, into
+ * buffers of 24 bytes; 0, or -1 having answered 400. */
+int brul_arg_page(struct brul_req *r, char *limit, char *offset);
+
+/* The request's JSON body as an object (the caller's, json_decref), or
+ * NULL having answered 400 or 415. */
+json_t *brul_body(struct brul_req *r);
+/* A member of a body: a string of 1..max bytes (NULL when absent if
+ * optional, else answered 400), or -1 via r->ret. */
+int brul_body_str(struct brul_req *r, json_t *o, const char *key, size_t max,
+		  int required, const char **v);
+
+#endif
