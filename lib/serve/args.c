@@ -27,21 +27,72 @@ bad(struct brul_req *r, const char *name, const char *want, const char *got)
 }
 
 int
+brul_arg_parse_int(const char *s, long lo, long hi, long *v, char *want,
+		   size_t n)
+{
+	int64_t x;
+
+	if (brul_int_parse(s, strlen(s), &x) < 0 || x < lo || x > hi) {
+		snprintf(want, n, "an integer from %ld to %ld", lo, hi);
+		return -1;
+	}
+	*v = (long)x;
+	return 0;
+}
+
+int
+brul_arg_parse_time(const char *s, char out[32])
+{
+	int64_t t, day;
+
+	if (brul_time_parse(s, strlen(s), &t) == 0)
+		;
+	else if (brul_date_parse(s, strlen(s), &day) == 0)
+		t = day * 86400;
+	else
+		return -1;
+	out[brul_time_format(out, t)] = '\0';
+	return 0;
+}
+
+int
+brul_arg_parse_enum(const char *s, const char *const *names, int count,
+		    int *v, char *want, size_t n)
+{
+	size_t at = 0;
+
+	for (int i = 0; i < count; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*v = i;
+			return 0;
+		}
+	want[0] = '\0';
+	for (int i = 0; i < count && at < n; i++)
+		at += (size_t)snprintf(want + at, n - at, "%s%s",
+		    i == 0 ? "" : i == count - 1 ? " or " : ", ", names[i]);
+	return -1;
+}
+
+int
+brul_arg_parse_id(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n == 0 || n > 128 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") != n ? -1 : 0;
+}
+
+int
 brul_arg_int(struct brul_req *r, const char *name, long lo, long hi,
 	     long *v)
 {
 	const char *s = arg(r, name);
-	int64_t x;
 	char want[80];
 
 	if (s == NULL)
 		return 0;
-	if (brul_int_parse(s, strlen(s), &x) < 0 || x < lo || x > hi) {
-		snprintf(want, sizeof want, "an integer from %ld to %ld", lo,
-		    hi);
+	if (brul_arg_parse_int(s, lo, hi, v, want, sizeof want) < 0)
 		return bad(r, name, want, s);
-	}
-	*v = (long)x;
 	return 1;
 }
 
@@ -49,18 +100,12 @@ int
 brul_arg_time(struct brul_req *r, const char *name, char out[32])
 {
 	const char *s = arg(r, name);
-	int64_t t, day;
 
 	if (s == NULL)
 		return 0;
-	if (brul_time_parse(s, strlen(s), &t) == 0)
-		;
-	else if (brul_date_parse(s, strlen(s), &day) == 0)
-		t = day * 86400;
-	else
+	if (brul_arg_parse_time(s, out) < 0)
 		return bad(r, name, "a time (2026-01-01T00:00:00Z) or a date",
 		    s);
-	out[brul_time_format(out, t)] = '\0';
 	return 1;
 }
 
@@ -70,32 +115,22 @@ brul_arg_enum(struct brul_req *r, const char *name, const char *const *names,
 {
 	const char *s = arg(r, name);
 	char want[200];
-	size_t at = 0;
 
 	if (s == NULL)
 		return 0;
-	for (int i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*v = i;
-			return 1;
-		}
-	for (int i = 0; i < n && at < sizeof want; i++)
-		at += (size_t)snprintf(want + at, sizeof want - at, "%s%s",
-		    i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
-	return bad(r, name, want, s);
+	if (brul_arg_parse_enum(s, names, n, v, want, sizeof want) < 0)
+		return bad(r, name, want, s);
+	return 1;
 }
 
 int
 brul_arg_id(struct brul_req *r, const char *name, const char **v)
 {
 	const char *s = arg(r, name);
-	size_t n;
 
 	if (s == NULL)
 		return 0;
-	n = strlen(s);
-	if (n == 0 || n > 128 || strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:") != n)
+	if (brul_arg_parse_id(s) < 0)
 		return bad(r, name, "an identifier (letters, digits, -_.:)",
 		    s);
 	*v = s;

@@ -27,6 +27,17 @@ int brul_arg_bool(struct brul_req *r, const char *name, int *v);
  * buffers of 24 bytes; 0, or -1 having answered 400. */
 int brul_arg_page(struct brul_req *r, char *limit, char *offset);
 
+/* The checks behind those helpers, on an argument's text alone: 0 and
+ * the value, or -1 (with what was expected in want[0..n), for the
+ * message).  An id is 1-128 bytes of letters, digits and "-_.:"; a time
+ * is ISO 8601 UTC or a date, given back as ISO text. */
+int brul_arg_parse_int(const char *s, long lo, long hi, long *v, char *want,
+		       size_t n);
+int brul_arg_parse_time(const char *s, char out[32]);
+int brul_arg_parse_enum(const char *s, const char *const *names, int count,
+			int *v, char *want, size_t n);
+int brul_arg_parse_id(const char *s);
+
 /* The request's JSON body as an object (the caller's, json_decref), or
  * NULL having answered 400 or 415. */
 json_t *brul_body(struct brul_req *r);

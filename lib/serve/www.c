@@ -83,7 +83,7 @@ add(struct brul_www *w, const char *file, const char *url,
 		return brul_err_set(err, file, 0, 0, "cannot read it");
 	}
 	fclose(fp);
-	snprintf(f->path, sizeof f->path, "%s", url);
+	memcpy(f->path, url, strlen(url) + 1);	/* its length checked */
 	f->ctype = ctype_of(url, &f->html);
 	snprintf(f->etag, sizeof f->etag, "\"%016llx\"", (unsigned long long)
 	    brul_fnv(BRUL_FNV_OFFSET, f->data, f->n));

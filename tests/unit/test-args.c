@@ -1,0 +1,59 @@
+/* test-args.c: the checks behind a request's query arguments
+ * (serve/args.h): integers in range, times and dates, one of a list,
+ * identifiers; and what the 400 says was expected. */
+#include <string.h>
+
+#include "serve/args.h"
+#include "tap.h"
+
+int
+main(void)
+{
+	struct tap t = { 0 };
+	static const char *const risks[] = { "low", "medium", "high",
+		"critical" };
+	char want[200], out[32], id[200];
+	long v = -1;
+	int k = -1;
+
+	tap_ok(&t, brul_arg_parse_int("50", 1, 1000, &v, want, sizeof want) ==
+	    0 && v == 50, "an integer in range");
+	tap_ok(&t, brul_arg_parse_int("0", 1, 1000, &v, want, sizeof want) <
+	    0 && strcmp(want, "an integer from 1 to 1000") == 0,
+	    "below the range, and what was expected");
+	tap_ok(&t, brul_arg_parse_int("1001", 1, 1000, &v, want,
+	    sizeof want) < 0, "above the range");
+	tap_ok(&t, brul_arg_parse_int("1e3", 1, 1000, &v, want, sizeof want) <
+	    0 && brul_arg_parse_int("", 1, 1000, &v, want, sizeof want) < 0 &&
+	    brul_arg_parse_int(" 5", 1, 1000, &v, want, sizeof want) < 0 &&
+	    brul_arg_parse_int("99999999999999999999", 0, 1000, &v, want,
+	    sizeof want) < 0, "not integers");
+
+	tap_ok(&t, brul_arg_parse_time("2026-03-01", out) == 0 &&
+	    strcmp(out, "2026-03-01T00:00:00Z") == 0, "a date is its midnight");
+	tap_ok(&t, brul_arg_parse_time("2026-03-01T12:34:56Z", out) == 0 &&
+	    strcmp(out, "2026-03-01T12:34:56Z") == 0, "a time");
+	tap_ok(&t, brul_arg_parse_time("notadate", out) < 0 &&
+	    brul_arg_parse_time("2026-02-30", out) < 0,
+	    "not a time, not a real day");
+
+	tap_ok(&t, brul_arg_parse_enum("high", risks, 4, &k, want,
+	    sizeof want) == 0 && k == 2, "one of a list");
+	tap_ok(&t, brul_arg_parse_enum("severe", risks, 4, &k, want,
+	    sizeof want) < 0 && strcmp(want, "low, medium, high or critical") ==
+	    0, "not in the list, and the list said");
+
+	tap_ok(&t, brul_arg_parse_id("B0001-1") == 0 &&
+	    brul_arg_parse_id("thermal_runaway.B0010-1.20260103T0807Z") == 0,
+	    "identifiers");
+	tap_ok(&t, brul_arg_parse_id("") < 0 && brul_arg_parse_id("a/b") < 0 &&
+	    brul_arg_parse_id("a b") < 0 && brul_arg_parse_id("\xc3\xa9") < 0,
+	    "empty, a slash, a space, non-ASCII: refused");
+	memset(id, 'a', 128);
+	id[128] = '\0';
+	tap_ok(&t, brul_arg_parse_id(id) == 0, "128 bytes will do");
+	id[128] = 'a';
+	id[129] = '\0';
+	tap_ok(&t, brul_arg_parse_id(id) < 0, "129 will not");
+	return tap_done(&t);
+}

@@ -1,0 +1,67 @@
+/* test-throttle.c: failed sign-ins counted per key (serve/throttle.h):
+ * a key that failed max times within the window waits until the window
+ * has passed since its last failure; a success forgets it; keys do not
+ * share counts. */
+#include <stdio.h>
+
+#include "serve/throttle.h"
+#include "tap.h"
+
+#define MAX 5
+#define WINDOW 900
+#define T0 ((time_t)1767225600)
+
+int
+main(void)
+{
+	struct tap t = { 0 };
+	struct brul_throttle *th = brul_throttle_new();
+	int w;
+
+	if (th == NULL)
+		return 1;
+	tap_ok(&t, brul_throttle_wait(th, "u:somchai", MAX, WINDOW, T0) == 0,
+	    "a key never seen may try");
+	for (int i = 0; i < MAX - 1; i++)
+		brul_throttle_fail(th, "u:somchai", WINDOW, T0 + i);
+	tap_ok(&t, brul_throttle_wait(th, "u:somchai", MAX, WINDOW, T0 + 10) ==
+	    0, "four failures: may still try");
+	brul_throttle_fail(th, "u:somchai", WINDOW, T0 + 10);
+	w = brul_throttle_wait(th, "u:somchai", MAX, WINDOW, T0 + 20);
+	tap_ok(&t, w == WINDOW - 10, "the fifth: a wait of the window from "
+	    "the last failure");
+	tap_ok(&t, brul_throttle_wait(th, "u:other", MAX, WINDOW, T0 + 20) == 0,
+	    "another key is not held");
+	tap_ok(&t, brul_throttle_wait(th, "u:somchai", MAX, WINDOW,
+	    T0 + 10 + WINDOW + 1) == 0, "the window over, it may try again");
+
+	for (int i = 0; i < MAX; i++)
+		brul_throttle_fail(th, "a:10.0.0.1", WINDOW, T0 + i);
+	tap_ok(&t, brul_throttle_wait(th, "a:10.0.0.1", MAX, WINDOW, T0 + 5) >
+	    0, "an address held");
+	brul_throttle_forget(th, "a:10.0.0.1");
+	tap_ok(&t, brul_throttle_wait(th, "a:10.0.0.1", MAX, WINDOW, T0 + 5) ==
+	    0, "a success forgets it");
+
+	/* Failures a window apart are not a run. */
+	for (int i = 0; i < MAX; i++)
+		brul_throttle_fail(th, "u:slow", WINDOW,
+		    T0 + (time_t)i * (WINDOW + 1));
+	tap_ok(&t, brul_throttle_wait(th, "u:slow", MAX, WINDOW,
+	    T0 + (MAX - 1) * (WINDOW + 1)) == 0,
+	    "one failure a window: never held");
+
+	/* Many keys: bounded memory, and the newest failures still count. */
+	for (int i = 0; i < 20000; i++) {
+		char k[32];
+
+		snprintf(k, sizeof k, "u:user%d", i);
+		brul_throttle_fail(th, k, WINDOW, T0 + 2000);
+	}
+	for (int i = 0; i < MAX; i++)
+		brul_throttle_fail(th, "u:late", WINDOW, T0 + 2001);
+	tap_ok(&t, brul_throttle_wait(th, "u:late", MAX, WINDOW, T0 + 2002) > 0,
+	    "after 20,000 keys, a new run is still held");
+	brul_throttle_free(th);
+	return tap_done(&t);
+}
