@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The manual pages: they render without warnings, and they cannot drift from
-# the tools (options of brul-gen, streams and columns of brul-formats(5)).
+# the tools (every tool's options, brul-gen's streams and their columns in
+# brul-formats(5)).
 # Run from the project root; the tools are in $BRUL_BIN, else build/bin.
 
 setup() {
@@ -36,21 +37,28 @@ emit_streams() {
 	[ "$bad" -eq 0 ]
 }
 
-@test "brul-gen --help and the OPTIONS of brul-gen(1) list the same long options" {
-	need_gen
-	help=$("$gen" --help)
-	page=man/brul-gen.1
+# The long options of TOOL --help and of the OPTIONS of TOOL(1) are the
+# same: each one's help names every option its page describes, and the
+# page describes every option its help names.
+same_options() {
+	tool=$1
+	[ -x "$bin/$tool" ] || { echo "no $bin/$tool: build it first (make)"; false; }
+	help=$("$bin/$tool" --help)
+	page=man/$tool.1
 	bad=0
-	# Every long option of --help is in the page.
-	for opt in $(printf '%s\n' "$help" | grep -oE -- '--[a-z][a-z-]*' |
-	    sort -u); do
+	# The options of the usage lines, and of the lines that begin with
+	# one (what follows two spaces there is prose, which may name other
+	# tools' options).
+	for opt in $(printf '%s\n' "$help" | awk 'NR == 1, /^$/ { print; next }
+	    /^ +(-[A-Za-z], )?--[a-z]/ { sub(/^ +/, ""); sub(/  .*/, ""); print }' |
+	    grep -oE -- '--[a-z][a-z-]*' | sort -u); do
 		name=${opt#--}
-		if ! grep -qE "Fl \\\\?-$name([^a-z-]|\$)" "$page"; then
-			echo "brul-gen --help has $opt, brul-gen.1 does not"
+		if ! section OPTIONS "$page" |
+		    grep -qE "Fl \\\\?-$name([^a-z-]|\$)"; then
+			echo "$tool --help has $opt, OPTIONS of $tool.1 does not"
 			bad=1
 		fi
 	done
-	# Every long option of the page's OPTIONS is in --help.
 	opts=$(section OPTIONS "$page" |
 	    grep -oE 'Fl \\?-[a-z][a-z-]*' | sed 's/^Fl \\\{0,1\}-//' |
 	    sort -u)
@@ -58,11 +66,55 @@ emit_streams() {
 	for name in $opts; do
 		if ! printf '%s\n' "$help" |
 		    grep -qE -- "--$name([^a-z-]|\$)"; then
-			echo "brul-gen.1 OPTIONS has --$name, brul-gen --help does not"
+			echo "OPTIONS of $tool.1 has --$name, $tool --help does not"
 			bad=1
 		fi
 	done
 	[ "$bad" -eq 0 ]
+}
+
+@test "brul-gen --help and the OPTIONS of brul-gen(1) list the same long options" {
+	same_options brul-gen
+}
+
+@test "brul-features --help and brul-features(1) list the same long options" {
+	same_options brul-features
+}
+
+@test "brul-train --help and brul-train(1) list the same long options" {
+	same_options brul-train
+}
+
+@test "brul-predict --help and brul-predict(1) list the same long options" {
+	same_options brul-predict
+}
+
+@test "brul-load --help and brul-load(1) list the same long options" {
+	same_options brul-load
+}
+
+@test "brul-alert --help and brul-alert(1) list the same long options" {
+	same_options brul-alert
+}
+
+@test "brul-twin --help and brul-twin(1) list the same long options" {
+	same_options brul-twin
+}
+
+@test "brul-serve --help and brul-serve(1) list the same long options" {
+	same_options brul-serve
+}
+
+@test "every tool answers --help on stdout and --version, status 0" {
+	for t in gen features train predict load alert twin serve; do
+		run "$bin/brul-$t" --help
+		[ "$status" -eq 0 ] || { echo "brul-$t --help: $status"; false; }
+		[[ "${lines[0]}" == "usage: brul-$t"* ]] ||
+		    { echo "brul-$t --help: ${lines[0]}"; false; }
+		run "$bin/brul-$t" --version
+		[ "$status" -eq 0 ] && [[ "$output" == "brul-$t "* ]] ||
+		    { echo "brul-$t --version: $output"; false; }
+	done
 }
 
 @test "every stream of brul-gen --emit has its section in brul-formats(5)" {

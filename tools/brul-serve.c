@@ -79,6 +79,7 @@ static const char help[] =
 "  --check-config        check the configuration and the database, and exit\n"
 "  --create-user NAME    create a user with --role (viewer, engineer, admin),\n"
 "                        the password from the terminal or --password-file\n"
+"  --full-name TEXT      with --create-user: the user's full name\n"
 "  --routes              print the API's routes and exit\n"
 "  --help, --version\n";
 
