@@ -109,11 +109,11 @@ fuzz:
 
 DEMO_DIR ?= $(B)/demo
 demo: all
-	BRUL_BIN=$(abspath $(B)/bin) sh tests/helpers/demo.sh $(DEMO_DIR)
+	BRUL_BIN=$(abspath $(B)/bin) sh scripts/demo.sh $(DEMO_DIR)
 
 # brul-serve over make demo's database until Ctrl-C, with a demo admin.
 serve: all
-	BRUL_BIN=$(abspath $(B)/bin) sh tests/helpers/serve.sh $(DEMO_DIR)
+	BRUL_BIN=$(abspath $(B)/bin) sh scripts/serve.sh $(DEMO_DIR)
 
 bench: all
 	BRUL_BIN=$(abspath $(B)/bin) sh tests/bench/run.sh

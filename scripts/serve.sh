@@ -6,7 +6,8 @@
 set -eu
 bin=${BRUL_BIN:-build/bin}
 dir=${1:-build/demo}
-here=$(cd "$(dirname "$0")" && pwd)
+# The throwaway cluster is the tests' (tests/helpers/pg.sh).
+pg_sh=$(cd "$(dirname "$0")/.." && pwd)/tests/helpers/pg.sh
 port=${SERVE_PORT:-8080}
 
 if [ ! -f "$dir/telemetry.csv.gz" ]; then
@@ -19,17 +20,17 @@ if [ -z "${DATABASE_URL:-}${PGHOST:-}${PGDATABASE:-}" ]; then
 	export PG_PORT=${PG_PORT:-5433}
 	export PGHOST=$pg/c PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
 	if [ -d "$pg/c/data" ]; then
-		sh "$here/pg.sh" restart "$pg/c"
+		sh "$pg_sh" restart "$pg/c"
 	else
 		mkdir -p "$pg"
 		[ "$(id -u)" != 0 ] || chmod 755 "$pg"
-		sh "$here/pg.sh" start "$pg/c" >/dev/null
+		sh "$pg_sh" start "$pg/c" >/dev/null
 		"$bin"/brul-load --migrate -q
 		"$bin"/brul-load --dataset "$dir"
 		"$bin"/brul-load -q predictions "$dir/latest.csv"
 		"$bin"/brul-load -q alerts "$dir/alerts.csv.gz"
 	fi
-	trap 'sh "$here/pg.sh" stop "$pg/c"' EXIT
+	trap 'sh "$pg_sh" stop "$pg/c"' EXIT
 fi
 if [ ! -s "$dir/demo-password" ]; then
 	printf 'demo-password-1\n' > "$dir/demo-password"

@@ -174,7 +174,8 @@ PY
 
 # PostgreSQL: the database the environment names (DATABASE_URL, or PGHOST
 # or PGDATABASE), else a throwaway cluster under the build directory.
-here=$(cd "$(dirname "$0")" && pwd)
+# The throwaway cluster is the tests' (tests/helpers/pg.sh).
+pg_sh=$(cd "$(dirname "$0")/.." && pwd)/tests/helpers/pg.sh
 if [ -n "${DATABASE_URL:-}${PGHOST:-}${PGDATABASE:-}" ]; then
 	echo "== brul-load: the dataset into the database the environment names"
 else
@@ -187,8 +188,8 @@ else
 	fi
 	rm -rf "$pg/c"
 	export PG_PORT=${PG_PORT:-5433}
-	sh "$here/pg.sh" start "$pg/c" >/dev/null
-	trap 'sh "$here/pg.sh" stop "$pg/c"' EXIT INT TERM
+	sh "$pg_sh" start "$pg/c" >/dev/null
+	trap 'sh "$pg_sh" stop "$pg/c"' EXIT INT TERM
 	export PGHOST=$pg/c PGPORT=$PG_PORT PGUSER=postgres PGDATABASE=postgres
 	echo "== brul-load: the dataset into a throwaway PostgreSQL in $pg/c"
 fi
@@ -249,7 +250,7 @@ chmod 600 "$dir/demo-secret"
 serve=$!
 stop() {
 	[ -z "$serve" ] || kill "$serve" 2>/dev/null || :
-	[ -z "${pg:-}" ] || sh "$here/pg.sh" stop "$pg/c"
+	[ -z "${pg:-}" ] || sh "$pg_sh" stop "$pg/c"
 }
 trap stop EXIT INT TERM
 for i in $(seq 50); do
