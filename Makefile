@@ -2,9 +2,15 @@
 # Variables: SAN=1 builds with AddressSanitizer + UBSan (into build-san/),
 # CC=clang, PREFIX, DESTDIR.
 
--include config.mk
+# Every goal but cleaning needs config.mk; make writes it with ./configure
+# when it is missing and reruns that when configure changes (a failure stops
+# make).
+ifneq ($(filter-out clean distclean,$(or $(MAKECMDGOALS),all)),)
+include config.mk
+endif
 CC ?= cc
 PREFIX ?= /usr/local
+CONFIGURE_ARGS ?= --prefix=$(PREFIX) CC=$(CC)
 VERSION = 0.1.0
 
 ifeq ($(SAN),1)
@@ -35,8 +41,29 @@ MAN = $(wildcard man/*.[157])
 
 all: $(TOOLS)
 
-config.mk: configure
-	./configure --install-deps
+# What a goal runs beyond the build, as configure's options.  Before make
+# check, demo, serve, bench or fuzz runs, configure checks for it, and as
+# root installs what is missing (--deps-only leaves config.mk alone).  The
+# build alone never installs anything: plain ./configure names what is
+# missing, with the apt-get line.
+NEEDS_check = --tests
+NEEDS_check-san = --tests
+NEEDS_demo = --demo
+NEEDS_serve = --demo
+NEEDS_bench = --bench
+NEEDS_fuzz = --fuzz
+NEEDS = $(sort $(foreach g,$(MAKECMDGOALS),$(NEEDS_$(g))))
+CONFIGURE = ./configure $(CONFIGURE_ARGS) $(if $(NEEDS),--install-deps $(NEEDS))
+
+deps-tests deps-demo deps-bench deps-fuzz:
+	@./configure --deps-only --install-deps --$(@:deps-%=%) CC=$(CC)
+
+# configure leaves config.mk alone when nothing in it changed (every object
+# depends on it), and touches config.stamp.
+config.mk: config.stamp
+	@test -f $@ || $(CONFIGURE)
+config.stamp: configure
+	$(CONFIGURE)
 
 # Each object depends on the headers it includes, as the compiler lists
 # them (-MMD -MP writes a .d file beside it).
@@ -80,7 +107,7 @@ units: $(UNITS) $(B)/tests/failwrite.so
 
 # The tests run under prove: C unit tests print TAP, bats files run with
 # --tap.  prove's closing summary is what CI reads.
-check: check-layers all units
+check: deps-tests check-layers all units
 	BRUL_BIN=$(abspath $(B)/bin) BRUL_TESTBIN=$(abspath $(B)/tests) \
 	  prove -j2 --exec tests/helpers/run-test $(UNITS) tests/*.bats
 
@@ -93,7 +120,7 @@ check-san:
 
 # libFuzzer targets, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 20
-fuzz:
+fuzz: deps-fuzz
 	@mkdir -p build-fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
@@ -108,14 +135,14 @@ fuzz:
 	done
 
 DEMO_DIR ?= $(B)/demo
-demo: all
+demo: deps-demo all
 	BRUL_BIN=$(abspath $(B)/bin) sh scripts/demo.sh $(DEMO_DIR)
 
 # brul-serve over make demo's database until Ctrl-C, with a demo admin.
-serve: all
+serve: deps-demo all
 	BRUL_BIN=$(abspath $(B)/bin) sh scripts/serve.sh $(DEMO_DIR)
 
-bench: all
+bench: deps-bench all
 	BRUL_BIN=$(abspath $(B)/bin) sh tests/bench/run.sh
 
 install: all
@@ -134,7 +161,7 @@ clean:
 	rm -rf build build-san build-fuzz
 
 distclean: clean
-	rm -f config.mk
+	rm -f config.mk config.stamp
 
-.PHONY: serve all units check check-layers check-san fuzz demo bench install uninstall clean distclean
+.PHONY: deps-tests deps-demo deps-bench deps-fuzz serve all units check check-layers check-san fuzz demo bench install uninstall clean distclean
 .SUFFIXES:
