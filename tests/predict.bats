@@ -31,14 +31,10 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 }
 
-# jget FILE KEY: a top-level value of a JSON object, a string raw; jq when
-# installed, else the system Python.
+# jget FILE KEY: a top-level value of a JSON object, a string raw; jq
+# (./configure --tests).
 jget() {
-	if command -v jq >/dev/null; then
-		jq -r --arg k "$2" '.[$k]' "$1"
-	else
-		"$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$1" "$2"
-	fi
+	jq -r --arg k "$2" '.[$k]' "$1"
 }
 
 # drop_cols FILE NAME...: the CSV without the columns named.

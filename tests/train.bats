@@ -45,20 +45,10 @@ setup() {
 }
 
 # jget FILE a/b/c: the JSON value at that path (keys split at /), a string
-# raw, null as "null"; jq when installed, else the system Python.
+# raw, null as "null" (a missing key too); jq (./configure --tests).
 jget() {
-	if command -v jq >/dev/null; then
-		jq -r --arg p "$2" 'getpath($p | split("/")) |
-		    if type == "object" or type == "array" then tojson else . end' "$1"
-	else
-		"$PY" -c 'import json, sys
-v = json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("/"):
-    v = v[k] if isinstance(v, dict) else None
-if v is None: print("null")
-elif isinstance(v, str): print(v)
-else: print(json.dumps(v, separators=(",", ":")))' "$1" "$2"
-	fi
+	jq -r --arg p "$2" 'getpath($p | split("/")) |
+	    if type == "object" or type == "array" then tojson else . end' "$1"
 }
 
 # joined FEATURES LABELS: the number of feature rows with a label for
