@@ -10,13 +10,16 @@ load helpers/common
 load helpers/fleet
 
 PW=$FLEET_PW
-PLAYWRIGHT=1.65.1
+# The newest playwright-core that runs on Debian 12's Node.js 18 (1.62 and
+# later require Node.js 20); it drives Debian's Chromium 156.
+PLAYWRIGHT=1.61.1
 
 setup_file() {
 	d=$BATS_FILE_TMPDIR
 	B=$BRUL_BIN
 	node=$(cd "$B/../.." && pwd)/build/node
-	if [ ! -d "$node/node_modules/playwright-core" ]; then
+	pkg=$node/node_modules/playwright-core/package.json
+	if ! grep -q "\"version\": \"$PLAYWRIGHT\"" "$pkg" 2>/dev/null; then
 		mkdir -p "$node"
 		npm install --silent --no-audit --no-fund --prefix "$node" \
 		    "playwright-core@$PLAYWRIGHT" >&2
