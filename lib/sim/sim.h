@@ -15,6 +15,10 @@
  * in fleet order, blocks by position; events and labels a day at a time,
  * the fleet files first (batteries last: its removals are known only then).
  *
+ * The driver is sim.c; the rest is a slot's life (slot.c), a string's
+ * electrical model (electric.c), the days blocks age by (daytab.c) and the
+ * streams' names, columns and rows (output.c), joined by simint.h.
+ *
  * Ownership: brul_sim_new returns a simulator freed by brul_sim_free; the
  * world and the writers stay the caller's and must outlive it.
  */
