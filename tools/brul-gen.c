@@ -138,14 +138,15 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			continue;
 		switch (ch) {
 		case OPT_BATTERIES:
-			o->batteries = brul_cli_long(&cli, "--batteries", optarg,
-			    1, 1000000);
+			o->batteries = brul_cli_long(&cli, "--batteries",
+			    optarg, 1, 1000000);
 			break;
 		case OPT_DATASET:
 			o->dataset = optarg;
 			break;
 		case OPT_DAYS:
-			o->days = brul_cli_long(&cli, "--days", optarg, 1, 36500);
+			o->days = brul_cli_long(&cli, "--days", optarg, 1,
+			    36500);
 			o->days_given = 1;
 			break;
 		case OPT_EMIT:
@@ -164,11 +165,12 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			o->interval = brul_cli_long(&cli, "--interval", optarg,
 			    60, 86400);
 			if (o->interval % 60)
-				brul_cli_bad(&cli, "--interval", "a multiple of "
-				    "60 seconds", optarg);
+				brul_cli_bad(&cli, "--interval",
+				    "a multiple of " "60 seconds", optarg);
 			break;
 		case OPT_LEVEL:
-			o->level = (int)brul_cli_long(&cli, "--level", optarg, 1, 9);
+			o->level = (int)brul_cli_long(&cli, "--level", optarg,
+			    1, 9);
 			break;
 		case OPT_LIVE:
 			o->live = 1;
@@ -179,15 +181,16 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			d->scenarios[d->nscenarios++] = optarg;
 			break;
 		case OPT_SEED:
-			o->seed = (uint64_t)brul_cli_long(&cli, "--seed", optarg, 0,
-			    LONG_MAX);
+			o->seed = (uint64_t)brul_cli_long(&cli, "--seed",
+			    optarg, 0, LONG_MAX);
 			break;
 		case OPT_SHARD: {
 			char *slash = strchr(optarg, '/');
 
 			if (!slash)
-				brul_cli_bad(&cli, "--shard", "I/N, the I-th of "
-				    "N shares (0-based)", optarg);
+				brul_cli_bad(&cli, "--shard",
+				    "I/N, the I-th of " "N shares (0-based)",
+				    optarg);
 			*slash = '\0';
 			o->nshards = (int)brul_cli_long(&cli, "--shard",
 			    slash + 1, 1, 10000);
@@ -209,8 +212,8 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			o->start_given = 1;
 			break;
 		case OPT_THREADS:
-			o->threads = (int)brul_cli_long(&cli, "--threads", optarg,
-			    1, 256);
+			o->threads = (int)brul_cli_long(&cli, "--threads",
+			    optarg, 1, 256);
 			break;
 		default:
 			brul_cli_usage(&cli);

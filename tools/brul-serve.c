@@ -147,7 +147,8 @@ parse(int argc, char **argv, struct options *o)
 	o->model = getenv("BRUL_MODEL");
 	o->rules = getenv("BRUL_RULES");
 	if ((env = getenv("BRUL_THREADS")) != NULL)
-		o->threads = (int)brul_cli_long(&cli, "BRUL_THREADS", env, 1, 256);
+		o->threads = (int)brul_cli_long(&cli, "BRUL_THREADS", env, 1,
+		    256);
 	if ((env = getenv("BRUL_POOL")) != NULL)
 		o->pool = (int)brul_cli_long(&cli, "BRUL_POOL", env, 1, 256);
 	if ((env = getenv("BRUL_CORS_ORIGINS")) != NULL && *env) {
@@ -165,8 +166,9 @@ parse(int argc, char **argv, struct options *o)
 			continue;
 		switch (ch) {
 		case OPT_ACCESS_TTL:
-			o->access_ttl = (int)brul_cli_duration(&cli, "--access-ttl",
-			    optarg, 1, INT_MAX, "a duration (90s, 30m, 12h, 7d)");
+			o->access_ttl = (int)brul_cli_duration(&cli,
+			    "--access-ttl", optarg, 1, INT_MAX,
+			    "a duration (90s, 30m, 12h, 7d)");
 			break;
 		case OPT_CHECK:
 			o->check = 1;
@@ -190,12 +192,12 @@ parse(int argc, char **argv, struct options *o)
 			o->listen = optarg;
 			break;
 		case OPT_MAX_BODY:
-			o->max_body = brul_cli_long(&cli, "--max-body", optarg, 256,
-			    16 << 20);
+			o->max_body = brul_cli_long(&cli, "--max-body", optarg,
+			    256, 16 << 20);
 			break;
 		case OPT_MAX_CONNS:
-			o->max_conns = brul_cli_long(&cli, "--max-connections", optarg, 1,
-			    65536);
+			o->max_conns = brul_cli_long(&cli, "--max-connections",
+			    optarg, 1, 65536);
 			break;
 		case OPT_MODEL:
 			o->model = optarg;
@@ -207,17 +209,20 @@ parse(int argc, char **argv, struct options *o)
 			o->password_file = optarg;
 			break;
 		case OPT_PER_IP:
-			o->per_ip = brul_cli_long(&cli, "--per-ip", optarg, 0, 65536);
+			o->per_ip = brul_cli_long(&cli, "--per-ip", optarg, 0,
+			    65536);
 			break;
 		case OPT_POOL:
-			o->pool = (int)brul_cli_long(&cli, "--pool", optarg, 1, 256);
+			o->pool = (int)brul_cli_long(&cli, "--pool", optarg, 1,
+			    256);
 			break;
 		case OPT_QUIET:
 			o->quiet = 1;
 			break;
 		case OPT_REFRESH_TTL:
-			o->refresh_ttl = (int)brul_cli_duration(&cli, "--refresh-ttl",
-			    optarg, 1, INT_MAX, "a duration (90s, 30m, 12h, 7d)");
+			o->refresh_ttl = (int)brul_cli_duration(&cli,
+			    "--refresh-ttl", optarg, 1, INT_MAX,
+			    "a duration (90s, 30m, 12h, 7d)");
 			break;
 		case OPT_ROLE:
 			o->role = optarg;
@@ -232,10 +237,12 @@ parse(int argc, char **argv, struct options *o)
 			o->secret_file = optarg;
 			break;
 		case OPT_THREADS:
-			o->threads = (int)brul_cli_long(&cli, "--threads", optarg, 1, 256);
+			o->threads = (int)brul_cli_long(&cli, "--threads",
+			    optarg, 1, 256);
 			break;
 		case OPT_TIMEOUT:
-			o->timeout = (int)brul_cli_long(&cli, "--timeout", optarg, 1, 3600);
+			o->timeout = (int)brul_cli_long(&cli, "--timeout",
+			    optarg, 1, 3600);
 			break;
 		case OPT_WWW:
 			o->www = optarg;
