@@ -1,0 +1,431 @@
+/* train.c: see train.h. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hash.h"
+#include "core/reader.h"
+#include "core/timefmt.h"
+#include "ml/baseline.h"
+#include "ml/cv.h"
+#include "ml/train.h"
+
+static struct brul_labels *
+load_labels(const char *path, struct brul_err *e)
+{
+	struct brul_reader *r = brul_reader_open(path, BRUL_FMT_AUTO, e);
+	struct brul_labels *l;
+
+	if (r == NULL)
+		return NULL;
+	l = brul_labels_load(r, e);
+	brul_reader_close(r);
+	return l;
+}
+
+/* The rows of the features files (NULL: stdin) that have labels. */
+static int
+load_rows(struct brul_dataset *d, char **paths, int n,
+    const struct brul_labels *l, struct brul_err *e)
+{
+	int i = 0;
+
+	do {
+		struct brul_reader *r = brul_reader_open(n ? paths[i] : NULL,
+		    BRUL_FMT_AUTO, e);
+		int rc;
+
+		if (r == NULL)
+			return -1;
+		rc = brul_dataset_read(d, r, l, e);
+		brul_reader_close(r);
+		if (rc < 0)
+			return -1;
+	} while (++i < n);
+	if (d->n == 0)
+		return brul_err_set(e, n ? paths[0] : "<stdin>", 0, 0,
+		    "no feature row has a label (%ld rows skipped)",
+		    d->skipped);
+	return 0;
+}
+
+/* The evaluation rows of a dataset against its true labels. */
+static struct brul_eval_row *
+eval_rows(const struct brul_dataset *d, const double *pred,
+    const double *p10, const double *p90)
+{
+	struct brul_eval_row *v = malloc((d->n ? d->n : 1) * sizeof *v);
+
+	for (size_t i = 0; v && i < d->n; i++) {
+		v[i].truth = d->label[i].rul_days;
+		v[i].censored = d->label[i].censored;
+		v[i].sudden = d->label[i].sudden;
+		v[i].pred = pred[i];
+		v[i].p10 = p10 ? p10[i] : NAN;
+		v[i].p90 = p90 ? p90[i] : NAN;
+		v[i].battery = d->battery[i];
+	}
+	return v;
+}
+
+static int
+judge(struct brul_eval *ev, const struct brul_dataset *d, const double *pred,
+    const double *p10, const double *p90, struct brul_err *e)
+{
+	struct brul_eval_row *v = eval_rows(d, pred, p10, p90);
+	int rc = v ? brul_evaluate(ev, v, d->n) : -1;
+
+	free(v);
+	if (rc < 0)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	return 0;
+}
+
+static double *
+alloc_rows(size_t n)
+{
+	return malloc((n ? n : 1) * sizeof(double));
+}
+
+/* Cross-validates one objective: out-of-fold predictions, their
+ * cross-conformal intervals, and the figures against the true labels. */
+static int
+cross_validate(struct brul_train_run *run, const struct brul_dataset *d,
+    const struct brul_label *train, const int *fold, int k,
+    struct brul_train_params p, struct brul_err *e)
+{
+	p.objective = run->objective;
+	if ((run->oof = alloc_rows(d->n)) == NULL ||
+	    (run->p10 = alloc_rows(d->n)) == NULL ||
+	    (run->p90 = alloc_rows(d->n)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	if (brul_cv_predict(d, train, fold, k, &p, run->oof, e) < 0 ||
+	    brul_cv_intervals(d, train, fold, k, run->oof, run->p10,
+	    run->p90, e) < 0)
+		return -1;
+	return judge(&run->eval, d, run->oof, run->p10, run->p90, e);
+}
+
+static void
+run_free(struct brul_train_run *run)
+{
+	free(run->oof);
+	free(run->p10);
+	free(run->p90);
+}
+
+/* The physics baseline of every row. */
+static double *
+baseline_rows(const struct brul_dataset *d)
+{
+	double *b = alloc_rows(d->n);
+	int idx[6];
+
+	brul_baseline_index(idx, (const char *const *)d->names, d->nfeat);
+	for (size_t i = 0; b && i < d->n; i++)
+		b[i] = brul_baseline_row(idx, d->x + i * (size_t)d->nfeat);
+	return b;
+}
+
+static json_t *
+cv_json(const struct brul_eval *model, const struct brul_eval *base)
+{
+	return json_pack("{s:o,s:o}", "model", brul_eval_json(model),
+	    "baseline", brul_eval_json(base));
+}
+
+/* The model's id: its data and everything that shapes its trees and its
+ * calibration. */
+static void
+model_id(char *buf, size_t n, uint64_t fingerprint,
+    const struct brul_train_params *p, int folds)
+{
+	uint64_t h = fingerprint;
+
+	h = brul_fnv(h, &folds, sizeof folds);
+	h = brul_fnv(h, &p->objective, sizeof p->objective);
+	h = brul_fnv(h, &p->rounds, sizeof p->rounds);
+	h = brul_fnv(h, &p->depth, sizeof p->depth);
+	h = brul_fnv(h, &p->eta, sizeof p->eta);
+	h = brul_fnv(h, &p->seed, sizeof p->seed);
+	snprintf(buf, n, "%012llx", (unsigned long long)(h >> 16));
+}
+
+void
+brul_train_init(struct brul_train_job *j, const struct brul_train_opts *o)
+{
+	memset(j, 0, sizeof *j);
+	j->o = *o;
+}
+
+void
+brul_train_release(struct brul_train_job *j)
+{
+	brul_model_release(&j->m);
+	free(j->base);
+	free(j->b10);
+	free(j->b90);
+	free(j->fold);
+	free(j->train);
+	for (int r = 0; r < 2; r++)
+		run_free(&j->runs[r]);
+	brul_dataset_release(&j->d);
+	brul_labels_free(j->labels);
+}
+
+uint64_t
+brul_train_rounds(const struct brul_train_opts *o, int fit)
+{
+	return (uint64_t)o->p.rounds * (uint64_t)(o->folds *
+	    (o->has_until ? 2 : 1) + (fit ? 1 : 0));
+}
+
+/* The labelled rows, the labels training sees, and the folds. */
+int
+brul_train_load(struct brul_train_job *j, char **paths, int n,
+    struct brul_err *e)
+{
+	if ((j->labels = load_labels(j->o.labels, e)) == NULL ||
+	    brul_dataset_init(&j->d, e) < 0 ||
+	    load_rows(&j->d, paths, n, j->labels, e) < 0)
+		return -1;
+	j->nb = brul_idtab_count(j->d.ids);
+	if (j->nb < j->o.folds)
+		return brul_err_set(e, NULL, 0, 0, "%d batteries with labels: "
+		    "too few for %d folds", j->nb, j->o.folds);
+	if ((j->train = malloc(j->d.n * sizeof *j->train)) == NULL ||
+	    (j->fold = malloc((size_t)j->nb * sizeof *j->fold)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	/* the labels, or an operator's view of them */
+	for (size_t i = 0; i < j->d.n; i++)
+		j->train[i] = j->o.has_until ?
+		    brul_label_observed(&j->d.label[i], j->d.day[i],
+		    j->o.until) : j->d.label[i];
+	brul_folds_assign(j->fold, j->nb, j->o.folds, j->o.p.seed);
+	snprintf(j->fingerprint, sizeof j->fingerprint, "%016llx",
+	    (unsigned long long)brul_dataset_fingerprint(&j->d, j->train));
+	return 0;
+}
+
+/* Out-of-fold figures: both objectives under censoring, else the one
+ * asked for; and the baseline, which needs no training, with the same
+ * cross-conformal intervals. */
+int
+brul_train_validate(struct brul_train_job *j, struct brul_err *e)
+{
+	const struct brul_dataset *d = &j->d;
+
+	j->nruns = j->o.has_until ? 2 : 1;
+	j->runs[0].objective = j->o.p.objective;
+	j->runs[1].objective = j->o.p.objective == BRUL_OBJ_REGRESSION ?
+	    BRUL_OBJ_SURVIVAL : BRUL_OBJ_REGRESSION;
+	for (int r = 0; r < j->nruns; r++)
+		if (cross_validate(&j->runs[r], d, j->train, j->fold,
+		    j->o.folds, j->o.p, e) < 0)
+			return -1;
+	if ((j->base = baseline_rows(d)) == NULL ||
+	    (j->b10 = alloc_rows(d->n)) == NULL ||
+	    (j->b90 = alloc_rows(d->n)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	if (brul_cv_intervals(d, j->train, j->fold, j->o.folds, j->base,
+	    j->b10, j->b90, e) < 0)
+		return -1;
+	return judge(&j->ev_base, d, j->base, j->b10, j->b90, e);
+}
+
+/* Days to 0.1, in JSON; null for an unknown (+inf) interval end. */
+static json_t *
+days(double v)
+{
+	return isfinite(v) ? json_real(round(v * 10) / 10) : json_null();
+}
+
+/* brul_oof: a sample of the first run's out-of-fold predictions and their
+ * intervals, the rows and figures behind brul_cv's "model", for plots of
+ * predicted against true RUL and of coverage by band (brul_cv_sample says
+ * which rows).  NULL out of memory. */
+static char *
+oof_json(const struct brul_train_job *j)
+{
+	enum { MAX_ROWS = 1000 };	/* about 30 kB of text */
+	const struct brul_train_run *run = &j->runs[0];
+	size_t *rows = malloc(MAX_ROWS * sizeof *rows), band[BRUL_BANDS], n,
+	    total = 0;
+	json_t *o, *truth, *pred, *p10, *p90, *nb;
+	char *text;
+
+	if (rows == NULL)
+		return NULL;
+	n = brul_cv_sample(&j->d, run->oof, MAX_ROWS, rows, band);
+	nb = json_array();
+	for (int b = 0; b < BRUL_BANDS; b++) {
+		json_array_append_new(nb, json_integer((json_int_t)band[b]));
+		total += band[b];
+	}
+	truth = json_array();
+	pred = json_array();
+	p10 = json_array();
+	p90 = json_array();
+	for (size_t k = 0; k < n; k++) {
+		size_t i = rows[k];
+
+		json_array_append_new(truth, days(j->d.label[i].rul_days));
+		json_array_append_new(pred, days(run->oof[i]));
+		json_array_append_new(p10, days(run->p10[i]));
+		json_array_append_new(p90, days(run->p90[i]));
+	}
+	free(rows);
+	o = json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:o}",
+	    "rows", (json_int_t)total, "sampled", (json_int_t)n,
+	    "band_rows", nb, "rul_true_days", truth, "rul_pred_days", pred,
+	    "p10_days", p10, "p90_days", p90);
+	text = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(8) |
+	    JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return text;
+}
+
+/* The model of all rows, its calibrations and metadata. */
+int
+brul_train_fit(struct brul_train_job *j, struct brul_err *e)
+{
+	struct brul_model *m = &j->m;
+	json_t *cv;
+	char *text, seed[32], window[32];
+	int rc;
+
+	if (brul_model_train(m, &j->o.p, j->d.x, j->d.n, j->d.nfeat,
+	    (const char *const *)j->d.names, j->train, e) < 0 ||
+	    brul_cv_calibrate(&j->d, j->train, j->runs[0].oof, &m->calib,
+	    e) < 0 ||
+	    brul_cv_calibrate(&j->d, j->train, j->base, &m->base_calib, e) < 0)
+		return -1;
+	m->has_calib = m->has_base_calib = 1;
+	model_id(m->id, sizeof m->id, strtoull(j->fingerprint, NULL, 16),
+	    &j->o.p, j->o.folds);
+	snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->o.p.seed);
+	snprintf(window, sizeof window, "%lld", (long long)j->d.window_s);
+	cv = cv_json(&j->runs[0].eval, &j->ev_base);
+	text = json_dumps(cv, JSON_COMPACT | JSON_REAL_PRECISION(6) |
+	    JSON_PRESERVE_ORDER);
+	json_decref(cv);
+	if (text == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	rc = brul_model_set_attr(m, "brul_cv", text, e);
+	free(text);
+	if (rc < 0)
+		return -1;
+	if ((text = oof_json(j)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	rc = brul_model_set_attr(m, "brul_oof", text, e);
+	free(text);
+	if (rc < 0 ||
+	    brul_model_set_attr(m, "brul_fingerprint", j->fingerprint, e) < 0 ||
+	    brul_model_set_attr(m, "brul_seed", seed, e) < 0 ||
+	    (j->d.window_s && brul_model_set_attr(m, "brul_window_s", window,
+	    e) < 0))
+		return -1;
+	return 0;
+}
+
+/* The held-out set: same features, its own labels, judged by the final
+ * model and the calibrations fitted on the training rows. */
+int
+brul_train_test(struct brul_train_job *j, struct brul_err *e)
+{
+	const struct brul_dataset *train = &j->d;
+	const struct brul_model *m = &j->m;
+	struct brul_labels *l;
+	struct brul_dataset t;
+	double *pred = NULL, *p10 = NULL, *p90 = NULL, *b = NULL,
+	    *b10 = NULL, *b90 = NULL;
+	char *paths[1] = { (char *)j->o.test };
+	int rc = -1;
+
+	if ((l = load_labels(j->o.test_labels ? j->o.test_labels :
+	    j->o.labels, e)) == NULL)
+		return -1;
+	if (brul_dataset_init(&t, e) < 0)
+		goto out;
+	/* the training columns, in the training order, and window */
+	t.nfeat = train->nfeat;
+	t.window_s = train->window_s;
+	if ((t.names = calloc((size_t)t.nfeat + 1, sizeof *t.names)) == NULL)
+		goto oom;
+	for (int k = 0; k < t.nfeat; k++)
+		if ((t.names[k] = strdup(train->names[k])) == NULL)
+			goto oom;
+	if (load_rows(&t, paths, 1, l, e) < 0)
+		goto out;
+	if ((pred = alloc_rows(t.n)) == NULL || (p10 = alloc_rows(t.n)) ==
+	    NULL || (p90 = alloc_rows(t.n)) == NULL ||
+	    (b10 = alloc_rows(t.n)) == NULL ||
+	    (b90 = alloc_rows(t.n)) == NULL ||
+	    (b = baseline_rows(&t)) == NULL)
+		goto oom;
+	if (brul_model_predict(m, t.x, t.n, pred, e) < 0)
+		goto out;
+	for (size_t i = 0; i < t.n; i++) {
+		p10[i] = brul_calib_quantile(&m->calib, pred[i], 10);
+		p90[i] = brul_calib_quantile(&m->calib, pred[i], 90);
+		b10[i] = brul_calib_quantile(&m->base_calib, b[i], 10);
+		b90[i] = brul_calib_quantile(&m->base_calib, b[i], 90);
+	}
+	if (judge(&j->ev_test, &t, pred, p10, p90, e) < 0 ||
+	    judge(&j->ev_test_base, &t, b, b10, b90, e) < 0)
+		goto out;
+	j->test_rows = (long)t.n;
+	j->test_batteries = brul_idtab_count(t.ids);
+	rc = 0;
+	goto out;
+oom:
+	brul_err_set(e, NULL, 0, 0, "out of memory");
+out:
+	free(pred);
+	free(p10);
+	free(p90);
+	free(b);
+	free(b10);
+	free(b90);
+	brul_dataset_release(&t);
+	brul_labels_free(l);
+	return rc;
+}
+
+json_t *
+brul_train_report(const struct brul_train_job *j)
+{
+	json_t *r, *names = json_array();
+
+	r = json_pack("{s:s,s:s,s:i,s:I,s:I,s:I,s:I,s:s}",
+	    "brul_version", BRUL_VERSION,
+	    "objective", brul_objective_name(j->o.p.objective),
+	    "folds", j->o.folds, "seed", (json_int_t)j->o.p.seed,
+	    "rows", (json_int_t)j->d.n, "batteries", (json_int_t)j->nb,
+	    "skipped", (json_int_t)j->d.skipped,
+	    "fingerprint", j->fingerprint);
+	for (int k = 0; k < j->d.nfeat; k++)
+		json_array_append_new(names, json_string(j->d.names[k]));
+	json_object_set_new(r, "features", names);
+	if (j->m.booster)
+		json_object_set_new(r, "model_id", json_string(j->m.id));
+	json_object_set_new(r, "cv", cv_json(&j->runs[0].eval, &j->ev_base));
+	if (j->o.test)
+		json_object_set_new(r, "test", json_pack("{s:I,s:I,s:o,s:o}",
+		    "rows", (json_int_t)j->test_rows,
+		    "batteries", (json_int_t)j->test_batteries,
+		    "model", brul_eval_json(&j->ev_test),
+		    "baseline", brul_eval_json(&j->ev_test_base)));
+	if (j->o.has_until) {
+		int ir = j->runs[0].objective == BRUL_OBJ_REGRESSION ? 0 : 1;
+		char date[16];
+
+		date[brul_date_format(date, j->o.until)] = '\0';
+		json_object_set_new(r, "censoring", json_pack("{s:s,s:o,s:o}",
+		    "observed_until", date,
+		    "regression", brul_eval_json(&j->runs[ir].eval),
+		    "survival", brul_eval_json(&j->runs[1 - ir].eval)));
+	}
+	return r;
+}
