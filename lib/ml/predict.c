@@ -1,0 +1,312 @@
+/* predict.c: see predict.h. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/idtab.h"
+#include "core/timefmt.h"
+#include "ml/baseline.h"
+#include "ml/calib.h"
+#include "ml/featmap.h"
+#include "ml/model.h"
+#include "ml/predict.h"
+
+static const char *const columns[] = {
+	"battery_id", "date", "rul_days", "rul_p10_days", "rul_p90_days",
+	"p_fail_30d", "p_fail_90d", "p_fail_180d", "risk", "model_id"
+};
+
+struct brul_predictor {
+	int latest;
+	struct brul_risk_opts risk;
+
+	/* what a prediction needs: the model or the baseline, and the
+	 * calibration that turns a RUL into an interval and
+	 * probabilities */
+	struct brul_model m;
+	int baseline;
+	int base_idx[6];	/* the baseline's columns among the features */
+	const struct brul_calib *calib;	/* NULL: none */
+	const char *id;
+	const char *const *features;
+	int nfeat;
+
+	/* the stream bound */
+	struct brul_featmap fm;
+	int c_id, c_date, c_ts, c_win;
+
+	/* rows waiting for their prediction: with latest, one per battery
+	 * (the newest window), else a batch in input order */
+	size_t n, cap;
+	int *battery;		/* into ids */
+	int64_t *day, *ts;
+	float *x;		/* n * nfeat */
+	double *pred;
+	struct brul_idtab *ids;
+
+	/* handing them out */
+	int due;		/* the rows are to be handed out */
+	int predicted;
+	size_t next;
+	struct brul_prediction row;
+};
+
+struct brul_predictor *
+brul_predictor_new(const struct brul_predict_opts *o, struct brul_err *e)
+{
+	struct brul_predictor *p = calloc(1, sizeof *p);
+
+	if (p == NULL) {
+		brul_err_set(e, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	p->latest = o->latest;
+	p->risk = o->risk;
+	p->baseline = o->baseline;
+	if (o->model && brul_model_load(&p->m, o->model, e) < 0)
+		goto fail;
+	if (o->baseline) {
+		p->features = brul_baseline_columns;
+		p->nfeat = 6;
+		for (int k = 0; k < 6; k++)
+			p->base_idx[k] = k;
+		p->calib = p->m.has_base_calib ? &p->m.base_calib : NULL;
+		p->id = "baseline";
+	} else {
+		p->features = (const char *const *)p->m.features;
+		p->nfeat = p->m.nfeat;
+		p->calib = p->m.has_calib ? &p->m.calib : NULL;
+		p->id = p->m.id;
+	}
+	if ((p->ids = brul_idtab_new()) == NULL) {
+		brul_err_set(e, NULL, 0, 0, "out of memory");
+		goto fail;
+	}
+	return p;
+fail:
+	brul_predictor_free(p);
+	return NULL;
+}
+
+void
+brul_predictor_free(struct brul_predictor *p)
+{
+	if (p == NULL)
+		return;
+	brul_featmap_release(&p->fm);
+	free(p->battery);
+	free(p->day);
+	free(p->ts);
+	free(p->x);
+	free(p->pred);
+	brul_idtab_free(p->ids);
+	brul_model_release(&p->m);
+	free(p);
+}
+
+/* Room for row i in every array. */
+static int
+reserve(struct brul_predictor *p, size_t i)
+{
+	size_t cap = p->cap ? p->cap : 256;
+	void *q;
+
+	if (i < p->cap)
+		return 0;
+	while (cap <= i)
+		cap *= 2;
+#define RESIZE(field, n) \
+	if ((q = realloc(p->field, (n) * sizeof *p->field)) == NULL) \
+		return -1; \
+	p->field = q;
+	RESIZE(battery, cap);
+	RESIZE(day, cap);
+	RESIZE(ts, cap);
+	RESIZE(pred, cap);
+	RESIZE(x, cap * (size_t)p->nfeat);
+#undef RESIZE
+	p->cap = cap;
+	return 0;
+}
+
+int
+brul_predictor_bind(struct brul_predictor *p, struct brul_reader *r,
+    struct brul_err *e)
+{
+	brul_featmap_release(&p->fm);
+	memset(&p->fm, 0, sizeof p->fm);
+	if ((p->c_id = brul_reader_require(r, "battery_id", e)) < 0 ||
+	    (p->c_date = brul_reader_require(r, "date", e)) < 0 ||
+	    brul_featmap_bind(&p->fm, p->features, p->nfeat, r, e) < 0)
+		return -1;
+	p->c_ts = brul_reader_col(r, "ts");
+	/* the baseline alone has no window; its calibration from a model
+	 * has the model's */
+	p->c_win = p->m.booster ? brul_reader_col(r, "window_s") : -1;
+	return 0;
+}
+
+/* A model knows its features only over the window it was trained on:
+ * hours above 30 degC in an hour are not those in a day. */
+static int
+check_window(const struct brul_predictor *p, struct brul_reader *r,
+    struct brul_err *e)
+{
+	int64_t w;
+	int rc = brul_reader_int(r, p->c_win, &w, e);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1 && p->m.window_s && w != p->m.window_s)
+		return brul_err_set(e, brul_reader_name(r), brul_reader_line(r),
+		    0, "window_s: %lld, but the model was trained on windows "
+		    "of %lld s (brul-features --window %lld)", (long long)w,
+		    (long long)p->m.window_s, (long long)p->m.window_s);
+	return 0;
+}
+
+int
+brul_predictor_read(struct brul_predictor *p, struct brul_reader *r,
+    struct brul_err *e)
+{
+	struct brul_field id;
+	int64_t day, ts = INT64_MIN;
+	size_t i;
+	int k, rc;
+
+	if (brul_reader_id(r, p->c_id, &id, e) < 0)
+		return -1;
+	if ((rc = brul_reader_date(r, p->c_date, &day, e)) <= 0 ||
+	    (p->c_ts >= 0 && brul_reader_time(r, p->c_ts, &ts, e) < 0)) {
+		if (rc == 0)
+			brul_err_set(e, brul_reader_name(r),
+			    brul_reader_line(r), 0, "date: missing value");
+		return -1;
+	}
+	if (ts == INT64_MIN)
+		ts = day * BRUL_DAY;
+	if (p->c_win >= 0 && check_window(p, r, e) < 0)
+		return -1;
+	if ((k = brul_idtab_intern(p->ids, id.s, id.n)) < 0)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	if (p->latest) {
+		/* ids are numbered in order of first sight */
+		i = (size_t)k;
+		if (i < p->n && ts < p->ts[i])
+			return 0;	/* an older window */
+	} else
+		i = p->n;
+	if (reserve(p, i) < 0)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	if (brul_featmap_read(&p->fm, r, p->x + i * (size_t)p->nfeat, e) < 0)
+		return -1;
+	p->battery[i] = k;
+	p->day[i] = day;
+	p->ts[i] = ts;
+	if (i == p->n)
+		p->n++;
+	if (!p->latest && p->n == BRUL_PREDICT_BATCH)
+		p->due = 1;
+	return 1;
+}
+
+void
+brul_predictor_end(struct brul_predictor *p)
+{
+	p->due = 1;
+}
+
+static int
+predict(struct brul_predictor *p, struct brul_err *e)
+{
+	if (!p->baseline)
+		return brul_model_predict(&p->m, p->x, p->n, p->pred, e);
+	for (size_t i = 0; i < p->n; i++)
+		p->pred[i] = brul_baseline_row(p->base_idx,
+		    p->x + i * (size_t)p->nfeat);
+	return 0;
+}
+
+static double
+known(double v)
+{
+	return isfinite(v) ? v : NAN;
+}
+
+int
+brul_predictor_next(struct brul_predictor *p,
+    const struct brul_prediction **row, struct brul_err *e)
+{
+	struct brul_prediction *x = &p->row;
+	size_t i;
+
+	if (!p->due)
+		return 0;
+	if (!p->predicted) {
+		if (predict(p, e) < 0)
+			return -1;
+		p->predicted = 1;
+		p->next = 0;
+	}
+	if (p->next == p->n) {
+		p->n = 0;
+		p->due = p->predicted = 0;
+		return 0;
+	}
+	i = p->next++;
+	x->battery_id = brul_idtab_name(p->ids, p->battery[i]);
+	x->day = p->day[i];
+	x->rul_days = p->pred[i];
+	x->p10_days = x->p90_days = NAN;
+	x->p_fail_30d = x->p_fail_90d = x->p_fail_180d = NAN;
+	if (p->calib) {
+		/* an end censoring leaves unknown is missing */
+		x->p10_days = known(brul_calib_quantile(p->calib,
+		    x->rul_days, 10));
+		x->p90_days = known(brul_calib_quantile(p->calib,
+		    x->rul_days, 90));
+		x->p_fail_30d = brul_calib_pfail(p->calib, x->rul_days,
+		    BRUL_RISK_H30);
+		x->p_fail_90d = brul_calib_pfail(p->calib, x->rul_days,
+		    BRUL_RISK_H90);
+		x->p_fail_180d = brul_calib_pfail(p->calib, x->rul_days,
+		    BRUL_RISK_H180);
+	}
+	x->risk = brul_risk_level(&p->risk, x->p_fail_30d, x->p_fail_90d,
+	    x->p_fail_180d);
+	x->model_id = p->id;
+	*row = x;
+	return 1;
+}
+
+const char *const *
+brul_predictor_columns(int *n)
+{
+	*n = (int)(sizeof columns / sizeof columns[0]);
+	return columns;
+}
+
+static int
+put_prob(struct brul_writer *w, double v)
+{
+	return brul_writer_fixed(w, v, 4);
+}
+
+int
+brul_predictor_put(struct brul_writer *w, const struct brul_prediction *x)
+{
+	int rc = 0;
+
+	rc |= brul_writer_token(w, x->battery_id, strlen(x->battery_id));
+	rc |= brul_writer_date(w, x->day);
+	rc |= brul_writer_fixed(w, x->rul_days, 1);
+	rc |= brul_writer_fixed(w, x->p10_days, 1);
+	rc |= brul_writer_fixed(w, x->p90_days, 1);
+	rc |= put_prob(w, x->p_fail_30d);
+	rc |= put_prob(w, x->p_fail_90d);
+	rc |= put_prob(w, x->p_fail_180d);
+	rc |= x->risk ? brul_writer_cstr(w, x->risk) : brul_writer_null(w);
+	rc |= brul_writer_cstr(w, x->model_id);
+	rc |= brul_writer_end(w);
+	return rc ? -1 : 0;
+}
