@@ -1,25 +1,22 @@
-/* engine.c: see engine.h. */
+/*
+ * engine.c: the alert engine (engine.h): the object, the fleet and the
+ * systems it is given, the rules made ready (each metric a column of its
+ * source or a derived metric, each entity's state), and the run loop:
+ * the sources merged by time, each instant's rows gathered whole.
+ * sources.c reads the sources' rows and what an instant says of each
+ * string; apply.c applies the rules to an instant (engineint.h).
+ */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alert/engine.h"
-#include "alert/reading.h"
+#include "alert/engineint.h"
 #include "battery/batteries.h"
 #include "battery/vrla.h"
 #include "core/grow.h"
 #include "core/idtab.h"
-#include "core/timefmt.h"
 
-#define SLOTS 16		/* columns read per source */
-#define NONE INT64_MIN
-
-/* Metrics computed here rather than read: negative slot numbers. */
-enum {
-	D_FLOAT_DEV = -1, D_AMBIENT = -2, D_OVER_AMBIENT = -3,
-	D_OVER_STRING = -4, D_FLOAT_I25 = -5, D_SILENCE = -6
-};
+/* The derived metrics (engineint.h), by name; apply.c computes them. */
 static const struct {
 	const char *name;
 	int code;
@@ -33,90 +30,6 @@ static const struct {
 	{ "float_current_25_a", D_FLOAT_I25,
 	    1u << BRUL_SRC_TELEMETRY | 1u << BRUL_SRC_STRINGS, 0 },
 	{ "silence_min", D_SILENCE, 1u << BRUL_SRC_TELEMETRY, 0 },
-};
-
-/* Fixed slots of the telemetry and string sources. */
-enum { T_V, T_I, T_T, T_R };
-enum { S_I, S_AMB };
-
-struct block {
-	int string, site, system;	/* system -1: unknown */
-	double base_mohm, float_v, cap_ah;
-	int64_t removed;	/* NONE: in service */
-	int64_t last_seen;	/* NONE: never */
-};
-
-struct string {
-	int site;
-	int mode;		/* -1 unknown */
-	int64_t last_in[BRUL_MODE_COUNT];	/* last instant in each mode */
-	double ambient;		/* NAN unknown */
-	double t_mean;		/* last instant's mean block temperature */
-	double t_median;	/* this instant's median; NAN without one */
-	int64_t tick;		/* the instant t_median belongs to */
-	double *temps;		/* this instant's block temperatures */
-	int ntemps;		/* -1: done with this instant */
-	size_t captemps;
-};
-
-struct row {
-	int64_t ts;
-	int ent;		/* block, or string for the string source */
-	int mode;
-	double v[SLOTS];
-};
-
-struct source {
-	struct brul_reader *r;
-	int cid, cts, cdate, cmode;
-	int nslot;
-	int col[SLOTS];
-	char name[SLOTS][BRUL_NAME_MAX];
-	int64_t last_ts;
-	struct row next;
-	int has_next;
-	struct row *tick;
-	size_t ntick, cap;
-};
-
-/* Folding a string's or site's rows into one value. */
-struct acc {
-	int n;
-	int rows;
-	double sum, min, max;
-};
-
-struct rrule {
-	const struct brul_rule *r;
-	int active;
-	int slot;			/* of the metric */
-	int cslot[BRUL_RULE_CONDS];
-	int nent, nm;		/* entities; metrics each (1 + conds) */
-	struct brul_alert_state *st;
-	struct brul_reading *ms;
-	struct acc *acc;
-	int *touched, ntouched;
-};
-
-struct brul_alert_engine {
-	const struct brul_rules *rules;
-	struct brul_alert_engine_opts o;
-	brul_alert_emit emit;
-	void *arg;
-	struct brul_idtab *blocks, *strings, *sites, *systems;
-	struct block *b;
-	size_t capb;
-	struct string *s;
-	size_t caps;
-	double *sys_float;
-	size_t capsys;
-	struct source src[BRUL_SRC_COUNT];
-	struct rrule *rr;
-	int *seen, nseen;		/* blocks seen, for silence_min */
-	int *retire, nretire, iretire;	/* blocks removed, in that order */
-	int started;
-	int64_t now;
-	char id[160], msg[400], ent[96];
 };
 
 struct brul_alert_engine *
@@ -177,12 +90,6 @@ brul_alert_engine_free(struct brul_alert_engine *w)
 	free(w);
 }
 
-static int
-oom(struct brul_err *err)
-{
-	return brul_err_set(err, NULL, 0, 0, "out of memory");
-}
-
 /* Adds battery b of the fleet t. */
 static int
 add_block(struct brul_alert_engine *w, const struct brul_batteries *t,
@@ -195,10 +102,11 @@ add_block(struct brul_alert_engine *w, const struct brul_batteries *t,
 	int k, ks, kt, ky = -1, nstr = brul_idtab_count(w->strings);
 
 	if (sys) {
-		if ((ky = brul_idtab_intern(w->systems, sys, strlen(sys))) < 0 ||
+		if ((ky = brul_idtab_intern(w->systems, sys,
+		    strlen(sys))) < 0 ||
 		    brul_grow(&w->sys_float, &w->capsys, (size_t)ky + 1,
 		    sizeof(double)) < 0)
-			return oom(err);
+			return brul_engine_oom(err);
 		if (ky == brul_idtab_count(w->systems) - 1)
 			w->sys_float[ky] = NAN;
 	}
@@ -207,7 +115,7 @@ add_block(struct brul_alert_engine *w, const struct brul_batteries *t,
 	    (kt = brul_idtab_intern(w->sites, site, strlen(site))) < 0 ||
 	    brul_grow(&w->b, &w->capb, (size_t)k + 1, sizeof *w->b) < 0 ||
 	    brul_grow(&w->s, &w->caps, (size_t)ks + 1, sizeof *w->s) < 0)
-		return oom(err);
+		return brul_engine_oom(err);
 	if (ks == nstr) {
 		memset(&w->s[ks], 0, sizeof w->s[ks]);
 		w->s[ks].site = kt;
@@ -272,68 +180,6 @@ brul_alert_engine_systems(struct brul_alert_engine *w, struct brul_reader *r,
 	return rc;
 }
 
-/* The slot of column name in source s, added when new. */
-static int
-slot(struct source *s, const char *name, struct brul_err *err)
-{
-	for (int i = 0; i < s->nslot; i++)
-		if (strcmp(s->name[i], name) == 0)
-			return i;
-	if (s->nslot == SLOTS)
-		return brul_err_set(err, NULL, 0, 0, "rules: more than %d "
-		    "columns of one stream", SLOTS);
-	snprintf(s->name[s->nslot], BRUL_NAME_MAX, "%s", name);
-	s->col[s->nslot] = -1;
-	return s->nslot++;
-}
-
-int
-brul_alert_engine_source(struct brul_alert_engine *w, enum brul_source kind,
-			 struct brul_reader *r, struct brul_err *err)
-{
-	struct source *s = &w->src[kind];
-	static const char *const fixed_t[] = { "voltage_v", "current_a",
-		"temperature_c", "resistance_mohm" };
-	static const char *const fixed_s[] = { "current_a", "ambient_c" };
-
-	if (s->r) {
-		brul_reader_close(r);
-		return brul_err_set(err, NULL, 0, 0, "%s given twice",
-		    brul_source_name(kind));
-	}
-	s->r = r;
-	s->cts = brul_reader_has_col(r, "ts");
-	s->cdate = brul_reader_has_col(r, "date");
-	s->cmode = -1;
-	if (s->cts < 0 && s->cdate < 0)
-		return brul_reader_require(r, "ts", err);
-	if (kind == BRUL_SRC_STRINGS) {
-		if ((s->cid = brul_reader_require(r, "string_id", err)) < 0 ||
-		    (s->cmode = brul_reader_require(r, "mode", err)) < 0)
-			return -1;
-		for (int i = 0; i < 2; i++)
-			if (slot(s, fixed_s[i], err) < 0 ||
-			    (s->col[i] = brul_reader_require(r, fixed_s[i],
-			    err)) < 0)
-				return -1;
-	} else {
-		if ((s->cid = brul_reader_require(r, "battery_id", err)) < 0)
-			return -1;
-		if (kind == BRUL_SRC_TELEMETRY)
-			for (int i = 0; i < 4; i++) {
-				if (slot(s, fixed_t[i], err) < 0)
-					return -1;
-				/* Resistance readings are optional. */
-				s->col[i] = i == T_R ?
-				    brul_reader_has_col(r, fixed_t[i]) :
-				    brul_reader_require(r, fixed_t[i], err);
-				if (s->col[i] < 0 && i != T_R)
-					return -1;
-			}
-	}
-	return 0;
-}
-
 static int
 derived_code(const char *name, enum brul_source src, int *strings)
 {
@@ -370,7 +216,7 @@ resolve(struct brul_alert_engine *w, const struct brul_rule *r,
 		*slotp = code;
 		return 0;
 	}
-	if ((k = slot(s, m->name, err)) < 0)
+	if ((k = brul_engine_slot(s, m->name, err)) < 0)
 		return -1;
 	if (s->col[k] < 0 &&
 	    (s->col[k] = brul_reader_has_col(s->r, m->name)) < 0)
@@ -399,7 +245,7 @@ prepare(struct brul_alert_engine *w, struct brul_err *err)
 	}
 	if ((w->seen = malloc((size_t)nb * sizeof *w->seen)) == NULL ||
 	    (w->retire = malloc((size_t)nb * sizeof *w->retire)) == NULL)
-		return oom(err);
+		return brul_engine_oom(err);
 	/* The removed blocks, by date of removal (insertion: few). */
 	for (int k = 0; k < nb; k++) {
 		int j = w->nretire++;
@@ -438,7 +284,7 @@ prepare(struct brul_alert_engine *w, struct brul_err *err)
 		    sizeof *x->acc);
 		x->touched = malloc((size_t)x->nent * sizeof *x->touched);
 		if (!x->st || !x->ms || !x->acc || !x->touched)
-			return oom(err);
+			return brul_engine_oom(err);
 		for (int e = 0; e < x->nent; e++) {
 			brul_alert_reset(&x->st[e]);
 			for (int m = 0; m < x->nm; m++)
@@ -454,461 +300,6 @@ brul_alert_engine_rule_active(const struct brul_alert_engine *w, int i)
 	return w->rr[i].active;
 }
 
-/* Reads the next row of source k into s->next; 0 at the end. */
-static int
-read_row(struct brul_alert_engine *w, enum brul_source k, struct brul_err *err)
-{
-	struct source *s = &w->src[k];
-	struct brul_reader *r = s->r;
-	struct row *x = &s->next;
-	struct brul_field id;
-	int rc;
-
-	s->has_next = 0;
-	if ((rc = brul_reader_next(r, err)) <= 0)
-		return rc;
-	if (s->cts >= 0) {
-		if (brul_reader_time(r, s->cts, &x->ts, err) <= 0)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "ts: missing value");
-	} else {
-		if (brul_reader_date(r, s->cdate, &x->ts, err) <= 0)
-			return brul_err_set(err, brul_reader_name(r),
-			    brul_reader_line(r), 0, "date: missing value");
-		x->ts *= 86400;
-	}
-	if (s->last_ts != NONE && x->ts < s->last_ts) {
-		char a[32], b[32];
-
-		a[brul_time_format(a, x->ts)] = '\0';
-		b[brul_time_format(b, s->last_ts)] = '\0';
-		return brul_err_set(err, brul_reader_name(r),
-		    brul_reader_line(r), 0, "%s comes after %s: rows must be "
-		    "in time order across the fleet, as brul-gen writes them",
-		    a, b);
-	}
-	s->last_ts = x->ts;
-	if (brul_reader_id(r, s->cid, &id, err) < 0)
-		return -1;
-	x->ent = brul_idtab_find(k == BRUL_SRC_STRINGS ? w->strings :
-	    w->blocks, id.s, id.n);
-	if (x->ent < 0)
-		return brul_err_set(err, brul_reader_name(r),
-		    brul_reader_line(r), 0, "%s: \"%.*s\" is not in the fleet",
-		    k == BRUL_SRC_STRINGS ? "string_id" : "battery_id",
-		    (int)id.n, id.s);
-	x->mode = -1;
-	if (s->cmode >= 0) {
-		struct brul_field f = brul_reader_field(r, s->cmode);
-
-		if (f.s)
-			x->mode = brul_mode_parse(f.s, f.n);
-	}
-	for (int i = 0; i < s->nslot; i++) {
-		x->v[i] = NAN;
-		if (s->col[i] >= 0 &&
-		    brul_reader_double(r, s->col[i], &x->v[i], err) < 0)
-			return -1;
-	}
-	s->has_next = 1;
-	return 1;
-}
-
-/* Sorts a string's few temperatures (insertion: 24 of them, mostly in
- * order already). */
-static void
-sort_small(double *v, int n)
-{
-	for (int i = 1; i < n; i++) {
-		double x = v[i];
-		int j = i;
-
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
-
-/* What the instant's string rows and blocks' rows say about each string:
- * mode, ambient, ohmic tests, block temperatures. */
-static int
-absorb(struct brul_alert_engine *w, int64_t t, struct brul_err *err)
-{
-	struct source *ss = &w->src[BRUL_SRC_STRINGS],
-	    *ts = &w->src[BRUL_SRC_TELEMETRY];
-
-	for (size_t i = 0; i < ss->ntick; i++) {
-		struct string *s = &w->s[ss->tick[i].ent];
-
-		s->mode = ss->tick[i].mode;
-		if (s->mode >= 0)
-			s->last_in[s->mode] = t;
-		s->ambient = ss->tick[i].v[S_AMB];
-	}
-	for (size_t i = 0; i < ts->ntick; i++) {
-		const struct row *x = &ts->tick[i];
-		struct block *b = &w->b[x->ent];
-		struct string *s = &w->s[b->string];
-
-		if (!isnan(x->v[T_V]) || !isnan(x->v[T_T])) {
-			if (b->last_seen == NONE)
-				w->seen[w->nseen++] = x->ent;
-			b->last_seen = t;
-		}
-		if (!isnan(x->v[T_R]))
-			s->last_in[BRUL_MODE_OHMIC] = t;
-		if (s->tick != t) {
-			s->tick = t;
-			s->ntemps = 0;
-			if (ss->r == NULL && !isnan(x->v[T_I])) {
-				double c = isnan(b->cap_ah) ? 100 : b->cap_ah;
-
-				s->mode = x->v[T_I] < -0.5 ? BRUL_MODE_DISCHARGE
-				    : x->v[T_I] > 0.02 * c ? BRUL_MODE_BOOST :
-				    BRUL_MODE_FLOAT;
-				s->last_in[s->mode] = t;
-			}
-		}
-		if (!isnan(x->v[T_T])) {
-			if (brul_grow(&s->temps, &s->captemps,
-			    (size_t)s->ntemps + 1, sizeof *s->temps) < 0)
-				return oom(err);
-			s->temps[s->ntemps++] = x->v[T_T];
-		}
-	}
-	/* Each string's median and mean block temperature now. */
-	for (size_t i = 0; i < ts->ntick; i++) {
-		struct string *s = &w->s[w->b[ts->tick[i].ent].string];
-		double sum = 0;
-
-		if (s->tick != t || s->ntemps < 0)
-			continue;
-		if (s->ntemps >= 3) {
-			for (int j = 0; j < s->ntemps; j++)
-				sum += s->temps[j];
-			s->t_mean = sum / s->ntemps;
-			sort_small(s->temps, s->ntemps);
-			s->t_median = s->ntemps % 2 ? s->temps[s->ntemps / 2] :
-			    (s->temps[s->ntemps / 2 - 1] +
-			    s->temps[s->ntemps / 2]) / 2;
-		} else
-			s->t_median = NAN;
-		s->ntemps = -1;		/* done for this instant */
-	}
-	return 0;
-}
-
-/* The reading of metric slot k in a row of source src. */
-static double
-value(const struct brul_alert_engine *w, enum brul_source src,
-      const struct row *x, int k, int64_t t)
-{
-	const struct block *b;
-	const struct string *s;
-	double probe, tm;
-
-	if (k >= 0)
-		return x->v[k];
-	if (src == BRUL_SRC_STRINGS) {
-		s = &w->s[x->ent];
-		tm = isnan(s->t_mean) ? s->ambient : s->t_mean;
-		return brul_vrla_float_current_25(x->v[S_I], tm);
-	}
-	b = &w->b[x->ent];
-	s = &w->s[b->string];
-	switch (k) {
-	case D_FLOAT_DEV:
-		probe = isnan(s->ambient) ? x->v[T_T] : s->ambient;
-		return x->v[T_V] - brul_vrla_float_setpoint(b->float_v, probe);
-	case D_AMBIENT:
-		return s->ambient;
-	case D_OVER_AMBIENT:
-		return x->v[T_T] - s->ambient;
-	case D_OVER_STRING:
-		return s->tick == t ? x->v[T_T] - s->t_median : NAN;
-	case D_FLOAT_I25:
-		return brul_vrla_float_current_25(x->v[T_I], s->t_mean);
-	}
-	return NAN;
-}
-
-/* Whether rule r says nothing about string k now. */
-static int
-suppressed(const struct brul_rule *r, const struct string *s, int64_t t)
-{
-	if (s->mode >= 0 && (r->during & 1u << s->mode))
-		return 1;
-	for (unsigned a = r->after; a; a &= a - 1) {
-		int m = __builtin_ctz(a);
-
-		if (s->last_in[m] != NONE && t - s->last_in[m] <= r->after_s[m])
-			return 1;
-	}
-	return 0;
-}
-
-/* How entity e of a rule's scope is called in messages, and its ids. */
-static void
-names(struct brul_alert_engine *w, const struct brul_rule *r, int e,
-      struct brul_alert_change *ev)
-{
-	const char *what;
-	int site, str = -1;
-
-	ev->battery_id = ev->string_id = NULL;
-	if (r->scope == BRUL_SCOPE_BLOCK) {
-		ev->battery_id = brul_idtab_name(w->blocks, e);
-		str = w->b[e].string;
-		site = w->b[e].site;
-		what = "block";
-	} else if (r->scope == BRUL_SCOPE_STRING) {
-		str = e;
-		site = w->s[e].site;
-		what = "string";
-	} else {
-		site = e;
-		what = "site";
-	}
-	if (str >= 0)
-		ev->string_id = brul_idtab_name(w->strings, str);
-	ev->site_id = brul_idtab_name(w->sites, site);
-	snprintf(w->ent, sizeof w->ent, "%s %s", what,
-	    ev->battery_id ? ev->battery_id : ev->string_id ? ev->string_id :
-	    ev->site_id);
-}
-
-/* Says what happened to rule x's alert on entity e at t: event what, at
- * value v crossing thr (NAN, NAN: the block was removed from service),
- * the alert having had severity sev0 before. */
-static int
-tell(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t,
-     enum brul_alert_event what, double v, double thr, int sev0,
-     struct brul_err *err)
-{
-	struct brul_alert_state *st = &x->st[e];
-	struct brul_alert_change ev;
-
-	names(w, x->r, e, &ev);
-	brul_alert_id(w->id, sizeof w->id, x->r->name,
-	    ev.battery_id ? ev.battery_id : ev.string_id ? ev.string_id :
-	    ev.site_id, st->ts_open);
-	ev.ts = t;
-	ev.event = what;
-	ev.rule = x->r;
-	ev.severity = what == BRUL_ALERT_CLEAR ? sev0 : st->severity;
-	ev.alert_id = w->id;
-	ev.value = isnan(v) ? v : brul_alert_round(x->r, v, thr);
-	ev.threshold = thr;
-	ev.ts_open = st->ts_open;
-	ev.ts_clear = what == BRUL_ALERT_CLEAR ? t : NONE;
-	if (isnan(v))
-		snprintf(w->msg, sizeof w->msg, "%s cleared: %s removed from "
-		    "service", x->r->label, w->ent);
-	else
-		brul_alert_message(w->msg, sizeof w->msg, x->r, what,
-		    ev.severity, w->ent, v, thr);
-	ev.message = w->msg;
-	return w->emit(w->arg, &ev, err) ? -1 : 0;
-}
-
-/* Value v of rule x for entity e at t, after the metric's steps. */
-static int
-judge(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t, double v,
-      struct brul_err *err)
-{
-	double thr = NAN;
-	int sev0 = x->st[e].severity;
-	enum brul_alert_event what = brul_alert_step(x->r, &x->st[e], t, v,
-	    &thr);
-
-	return what == BRUL_ALERT_NONE ? 0 :
-	    tell(w, x, e, t, what, v, thr, sev0, err);
-}
-
-/* Blocks removed from service by t: their open alerts clear, since no
- * reading will ever clear them (retire[] is in order of removal). */
-static int
-retire(struct brul_alert_engine *w, int64_t t, struct brul_err *err)
-{
-	for (; w->iretire < w->nretire &&
-	    w->b[w->retire[w->iretire]].removed <= t; w->iretire++) {
-		int k = w->retire[w->iretire];
-
-		for (int i = 0; i < w->rules->n; i++) {
-			struct rrule *x = &w->rr[i];
-			int sev0;
-
-			if (!x->active || x->r->scope != BRUL_SCOPE_BLOCK ||
-			    (sev0 = x->st[k].severity) == 0)
-				continue;
-			x->st[k].severity = 0;
-			x->st[k].pending = NONE;
-			if (tell(w, x, k, t, BRUL_ALERT_CLEAR, NAN, NAN, sev0,
-			    err) < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-/* Feeds entity e of rule x: readings raw[0] (the metric) and raw[1..]
- * (conditions), or hold when suppressed. */
-static int
-feed(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t,
-     const double *raw, int hold, double fleet_base, struct brul_err *err)
-{
-	struct brul_reading *ms = &x->ms[e * x->nm];
-	const struct brul_rule *r = x->r;
-	double v;
-
-	if (hold) {
-		brul_alert_hold(&x->st[e]);
-		return 0;
-	}
-	v = brul_reading_step(&r->m, &ms[0], t, raw[0], fleet_base);
-	for (int c = 0; c < r->nwhen; c++) {
-		const struct brul_cond *k = &r->when[c];
-		double y = brul_reading_step(&k->m, &ms[1 + c], t, raw[1 + c],
-		    NAN);
-
-		if (isnan(y) || (k->above ? !(y > k->at) : !(y < k->at)))
-			hold = 1;
-	}
-	if (isnan(v))
-		return 0;
-	if (hold) {
-		brul_alert_hold(&x->st[e]);
-		return 0;
-	}
-	return judge(w, x, e, t, v, err);
-}
-
-static void
-fold(struct acc *a, double v)
-{
-	if (isnan(v))
-		return;
-	if (a->n++ == 0)
-		a->sum = a->min = a->max = v;
-	else {
-		a->sum += v;
-		a->min = v < a->min ? v : a->min;
-		a->max = v > a->max ? v : a->max;
-	}
-}
-
-static double
-folded(const struct acc *a, enum brul_agg g)
-{
-	if (a->n == 0)
-		return NAN;
-	switch (g) {
-	case BRUL_AGG_MAX:
-		return a->max;
-	case BRUL_AGG_MIN:
-		return a->min;
-	case BRUL_AGG_MEAN:
-		return a->sum / a->n;
-	case BRUL_AGG_SPREAD:
-		return a->max - a->min;
-	}
-	return NAN;
-}
-
-/* Rule x over this instant's rows of its source. */
-static int
-apply(struct brul_alert_engine *w, struct rrule *x, int64_t t,
-      struct brul_err *err)
-{
-	const struct brul_rule *r = x->r;
-	const struct source *s = &w->src[r->source];
-	double raw[1 + BRUL_RULE_CONDS];
-
-	x->ntouched = 0;
-	for (size_t i = 0; i < s->ntick; i++) {
-		const struct row *row = &s->tick[i];
-		int str = r->source == BRUL_SRC_STRINGS ? row->ent :
-		    w->b[row->ent].string;
-		int hold = suppressed(r, &w->s[str], t), e;
-
-		/* A block removed from service says nothing any more. */
-		if (r->source != BRUL_SRC_STRINGS &&
-		    w->b[row->ent].removed != NONE &&
-		    t >= w->b[row->ent].removed)
-			continue;
-
-		raw[0] = value(w, r->source, row, x->slot, t);
-		for (int c = 0; c < r->nwhen; c++)
-			raw[1 + c] = value(w, r->source, row, x->cslot[c], t);
-		if (r->scope == BRUL_SCOPE_BLOCK) {
-			if (feed(w, x, row->ent, t, raw, hold,
-			    w->b[row->ent].base_mohm, err) < 0)
-				return -1;
-			continue;
-		}
-		e = r->scope == BRUL_SCOPE_STRING ? str : w->s[str].site;
-		if (x->acc[e * x->nm].rows++ == 0)
-			x->touched[x->ntouched++] = e;
-		if (hold)
-			continue;
-		for (int m = 0; m < x->nm; m++)
-			fold(&x->acc[e * x->nm + m], raw[m]);
-	}
-	for (int i = 0; i < x->ntouched; i++) {
-		int e = x->touched[i];
-		struct acc *a = &x->acc[e * x->nm];
-
-		for (int m = 0; m < x->nm; m++)
-			raw[m] = folded(&a[m], r->agg);
-		if (feed(w, x, e, t, raw, a[0].n == 0, NAN, err) < 0)
-			return -1;
-		memset(a, 0, (size_t)x->nm * sizeof *a);
-	}
-	return 0;
-}
-
-/* silence_min: every block seen so far and still in service. */
-static int
-silence(struct brul_alert_engine *w, struct rrule *x, int64_t t,
-	struct brul_err *err)
-{
-	for (int i = 0; i < w->nseen; i++) {
-		int k = w->seen[i];
-		const struct block *b = &w->b[k];
-		double raw = (double)(t - b->last_seen) / 60;
-
-		if (b->removed != NONE && t >= b->removed)
-			continue;
-		if (raw == 0 && x->st[k].severity == 0 &&
-		    x->st[k].pending == NONE)
-			continue;	/* the common case, quickly */
-		if (feed(w, x, k, t, &raw, suppressed(x->r,
-		    &w->s[b->string], t), NAN, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int
-instant(struct brul_alert_engine *w, int64_t t, struct brul_err *err)
-{
-	if (absorb(w, t, err) < 0 || retire(w, t, err) < 0)
-		return -1;
-	for (int i = 0; i < w->rules->n; i++) {
-		struct rrule *x = &w->rr[i];
-
-		if (!x->active)
-			continue;
-		if (x->slot == D_SILENCE) {
-			if (silence(w, x, t, err) < 0)
-				return -1;
-		} else if (w->src[x->r->source].ntick > 0 &&
-		    apply(w, x, t, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int
 brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 		      void *arg, struct brul_err *err)
@@ -921,7 +312,8 @@ brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 		return -1;
 	for (int k = 0; k < BRUL_SRC_COUNT; k++) {
 		w->src[k].last_ts = NONE;
-		if (w->src[k].r && read_row(w, (enum brul_source)k, err) < 0)
+		if (w->src[k].r && brul_engine_read_row(w,
+		    (enum brul_source)k, err) < 0)
 			return -1;
 	}
 	for (;;) {
@@ -940,14 +332,15 @@ brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 			while (s->has_next && s->next.ts == t) {
 				if (brul_grow(&s->tick, &s->cap, s->ntick + 1,
 				    sizeof *s->tick) < 0)
-					return oom(err);
+					return brul_engine_oom(err);
 				s->tick[s->ntick++] = s->next;
-				if (read_row(w, (enum brul_source)k, err) < 0)
+				if (brul_engine_read_row(w, (enum brul_source)k,
+				    err) < 0)
 					return -1;
 			}
 		}
 		w->now = t;
-		if (instant(w, t, err) < 0)
+		if (brul_engine_instant(w, t, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -1,5 +1,7 @@
 /*
  * engine.h: the alert engine behind brul-alert: rules applied to streams.
+ * engine.c implements it, sources.c reads the sources, apply.c applies
+ * the rules to each instant (engineint.h is what they share).
  *
  * Sources: telemetry, and optionally the string stream (ambient
  * temperature and each string's mode), the twin's stream, predictions and

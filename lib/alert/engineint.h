@@ -1,0 +1,141 @@
+/*
+ * engineint.h: the alert engine's insides, shared by engine.c (the
+ * object, its fleet, the rules made ready, the run loop), sources.c (the
+ * sources' rows read in time order, what an instant's rows say about each
+ * string) and apply.c (the rules over an instant: values, suppression,
+ * folding, each entity's alert, the changes told).  Not for tools:
+ * engine.h is the API.
+ */
+#ifndef BRUL_ENGINEINT_H
+#define BRUL_ENGINEINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "alert/engine.h"
+#include "alert/reading.h"
+#include "alert/rules.h"
+#include "alert/state.h"
+#include "core/err.h"
+#include "core/idtab.h"
+#include "core/reader.h"
+
+#define SLOTS 16		/* columns read per source */
+#define NONE INT64_MIN
+
+/* Metrics the engine computes rather than reads: negative slot numbers
+ * (engine.c names them, apply.c computes them). */
+enum {
+	D_FLOAT_DEV = -1, D_AMBIENT = -2, D_OVER_AMBIENT = -3,
+	D_OVER_STRING = -4, D_FLOAT_I25 = -5, D_SILENCE = -6
+};
+
+/* Fixed slots of the telemetry and string sources. */
+enum { T_V, T_I, T_T, T_R };
+enum { S_I, S_AMB };
+
+struct block {
+	int string, site, system;	/* system -1: unknown */
+	double base_mohm, float_v, cap_ah;
+	int64_t removed;	/* NONE: in service */
+	int64_t last_seen;	/* NONE: never */
+};
+
+struct string {
+	int site;
+	int mode;		/* -1 unknown */
+	int64_t last_in[BRUL_MODE_COUNT];	/* last instant in each mode */
+	double ambient;		/* NAN unknown */
+	double t_mean;		/* last instant's mean block temperature */
+	double t_median;	/* this instant's median; NAN without one */
+	int64_t tick;		/* the instant t_median belongs to */
+	double *temps;		/* this instant's block temperatures */
+	int ntemps;		/* -1: done with this instant */
+	size_t captemps;
+};
+
+struct row {
+	int64_t ts;
+	int ent;		/* block, or string for the string source */
+	int mode;
+	double v[SLOTS];
+};
+
+struct source {
+	struct brul_reader *r;
+	int cid, cts, cdate, cmode;
+	int nslot;
+	int col[SLOTS];
+	char name[SLOTS][BRUL_NAME_MAX];
+	int64_t last_ts;
+	struct row next;
+	int has_next;
+	struct row *tick;
+	size_t ntick, cap;
+};
+
+/* Folding a string's or site's rows into one value. */
+struct acc {
+	int n;
+	int rows;
+	double sum, min, max;
+};
+
+struct rrule {
+	const struct brul_rule *r;
+	int active;
+	int slot;			/* of the metric */
+	int cslot[BRUL_RULE_CONDS];
+	int nent, nm;		/* entities; metrics each (1 + conds) */
+	struct brul_alert_state *st;
+	struct brul_reading *ms;
+	struct acc *acc;
+	int *touched, ntouched;
+};
+
+struct brul_alert_engine {
+	const struct brul_rules *rules;
+	struct brul_alert_engine_opts o;
+	brul_alert_emit emit;
+	void *arg;
+	struct brul_idtab *blocks, *strings, *sites, *systems;
+	struct block *b;
+	size_t capb;
+	struct string *s;
+	size_t caps;
+	double *sys_float;
+	size_t capsys;
+	struct source src[BRUL_SRC_COUNT];
+	struct rrule *rr;
+	int *seen, nseen;		/* blocks seen, for silence_min */
+	int *retire, nretire, iretire;	/* blocks removed, in that order */
+	int started;
+	int64_t now;
+	char id[160], msg[400], ent[96];
+};
+
+static inline int
+brul_engine_oom(struct brul_err *err)
+{
+	return brul_err_set(err, NULL, 0, 0, "out of memory");
+}
+
+/* sources.c */
+/* The slot of column name in source s, added when new. */
+int brul_engine_slot(struct source *s, const char *name, struct brul_err *err);
+/* Reads the next row of source k into s->next; 0 at the end. */
+int brul_engine_read_row(struct brul_alert_engine *w, enum brul_source k,
+			 struct brul_err *err);
+/* What the instant's string rows and blocks' rows say about each string:
+ * mode, ambient, ohmic tests, block temperatures. */
+int brul_engine_absorb(struct brul_alert_engine *w, int64_t t,
+		       struct brul_err *err);
+
+/* apply.c */
+/* The instant t, its rows gathered from every source: what they say of
+ * each string absorbed, blocks removed by t retired, each active rule
+ * applied. */
+int brul_engine_instant(struct brul_alert_engine *w, int64_t t,
+			struct brul_err *err);
+
+#endif
