@@ -39,8 +39,8 @@
  * Changes passed to the callback point into the engine's storage, valid
  * during the call.
  */
-#ifndef BRUL_WATCH_H
-#define BRUL_WATCH_H
+#ifndef BRUL_ENGINE_H
+#define BRUL_ENGINE_H
 
 #include <stdint.h>
 #include "alert/rules.h"

@@ -9,8 +9,8 @@
  * Ownership: the state is plain storage of the caller's, one per rule (or
  * condition) and entity, zeroed by brul_reading_reset.
  */
-#ifndef BRUL_METRIC_H
-#define BRUL_METRIC_H
+#ifndef BRUL_READING_H
+#define BRUL_READING_H
 
 #include <stdint.h>
 #include "alert/rules.h"

@@ -12,8 +12,8 @@
  *
  * Ownership: plain storage of the caller's.
  */
-#ifndef BRUL_ALERT_H
-#define BRUL_ALERT_H
+#ifndef BRUL_STATE_H
+#define BRUL_STATE_H
 
 #include <stddef.h>
 #include <stdint.h>

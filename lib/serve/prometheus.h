@@ -9,8 +9,8 @@
  * Ownership: brul_prom_new returns an object freed by
  * brul_prom_free.  brul_prom_render appends to the caller's buffer.
  */
-#ifndef BRUL_METRICS_H
-#define BRUL_METRICS_H
+#ifndef BRUL_PROMETHEUS_H
+#define BRUL_PROMETHEUS_H
 
 #include "core/sbuf.h"
 #include "db/pool.h"

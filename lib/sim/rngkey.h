@@ -6,8 +6,8 @@
  * purpose never shifts another.  Values are part of the output's definition:
  * changing one changes every dataset.
  */
-#ifndef BRUL_KEYS_H
-#define BRUL_KEYS_H
+#ifndef BRUL_RNGKEY_H
+#define BRUL_RNGKEY_H
 
 enum brul_key {
 	BRUL_KEY_SYSTEM = 1,	/* system set points and loads */
