@@ -73,21 +73,12 @@ name(struct brul_batteries *t, struct brul_reader *r, int col, int k, int nt,
 	return 0;
 }
 
-/* A number above zero, or missing. */
+/* A number above zero, or missing (NAN). */
 static int
-positive(struct brul_reader *r, int col, int k, double *v,
-	 struct brul_err *err)
+positive(struct brul_reader *r, int col, double *v, struct brul_err *err)
 {
-	int rc;
-
 	*v = NAN;
-	if (col < 0)
-		return 0;
-	if ((rc = brul_reader_double(r, col, v, err)) < 0)
-		return -1;
-	if (rc == 1 && !(*v > 0))
-		return at(r, err, "%s: not above zero: %g", names[k], *v);
-	return 0;
+	return col < 0 ? 0 : brul_reader_positive(r, col, v, err) < 0 ? -1 : 0;
 }
 
 static int
@@ -167,10 +158,8 @@ row(struct brul_batteries *t, struct brul_reader *r, const int *col,
 	    err) < 0 ||
 	    name(t, r, col[C_MODEL], C_MODEL, N_MODEL, &b->model, err) < 0 ||
 	    position(r, col[C_POSITION], &b->position, err) < 0 ||
-	    positive(r, col[C_CAPACITY], C_CAPACITY, &b->capacity_ah,
-	    err) < 0 ||
-	    positive(r, col[C_BASELINE], C_BASELINE, &b->baseline_mohm,
-	    err) < 0 ||
+	    positive(r, col[C_CAPACITY], &b->capacity_ah, err) < 0 ||
+	    positive(r, col[C_BASELINE], &b->baseline_mohm, err) < 0 ||
 	    day(r, col[C_INSTALL], &b->install_day, err) < 0 ||
 	    day(r, col[C_REMOVED], &b->removed_day, err) < 0)
 		return -1;

@@ -11,7 +11,8 @@ static const char *const columns[] = { "capacity_ah", "design_life_years",
 	"float_life_25c_years", "baseline_mohm", "fleet_share" };
 #define NCOLS (int)(sizeof columns / sizeof columns[0])
 
-/* Column k's value into *v: NAN when missing and not needed. */
+/* Column k's value into *v: NAN when missing and not needed.  Every
+ * one is above zero but the share, which may be zero. */
 static int
 value(struct brul_reader *r, int col, int k, unsigned need, double *v,
       struct brul_err *err)
@@ -21,15 +22,16 @@ value(struct brul_reader *r, int col, int k, unsigned need, double *v,
 	*v = NAN;
 	if (col < 0)
 		return 0;
-	if ((rc = brul_reader_double(r, col, v, err)) < 0)
+	if ((rc = k == 4 ? brul_reader_double(r, col, v, err) :
+	    brul_reader_positive(r, col, v, err)) < 0)
 		return -1;
 	if (rc == 0 && (need & 1u << k))
 		return brul_err_set(err, brul_reader_name(r),
 		    brul_reader_line(r), 0, "%s: missing value", columns[k]);
-	if (rc == 1 && !(*v > 0 || (*v == 0 && k == 4)))
+	if (rc == 1 && k == 4 && !(*v >= 0))
 		return brul_err_set(err, brul_reader_name(r),
-		    brul_reader_line(r), 0, "%s: not above zero: %g",
-		    columns[k], *v);
+		    brul_reader_line(r), 0, "%s: below zero: %g", columns[k],
+		    *v);
 	return 0;
 }
 

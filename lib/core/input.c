@@ -41,24 +41,13 @@ struct brul_in {
 	long members;		/* gzip members finished */
 };
 
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
-}
-
 static struct brul_in *
 in_new(const char *name, struct brul_err *err)
 {
 	struct brul_in *in;
 
 	if ((in = calloc(1, sizeof(*in))) == NULL ||
-	    (in->name = xstrdup(name)) == NULL) {
+	    (in->name = strdup(name)) == NULL) {
 		free(in);
 		brul_err_set(err, name, 0, 0, "out of memory");
 		return NULL;

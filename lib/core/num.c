@@ -45,7 +45,7 @@ static const uint64_t pow10_u64[20] = {
 	10000000000000000000ULL
 };
 
-static const char digits2[201] =
+const char brul_digits2[201] =
 	"00010203040506070809"
 	"10111213141516171819"
 	"20212223242526272829"
@@ -279,11 +279,11 @@ write_u64(char *buf, uint64_t v)
 
 		v /= 100;
 		k -= 2;
-		memcpy(tmp + k, digits2 + 2 * r, 2);
+		memcpy(tmp + k, brul_digits2 + 2 * r, 2);
 	}
 	if (v >= 10) {
 		k -= 2;
-		memcpy(tmp + k, digits2 + 2 * v, 2);
+		memcpy(tmp + k, brul_digits2 + 2 * v, 2);
 	} else
 		tmp[--k] = (char)('0' + v);
 	memcpy(buf, tmp + k, sizeof(tmp) - k);
@@ -299,7 +299,7 @@ write_u64_w(char *buf, uint64_t v, int w)
 
 		v /= 100;
 		w -= 2;
-		memcpy(buf + w, digits2 + 2 * r, 2);
+		memcpy(buf + w, brul_digits2 + 2 * r, 2);
 	}
 	if (w == 1)
 		buf[0] = (char)('0' + v % 10);

@@ -38,4 +38,8 @@ size_t brul_num_shortest(char *buf, double v);
 /* A decimal integer. */
 size_t brul_int_format(char *buf, int64_t v);
 
+/* "00" "01" ... "99": two digits at a time, for formatters of numbers,
+ * times and dates. */
+extern const char brul_digits2[201];
+
 #endif

@@ -18,17 +18,6 @@
 #define PLAIN_SIZE	(1024 * 1024)	/* plain output: write(2) this much */
 #define MAX_THREADS	64
 
-static char *
-xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = malloc(n);
-
-	if (p != NULL)
-		memcpy(p, s, n);
-	return p;
-}
-
 /* write(2) all of p, through EINTR and partial writes: 0 or an errno. */
 int
 brul_fd_write_all(int fd, const void *p, size_t n)
@@ -116,7 +105,7 @@ brul_out_open(const char *path, const struct brul_out_opts *opts,
 	name = named ? path : "<stdout>";
 	gzip = opts->gzip || (named && has_gz_suffix(path));
 	if ((out = calloc(1, sizeof(*out))) == NULL ||
-	    (out->name = xstrdup(name)) == NULL) {
+	    (out->name = strdup(name)) == NULL) {
 		free(out);
 		brul_err_set(err, name, 0, 0, "out of memory");
 		return NULL;
@@ -135,7 +124,7 @@ brul_out_open(const char *path, const struct brul_out_opts *opts,
 		/* Only a regular file is ours to remove on failure: never
 		 * unlink /dev/full or a named pipe. */
 		if (fstat(out->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (out->path = xstrdup(path)) == NULL)
+		    (out->path = strdup(path)) == NULL)
 			goto oom;
 	}
 	if (gzip && !opts->force_tty && isatty(out->fd)) {

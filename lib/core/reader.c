@@ -424,6 +424,18 @@ brul_reader_double(struct brul_reader *r, int col, double *v,
 }
 
 int
+brul_reader_positive(struct brul_reader *r, int col, double *v,
+    struct brul_err *err)
+{
+	int rc = brul_reader_double(r, col, v, err);
+
+	if (rc == 1 && !(*v > 0))
+		return brul_err_set(err, brul_in_name(r->in), r->line, 0,
+		    "%s: not above zero: %g", r->cols[col], *v);
+	return rc;
+}
+
+int
 brul_reader_int(struct brul_reader *r, int col, int64_t *v,
     struct brul_err *err)
 {

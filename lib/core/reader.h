@@ -87,6 +87,11 @@ struct brul_field brul_reader_field(const struct brul_reader *r, int col);
  * 0 (missing; value untouched) or -1 (malformed; err set). */
 int brul_reader_double(struct brul_reader *r, int col, double *v,
 		       struct brul_err *err);
+/* A number that must be above zero (a capacity, a resistance): as
+ * brul_reader_double, and -1 with "file:LINE: capacity_ah: not above
+ * zero: -5" for one that is not. */
+int brul_reader_positive(struct brul_reader *r, int col, double *v,
+			 struct brul_err *err);
 int brul_reader_int(struct brul_reader *r, int col, int64_t *v,
 		    struct brul_err *err);
 int brul_reader_time(struct brul_reader *r, int col, int64_t *t,

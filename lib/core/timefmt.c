@@ -8,23 +8,12 @@
  */
 #include <string.h>
 
+#include "core/num.h"
 #include "core/timefmt.h"
 
 /* Days 0000-01-01 and 9999-12-31 relative to 1970-01-01. */
 #define DAY_MIN (-719528)
 #define DAY_MAX 2932896
-
-static const char digits2[201] =
-	"00010203040506070809"
-	"10111213141516171819"
-	"20212223242526272829"
-	"30313233343536373839"
-	"40414243444546474849"
-	"50515253545556575859"
-	"60616263646566676869"
-	"70717273747576777879"
-	"80818283848586878889"
-	"90919293949596979899";
 
 int64_t
 brul_days_from_civil(int64_t y, int m, int d)
@@ -147,7 +136,7 @@ brul_time_parse(const char *s, size_t n, int64_t *t)
 static void
 put2(char *p, int v)
 {
-	memcpy(p, digits2 + 2 * v, 2);
+	memcpy(p, brul_digits2 + 2 * v, 2);
 }
 
 /* Writes "YYYY-MM-DD" for a day in [DAY_MIN, DAY_MAX]. */
