@@ -89,14 +89,11 @@ col() {
 	[ "$stderr" = "brul-features: $f:13: ts goes back in time for B0001-1" ]
 }
 
-@test "empty input gives the header only, status 0" {
+@test "an empty input is an error (what a failed command leaves), a header alone no rows" {
 	run --separate-stderr brul-features < /dev/null
-	assert_success
-	[ "$output" = "$HEADER" ]
-	run --separate-stderr brul-features --format ndjson < /dev/null
-	assert_success
-	[ -z "$output" ]
-	# a header without rows too
+	assert_failure 1
+	[ "$stderr" = "brul-features: <stdin>: empty: no header row (did the command before it fail?)" ]
+	# a header without rows is a stream of no rows
 	head -n 1 "$BATS_FILE_TMPDIR/t.csv" | brul-features > "$BATS_TEST_TMPDIR/o"
 	[ "$(cat "$BATS_TEST_TMPDIR/o")" = "$HEADER" ]
 }

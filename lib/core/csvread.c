@@ -297,11 +297,9 @@ brul_csvread_header(struct brul_reader *r, struct brul_err *err)
 	r->csv_live = 1;
 	/* libcsv grows its field buffer by this much at a time. */
 	csv_set_blk_size(&r->csv, 65536);
-	if ((k = brul_csvread_next(r, err)) <= 0) {
-		if (k == 0)
-			r->empty = 1;
-		return k;
-	}
+	if ((k = brul_csvread_next(r, err)) <= 0)
+		return k == 0 ? brul_reader_fail(r, err, 0, "empty: no header "
+		    "row (did the command before it fail?)") : k;
 	for (i = 0; i < r->recs[r->rec_pos - 1].nf; i++) {
 		f = &r->f[r->cur_first + i];
 		name = fref_ptr(r, f);

@@ -380,11 +380,9 @@ brul_ndjsonread_first(struct brul_reader *r, struct brul_err *err)
 	json_t *v;
 	int k;
 
-	if ((k = brul_ndjsonread_next(r, err)) <= 0) {
-		if (k == 0)
-			r->empty = 1;
-		return k;
-	}
+	if ((k = brul_ndjsonread_next(r, err)) <= 0)
+		return k == 0 ? brul_reader_fail(r, err, 0, "empty: no object "
+		    "(did the command before it fail?)") : k;
 	json_object_foreach(r->obj, key, v) {
 		(void)v;
 		if (brul_reader_add_col(r, key, strlen(key)) == -1)

@@ -16,6 +16,7 @@
 #include "core/grow.h"
 #include "core/num.h"
 #include "core/readerint.h"
+#include "core/streams.h"
 #include "core/timefmt.h"
 
 #define BAD_TEXT_MAX	40	/* bytes of a bad value quoted in a message */
@@ -249,11 +250,10 @@ brul_reader_col(struct brul_reader *r, const char *name)
 
 	if ((c = brul_reader_find_col(r, name, strlen(name))) != -1)
 		return c;
-	if (r->fmt != BRUL_FMT_NDJSON && !r->empty)
+	if (r->fmt != BRUL_FMT_NDJSON)
 		return -1;
-	/* NDJSON objects need not all have the same keys, and an empty input
-	 * has every column: a name asked for becomes a column, missing where
-	 * absent. */
+	/* NDJSON objects need not all have the same keys: a name asked for
+	 * becomes a column, missing where absent. */
 	if (brul_reader_add_col(r, name, strlen(name)) == -1 ||
 	    brul_ndjsonread_fit(r) == -1) {
 		brul_reader_fail(r, NULL, 0, "out of memory");
@@ -274,12 +274,46 @@ brul_reader_has_col(struct brul_reader *r, const char *name)
 {
 	int c = brul_reader_find_col(r, name, strlen(name));
 
-	if (c == -1 && r->empty)
-		return brul_reader_col(r, name);
 	/* a name only asked for is not a key of the stream */
 	if (r->fmt == BRUL_FMT_NDJSON && c >= r->nfirst)
 		return -1;
 	return c;
+}
+
+/* "missing column "ts"", with what the stream was given for and what it
+ * is when its header says so: a file given in the wrong place. */
+static int
+missing(struct brul_reader *r, const char *name, struct brul_err *err)
+{
+	const char *is = brul_stream_kind((const char *const *)r->cols,
+	    r->fmt == BRUL_FMT_NDJSON ? r->nfirst : r->ncols);
+	char want[160] = "", seen[80] = "";
+
+	if (r->stream && r->opt)
+		snprintf(want, sizeof want, ": %s takes a %s stream", r->opt,
+		    r->stream);
+	else if (r->stream)
+		snprintf(want, sizeof want, ": expected a %s stream",
+		    r->stream);
+	if (is && r->stream && strcmp(is, r->stream) != 0)
+		snprintf(seen, sizeof seen, "%s this is a %s stream",
+		    want[0] ? ", and" : ":", is);
+	return brul_err_set(err, brul_in_name(r->in), 0, 0,
+	    "missing column \"%s\"%s%s", name, want, seen);
+}
+
+void
+brul_reader_expect(struct brul_reader *r, const char *opt,
+    const char *stream)
+{
+	r->opt = opt;
+	r->stream = stream;
+}
+
+long
+brul_reader_records(const struct brul_reader *r)
+{
+	return r->records;
 }
 
 int
@@ -294,8 +328,7 @@ brul_reader_require(struct brul_reader *r, const char *name,
 		return c;
 	if (r->failed)
 		return brul_reader_report(r, err);
-	return brul_err_set(err, brul_in_name(r->in), 0, 0,
-	    "missing column \"%s\"", name);
+	return missing(r, name, err);
 }
 
 int
@@ -321,8 +354,6 @@ brul_reader_next(struct brul_reader *r, struct brul_err *err)
 	if (r->failed)
 		return brul_reader_report(r, err);
 	r->have_rec = 0;
-	if (r->empty)
-		return 0;
 	if (r->fmt == BRUL_FMT_CSV) {
 		if ((k = brul_csvread_next(r, err)) <= 0)
 			return k;
@@ -339,6 +370,7 @@ brul_reader_next(struct brul_reader *r, struct brul_err *err)
 			return -1;
 	}
 	r->have_rec = 1;
+	r->records++;
 	return 1;
 }
 

@@ -38,10 +38,10 @@ struct brul_reader;
 
 /* Opens path ("-" or NULL: stdin) and reads the header (CSV) or looks at the
  * first object (NDJSON).  A UTF-8 BOM and leading blank lines are skipped;
- * the format, unless given, is NDJSON when the first byte is '{'.  An empty
- * input is not an error: it has no records, and every column asked for
- * exists (always missing), so that an empty stream flows through a
- * pipeline.  Duplicate CSV header names are an error. */
+ * the format, unless given, is NDJSON when the first byte is '{'.  An
+ * empty input (no header: what a failed command leaves in a pipe) is an
+ * error; a header and no records is a stream of no rows.  Duplicate CSV
+ * header names are an error. */
 struct brul_reader *brul_reader_open(const char *path, enum brul_format fmt,
 				     struct brul_err *err);
 /* The same over n bytes in memory (which must outlive the reader), named
@@ -62,13 +62,22 @@ long brul_reader_line(const struct brul_reader *r);
 int brul_reader_col(struct brul_reader *r, const char *name);
 /* Column index of name when the stream really has it: in the CSV header,
  * or a key of the first NDJSON object (writers put every key in every
- * object); -1 otherwise, never a column made up on demand.  An empty input
- * has every column. */
+ * object); -1 otherwise, never a column made up on demand. */
 int brul_reader_has_col(struct brul_reader *r, const char *name);
-/* Like brul_reader_has_col, but a missing column is an error naming it:
- * "file: missing column "voltage_v"". */
+/* Like brul_reader_has_col, but a missing column is an error naming it,
+ * with what the stream was given for (brul_reader_expect) and what its
+ * header says it is: "file: missing column "ts": --strings takes a
+ * string_telemetry stream, and this is a strings stream". */
 int brul_reader_require(struct brul_reader *r, const char *name,
 			struct brul_err *err);
+/* What the stream is given for, for messages: the option or operand that
+ * named it ("--strings"; NULL: none) and the stream of brul-formats(5) it
+ * should be ("string_telemetry"; NULL: any).  The strings must outlive
+ * the reader. */
+void brul_reader_expect(struct brul_reader *r, const char *opt,
+			const char *stream);
+/* The records brul_reader_next has handed out so far. */
+long brul_reader_records(const struct brul_reader *r);
 int brul_reader_ncols(const struct brul_reader *r);
 const char *brul_reader_colname(const struct brul_reader *r, int col);
 

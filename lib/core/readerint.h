@@ -42,7 +42,9 @@ struct brul_reader {
 	enum brul_format fmt;
 	long line;		/* of the current record */
 	int have_rec;		/* a record is current */
-	int empty;		/* no header: every column is "present" */
+	long records;		/* handed out */
+	const char *opt;	/* brul_reader_expect's, or NULL */
+	const char *stream;
 	int failed;
 	struct brul_err err;	/* sticky */
 	int pend;		/* a parse error after the queued records */
@@ -105,14 +107,16 @@ int brul_reader_find_col(const struct brul_reader *r, const char *name,
 			 size_t n);
 
 /* csvread.c */
-/* Reads the header row into the columns (none: r->empty): 0, or -1. */
+/* Reads the header row into the columns: 0, or -1 (an empty stream is
+ * an error). */
 int brul_csvread_header(struct brul_reader *r, struct brul_err *err);
 /* The next record from the queue, parsing more as needed: 1, 0 at the end,
  * -1 on error. */
 int brul_csvread_next(struct brul_reader *r, struct brul_err *err);
 
 /* ndjsonread.c */
-/* Reads the first object, its keys the columns (none: r->empty), and keeps
+/* Reads the first object, its keys the columns (an empty stream is an
+ * error), and keeps
  * it for the first brul_reader_next: 0, or -1. */
 int brul_ndjsonread_first(struct brul_reader *r, struct brul_err *err);
 /* Reads the next object (into r->obj, or into r->vals when r->fast): 1, 0
