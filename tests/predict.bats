@@ -221,6 +221,26 @@ EOF
 	[ ! -e "$T/out.csv" ]
 }
 
+@test "features without what the model learned from (no --fleet): status 1, named, no output" {
+	"$BRUL_BIN"/brul-gen --seed 3 --batteries 24 --days 2 --quiet |
+	    brul-features --window day > "$T/nofleet.csv"
+	run --separate-stderr brul-predict -m "$F/model.json" "$T/nofleet.csv"
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "brul-predict: the model learned from age_days, eq_age_days, dis_depth_pct, life_used_pct, which no row has: brul-features gives them with --fleet (the batteries stream)" ]
+	# with the fleet it predicts
+	"$BRUL_BIN"/brul-gen --seed 3 --batteries 24 --emit batteries > "$T/fleet.csv"
+	"$BRUL_BIN"/brul-gen --seed 3 --batteries 24 --days 2 --quiet |
+	    brul-features --window day --fleet "$T/fleet.csv" > "$T/ok.csv"
+	run --separate-stderr brul-predict -m "$F/model.json" "$T/ok.csv"
+	assert_success
+	[ "${#lines[@]}" -eq 49 ]
+	# the model records what it learned from: a share per feature
+	share=$(jq -r '.learner.attributes.brul_coverage' "$F/model.json" |
+	    jq -r '.[0]')
+	[ "$share" = 1 ]
+}
+
 @test "a bad number is reported with its file, line and column" {
 	f=$T/bad.csv
 	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "r_ratio") c = i }
@@ -240,8 +260,17 @@ EOF
 		[ -z "$output" ]
 		[[ "$stderr" == "brul-predict: $m: "* ]] || { echo "for $m: $stderr"; false; }
 	done
+	# what the file is, never a C++ internal
 	run --separate-stderr brul-predict -m /dev/null "$F/features.csv"
-	[[ "$stderr" == "brul-predict: /dev/null: not an XGBoost model"* ]]
+	[ "$stderr" = "brul-predict: /dev/null: not a model: the file is empty" ]
+	run --separate-stderr brul-predict -m "$F/features.csv" "$F/features.csv"
+	[ "$stderr" = "brul-predict: $F/features.csv: not a model: this is a features stream (CSV); give the model brul-train wrote" ]
+	gzip -c "$F/labels.csv" > "$T/labels.csv.gz"
+	run --separate-stderr brul-predict -m "$T/labels.csv.gz" "$F/features.csv"
+	[ "$stderr" = "brul-predict: $T/labels.csv.gz: not a model: this is a labels stream (gzip); give the model brul-train wrote" ]
+	run --separate-stderr brul-predict -m "$F/report.json" "$F/features.csv"
+	[[ "$stderr" == "brul-predict: $F/report.json: JSON, but not an XGBoost model (brul-train writes them): "* ]]
+	[[ "$stderr" != *basic_string* ]]
 	run --separate-stderr brul-predict -m "$T/nonexistent.json" "$F/features.csv"
 	assert_failure 1
 	[[ "$stderr" == "brul-predict: $T/nonexistent.json: "* ]]

@@ -10,6 +10,8 @@
 #include <xgboost/c_api.h>
 
 #include "core/publish.h"
+#include "core/reader.h"
+#include "core/streams.h"
 #include "ml/featmap.h"
 #include "ml/model.h"
 
@@ -80,6 +82,7 @@ brul_model_release(struct brul_model *m)
 	if (m->booster)
 		XGBoosterFree(m->booster);
 	brul_featmap_names_free(m->features);
+	free(m->coverage);
 	memset(m, 0, sizeof *m);
 }
 
@@ -417,6 +420,91 @@ read_file(const char *path, size_t *len, struct brul_err *err)
 	return buf;
 }
 
+/* The stream of brul-formats(5) that the records in buf[0..n) are, as
+ * format fmt, or NULL. */
+static const char *
+stream_of(const char *buf, size_t n, enum brul_format fmt)
+{
+	const char *cols[64], *kind;
+	struct brul_reader *r = brul_reader_open_mem(buf, n, fmt, NULL);
+	int k;
+
+	if (r == NULL)
+		return NULL;
+	for (k = 0; k < brul_reader_ncols(r) && k < 64; k++)
+		cols[k] = brul_reader_colname(r, k);
+	kind = brul_stream_kind(cols, k);
+	brul_reader_close(r);
+	return kind;
+}
+
+/* -1 with what the file is when it is plainly no model (XGBoost's own
+ * message for such a file is a C++ internal): empty, a stream, gzip,
+ * text that is not JSON.  A model is one JSON object; a stream in NDJSON
+ * is one a line. */
+static int
+not_model(const char *path, const char *buf, size_t len,
+	  struct brul_err *err)
+{
+	const unsigned char *p = (const unsigned char *)buf;
+	const char *kind, *as;
+	const char *nl = memchr(buf, '\n', len < 65536 ? len : 65536);
+	size_t i = 0;
+
+	while (i < len && strchr(" \t\r\n", p[i]) != NULL)
+		i++;
+	if (i == len)
+		return brul_err_set(err, path, 0, 0, "not a model: the file "
+		    "is empty");
+	if (p[i] == '{' && !(nl && nl + 1 < buf + len && nl[1] == '{'))
+		return 0;
+	if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+		kind = stream_of(buf, len, BRUL_FMT_AUTO);
+		as = "gzip";
+	} else if (p[i] == '{') {
+		kind = stream_of(buf, (size_t)(nl - buf) + 1, BRUL_FMT_NDJSON);
+		as = "NDJSON";
+	} else {
+		kind = stream_of(buf, nl ? (size_t)(nl - buf) + 1 : len,
+		    BRUL_FMT_CSV);
+		as = "CSV";
+	}
+	if (kind)
+		return brul_err_set(err, path, 0, 0, "not a model: this is a "
+		    "%s stream (%s); give the model brul-train wrote", kind,
+		    as);
+	return brul_err_set(err, path, 0, 0, "not a model: %s (brul-train "
+	    "writes XGBoost JSON)", strcmp(as, "gzip") == 0 ?
+	    "a gzip file" : "not JSON");
+}
+
+/* brul_coverage, when the trainer recorded it: one share per feature. */
+static int
+load_coverage(struct brul_model *m, const char *path, struct brul_err *err)
+{
+	const char *s = brul_model_attr(m, "brul_coverage");
+	json_t *a;
+
+	if (s == NULL)
+		return 0;
+	if ((a = json_loads(s, 0, NULL)) == NULL || !json_is_array(a) ||
+	    json_array_size(a) != (size_t)m->nfeat) {
+		json_decref(a);
+		return brul_err_set(err, path, 0, 0, "brul_coverage: not an "
+		    "array of %d shares", m->nfeat);
+	}
+	if ((m->coverage = calloc((size_t)m->nfeat, sizeof *m->coverage)) ==
+	    NULL) {
+		json_decref(a);
+		return oom(err);
+	}
+	for (int i = 0; i < m->nfeat; i++)
+		m->coverage[i] = json_number_value(json_array_get(a,
+		    (size_t)i));
+	json_decref(a);
+	return 0;
+}
+
 int
 brul_model_load(struct brul_model *m, const char *path,
     struct brul_err *err)
@@ -436,12 +524,16 @@ brul_model_load(struct brul_model *m, const char *path,
 		free(file);
 		return xgb_fail(err, "booster");
 	}
-	if (len == 0 || XGBoosterLoadModelFromBuffer(m->booster, file,
-	    len) != 0) {
+	if (not_model(path, file, len, err) < 0) {
+		free(file);
+		goto fail;
+	}
+	if (XGBoosterLoadModelFromBuffer(m->booster, file, len) != 0) {
 		char msg[256];
 
-		brul_err_set(err, path, 0, 0, "not an XGBoost model: %s",
-		    len ? xgb_message(msg, sizeof msg) : "empty file");
+		brul_err_set(err, path, 0, 0, "JSON, but not an XGBoost model "
+		    "(brul-train writes them): %s", xgb_message(msg,
+		    sizeof msg));
 		free(file);
 		goto fail;
 	}
@@ -495,7 +587,8 @@ brul_model_load(struct brul_model *m, const char *path,
 		m->window_s = strtoll(s, NULL, 10);
 	if (load_calib(m, "brul_calibration", &m->calib, &m->has_calib, path,
 	    err) < 0 || load_calib(m, "brul_baseline_calibration",
-	    &m->base_calib, &m->has_base_calib, path, err) < 0)
+	    &m->base_calib, &m->has_base_calib, path, err) < 0 ||
+	    load_coverage(m, path, err) < 0)
 		goto fail;
 	return 0;
 fail:

@@ -16,8 +16,9 @@
  * it unchanged; brul's metadata travel as booster attributes (strings):
  * brul_version, brul_features (JSON array), brul_objective,
  * brul_calibration, brul_baseline_calibration (calib.h), brul_model_id,
- * brul_window_s (the features' window length) and whatever else the
- * trainer sets: brul_cv, brul_fingerprint, brul_seed and brul_oof (a
+ * brul_window_s (the features' window length), brul_coverage (each
+ * feature's share of the training rows that had a value, a JSON array in
+ * the features' order) and whatever else the trainer sets: brul_cv, brul_fingerprint, brul_seed and brul_oof (a
  * sample of the out-of-fold predictions, brul-train(1)).  The feature
  * names are also XGBoost's feature names.
  *
@@ -61,6 +62,9 @@ struct brul_model {
 	struct brul_calib calib, base_calib;
 	char id[32];
 	int64_t window_s;	/* of the training features; 0: not known */
+	double *coverage;	/* per feature, the share of training rows
+				 * with a value (brul_coverage); NULL: not
+				 * recorded */
 };
 
 /* Trains on n rows of x (row-major, nfeat columns, NAN missing) with the
@@ -87,7 +91,8 @@ const char *brul_model_attr(const struct brul_model *m, const char *key);
 int brul_model_save(struct brul_model *m, const char *path,
 		    struct brul_err *err);
 /* Loads a model written by brul_model_save; a file without brul's
- * attributes is an error.  0 or -1. */
+ * attributes is an error, which says what the file is when it is no
+ * model at all (a features stream, gzip ...).  0 or -1. */
 int brul_model_load(struct brul_model *m, const char *path,
 		    struct brul_err *err);
 void brul_model_release(struct brul_model *m);

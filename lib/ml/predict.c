@@ -1,5 +1,6 @@
 /* predict.c: see predict.h. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,7 @@ struct brul_predictor {
 	/* handing them out */
 	int due;		/* the rows are to be handed out */
 	int predicted;
+	int checked;		/* the first batch had what the model needs */
 	size_t next;
 	struct brul_prediction row;
 };
@@ -216,9 +218,49 @@ brul_predictor_end(struct brul_predictor *p)
 	p->due = 1;
 }
 
+/* The features the model learned from (in BRUL_PREDICT_NEEDED of its
+ * rows or more) that no row of the first batch has: a stream made without
+ * what the model needs (brul-features without --fleet) would give
+ * nonsense, confidently.  -1 naming them. */
+static int
+check_needed(struct brul_predictor *p, struct brul_err *e)
+{
+	static const char *const fleet[] = { "age_days", "eq_age_days",
+		"life_used_pct", "r_ratio", "r_ratio_7d" };
+	char names[400] = "";
+	size_t at = 0;
+	int from_fleet = 0;
+
+	p->checked = 1;
+	if (p->m.coverage == NULL || p->n == 0)
+		return 0;
+	for (int k = 0; k < p->nfeat; k++) {
+		size_t i;
+
+		if (p->m.coverage[k] < BRUL_PREDICT_NEEDED)
+			continue;
+		for (i = 0; i < p->n; i++)
+			if (!isnan(p->x[i * (size_t)p->nfeat + (size_t)k]))
+				break;
+		if (i < p->n || at >= sizeof names)
+			continue;
+		at += (size_t)snprintf(names + at, sizeof names - at, "%s%s",
+		    at ? ", " : "", p->features[k]);
+		for (size_t f = 0; f < sizeof fleet / sizeof fleet[0]; f++)
+			from_fleet |= strcmp(p->features[k], fleet[f]) == 0;
+	}
+	if (at == 0)
+		return 0;
+	return brul_err_set(e, NULL, 0, 0, "the model learned from %s, "
+	    "which no row has%s", names, from_fleet ? ": brul-features gives "
+	    "them with --fleet (the batteries stream)" : "");
+}
+
 static int
 predict(struct brul_predictor *p, struct brul_err *e)
 {
+	if (!p->baseline && !p->checked && check_needed(p, e) < 0)
+		return -1;
 	if (!p->baseline)
 		return brul_model_predict(&p->m, p->x, p->n, p->pred, e);
 	for (size_t i = 0; i < p->n; i++)

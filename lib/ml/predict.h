@@ -17,7 +17,11 @@
  * calibration of the baseline (calib.h); without one (as for the baseline
  * with no model) they are missing, and so is the risk level (risk.h) they
  * give.  A model knows its features only over the window it was trained
- * on: a stream's window_s must be the model's.
+ * on: a stream's window_s must be the model's.  And it needs what it
+ * learned from: a feature it had in BRUL_PREDICT_NEEDED of its rows must
+ * have a value in some row of the first batch (brul-features without
+ * --fleet leaves a battery's age empty), else brul_predictor_next fails,
+ * before handing out any row, naming what is missing.
  *
  * Ownership: brul_predictor_new returns an object freed by
  * brul_predictor_free; it keeps nothing of its options' strings.  A row
@@ -37,6 +41,10 @@
 #include "ml/risk.h"
 
 #define BRUL_PREDICT_BATCH	4096	/* rows predicted at once */
+/* A feature present in this share of the model's training rows or more
+ * must have a value in some row of the first batch: else the stream
+ * lacks what the model needs, and nothing is predicted. */
+#define BRUL_PREDICT_NEEDED	0.99
 
 struct brul_predict_opts {
 	const char *model;	/* the model file; NULL: none */

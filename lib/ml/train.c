@@ -287,6 +287,27 @@ oof_json(const struct brul_train_job *j)
 }
 
 /* The model of all rows, its calibrations and metadata. */
+/* brul_coverage: each feature's share of the rows that have a value, so
+ * that a stream without what the model learned from is refused. */
+static char *
+coverage_json(const struct brul_dataset *d)
+{
+	json_t *a = json_array();
+	char *text;
+
+	for (int k = 0; a && k < d->nfeat; k++) {
+		size_t have = 0;
+
+		for (size_t i = 0; i < d->n; i++)
+			have += !isnan(d->x[i * (size_t)d->nfeat + (size_t)k]);
+		json_array_append_new(a, json_real(d->n ? round(1e4 *
+		    (double)have / (double)d->n) / 1e4 : 0));
+	}
+	text = a ? json_dumps(a, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+	json_decref(a);
+	return text;
+}
+
 int
 brul_train_fit(struct brul_train_job *j, struct brul_err *e)
 {
@@ -326,7 +347,11 @@ brul_train_fit(struct brul_train_job *j, struct brul_err *e)
 	    (j->d.window_s && brul_model_set_attr(m, "brul_window_s", window,
 	    e) < 0))
 		return -1;
-	return 0;
+	if ((text = coverage_json(&j->d)) == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	rc = brul_model_set_attr(m, "brul_coverage", text, e);
+	free(text);
+	return rc;
 }
 
 /* The held-out set: same features, its own labels, judged by the final
