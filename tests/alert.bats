@@ -14,7 +14,7 @@ setup_file() {
 	# One string; block 10 runs away, failing at midnight on the 4th
 	# (it starts to heat 36 h before).
 	"$B"/brul-gen --dataset "$d/ra" --batteries 24 --days 4 --quiet \
-	    --scenario runaway,battery=B0010-1,start=2026-01-04T00:00:00Z
+	    --scenario runaway,battery=B0010-1,fail=2026-01-04T00:00:00Z
 	# Two sites in the hot season; cooling lost at Phuket for 12 h.
 	"$B"/brul-gen --dataset "$d/hv" --site CMI --site PKT --days 4 \
 	    --interval 300 --start 2026-04-08 --quiet \

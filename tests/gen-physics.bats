@@ -231,7 +231,7 @@ setup_file() {
 }
 
 @test "scenario: a thermal runaway heats one block and fails it" {
-	args="--batteries 24 --days 3 --interval 600 --scenario runaway,battery=B0010-1,start=2026-01-03T12:00:00Z"
+	args="--batteries 24 --days 3 --interval 600 --scenario runaway,battery=B0010-1,fail=2026-01-03T12:00:00Z"
 	brul-gen $args --emit events | grep -q ',B0010-[0-9]*,thermal_runaway,'
 	brul-gen $args --emit events | grep -q '^2026-01-03T12:00:00Z,.*,B0010-[0-9]*,failure,thermal_runaway'
 	brul-gen $args | awk -F, 'NR > 1 && $6 != "" && $1 < "2026-01-03T12:00:00Z" {
@@ -241,7 +241,7 @@ setup_file() {
 }
 
 @test "scenario: an early failure shows in resistance two weeks ahead" {
-	args="--batteries 24 --days 30 --interval 3600 --scenario failure,slot=3,start=2026-01-25T10:00:00Z"
+	args="--batteries 24 --days 30 --interval 3600 --scenario failure,slot=3,fail=2026-01-25T10:00:00Z"
 	brul-gen $args --emit events | grep -q '^2026-01-25T10:00:00Z,.*,B0003-[0-9]*,failure,open_cell'
 	brul-gen $args | awk -F, 'NR > 1 && $2 ~ /^B0003-/ && $7 != "" { d = substr($1, 9, 2) + 0
 		if (d <= 5) { a += $7; na++ } if (d >= 20 && d <= 24) { b += $7; nb++ } }

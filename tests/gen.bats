@@ -37,7 +37,7 @@ load helpers/common
 @test "an unknown scenario site is named in the message" {
 	run --separate-stderr brul-gen --scenario hvac,site=NOPE,start=2026-01-01T00:00:00Z,duration=1h
 	assert_failure 2
-	[[ "$stderr" == *"site=ID"* ]]
+	[[ "$stderr" == *'no site NOPE in the fleet (CMI, '* ]]
 }
 
 @test "gzip to a terminal is refused" {

@@ -33,7 +33,7 @@ setup_file() {
 	# calibrate with: the same labels with six blocks failing on day 4.
 	sc=()
 	for b in 05 17 29 41 53 65; do
-		sc+=(--scenario "failure,battery=B00$b-1,start=2026-01-04T00:00:00Z")
+		sc+=(--scenario "failure,battery=B00$b-1,fail=2026-01-04T00:00:00Z")
 	done
 	"$B"/brul-gen --seed 2 --batteries 96 --days 20 --emit labels "${sc[@]}" \
 	    > "$d/fail-labels.csv"

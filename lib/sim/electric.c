@@ -11,6 +11,7 @@
 
 #include "battery/vrla.h"
 #include "core/rng.h"
+#include "sim/scenario.h"
 #include "sim/simint.h"
 
 #define TAFEL_B 0.05		/* V per e-fold of float current, per block */
@@ -66,7 +67,7 @@ block_temps(struct strstate *ss, int64_t t)
 		struct slot *k = &ss->slots[p];
 
 		if (k->eol_fail == BRUL_FAIL_THERMAL_RUNAWAY && !k->failed &&
-		    t >= k->fail_t - RUNAWAY_LEAD_S)
+		    t >= k->fail_t - BRUL_RUNAWAY_LEAD_S)
 			k->runaway_c = 20 * exp((double)(t - k->fail_t) /
 			    RUNAWAY_S);
 		else

@@ -22,7 +22,6 @@
 #include "sim/sim.h"
 
 #define DT 60			/* the simulation step, seconds */
-#define RUNAWAY_LEAD_S (36 * 3600)
 
 enum mode { M_FLOAT, M_DISCHARGE, M_REST, M_BOOST, M_EQUALIZE };
 

@@ -245,10 +245,10 @@ brul_sim_failure_events(struct brul_sim *s, struct slot *k, int64_t day)
 	if (k->eol_fail == BRUL_FAIL_NONE || k->eol_day == INT64_MAX)
 		return 0;
 	if (k->eol_fail == BRUL_FAIL_THERMAL_RUNAWAY &&
-	    floor_day(k->fail_t - RUNAWAY_LEAD_S) == day) {
+	    floor_day(k->fail_t - BRUL_RUNAWAY_LEAD_S) == day) {
 		snprintf(detail, sizeof detail,
 		    "temperature and float current rising together%s", scen);
-		if (brul_sim_add_event(s, k->fail_t - RUNAWAY_LEAD_S,
+		if (brul_sim_add_event(s, k->fail_t - BRUL_RUNAWAY_LEAD_S,
 		    k->fail_t, k->id, "thermal_runaway", detail) < 0)
 			return -1;
 	}

@@ -86,7 +86,7 @@ main(void)
 		tap_ok(&t, found == 1, "the scenario joins that day's incidents");
 	}
 	tap_ok(&t, brul_scenario_add(&w, "failure,battery=B0007-3,"
-	    "start=2026-02-03T10:00:00Z,mode=short_cell", &e) == 0 &&
+	    "fail=2026-02-03T10:00:00Z,mode=short_cell", &e) == 0 &&
 	    w.scenarios[1].slot == 6 &&
 	    w.scenarios[1].failure == BRUL_FAIL_SHORT_CELL,
 	    "a failure scenario names its slot and mode");
@@ -95,11 +95,32 @@ main(void)
 	    brul_scenario_block(&w, 6, brul_days_from_civil(2026, 2, 4)) == NULL,
 	    "and strikes on its day only");
 	tap_ok(&t, brul_scenario_add(&w, "hvac,site=NOPE,start=2026-02-01T00:00:00Z,"
-	    "duration=1h", &e) < 0 && strstr(e.msg, "site=ID") != NULL,
-	    "an unknown site is refused");
-	tap_ok(&t, brul_scenario_add(&w, "runaway,slot=99,start=2026-02-01T00:00:00Z",
-	    &e) < 0 && strstr(e.msg, "slot=N (1-24)") != NULL,
-	    "a slot outside the fleet is refused");
+	    "duration=1h", &e) < 0 && strstr(e.msg, "no site NOPE in the fleet "
+	    "(TST)") != NULL, "an unknown site is refused, naming the sites");
+	tap_ok(&t, brul_scenario_add(&w, "runaway,slot=99,fail=2026-02-01T00:00:00Z",
+	    &e) < 0 && strstr(e.msg, "slot 99 is not in the fleet (slots 1-24)") !=
+	    NULL, "a slot outside the fleet is refused");
+	tap_ok(&t, brul_scenario_add(&w, "runaway,battery=B9999-1,"
+	    "fail=2026-02-01T00:00:00Z", &e) < 0 && strstr(e.msg, "battery "
+	    "B9999-1 is not in the fleet (slots 1-24)") != NULL,
+	    "a battery outside the fleet is said to be so, not to be missing");
+	tap_ok(&t, brul_scenario_add(&w, "runaway,battery=B0003,"
+	    "fail=2026-02-01T00:00:00Z", &e) < 0 && strstr(e.msg, "battery: "
+	    "expected a battery id") != NULL, "a malformed battery id");
+	tap_ok(&t, brul_scenario_add(&w, "runaway,battery=B0003-1,"
+	    "start=2026-02-01T00:00:00Z", &e) == 0 && w.scenarios[2].start ==
+	    brul_days_from_civil(2026, 2, 1) * BRUL_DAY + 36 * 3600,
+	    "a runaway's start is when it begins: it fails 36 h later");
+	tap_ok(&t, brul_scenario_add(&w, "runaway,battery=B0003-1,"
+	    "start=2026-02-01T00:00:00Z,fail=2026-02-02T00:00:00Z", &e) < 0 &&
+	    strstr(e.msg, "not both") != NULL, "start= or fail=, not both");
+	tap_ok(&t, brul_scenario_add(&w, "failure,slot=3,"
+	    "start=2026-02-01T00:00:00Z", &e) < 0 && strstr(e.msg, "failure "
+	    "takes slot=, battery=, fail=, mode=; not start=") != NULL,
+	    "a failure is given by when it fails");
+	tap_ok(&t, brul_scenario_add(&w, "outage,site=TST,start=2026-02-01T00:00:00Z,"
+	    "duraton=3h", &e) < 0 && strstr(e.msg, "; not duraton=") != NULL,
+	    "a misspelt key is refused, not passed over");
 	tap_ok(&t, brul_scenario_add(&w, "flood,site=TST", &e) < 0 &&
 	    strstr(e.msg, "unknown kind") != NULL, "an unknown kind is refused");
 	tap_ok(&t, brul_scenario_add(&w, "outage,site=TST,start=2026-02-01T00:00:00Z",
