@@ -79,7 +79,39 @@ digest() {
 	# An unknown kind is a usage error, even with no database to reach.
 	run brul-load --db "host=/nonexistent" fleet x.csv
 	assert_failure 2
-	assert_output --partial 'unknown kind "fleet"'
+	assert_output --partial 'KIND: expected sites, systems, strings, batteries, events, labels, telemetry, string_telemetry, features, predictions, twin or alerts, not "fleet"'
+}
+
+@test "a value or an option refused: its message, then the usage line, status 2" {
+	usage='usage: brul-load [--db CONNINFO] KIND [FILE ...] (brul-load --help lists them)'
+	# refused ARGS... MESSAGE: brul-load ARGS says MESSAGE, then the
+	# usage line, and nothing else, with status 2.
+	refused() {
+		local want=${!#}
+		run brul-load --db "host=/nonexistent" "${@:1:$#-1}"
+		assert_failure 2
+		assert_output "$(printf 'brul-load: %s\n%s' "$want" "$usage")"
+	}
+	refused 'KIND: missing: say what to load (KIND [FILE ...]), or --migrate, --dataset, --retain or --export'
+	refused --migrate --retain 90d '--retain: not with --migrate: --migrate, --dataset, --retain and --export go one at a time'
+	refused --export telemetry --dataset d '--dataset: not with --export: --migrate, --dataset, --retain and --export go one at a time'
+	refused --migrate labels '--migrate: takes no KIND or FILE, not "labels"'
+	refused --retain '' '--retain: expected a duration (90d, 12w, 36h), not ""'
+	refused --retain 12x '--retain: expected a duration (90d, 12w, 36h), not "12x"'
+	refused --dry-run labels '--dry-run: goes with --retain'
+	refused --now 2026-01-01 --migrate '--now: goes with --retain'
+	refused --until 2026-01-01 labels '--until: goes with --export'
+	refused --battery B0001-1 labels '--battery: goes with --export'
+	refused -o x.csv labels '--output: goes with --export'
+	refused -z --migrate '--gzip: goes with --export'
+	refused --batch-rows 10 --migrate '--batch-rows: goes with a load (KIND [FILE ...] or --dataset)'
+	refused --batch-rows 0 labels '--batch-rows: expected a whole number from 1 to 9223372036854775807, not "0"'
+	refused --format xml labels '--format: expected csv or ndjson, not "xml"'
+	refused --since tomorrow --export telemetry '--since: expected a time (2026-01-01T00:00:00Z) or a date (2026-01-01), not "tomorrow"'
+	# getopt's own complaint, then the usage line.
+	run brul-load --bogus
+	assert_failure 2
+	assert_line --index 1 "$usage"
 }
 
 @test "migrate twice: the schema once, then nothing to do" {

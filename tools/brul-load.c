@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,8 @@ static const char synopsis[] =
     "       brul-load [--db CONNINFO] [--batch-rows N] [--format csv|ndjson]\n"
     "                 [--progress | --quiet] KIND [FILE ...]\n"
     "       brul-load [--db CONNINFO] [--batch-rows N] --dataset DIR\n"
-    "       brul-load [--db CONNINFO] --retain DURATION [--now TS] [--dry-run]\n"
+    "       brul-load [--db CONNINFO] --retain DURATION [--now TS]\n"
+    "                 [--dry-run]\n"
     "       brul-load [--db CONNINFO] --export KIND [--since TS] [--until TS]\n"
     "                 [--battery ID] [-z] [-o FILE]\n";
 
@@ -36,13 +38,14 @@ static const char synopsis[] =
 #define EXIT_DB 3
 
 struct options {
-	const char *db, *dataset, *export, *retain, *output, *battery;
-	int migrate, dry_run, gzip, quiet;
+	const char *db, *dataset, *export, *retain;
+	const char *mode;	/* the option that chose what to do, or NULL */
+	int migrate, dry_run;
+	struct brul_cli_stream out;	/* -o, -z, --format, --progress, -q */
 	struct brul_load_opts load;
 	struct brul_export_opts ex;
 	int64_t now;
 	int has_now;
-	enum brul_progress_mode progress;
 };
 
 static const char help[] =
@@ -80,45 +83,114 @@ static const struct brul_cli cli = { "brul-load",
 
 enum {
 	OPT_BATCH = 256, OPT_BATTERY, OPT_DATASET, OPT_DB, OPT_DRY_RUN,
-	OPT_EXPORT, OPT_FORMAT, OPT_MIGRATE, OPT_NOW, OPT_PROGRESS,
-	OPT_QUIET, OPT_RETAIN, OPT_SINCE, OPT_UNTIL
+	OPT_EXPORT, OPT_MIGRATE, OPT_NOW, OPT_RETAIN, OPT_SINCE, OPT_UNTIL
 };
 
 static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
+	BRUL_CLI_STREAM_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "batch-rows", required_argument, NULL, OPT_BATCH },
 	{ "battery", required_argument, NULL, OPT_BATTERY },
 	{ "dataset", required_argument, NULL, OPT_DATASET },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "export", required_argument, NULL, OPT_EXPORT },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "gzip", no_argument, NULL, 'z' },
 	{ "migrate", no_argument, NULL, OPT_MIGRATE },
 	{ "now", required_argument, NULL, OPT_NOW },
-	{ "output", required_argument, NULL, 'o' },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, 'q' },
 	{ "retain", required_argument, NULL, OPT_RETAIN },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* brul_cli_refuse with a message made here (cli.h has no printf-like
+ * form of it): "brul-load: OPT: MSG", the usage line, status 2. */
+static void refuse(const char *opt, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+
+static void
+refuse(const char *opt, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	brul_cli_refuse(&cli, opt, msg);
+}
+
+/* "a, b, c or d", from a NULL-terminated list, for messages. */
+static const char *
+one_of(char *buf, size_t n, const char *const *names)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; names[i] && k < n; i++)
+		k += (size_t)snprintf(buf + k, n - k, "%s%s", i == 0 ? "" :
+		    names[i + 1] ? ", " : " or ", names[i]);
+	return buf;
+}
+
+/* What to do is chosen by one option at most. */
+static void
+choose(struct options *o, const char *opt)
+{
+	if (o->mode && strcmp(o->mode, opt) != 0)
+		refuse(opt, "not with %s: --migrate, --dataset, --retain and "
+		    "--export go one at a time", o->mode);
+	o->mode = opt;
+}
+
+/* Options that go with one mode only, refused with the others. */
+static void
+check(const struct options *o, int argc, char **argv)
+{
+	char kinds[512];
+	int load = o->mode == NULL || o->dataset;
+
+	if (o->mode == NULL && optind >= argc)
+		brul_cli_refuse(&cli, "KIND", "missing: say what to load "
+		    "(KIND [FILE ...]), or --migrate, --dataset, --retain or "
+		    "--export");
+	if (o->mode == NULL && !brul_load_kind_known(argv[optind]))
+		brul_cli_bad(&cli, "KIND", one_of(kinds, sizeof kinds,
+		    brul_load_kinds()), argv[optind]);
+	if (o->mode && optind < argc)
+		refuse(o->mode, "takes no KIND or FILE, not \"%s\"",
+		    argv[optind]);
+	if (o->dry_run || o->has_now)
+		if (!o->retain)
+			brul_cli_refuse(&cli, o->dry_run ? "--dry-run" :
+			    "--now", "goes with --retain");
+	if (!o->export) {
+		const char *opt = o->ex.has_since ? "--since" :
+		    o->ex.has_until ? "--until" : o->ex.battery ?
+		    "--battery" : o->out.output ? "--output" : o->out.gzip ?
+		    "--gzip" : NULL;
+
+		if (opt)
+			brul_cli_refuse(&cli, opt, "goes with --export");
+	}
+	if (!load && o->load.batch_rows > 0)
+		brul_cli_refuse(&cli, "--batch-rows", "goes with a load (KIND "
+		    "[FILE ...] or --dataset)");
+}
+
 static void
 parse(int argc, char **argv, struct options *o)
 {
-	int ch, f, modes;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
-		if (brul_cli_option(&cli, NULL, ch, optarg))
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'z':
-			o->gzip = 1;
+		case 'q':
+			o->out.progress = BRUL_PROGRESS_QUIET;
+			o->out.quiet = 1;
 			break;
 		case OPT_BATCH:
 			o->load.batch_rows = brul_cli_long(&cli, "--batch-rows",
@@ -128,6 +200,7 @@ parse(int argc, char **argv, struct options *o)
 			o->ex.battery = optarg;
 			break;
 		case OPT_DATASET:
+			choose(o, "--dataset");
 			o->dataset = optarg;
 			break;
 		case OPT_DB:
@@ -137,43 +210,26 @@ parse(int argc, char **argv, struct options *o)
 			o->dry_run = 1;
 			break;
 		case OPT_EXPORT:
-			if (!brul_export_kind_known(optarg)) {
-				fprintf(stderr, "brul-load: --export: expected "
-				    "telemetry, predictions or alerts, not "
-				    "\"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
+			choose(o, "--export");
+			if (!brul_export_kind_known(optarg))
+				brul_cli_bad(&cli, "--export",
+				    "telemetry, predictions or alerts", optarg);
 			o->export = optarg;
 			break;
-		case OPT_FORMAT:
-			if ((f = brul_format_parse(optarg)) < 0 ||
-			    f == BRUL_FMT_AUTO) {
-				fprintf(stderr, "brul-load: --format: expected "
-				    "csv or ndjson, not \"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
-			o->load.format = (enum brul_format)f;
-			break;
 		case OPT_MIGRATE:
+			choose(o, "--migrate");
 			o->migrate = 1;
 			break;
 		case OPT_NOW:
 			o->now = brul_cli_time(&cli, "--now", optarg);
 			o->has_now = 1;
 			break;
-		case OPT_PROGRESS:
-			o->progress = BRUL_PROGRESS_FORCE;
-			break;
-		case 'q':
-		case OPT_QUIET:
-			o->progress = BRUL_PROGRESS_QUIET;
-			o->quiet = 1;
-			break;
 		case OPT_RETAIN:
-			if (!strchr("smhdw", optarg[strlen(optarg) - 1]))
-				brul_cli_bad(&cli, "--retain", RETAIN, optarg);
+			choose(o, "--retain");
 			brul_cli_duration(&cli, "--retain", optarg, 1,
 			    INT64_MAX, RETAIN);
+			if (!strchr("smhdw", optarg[strlen(optarg) - 1]))
+				brul_cli_bad(&cli, "--retain", RETAIN, optarg);
 			o->retain = optarg;
 			break;
 		case OPT_SINCE:
@@ -188,40 +244,9 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_usage(&cli);
 		}
 	}
-	modes = o->migrate + !!o->dataset + !!o->retain + !!o->export;
-	if (modes > 1) {
-		fputs("brul-load: --migrate, --dataset, --retain and --export "
-		    "go one at a time\n", stderr);
-		brul_cli_usage(&cli);
-	}
-	if (modes == 0 && optind >= argc) {
-		fputs("brul-load: say what to load (KIND [FILE ...]), or "
-		    "--migrate, --dataset, --retain or --export\n", stderr);
-		brul_cli_usage(&cli);
-	}
-	if (modes == 0 && !brul_load_kind_known(argv[optind])) {
-		fprintf(stderr, "brul-load: unknown kind \"%s\" (sites, "
-		    "systems, strings, batteries, events, labels, telemetry, "
-		    "string_telemetry, features, predictions, twin, alerts)\n",
-		    argv[optind]);
-		brul_cli_usage(&cli);
-	}
-	if (modes == 1 && optind < argc) {
-		fprintf(stderr, "brul-load: unexpected argument \"%s\"\n",
-		    argv[optind]);
-		brul_cli_usage(&cli);
-	}
-	if ((o->dry_run || o->has_now) && !o->retain) {
-		fputs("brul-load: --dry-run and --now go with --retain\n",
-		    stderr);
-		brul_cli_usage(&cli);
-	}
-	if ((o->ex.has_since || o->ex.has_until || o->ex.battery ||
-	    o->output || o->gzip) && !o->export) {
-		fputs("brul-load: --since, --until, --battery, -o and -z go "
-		    "with --export\n", stderr);
-		brul_cli_usage(&cli);
-	}
+	check(o, argc, argv);
+	/* Until --format means the output's, as in every other tool. */
+	o->load.format = o->out.format;
 }
 
 static double
@@ -245,7 +270,7 @@ applied(void *ctx, const char *name)
 {
 	const struct options *o = ctx;
 
-	if (!o->quiet)
+	if (!o->out.quiet)
 		fprintf(stderr, "brul-load: applied %s\n", name);
 }
 
@@ -260,7 +285,7 @@ migrate(struct brul_db *db, const struct options *o)
 	    brul_db_schema_version(db, &v, &e) < 0 ||
 	    brul_db_schema_check(db, &e) < 0)
 		return fail(db, &e);
-	if (!o->quiet && n == 0)
+	if (!o->out.quiet && n == 0)
 		fprintf(stderr, "brul-load: the schema is up to date "
 		    "(version %d)\n", v);
 	return 0;
@@ -279,7 +304,8 @@ load(struct brul_db *db, const struct options *o, const char *kind,
 	double t0 = now_s(), dt;
 
 	brul_err_clear(&e);
-	brul_progress_init(&prog, stderr, o->progress, "brul-load", "rows", 0);
+	brul_progress_init(&prog, stderr, o->out.progress, "brul-load", "rows",
+	    0);
 	lo.progress = &prog;
 	if (brul_load_file(db, kind, path, &lo, &st, &e) < 0) {
 		int rc;
@@ -306,7 +332,7 @@ load(struct brul_db *db, const struct options *o, const char *kind,
 	}
 	brul_progress_end(&prog, st.rows);
 	dt = now_s() - t0;
-	if (!o->quiet) {
+	if (!o->out.quiet) {
 		fprintf(stderr, "brul-load: %s: %" PRIu64 " %s rows", name,
 		    st.rows, kind);
 		if (strcmp(kind, "telemetry") == 0)
@@ -341,9 +367,11 @@ dataset(struct brul_db *db, const struct options *o)
 		}
 	}
 	if (found == 0) {
-		fprintf(stderr, "brul-load: %s: no stream files (sites.csv.gz, "
-		    "telemetry.csv.gz ...)\n", o->dataset);
-		return 1;
+		struct brul_err e;
+
+		brul_err_set(&e, o->dataset, 0, 0, "no stream files "
+		    "(sites.csv.gz, telemetry.csv.gz ...)");
+		return fail(NULL, &e);
 	}
 	return 0;
 }
@@ -357,7 +385,7 @@ dropped(void *ctx, const char *name, const char *parent, int64_t lo,
 
 	a[brul_date_format(a, lo / BRUL_DAY)] = '\0';
 	b[brul_date_format(b, hi / BRUL_DAY)] = '\0';
-	if (o->dry_run || !o->quiet)
+	if (o->dry_run || !o->out.quiet)
 		fprintf(o->dry_run ? stdout : stderr, "%s%s (%s, %s to %s)\n",
 		    o->dry_run ? "would drop " : "brul-load: dropped ", name,
 		    parent, a, b);
@@ -378,7 +406,7 @@ retain(struct brul_db *db, const struct options *o)
 	    &e)) < 0)
 		return fail(db, &e);
 	c[brul_time_format(c, cutoff)] = '\0';
-	if (n == 0 && !o->quiet)
+	if (n == 0 && !o->out.quiet)
 		fprintf(stderr, "brul-load: no partition lies wholly before "
 		    "%s\n", c);
 	return 0;
@@ -387,13 +415,13 @@ retain(struct brul_db *db, const struct options *o)
 static int
 export(struct brul_db *db, const struct options *o)
 {
-	struct brul_out_opts oo = { .gzip = o->gzip };
+	struct brul_out_opts oo = { .gzip = o->out.gzip };
 	struct brul_out *out;
 	struct brul_err e;
 	uint64_t rows;
 
 	brul_err_clear(&e);
-	if ((out = brul_out_open(o->output, &oo, &e)) == NULL)
+	if ((out = brul_out_open(o->out.output, &oo, &e)) == NULL)
 		return fail(NULL, &e);
 	if (brul_export(db, o->export, &o->ex, out, &rows, &e) < 0) {
 		brul_out_abort(out);
