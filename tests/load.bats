@@ -99,6 +99,7 @@ digest() {
 	refused --retain '' '--retain: expected a duration (90d, 12w, 36h), not ""'
 	refused --retain 12x '--retain: expected a duration (90d, 12w, 36h), not "12x"'
 	refused --dry-run labels '--dry-run: goes with --retain'
+	refused --create-db labels '--create-db: goes with --migrate'
 	refused --now 2026-01-01 --migrate '--now: goes with --retain'
 	refused --until 2026-01-01 labels '--until: goes with --export'
 	refused --battery B0001-1 labels '--battery: goes with --export'
@@ -159,7 +160,36 @@ digest() {
 	DATABASE_URL="postgresql:///nosuchdb?host=$PGHOST&port=$PGPORT" \
 	    run brul-load --migrate
 	assert_failure 3
-	assert_output --partial 'database "nosuchdb" does not exist'
+	# The server is running: the hint is the one that fits.
+	assert_output --partial 'database "nosuchdb" does not exist: create the database with brul-load --migrate --create-db, or createdb nosuchdb'
+	refute_output --partial "is the server running?"
+	# A user the server does not know: neither hint.
+	PGUSER=nobody run brul-load --migrate
+	assert_failure 3
+	assert_output --partial 'role "nobody" does not exist'
+	refute_output --partial "is the server running?"
+	refute_output --partial "createdb"
+}
+
+@test "--migrate --create-db creates the database, its name quoted, once" {
+	export PGDATABASE="t$BATS_SUITE_TEST_NUMBER's \"new\" db"
+	run brul-load --migrate
+	assert_failure 3
+	assert_output --partial "create the database with brul-load --migrate --create-db, or createdb 't${BATS_SUITE_TEST_NUMBER}'\\''s \"new\" db'"
+	run brul-load --migrate --create-db
+	assert_success
+	assert_output "$(printf 'brul-load: created the database %s\nbrul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql' "$PGDATABASE")"
+	[ "$(psql -d postgres -qXAtc "SELECT count(*) FROM pg_database WHERE datname = '$(printf '%s' "$PGDATABASE" | sed "s/'/''/g")'")" = 1 ]
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 2 ]
+	# There now: nothing to create, nothing to migrate.
+	run brul-load --migrate --create-db
+	assert_success
+	assert_output "brul-load: the schema is up to date (version 2)"
+	# The server not running: its own hint, status 3.
+	run brul-load --db "host=$T port=1 dbname=x" --migrate --create-db
+	assert_failure 3
+	assert_output --partial "is the server running?"
+	psql -d postgres -qXc "DROP DATABASE \"$(printf '%s' "$PGDATABASE" | sed 's/"/""/g')\""
 }
 
 @test "the 90-day dataset: every count equals the file's" {

@@ -24,7 +24,7 @@
 #include "db/retain.h"
 
 static const char synopsis[] =
-    "usage: brul-load [--db CONNINFO] --migrate\n"
+    "usage: brul-load [--db CONNINFO] --migrate [--create-db]\n"
     "       brul-load [--db CONNINFO] [--batch-rows N] [--format csv|ndjson]\n"
     "                 [--progress | --quiet] KIND [FILE ...]\n"
     "       brul-load [--db CONNINFO] [--batch-rows N] --dataset DIR\n"
@@ -40,7 +40,7 @@ static const char synopsis[] =
 struct options {
 	const char *db, *dataset, *export, *retain;
 	const char *mode;	/* the option that chose what to do, or NULL */
-	int migrate, dry_run;
+	int migrate, create_db, dry_run;
 	struct brul_cli_stream out;	/* -o, -z, --format, --progress, -q */
 	struct brul_load_opts load;
 	struct brul_export_opts ex;
@@ -57,6 +57,7 @@ static const char help[] =
 "  --db CONNINFO       libpq connection string or URI (default: DATABASE_URL,\n"
 "                      else PGHOST, PGPORT, PGDATABASE, PGUSER ...)\n"
 "  --migrate           create or upgrade the schema (data/sql)\n"
+"  --create-db         with --migrate, create the database when it is missing\n"
 "  --dataset DIR       load a brul-gen dataset directory, fleet first\n"
 "  --batch-rows N      commit every N rows instead of once per file\n"
 "  --format FMT        input csv or ndjson (default: detected)\n"
@@ -82,8 +83,9 @@ static const struct brul_cli cli = { "brul-load",
 #define RETAIN "a duration (90d, 12w, 36h)"
 
 enum {
-	OPT_BATCH = 256, OPT_BATTERY, OPT_DATASET, OPT_DB, OPT_DRY_RUN,
-	OPT_EXPORT, OPT_MIGRATE, OPT_NOW, OPT_RETAIN, OPT_SINCE, OPT_UNTIL
+	OPT_BATCH = 256, OPT_BATTERY, OPT_CREATE_DB, OPT_DATASET, OPT_DB,
+	OPT_DRY_RUN, OPT_EXPORT, OPT_MIGRATE, OPT_NOW, OPT_RETAIN, OPT_SINCE,
+	OPT_UNTIL
 };
 
 static const struct option longopts[] = {
@@ -92,6 +94,7 @@ static const struct option longopts[] = {
 	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "batch-rows", required_argument, NULL, OPT_BATCH },
 	{ "battery", required_argument, NULL, OPT_BATTERY },
+	{ "create-db", no_argument, NULL, OPT_CREATE_DB },
 	{ "dataset", required_argument, NULL, OPT_DATASET },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
@@ -161,6 +164,8 @@ check(const struct options *o, int argc, char **argv)
 	if (o->mode && optind < argc)
 		refuse(o->mode, "takes no KIND or FILE, not \"%s\"",
 		    argv[optind]);
+	if (o->create_db && !o->migrate)
+		brul_cli_refuse(&cli, "--create-db", "goes with --migrate");
 	if (o->dry_run || o->has_now)
 		if (!o->retain)
 			brul_cli_refuse(&cli, o->dry_run ? "--dry-run" :
@@ -198,6 +203,9 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_BATTERY:
 			o->ex.battery = optarg;
+			break;
+		case OPT_CREATE_DB:
+			o->create_db = 1;
 			break;
 		case OPT_DATASET:
 			choose(o, "--dataset");
@@ -272,6 +280,25 @@ applied(void *ctx, const char *name)
 
 	if (!o->out.quiet)
 		fprintf(stderr, "brul-load: applied %s\n", name);
+}
+
+/* --create-db: the database, before anything connects to it. */
+static int
+create_db(const struct options *o)
+{
+	struct brul_err e;
+	char name[256];
+	int rc;
+
+	brul_err_clear(&e);
+	rc = brul_db_create(o->db, "brul-load", name, sizeof name, &e);
+	if (rc < 0) {
+		brul_cli_error(&cli, &e);
+		return rc == -1 ? EXIT_DB : 1;
+	}
+	if (rc == 1 && !o->out.quiet)
+		fprintf(stderr, "brul-load: created the database %s\n", name);
+	return 0;
 }
 
 static int
@@ -444,6 +471,8 @@ main(int argc, char **argv)
 	parse(argc, argv, &o);
 	argc -= optind;
 	argv += optind;
+	if (o.create_db && (rc = create_db(&o)) != 0)
+		return rc;
 	if ((db = brul_db_open(o.db, "brul-load", &e)) == NULL) {
 		fail(NULL, &e);
 		return EXIT_DB;

@@ -46,31 +46,172 @@ one_line(char *dst, size_t n, const char *src)
 	dst[j] = '\0';
 }
 
-struct brul_db *
-brul_db_open(const char *conninfo, const char *app, struct brul_err *err)
+/* The database a connection was for: its name, and the same parameters
+ * with dbname replaced by maint, for the server's maintenance database.
+ * keys and vals have room for n entries, the last two NULL. */
+static int
+maintenance(PGconn *conn, const char *maint, const char **keys,
+	    const char **vals, int n, PQconninfoOption **opts)
 {
-	const char *keys[] = { "dbname", "application_name", NULL };
-	const char *vals[] = { NULL, app, NULL };
-	struct brul_db *db;
-	char msg[400];
+	int k = 0;
 
+	if ((*opts = PQconninfo(conn)) == NULL)
+		return -1;
+	for (PQconninfoOption *o = *opts; o->keyword && k < n - 2; o++)
+		if (o->val && o->val[0] && strcmp(o->keyword, "dbname") != 0) {
+			keys[k] = o->keyword;
+			vals[k++] = o->val;
+		}
+	keys[k] = "dbname";
+	vals[k++] = maint;
+	keys[k] = vals[k] = NULL;
+	return 0;
+}
+
+/* A connection to the server's maintenance database (postgres, else
+ * template1, as createdb(1) does) with conn's other parameters; NULL
+ * when neither can be reached. */
+static PGconn *
+connect_maintenance(PGconn *conn)
+{
+	static const char *const dbs[] = { "postgres", "template1" };
+	const char *keys[64], *vals[64];
+	PQconninfoOption *opts;
+	PGconn *m = NULL;
+
+	for (size_t i = 0; i < sizeof dbs / sizeof dbs[0]; i++) {
+		if (maintenance(conn, dbs[i], keys, vals, 64, &opts) < 0)
+			return NULL;
+		m = PQconnectdbParams(keys, vals, 0);
+		PQconninfoFree(opts);
+		if (m && PQstatus(m) == CONNECTION_OK)
+			return m;
+		PQfinish(m);
+		m = NULL;
+	}
+	return NULL;
+}
+
+/* Whether the database conn was for is missing (SQLSTATE 3D000,
+ * invalid_catalog_name): 1, 0, or -1 when it cannot be told.  libpq
+ * keeps a failed connection's SQLSTATE to itself, and the server words
+ * its message in its own language: the maintenance database, when it
+ * can be reached, says for sure. */
+static int
+db_missing(PGconn *conn)
+{
+	const char *name = PQdb(conn), *p[] = { name };
+	PGconn *m;
+	PGresult *res;
+	int rc = -1;
+
+	if (name == NULL || (m = connect_maintenance(conn)) == NULL)
+		return -1;
+	res = PQexecParams(m, "SELECT 1 FROM pg_database WHERE datname = $1",
+			   1, NULL, p, NULL, NULL, 0);
+	if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
+		rc = PQntuples(res) == 0;
+	PQclear(res);
+	PQfinish(m);
+	return rc;
+}
+
+/* s as one word for a POSIX shell: as it is when it is plain, else in
+ * single quotes. */
+static void
+shell_word(char *dst, size_t n, const char *s)
+{
+	size_t j = 0;
+
+	if (s[0] && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrst"
+	    "uvwxyz0123456789_.-") == strlen(s) && s[0] != '-') {
+		snprintf(dst, n, "%s", s);
+		return;
+	}
+	if (n < 3) {
+		dst[0] = '\0';
+		return;
+	}
+	dst[j++] = '\'';
+	for (; *s && j + 6 < n; s++) {
+		if (*s == '\'') {
+			memcpy(dst + j, "'\\''", 4);
+			j += 4;
+		} else
+			dst[j++] = *s;
+	}
+	dst[j++] = '\'';
+	dst[j] = '\0';
+}
+
+/* err for a connection that failed, with what to do about it: a server
+ * that did not answer (start it, or say where it is), a database that
+ * does not exist (create it), or the server's word alone. */
+static int
+connect_fail(PGconn *conn, const char *const *keys, const char *const *vals,
+	     struct brul_err *err)
+{
+	char msg[400], word[200];
+	const char *name = conn ? PQdb(conn) : NULL;
+	int missing;
+
+	one_line(msg, sizeof msg, conn ? PQerrorMessage(conn) :
+		 "out of memory");
+	if (conn == NULL || PQpingParams(keys, vals, 1) == PQPING_NO_RESPONSE)
+		return brul_err_set(err, NULL, 0, 0,
+		    "cannot connect to PostgreSQL: %s (is the server running? "
+		    "name the database with --db, DATABASE_URL or PGHOST, "
+		    "PGPORT, PGDATABASE)", msg);
+	if ((missing = db_missing(conn)) < 0 && name) {
+		/* The server's message, when it is in English. */
+		char says[300];
+
+		snprintf(says, sizeof says, "database \"%s\" does not exist",
+			 name);
+		missing = strstr(msg, says) != NULL;
+	}
+	if (missing == 1) {
+		shell_word(word, sizeof word, name);
+		return brul_err_set(err, NULL, 0, 0,
+		    "cannot connect to PostgreSQL: %s: create the database "
+		    "with brul-load --migrate --create-db, or createdb %s",
+		    msg, word);
+	}
+	return brul_err_set(err, NULL, 0, 0, "cannot connect to PostgreSQL: "
+			    "%s", msg);
+}
+
+/* A connection with brul's parameters: conninfo (NULL: DATABASE_URL,
+ * else libpq's environment) as dbname, which libpq expands. */
+static PGconn *
+connect_as(const char *conninfo, const char *app, const char **keys,
+	   const char **vals)
+{
 	if (conninfo == NULL)
 		conninfo = getenv("DATABASE_URL");
 	/* dbname may hold a whole connection string or URI (expand_dbname);
 	 * the user's options (and PGOPTIONS) are left as they are. */
+	keys[0] = "dbname";
 	vals[0] = conninfo ? conninfo : "";
+	keys[1] = "application_name";
+	vals[1] = app;
+	keys[2] = vals[2] = NULL;
+	return PQconnectdbParams(keys, vals, 1);
+}
+
+struct brul_db *
+brul_db_open(const char *conninfo, const char *app, struct brul_err *err)
+{
+	const char *keys[3], *vals[3];
+	struct brul_db *db;
+
 	if ((db = calloc(1, sizeof *db)) == NULL) {
 		brul_err_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
-	db->conn = PQconnectdbParams(keys, vals, 1);
+	db->conn = connect_as(conninfo, app, keys, vals);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
-		one_line(msg, sizeof msg,
-			 db->conn ? PQerrorMessage(db->conn) : "out of memory");
-		brul_err_set(err, NULL, 0, 0,
-		    "cannot connect to PostgreSQL: %s (is the server running? "
-		    "name the database with --db, DATABASE_URL or PGHOST, "
-		    "PGPORT, PGDATABASE)", msg);
+		connect_fail(db->conn, keys, vals, err);
 		brul_db_close(db);
 		return NULL;
 	}
@@ -80,6 +221,73 @@ brul_db_open(const char *conninfo, const char *app, struct brul_err *err)
 		return NULL;
 	}
 	return db;
+}
+
+int
+brul_db_create(const char *conninfo, const char *app, char *name, size_t n,
+	       struct brul_err *err)
+{
+	const char *keys[3], *vals[3];
+	PGconn *conn, *m = NULL;
+	PGresult *res = NULL;
+	char *sql = NULL, *id = NULL, p[300], d[200];
+	const char *state;
+	int rc = -2;
+
+	name[0] = '\0';
+	conn = connect_as(conninfo, app, keys, vals);
+	if (conn && PQdb(conn))
+		snprintf(name, n, "%s", PQdb(conn));
+	if (conn && PQstatus(conn) == CONNECTION_OK) {
+		PQfinish(conn);
+		return 0;
+	}
+	if (conn == NULL || PQpingParams(keys, vals, 1) ==
+	    PQPING_NO_RESPONSE || db_missing(conn) != 1) {
+		connect_fail(conn, keys, vals, err);
+		PQfinish(conn);
+		return -1;
+	}
+	if ((m = connect_maintenance(conn)) == NULL) {
+		one_line(p, sizeof p, PQerrorMessage(conn));
+		brul_err_set(err, NULL, 0, 0, "cannot create the database %s: "
+		    "cannot connect to the server's postgres or template1 "
+		    "database: %s", name, p);
+		goto out;
+	}
+	/* An identifier quoted as the server wants it ("my ""db"""). */
+	if ((id = PQescapeIdentifier(m, name, strlen(name))) == NULL ||
+	    (sql = malloc(strlen(id) + 32)) == NULL) {
+		brul_err_set(err, NULL, 0, 0, "out of memory");
+		goto out;
+	}
+	snprintf(sql, strlen(id) + 32, "CREATE DATABASE %s", id);
+	res = PQexec(m, sql);
+	if (res && PQresultStatus(res) == PGRES_COMMAND_OK) {
+		rc = 1;
+		goto out;
+	}
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (state && strcmp(state, "42P04") == 0) {	/* made meanwhile */
+		rc = 0;
+		goto out;
+	}
+	one_line(p, sizeof p, res ?
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL);
+	one_line(d, sizeof d, res ?
+	    PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL);
+	if (p[0] == '\0')
+		one_line(p, sizeof p, PQerrorMessage(m));
+	brul_err_set(err, NULL, 0, 0, "cannot create the database %s: "
+	    "PostgreSQL: %s%s%s%s", name, p, d[0] ? " (" : "", d,
+	    d[0] ? ")" : "");
+out:
+	PQclear(res);
+	free(sql);
+	PQfreemem(id);
+	PQfinish(m);
+	PQfinish(conn);
+	return rc;
 }
 
 void

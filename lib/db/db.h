@@ -8,8 +8,9 @@
  * never depend on the server's time zone.
  *
  * Every failing call fills a struct brul_err whose message says what to do
- * where there is something to do: start the server or say where it is, run
- * brul-load --migrate, load the fleet first.  A lost connection is told
+ * where there is something to do: start the server or say where it is
+ * (when it does not answer), create the database (when it does not exist),
+ * run brul-load --migrate, load the fleet first.  A lost connection is told
  * apart from an error in the data (brul_db_lost).
  *
  * Ownership: brul_db_open returns a connection freed by brul_db_close.
@@ -32,6 +33,15 @@ struct brul_db;
 struct brul_db *brul_db_open(const char *conninfo, const char *app,
 			     struct brul_err *err);
 void brul_db_close(struct brul_db *db);
+/* Creates the database that brul_db_open(conninfo) connects to when it
+ * does not exist: CREATE DATABASE, its name quoted, from the server's
+ * maintenance database (postgres, else template1) reached with the same
+ * parameters.  name (n bytes) gets the database's name.  1 when it was
+ * created, 0 when it was there; -1 when the server cannot be reached or
+ * the connection fails for another reason (err as brul_db_open's), -2
+ * when the server refuses to create it. */
+int brul_db_create(const char *conninfo, const char *app, char *name,
+		   size_t n, struct brul_err *err);
 PGconn *brul_db_conn(struct brul_db *db);
 
 /* Runs sql (one or more statements, no parameters); 0 or -1. */
