@@ -19,6 +19,9 @@ setup_file() {
 	# The 90-day research dataset, and a week of a smaller fleet.
 	"$B"/brul-gen --dataset "$d/ds" --days 90 --batteries 24 -z --seed 1
 	"$B"/brul-gen --dataset "$d/wk" --days 7 --batteries 48 --seed 4
+	# The same week as the tools write it in NDJSON.
+	"$B"/brul-gen --dataset "$d/wkj" --days 7 --batteries 48 --seed 4 \
+	    --format ndjson
 }
 
 teardown_file() {
@@ -108,6 +111,11 @@ digest() {
 	refused --batch-rows 10 --migrate '--batch-rows: goes with a load (KIND [FILE ...] or --dataset)'
 	refused --batch-rows 0 labels '--batch-rows: expected a whole number from 1 to 9223372036854775807, not "0"'
 	refused --format xml labels '--format: expected csv or ndjson, not "xml"'
+	# --format is the output's, as everywhere: a load detects its input's.
+	refused --format ndjson labels "--format: goes with --export (a load detects its input's format)"
+	refused --export twin '--export: expected sites, systems, strings, batteries, events, labels, telemetry, string_telemetry, features, predictions or alerts, not "twin"'
+	refused --export sites --since 2026-01-01 '--since: sites rows have no time to select by'
+	refused --export string_telemetry --battery B0001-1 '--battery: string_telemetry rows have no battery to select by'
 	refused --since tomorrow --export telemetry '--since: expected a time (2026-01-01T00:00:00Z) or a date (2026-01-01), not "tomorrow"'
 	# getopt's own complaint, then the usage line.
 	run brul-load --bogus
@@ -245,6 +253,75 @@ digest() {
 	brul-load --export telemetry --since 2026-02-01 --until 2026-02-02 |
 	    brul-features --window day > "$T/feat.csv"
 	[ "$(wc -l < "$T/feat.csv")" = 25 ]
+}
+
+@test "every kind exports as the tools wrote it, in CSV and NDJSON, and loads again" {
+	fleet "$F/wk"
+	for k in events labels telemetry string_telemetry; do
+		brul-load -q $k "$F/wk/$k.csv"
+	done
+	# What the other tools write, in both formats.
+	mkdir "$T/csv" "$T/ndjson"
+	for f in csv ndjson; do
+		brul-features --window day --format $f "$F/wk/telemetry.csv" > "$T/$f/features"
+		brul-predict --baseline --format $f "$T/$f/features" > "$T/$f/predictions"
+		brul-alert --format $f --fleet "$F/wk/batteries.csv" \
+		    --systems "$F/wk/systems.csv" \
+		    --strings "$F/wk/string_telemetry.csv" "$F/wk/telemetry.csv" > "$T/$f/alerts"
+	done
+	for k in features predictions alerts; do
+		brul-load -q $k "$T/csv/$k"
+	done
+	kinds="sites systems strings batteries events labels telemetry string_telemetry features predictions alerts"
+	for k in sites systems strings batteries events labels telemetry string_telemetry; do
+		cp "$F/wk/$k.csv" "$T/csv/$k"
+		cp "$F/wkj/$k.ndjson" "$T/ndjson/$k"
+	done
+	for k in $kinds; do
+		[ "$(wc -l < "$T/csv/$k")" -gt 1 ]
+		# Byte for byte, up to row order, in both formats.
+		brul-load --export $k > "$T/out.csv"
+		sort "$T/out.csv" > "$T/b"
+		sort "$T/csv/$k" | cmp - "$T/b" || { echo "$k: CSV differs"; false; }
+		brul-load --export $k --format ndjson -o "$T/$k.ndjson.gz"
+		unz "$T/$k.ndjson.gz" | sort > "$T/b"
+		sort "$T/ndjson/$k" | cmp - "$T/b" || { echo "$k: NDJSON differs"; false; }
+		# Each kind in its order: the first columns of the CSV sorted.
+		case $k in
+		sites|systems|strings|batteries) key=-k1,1 ;;
+		events) key="-k1,1 -k3,3 -k4,4" ;;
+		labels) key="-k1,1 -k2,2" ;;
+		telemetry|string_telemetry) key="-k1,1 -k2,2" ;;
+		features) key="-k4,4 -k5,5n -k1,1" ;;
+		predictions) key="-k2,2 -k1,1 -k10,10" ;;
+		alerts) key="-k1,1 -k2,2 -k3,3" ;;
+		esac
+		tail -n +2 "$T/out.csv" | LC_ALL=C sort -c -s -t, $key || { echo "$k: not in order"; false; }
+	done
+	# The NDJSON loads again, into a database of its own, to the same
+	# rows and rollups.
+	# Rows selected by time and battery: a day of labels, a block's
+	# events (those whose scope it is).
+	brul-load --export labels --since 2026-01-03 --until 2026-01-05 > "$T/b"
+	awk -F, 'NR == 1 || ($1 >= "2026-01-03" && $1 < "2026-01-05")' "$F/wk/labels.csv" | cmp - "$T/b"
+	[ "$(wc -l < "$T/b")" = $((1 + 2 * 48)) ]
+	b=$(awk -F, '$4 == "sensor_fault" { print $3; exit }' "$F/wk/events.csv")
+	[ -n "$b" ]
+	brul-load --export events --battery "$b" > "$T/b"
+	awk -F, -v b="$b" 'NR == 1 || $3 == b' "$F/wk/events.csv" | cmp - "$T/b"
+	for t in sites systems strings batteries events labels telemetry telemetry_hourly string_telemetry features predictions alert_events alerts; do
+		echo "$t $(digest $t)"
+	done > "$T/before"
+	export PGDATABASE=${PGDATABASE}b
+	psql -d postgres -qXc "DROP DATABASE IF EXISTS $PGDATABASE" -c "CREATE DATABASE $PGDATABASE"
+	brul-load -q --migrate
+	for k in $kinds; do
+		brul-load --export $k --format ndjson --db "dbname=${PGDATABASE%b}" |
+		    brul-load -q $k
+	done
+	for t in sites systems strings batteries events labels telemetry telemetry_hourly string_telemetry features predictions alert_events alerts; do
+		echo "$t $(digest $t)"
+	done | diff "$T/before" -
 }
 
 @test "reloading, and overlapping files, leave the same rows and rollups" {

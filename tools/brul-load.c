@@ -25,13 +25,13 @@
 
 static const char synopsis[] =
     "usage: brul-load [--db CONNINFO] --migrate [--create-db]\n"
-    "       brul-load [--db CONNINFO] [--batch-rows N] [--format csv|ndjson]\n"
-    "                 [--progress | --quiet] KIND [FILE ...]\n"
+    "       brul-load [--db CONNINFO] [--batch-rows N] [--progress | --quiet]\n"
+    "                 KIND [FILE ...]\n"
     "       brul-load [--db CONNINFO] [--batch-rows N] --dataset DIR\n"
     "       brul-load [--db CONNINFO] --retain DURATION [--now TS]\n"
     "                 [--dry-run]\n"
     "       brul-load [--db CONNINFO] --export KIND [--since TS] [--until TS]\n"
-    "                 [--battery ID] [-z] [-o FILE]\n";
+    "                 [--battery ID] [--format csv|ndjson] [-z] [-o FILE]\n";
 
 /* Exit statuses: 1 for bad data and other errors, 3 when the database
  * cannot be reached or goes away (a cron job may retry later). */
@@ -49,10 +49,11 @@ struct options {
 };
 
 static const char help[] =
-"Loads brul's streams (CSV or NDJSON, plain or gzip; files in order, or\n"
-"stdin) into PostgreSQL, each file whole or not at all; reloading changes\n"
-"nothing.  KIND: sites, systems, strings, batteries, events, labels,\n"
-"telemetry, string_telemetry, features, predictions, twin, alerts.\n"
+"Loads brul's streams (CSV or NDJSON, detected, plain or gzip; files in\n"
+"order, or stdin) into PostgreSQL, each file whole or not at all; reloading\n"
+"changes nothing.  KIND: sites, systems, strings, batteries, events, labels,\n"
+"telemetry, string_telemetry, features, predictions, twin, alerts.  Exports\n"
+"them back (all but twin) as they were loaded.\n"
 "\n"
 "  --db CONNINFO       libpq connection string or URI (default: DATABASE_URL,\n"
 "                      else PGHOST, PGPORT, PGDATABASE, PGUSER ...)\n"
@@ -60,15 +61,15 @@ static const char help[] =
 "  --create-db         with --migrate, create the database when it is missing\n"
 "  --dataset DIR       load a brul-gen dataset directory, fleet first\n"
 "  --batch-rows N      commit every N rows instead of once per file\n"
-"  --format FMT        input csv or ndjson (default: detected)\n"
 "  --retain DURATION   drop telemetry partitions wholly older than DURATION\n"
 "                      (90d, 12w ...) before now; the rollups stay\n"
 "  --now TS            retention counts back from TS instead of now\n"
 "  --dry-run           say which partitions --retain would drop\n"
-"  --export KIND       telemetry, predictions or alerts to stdout as CSV\n"
+"  --export KIND       write KIND's rows to stdout\n"
 "  --since TS          export from TS (a time or a date)\n"
 "  --until TS          export up to TS, not included\n"
 "  --battery ID        export only this battery\n"
+"  --format FMT        export as csv (default) or ndjson\n"
 "  -z, --gzip          compress the export (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   export to FILE instead of stdout\n"
 "  --progress          show progress on stderr\n"
@@ -174,10 +175,23 @@ check(const struct options *o, int argc, char **argv)
 		const char *opt = o->ex.has_since ? "--since" :
 		    o->ex.has_until ? "--until" : o->ex.battery ?
 		    "--battery" : o->out.output ? "--output" : o->out.gzip ?
-		    "--gzip" : NULL;
+		    "--gzip" : o->out.format ? "--format" : NULL;
 
+		if (opt && strcmp(opt, "--format") == 0)
+			brul_cli_refuse(&cli, opt, "goes with --export (a "
+			    "load detects its input's format)");
 		if (opt)
 			brul_cli_refuse(&cli, opt, "goes with --export");
+	} else {
+		int by = brul_export_kind_filters(o->export);
+
+		if (!(by & BRUL_EXPORT_BY_TIME) &&
+		    (o->ex.has_since || o->ex.has_until))
+			refuse(o->ex.has_since ? "--since" : "--until",
+			    "%s rows have no time to select by", o->export);
+		if (!(by & BRUL_EXPORT_BY_BATTERY) && o->ex.battery)
+			refuse("--battery", "%s rows have no battery to "
+			    "select by", o->export);
 	}
 	if (!load && o->load.batch_rows > 0)
 		brul_cli_refuse(&cli, "--batch-rows", "goes with a load (KIND "
@@ -187,6 +201,7 @@ check(const struct options *o, int argc, char **argv)
 static void
 parse(int argc, char **argv, struct options *o)
 {
+	char kinds[512];
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
@@ -220,8 +235,8 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_EXPORT:
 			choose(o, "--export");
 			if (!brul_export_kind_known(optarg))
-				brul_cli_bad(&cli, "--export",
-				    "telemetry, predictions or alerts", optarg);
+				brul_cli_bad(&cli, "--export", one_of(kinds,
+				    sizeof kinds, brul_export_kinds()), optarg);
 			o->export = optarg;
 			break;
 		case OPT_MIGRATE:
@@ -253,8 +268,7 @@ parse(int argc, char **argv, struct options *o)
 		}
 	}
 	check(o, argc, argv);
-	/* Until --format means the output's, as in every other tool. */
-	o->load.format = o->out.format;
+	o->ex.format = o->out.format;
 }
 
 static double

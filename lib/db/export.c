@@ -1,52 +1,152 @@
 /*
  * export.c: see export.h.
+ *
+ * The columns below are those of brul-formats(5) (and, for features, of
+ * brul-features(1)), with the decimals each is written with: db/ may not
+ * include the layers that write the streams, so the pages are the common
+ * ground.  tests/load.bats checks every kind against what the tools write.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/sbuf.h"
 #include "core/timefmt.h"
+#include "core/writer.h"
 #include "db/export.h"
+#include "db/pgcopy.h"
 
-#define ISO "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'"
+enum xtype { X_TEXT, X_NUM, X_INT, X_TIME, X_DATE };
+
+struct xcol {
+	const char *name;
+	enum xtype type;
+	int decimals;		/* X_NUM: fixed decimals; -1, the shortest */
+};
+
+#define T(name)		{ name, X_TEXT, 0 }
+#define N(name, d)	{ name, X_NUM, d }
+#define I(name)		{ name, X_INT, 0 }
+#define TS(name)	{ name, X_TIME, 0 }
+#define D(name)		{ name, X_DATE, 0 }
+
+static const struct xcol sites[] = {
+	T("site_id"), T("name"), T("province"), T("region"),
+	N("latitude", 3), N("longitude", 3), T("timezone")
+};
+static const struct xcol systems[] = {
+	T("system_id"), T("site_id"), T("kind"), I("strings"),
+	N("float_v", 3), N("boost_v", 3), N("load_c_rate", 3)
+};
+static const struct xcol strings[] = {
+	T("string_id"), T("system_id"), T("site_id"), I("blocks"), T("model"),
+	N("capacity_ah", 0), D("install_date")
+};
+static const struct xcol batteries[] = {
+	T("battery_id"), T("site_id"), T("system_id"), T("string_id"),
+	I("position"), T("model"), N("capacity_ah", 0), D("install_date"),
+	D("removed_date"), N("baseline_mohm", 2)
+};
+static const struct xcol events[] = {
+	TS("ts_start"), TS("ts_end"), T("scope"), T("kind"), T("detail")
+};
+static const struct xcol labels[] = {
+	D("date"), T("battery_id"), N("soh_pct", 2), I("rul_days"),
+	D("eol_date"), I("censored"), T("failure_mode")
+};
+static const struct xcol telemetry[] = {
+	TS("ts"), T("battery_id"), T("string_id"), N("voltage_v", 3),
+	N("current_a", 2), N("temperature_c", 1), N("resistance_mohm", 2)
+};
+static const struct xcol string_telemetry[] = {
+	TS("ts"), T("string_id"), N("voltage_v", 2), N("current_a", 2),
+	T("mode"), N("ambient_c", 1)
+};
+static const struct xcol features[] = {
+	T("battery_id"), T("string_id"), D("date"), TS("ts"), I("window_s"),
+	N("samples", 0), N("coverage_pct", 1),
+	N("v_mean_v", 4), N("v_min_v", 3), N("v_max_v", 3), N("v_sd_v", 4),
+	N("i_mean_a", 4), N("i_min_a", 3), N("i_max_a", 3),
+	N("t_mean_c", 3), N("t_min_c", 2), N("t_max_c", 2),
+	N("float_v_dev_v", 4), N("float_i_a", 4),
+	N("float_i_trend_a_per_day", 5),
+	N("t_above_30_h", 3), N("t_above_35_h", 3), N("t_above_40_h", 3),
+	N("t_rise_c", 3),
+	N("r_latest_mohm", 3), N("r_ratio", 4), N("r_slope_mohm_per_day", 5),
+	N("age_days", 3), N("eq_age_days", 3),
+	N("dis_count", 0), N("dis_ah", 3), N("dis_depth_pct", 2),
+	N("dis_min_v", 3), N("dis_r_mohm", 2),
+	N("v_dev_string_v", 4), N("life_used_pct", 2), N("r_ratio_7d", 4)
+};
+static const struct xcol predictions[] = {
+	T("battery_id"), D("date"), N("rul_days", 1), N("rul_p10_days", 1),
+	N("rul_p90_days", 1), N("p_fail_30d", 4), N("p_fail_90d", 4),
+	N("p_fail_180d", 4), T("risk"), T("model_id")
+};
+static const struct xcol alerts[] = {
+	TS("ts"), T("alert_id"), T("event"), T("kind"), T("severity"),
+	T("site_id"), T("string_id"), T("battery_id"), N("value", -1),
+	N("threshold", -1), TS("ts_open"), TS("ts_clear"), T("message")
+};
+
+#define MAX_XCOLS 40
 
 struct kind {
-	const char *name;
-	const char *select;	/* the columns, as the stream has them */
-	const char *from, *time, *order;
+	const char *name, *table;
+	const struct xcol *cols;
+	int ncols;
+	const char *time;	/* selected by --since, --until; or NULL */
 	int by_date;		/* time is a date column */
+	const char *battery;	/* selected by --battery; or NULL */
+	const char *order;
 };
 
+#define COLS(a)	a, (int)(sizeof a / sizeof a[0])
+
+/* Text is ordered byte by byte, whatever the database's locale. */
+#define C_ " COLLATE \"C\""
+
 static const struct kind kinds[] = {
-	{ "telemetry",
-	  "to_char(ts, " ISO ") AS ts, battery_id, string_id, "
-	  "round(voltage_v::numeric, 3) AS voltage_v, "
-	  "round(current_a::numeric, 2) AS current_a, "
-	  "round(temperature_c::numeric, 1) AS temperature_c, "
-	  "round(resistance_mohm::numeric, 2) AS resistance_mohm",
-	  "telemetry", "ts", "ts, battery_id", 0 },
-	{ "predictions",
-	  "battery_id, to_char(date, 'YYYY-MM-DD') AS date, "
-	  "round(rul_days::numeric, 1) AS rul_days, "
-	  "round(rul_p10_days::numeric, 1) AS rul_p10_days, "
-	  "round(rul_p90_days::numeric, 1) AS rul_p90_days, "
-	  "round(p_fail_30d::numeric, 4) AS p_fail_30d, "
-	  "round(p_fail_90d::numeric, 4) AS p_fail_90d, "
-	  "round(p_fail_180d::numeric, 4) AS p_fail_180d, risk, model_id",
-	  "predictions", "date", "date, battery_id, model_id", 1 },
-	{ "alerts",
-	  "to_char(ts, " ISO ") AS ts, alert_id, event, kind, severity, "
-	  "site_id, string_id, battery_id, value, threshold, "
-	  "to_char(ts_open, " ISO ") AS ts_open, "
-	  "to_char(ts_clear, " ISO ") AS ts_clear, message",
-	  "alert_events", "ts", "ts, alert_id, event", 0 },
+	{ "sites", "sites", COLS(sites), NULL, 0, NULL, "site_id" C_ },
+	{ "systems", "systems", COLS(systems), NULL, 0, NULL,
+	  "system_id" C_ },
+	{ "strings", "strings", COLS(strings), NULL, 0, NULL,
+	  "string_id" C_ },
+	{ "batteries", "batteries", COLS(batteries), NULL, 0, "battery_id",
+	  "battery_id" C_ },
+	{ "events", "events", COLS(events), "ts_start", 0, "scope",
+	  "ts_start, scope" C_ ", kind" C_ },
+	{ "labels", "labels", COLS(labels), "date", 1, "battery_id",
+	  "date, battery_id" C_ },
+	{ "telemetry", "telemetry", COLS(telemetry), "ts", 0, "battery_id",
+	  "ts, battery_id" C_ },
+	{ "string_telemetry", "string_telemetry", COLS(string_telemetry),
+	  "ts", 0, NULL, "ts, string_id" C_ },
+	{ "features", "features", COLS(features), "ts", 0, "battery_id",
+	  "ts, window_s, battery_id" C_ },
+	{ "predictions", "predictions", COLS(predictions), "date", 1,
+	  "battery_id", "date, battery_id" C_ ", model_id" C_ },
+	{ "alerts", "alert_events", COLS(alerts), "ts", 0, "battery_id",
+	  "ts, alert_id" C_ ", event" C_ },
 };
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+const char *const *
+brul_export_kinds(void)
+{
+	static const char *const names[NKINDS + 1] = {
+		"sites", "systems", "strings", "batteries", "events", "labels",
+		"telemetry", "string_telemetry", "features", "predictions",
+		"alerts", NULL
+	};
+	return names;
+}
 
 static const struct kind *
 kind_find(const char *name)
 {
-	for (size_t i = 0; name && i < sizeof kinds / sizeof kinds[0]; i++)
+	for (size_t i = 0; name && i < NKINDS; i++)
 		if (strcmp(kinds[i].name, name) == 0)
 			return &kinds[i];
 	return NULL;
@@ -56,6 +156,17 @@ int
 brul_export_kind_known(const char *kind)
 {
 	return kind_find(kind) != NULL;
+}
+
+int
+brul_export_kind_filters(const char *kind)
+{
+	const struct kind *k = kind_find(kind);
+
+	if (k == NULL)
+		return 0;
+	return (k->time ? BRUL_EXPORT_BY_TIME : 0) |
+	    (k->battery ? BRUL_EXPORT_BY_BATTERY : 0);
 }
 
 /* A time bound as an SQL literal of the kind's time column; for a date
@@ -78,65 +189,139 @@ bound(char *buf, size_t n, const struct kind *k, int64_t t)
 	}
 }
 
-int
-brul_export(struct brul_db *db, const char *kind,
-	    const struct brul_export_opts *o, struct brul_out *out,
-	    uint64_t *rows, struct brul_err *err)
+/* COPY (SELECT ...) TO STDOUT in binary, each column cast to the type
+ * its field is read as. */
+static char *
+copy_sql(const struct kind *k, const struct brul_export_opts *o,
+	 const char *battery)
 {
-	const struct kind *k = kind_find(kind);
-	PGconn *c = brul_db_conn(db);
-	char *sql, *lit = NULL, since[64], until[64];
+	static const char *const cast[] = {
+		[X_TEXT] = "text", [X_NUM] = "float8", [X_INT] = "int8",
+		[X_TIME] = "timestamptz", [X_DATE] = "date"
+	};
+	struct brul_sbuf s = { 0 };
 	const char *and = " WHERE ";
-	PGresult *res;
-	size_t len;
-	char *row;
-	int n, rc = 0;
+	char lit[64];
 
-	*rows = 0;
-	if (k == NULL)
-		return brul_err_set(err, NULL, 0, 0, "cannot export %s", kind);
-	if (brul_db_schema_check(db, err) < 0)
-		return -1;
-	if (o->battery && (lit = PQescapeLiteral(c, o->battery,
-						 strlen(o->battery))) == NULL)
-		return brul_db_fail(db, NULL, err);
-	len = strlen(k->select) + 512 + (lit ? strlen(lit) : 0);
-	if ((sql = malloc(len)) == NULL) {
-		PQfreemem(lit);
-		return brul_err_set(err, NULL, 0, 0, "out of memory");
-	}
-	n = snprintf(sql, len, "COPY (SELECT %s FROM %s", k->select, k->from);
+	brul_sbuf_str(&s, "COPY (SELECT ");
+	for (int i = 0; i < k->ncols; i++)
+		brul_sbuf_fmt(&s, "%s%s::%s", i ? ", " : "", k->cols[i].name,
+		    cast[k->cols[i].type]);
+	brul_sbuf_fmt(&s, " FROM %s", k->table);
 	if (o->has_since) {
-		bound(since, sizeof since, k, o->since);
-		n += snprintf(sql + n, len - (size_t)n, "%s%s >= %s", and,
-			      k->time, since);
+		bound(lit, sizeof lit, k, o->since);
+		brul_sbuf_fmt(&s, "%s%s >= %s", and, k->time, lit);
 		and = " AND ";
 	}
 	if (o->has_until) {
-		bound(until, sizeof until, k, o->until);
-		n += snprintf(sql + n, len - (size_t)n, "%s%s < %s", and,
-			      k->time, until);
+		bound(lit, sizeof lit, k, o->until);
+		brul_sbuf_fmt(&s, "%s%s < %s", and, k->time, lit);
 		and = " AND ";
 	}
-	if (lit)
-		n += snprintf(sql + n, len - (size_t)n, "%sbattery_id = %s",
-			      and, lit);
-	snprintf(sql + n, len - (size_t)n, " ORDER BY %s) TO STDOUT "
-		 "(FORMAT csv, HEADER)", k->order);
-	PQfreemem(lit);
-	res = PQexec(c, sql);
-	free(sql);
-	if (res == NULL || PQresultStatus(res) != PGRES_COPY_OUT) {
-		brul_db_fail(db, res, err);
-		PQclear(res);
-		return -1;
+	if (battery)
+		brul_sbuf_fmt(&s, "%s%s = %s", and, k->battery, battery);
+	brul_sbuf_fmt(&s, " ORDER BY %s) TO STDOUT (FORMAT binary)",
+	    k->order);
+	if (s.oom) {
+		free(s.s);
+		return NULL;
 	}
-	PQclear(res);
-	while ((n = PQgetCopyData(c, &row, 0)) > 0) {
-		if (rc == 0 && brul_out_write(out, row, (size_t)n, err) < 0)
-			rc = -1;	/* drain the COPY, then fail */
-		*rows += 1;
-		PQfreemem(row);
+	return s.s;
+}
+
+/* The length each type's field has in binary COPY (text: any). */
+static int
+length_ok(enum xtype t, int32_t n)
+{
+	switch (t) {
+	case X_TEXT:
+		return 1;
+	case X_DATE:
+		return n == 4;
+	default:
+		return n == 8;
+	}
+}
+
+/* One row from the server's fields to the writer.  0, -1 with err set
+ * (the data is not what was asked for), or -2 (a write error: the
+ * writer has it). */
+static int
+put_row(struct brul_writer *w, const struct kind *k,
+	const struct brul_pgcopy_field *f, struct brul_err *err)
+{
+	int rc = 0;
+
+	for (int i = 0; i < k->ncols; i++) {
+		const struct xcol *c = &k->cols[i];
+
+		if (f[i].n < 0) {
+			rc |= brul_writer_null(w);
+			continue;
+		}
+		if (!length_ok(c->type, f[i].n))
+			return brul_err_set(err, NULL, 0, 0, "export %s: "
+			    "column %s: unexpected data from the server",
+			    k->name, c->name);
+		switch (c->type) {
+		case X_TEXT:
+			rc |= brul_writer_str(w, (const char *)f[i].p,
+			    (size_t)f[i].n);
+			break;
+		case X_NUM:
+			rc |= c->decimals < 0 ? brul_writer_double(w,
+			    brul_pgcopy_get_float8(&f[i])) :
+			    brul_writer_fixed(w, brul_pgcopy_get_float8(&f[i]),
+			    c->decimals);
+			break;
+		case X_INT:
+			rc |= brul_writer_int(w, brul_pgcopy_get_int(&f[i]));
+			break;
+		case X_TIME:
+			rc |= brul_writer_time(w, brul_pgcopy_get_time(&f[i]));
+			break;
+		case X_DATE:
+			rc |= brul_writer_date(w, brul_pgcopy_get_date(&f[i]));
+			break;
+		}
+	}
+	rc |= brul_writer_end(w);
+	return rc ? -2 : 0;
+}
+
+/* The COPY's rows, a message at a time, to the writer (NULL: an error
+ * already in err).  On an error the rest is read and dropped, so that
+ * the connection stays usable. */
+static int
+copy_out(struct brul_db *db, const struct kind *k, struct brul_writer *w,
+	 uint64_t *rows, struct brul_err *err)
+{
+	PGconn *c = brul_db_conn(db);
+	struct brul_pgcopy_field f[MAX_XCOLS];
+	struct brul_pgcopy_in in = { 0 };
+	PGresult *res;
+	char *buf;
+	int n, rc = w ? 0 : -1;
+
+	while ((n = PQgetCopyData(c, &buf, 0)) > 0) {
+		const unsigned char *p = (const unsigned char *)buf;
+		const unsigned char *end = p + n;
+		int nf, put;
+
+		while (rc == 0 &&
+		    (nf = brul_pgcopy_read(&in, &p, end, f, MAX_XCOLS)) != 0) {
+			if (nf != k->ncols) {
+				rc = brul_err_set(err, NULL, 0, 0, "export "
+				    "%s: unexpected COPY data from the server",
+				    k->name);
+			} else if ((put = put_row(w, k, f, err)) < 0) {
+				if (put == -2)
+					*err = *brul_writer_err(w);
+				rc = -1;
+			} else
+				*rows += 1;
+		}
+		PQfreemem(buf);
 	}
 	if (n == -2)
 		return brul_db_fail(db, NULL, err);
@@ -145,7 +330,55 @@ brul_export(struct brul_db *db, const char *kind,
 			rc = brul_db_fail(db, res, err);
 		PQclear(res);
 	}
-	if (*rows > 0)
-		*rows -= 1;	/* the header */
+	return rc;
+}
+
+int
+brul_export(struct brul_db *db, const char *kind,
+	    const struct brul_export_opts *o, struct brul_out *out,
+	    uint64_t *rows, struct brul_err *err)
+{
+	const struct kind *k = kind_find(kind);
+	PGconn *c = brul_db_conn(db);
+	const char *names[MAX_XCOLS];
+	struct brul_writer *w;
+	char *sql, *lit = NULL;
+	PGresult *res;
+	int rc;
+
+	*rows = 0;
+	if (k == NULL)
+		return brul_err_set(err, NULL, 0, 0, "cannot export %s", kind);
+	if ((o->has_since || o->has_until) && k->time == NULL)
+		return brul_err_set(err, NULL, 0, 0, "%s rows have no time "
+		    "to select by", kind);
+	if (o->battery && k->battery == NULL)
+		return brul_err_set(err, NULL, 0, 0, "%s rows have no "
+		    "battery to select by", kind);
+	if (brul_db_schema_check(db, err) < 0)
+		return -1;
+	if (o->battery && (lit = PQescapeLiteral(c, o->battery,
+						 strlen(o->battery))) == NULL)
+		return brul_db_fail(db, NULL, err);
+	sql = copy_sql(k, o, lit);
+	PQfreemem(lit);
+	if (sql == NULL)
+		return brul_err_set(err, NULL, 0, 0, "out of memory");
+	res = PQexec(c, sql);
+	free(sql);
+	if (res == NULL || PQresultStatus(res) != PGRES_COPY_OUT) {
+		brul_db_fail(db, res, err);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	for (int i = 0; i < k->ncols; i++)
+		names[i] = k->cols[i].name;
+	/* The writer starts with the CSV header; made once the COPY has
+	 * begun, so that a refused query leaves nothing written. */
+	w = brul_writer_new(out, o->format == BRUL_FMT_NDJSON ?
+	    BRUL_FMT_NDJSON : BRUL_FMT_CSV, names, k->ncols, err);
+	rc = copy_out(db, k, w, rows, err);
+	brul_writer_free(w);
 	return rc;
 }

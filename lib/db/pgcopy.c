@@ -128,3 +128,106 @@ brul_pgcopy_release(struct brul_pgcopy *c)
 	free(c->buf);
 	memset(c, 0, sizeof *c);
 }
+
+/*
+ * Reading.
+ */
+
+static uint64_t
+get_be(const unsigned char *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int
+brul_pgcopy_read(struct brul_pgcopy_in *in, const unsigned char **p,
+		 const unsigned char *end, struct brul_pgcopy_field *f,
+		 int max)
+{
+	static const unsigned char sig[11] = "PGCOPY\n\377\r\n";
+	const unsigned char *q = *p;
+	int nf;
+
+	if (!in->started) {
+		uint32_t ext;
+
+		/* The signature, the flags (bit 16: OIDs, which brul never
+		 * asks for), and an extension to pass over. */
+		if (end - q < 19 || memcmp(q, sig, sizeof sig) != 0 ||
+		    (get_be(q + 11, 4) & 0x10000) != 0)
+			return -1;
+		ext = (uint32_t)get_be(q + 15, 4);
+		if ((size_t)(end - q - 19) < ext)
+			return -1;
+		q += 19 + ext;
+		in->started = 1;
+	}
+	if (in->done || q == end) {
+		*p = q;
+		return 0;
+	}
+	if (end - q < 2)
+		return -1;
+	nf = (int16_t)get_be(q, 2);
+	q += 2;
+	if (nf == -1) {
+		in->done = 1;
+		*p = q;
+		return 0;
+	}
+	if (nf < 1 || nf > max)
+		return -1;
+	for (int i = 0; i < nf; i++) {
+		if (end - q < 4)
+			return -1;
+		f[i].n = (int32_t)get_be(q, 4);
+		f[i].p = q + 4;
+		q += 4;
+		if (f[i].n < -1 || (f[i].n > 0 && end - q < f[i].n))
+			return -1;
+		if (f[i].n > 0)
+			q += f[i].n;
+	}
+	*p = q;
+	return nf;
+}
+
+int64_t
+brul_pgcopy_get_int(const struct brul_pgcopy_field *f)
+{
+	uint64_t v = get_be(f->p, f->n);
+
+	if (f->n == 2)
+		return (int16_t)v;
+	if (f->n == 4)
+		return (int32_t)v;
+	return (int64_t)v;
+}
+
+double
+brul_pgcopy_get_float8(const struct brul_pgcopy_field *f)
+{
+	uint64_t bits = get_be(f->p, 8);
+	double v;
+
+	memcpy(&v, &bits, sizeof v);
+	return v;
+}
+
+int64_t
+brul_pgcopy_get_time(const struct brul_pgcopy_field *f)
+{
+	int64_t us = (int64_t)get_be(f->p, 8);
+
+	return us / 1000000 - (us % 1000000 < 0) + PG_EPOCH;
+}
+
+int64_t
+brul_pgcopy_get_date(const struct brul_pgcopy_field *f)
+{
+	return (int32_t)get_be(f->p, 4) + PG_EPOCH / 86400;
+}

@@ -1,7 +1,7 @@
 /*
  * test-pgcopy.c: PostgreSQL's binary COPY format, byte by byte, as the
- * server's documentation gives it (the COPY page, "Binary Format"), and
- * the growing text buffer.
+ * server's documentation gives it (the COPY page, "Binary Format"),
+ * written and read, and the growing text buffer.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +87,105 @@ main(void)
 	}
 	brul_pgcopy_release(&c);
 	tap_ok(&t, c.buf == NULL && c.n == 0, "release empties it");
+
+	/* Reading what the server sends: the header before the first row,
+	 * rows of fields, NULLs, the trailer. */
+	{
+		struct brul_pgcopy_in in = { 0 };
+		struct brul_pgcopy_field f[4];
+		const unsigned char *p, *end;
+		int nf;
+
+		brul_pgcopy_header(&c);
+		brul_pgcopy_row(&c, 4);
+		brul_pgcopy_time(&c, 1767225600);	/* 2026-01-01 */
+		brul_pgcopy_text(&c, "B0001-1", 7);
+		brul_pgcopy_null(&c);
+		brul_pgcopy_float8(&c, 13.566);
+		brul_pgcopy_row(&c, 1);
+		brul_pgcopy_int4(&c, -60);
+		brul_pgcopy_trailer(&c);
+		p = c.buf;
+		end = c.buf + c.n;
+		nf = brul_pgcopy_read(&in, &p, end, f, 4);
+		tap_ok(&t, nf == 4 && in.started && !in.done,
+		       "read: the header, then a row of 4 fields");
+		tap_ok(&t, f[0].n == 8 &&
+		       brul_pgcopy_get_time(&f[0]) == 1767225600,
+		       "read: a timestamptz as Unix seconds");
+		tap_ok(&t, f[1].n == 7 && memcmp(f[1].p, "B0001-1", 7) == 0,
+		       "read: text, its bytes in place");
+		tap_ok(&t, f[2].n == -1, "read: NULL is a length of -1");
+		tap_ok(&t, f[3].n == 8 &&
+		       brul_pgcopy_get_float8(&f[3]) == 13.566,
+		       "read: float8, the same bits");
+		nf = brul_pgcopy_read(&in, &p, end, f, 4);
+		tap_ok(&t, nf == 1 && f[0].n == 4 &&
+		       brul_pgcopy_get_int(&f[0]) == -60,
+		       "read: int4, negative");
+		nf = brul_pgcopy_read(&in, &p, end, f, 4);
+		tap_ok(&t, nf == 0 && in.done && p == end,
+		       "read: the trailer ends the stream");
+		tap_ok(&t, brul_pgcopy_read(&in, &p, end, f, 4) == 0,
+		       "read: nothing after the trailer");
+
+		/* A row cut short, a row wider than asked, a wrong
+		 * signature: refused, never read past the end. */
+		in = (struct brul_pgcopy_in){ 0 };
+		p = c.buf;
+		tap_ok(&t, brul_pgcopy_read(&in, &p, c.buf + 19 + 2 + 12 + 6,
+		       f, 4) == -1, "read: a row cut short is refused");
+		in = (struct brul_pgcopy_in){ 0 };
+		p = c.buf;
+		tap_ok(&t, brul_pgcopy_read(&in, &p, end, f, 3) == -1,
+		       "read: more fields than max is refused");
+		in = (struct brul_pgcopy_in){ 0 };
+		p = (const unsigned char *)"PGCOPY\n\377\r\n\0\0\1\0\0"
+		    "\0\0\0\0";
+		tap_ok(&t, brul_pgcopy_read(&in, &p, p + 19, f, 4) == -1,
+		       "read: OIDs (flag bit 16) are refused");
+		in = (struct brul_pgcopy_in){ 0 };
+		p = (const unsigned char *)"COPY\n";
+		tap_ok(&t, brul_pgcopy_read(&in, &p, p + 5, f, 4) == -1,
+		       "read: not binary COPY");
+		brul_pgcopy_clear(&c);
+
+		/* Rows a message at a time, as libpq hands them over. */
+		in = (struct brul_pgcopy_in){ 0 };
+		brul_pgcopy_header(&c);
+		brul_pgcopy_row(&c, 1);
+		brul_pgcopy_int8(&c, 7);
+		p = c.buf;
+		nf = brul_pgcopy_read(&in, &p, c.buf + c.n, f, 4);
+		tap_ok(&t, nf == 1 && brul_pgcopy_get_int(&f[0]) == 7 &&
+		       brul_pgcopy_read(&in, &p, c.buf + c.n, f, 4) == 0 &&
+		       !in.done, "read: the end of a message is not the end");
+		brul_pgcopy_clear(&c);
+	}
+
+	/* Times before 2000 and before 1970 round down to the second;
+	 * dates count from 2000-01-01 on the wire. */
+	{
+		struct brul_pgcopy_field f;
+		unsigned char b[8];
+
+		/* -1 us */
+		memcpy(b, "\xff\xff\xff\xff\xff\xff\xff\xff", 8);
+		f.p = b;
+		f.n = 8;
+		tap_ok(&t, brul_pgcopy_get_time(&f) == 946684799,
+		       "timestamptz: 1 us before 2000 is the second before");
+		memcpy(b, "\0\0\0\0", 4);
+		f.n = 4;
+		tap_ok(&t, brul_pgcopy_get_date(&f) == 10957,
+		       "date: 2000-01-01 is day 10957 since 1970");
+		memcpy(b, "\xff\xff\xd5\x2b", 4);	/* -10965 */
+		tap_ok(&t, brul_pgcopy_get_date(&f) == -8,
+		       "date: 1969-12-24 is day -8");
+		memcpy(b, "\xff\xfe", 2);
+		f.n = 2;
+		tap_ok(&t, brul_pgcopy_get_int(&f) == -2, "int2, negative");
+	}
 
 	brul_sbuf_str(&s, "INSERT INTO ");
 	brul_sbuf_fmt(&s, "%s (%d)", "t", 42);
