@@ -109,6 +109,7 @@ digest() {
 	refused -o x.csv labels '--output: goes with --export'
 	refused -z --migrate '--gzip: goes with --export'
 	refused --batch-rows 10 --migrate '--batch-rows: goes with a load (KIND [FILE ...] or --dataset)'
+	refused --replace --export batteries '--replace: goes with a load (KIND [FILE ...] or --dataset)'
 	refused --batch-rows 0 labels '--batch-rows: expected a whole number from 1 to 9223372036854775807, not "0"'
 	refused --format xml labels '--format: expected csv or ndjson, not "xml"'
 	# --format is the output's, as everywhere: a load detects its input's.
@@ -367,6 +368,53 @@ digest() {
 		[ "$(digest telemetry)" = "$raw" ]
 		[ "$(digest telemetry_hourly)" = "$hourly" ]
 	done
+}
+
+@test "another fleet's batteries are refused; --replace loads them; reloads change nothing" {
+	fleet "$F/wk"
+	before=$(digest batteries)
+	# Another seed's fleet, under the same ids.
+	brul-gen --dataset "$T/other" --days 1 --batteries 48 --seed 5
+	o=$T/other/batteries.csv
+	# The rows that differ, counted here: a value the table has that the
+	# file does not (the first such row and column said).
+	read -r n line id col old new <<-EOF
+	$(awk -F, 'NR == FNR { if (FNR > 1) a[$1] = $0; next }
+	    FNR == 1 { split($0, h, ",") }
+	    FNR > 1 && ($1 in a) { split(a[$1], x, ",")
+	        for (i = 2; i <= NF; i++) if (x[i] != "" && x[i] != $i) {
+	            if (!n++) first = FNR " " $1 " " h[i] " " x[i] " " $i; break } }
+	    END { print n, first }' "$F/wk/batteries.csv" "$o")
+	EOF
+	[ "$n" -gt 10 ]
+	run brul-load batteries "$o"
+	assert_failure 1
+	assert_line "brul-load: $o:$line: $n rows differ from the database's (battery_id $id: $col is $old there, $new here), as another fleet's would: nothing was replaced (--replace replaces what differs)"
+	assert_line "brul-load: $o: nothing was loaded"
+	[ "$(digest batteries)" = "$before" ]
+	# A whole dataset stops at its first fleet file that differs.
+	run brul-load --dataset "$T/other"
+	assert_failure 1
+	assert_line --partial "brul-load: $T/other/systems.csv:2: 1 row differs from the database's (system_id CMI-REC1: "
+	# Asked for, they replace the database's, and say how many.
+	run brul-load --replace batteries "$o"
+	assert_success
+	assert_output --regexp "^brul-load: $o: 48 batteries rows \($n that differed replaced\) in [0-9.]+ s\$"
+	[ "$(q "SELECT $col FROM batteries WHERE battery_id = '$id'")" = "$new" ]
+	after=$(digest batteries)
+	# The same file again: nothing differs, nothing changes.
+	run brul-load batteries "$o"
+	assert_success
+	refute_output --partial "differed"
+	[ "$(digest batteries)" = "$after" ]
+	# A removal date filled in is news, not another fleet; taken away
+	# again, it is a difference.
+	awk -F, -v OFS=, 'NR == 2 { $9 = "2026-01-05" } 1' "$o" > "$T/removed.csv"
+	brul-load -q batteries "$T/removed.csv"
+	[ "$(q "SELECT removed_date FROM batteries WHERE battery_id = 'B0001-1'")" = 2026-01-05 ]
+	run brul-load batteries "$o"
+	assert_failure 1
+	assert_line "brul-load: $o:2: 1 row differs from the database's (battery_id B0001-1: removed_date is 2026-01-05 there, missing here), as another fleet's would: nothing was replaced (--replace replaces what differs)"
 }
 
 @test "a file without some columns replaces only those it has" {

@@ -25,9 +25,10 @@
 
 static const char synopsis[] =
     "usage: brul-load [--db CONNINFO] --migrate [--create-db]\n"
-    "       brul-load [--db CONNINFO] [--batch-rows N] [--progress | --quiet]\n"
-    "                 KIND [FILE ...]\n"
-    "       brul-load [--db CONNINFO] [--batch-rows N] --dataset DIR\n"
+    "       brul-load [--db CONNINFO] [--batch-rows N] [--replace]\n"
+    "                 [--progress | --quiet] KIND [FILE ...]\n"
+    "       brul-load [--db CONNINFO] [--batch-rows N] [--replace]\n"
+    "                 --dataset DIR\n"
     "       brul-load [--db CONNINFO] --retain DURATION [--now TS]\n"
     "                 [--dry-run]\n"
     "       brul-load [--db CONNINFO] --export KIND [--since TS] [--until TS]\n"
@@ -61,6 +62,8 @@ static const char help[] =
 "  --create-db         with --migrate, create the database when it is missing\n"
 "  --dataset DIR       load a brul-gen dataset directory, fleet first\n"
 "  --batch-rows N      commit every N rows instead of once per file\n"
+"  --replace           load fleet rows that differ from the database's (as\n"
+"                      another fleet's would) over them, instead of refusing\n"
 "  --retain DURATION   drop telemetry partitions wholly older than DURATION\n"
 "                      (90d, 12w ...) before now; the rollups stay\n"
 "  --now TS            retention counts back from TS instead of now\n"
@@ -85,8 +88,8 @@ static const struct brul_cli cli = { "brul-load",
 
 enum {
 	OPT_BATCH = 256, OPT_BATTERY, OPT_CREATE_DB, OPT_DATASET, OPT_DB,
-	OPT_DRY_RUN, OPT_EXPORT, OPT_MIGRATE, OPT_NOW, OPT_RETAIN, OPT_SINCE,
-	OPT_UNTIL
+	OPT_DRY_RUN, OPT_EXPORT, OPT_MIGRATE, OPT_NOW, OPT_REPLACE,
+	OPT_RETAIN, OPT_SINCE, OPT_UNTIL
 };
 
 static const struct option longopts[] = {
@@ -102,6 +105,7 @@ static const struct option longopts[] = {
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "migrate", no_argument, NULL, OPT_MIGRATE },
 	{ "now", required_argument, NULL, OPT_NOW },
+	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "retain", required_argument, NULL, OPT_RETAIN },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
@@ -193,9 +197,10 @@ check(const struct options *o, int argc, char **argv)
 			refuse("--battery", "%s rows have no battery to "
 			    "select by", o->export);
 	}
-	if (!load && o->load.batch_rows > 0)
-		brul_cli_refuse(&cli, "--batch-rows", "goes with a load (KIND "
-		    "[FILE ...] or --dataset)");
+	if (!load && (o->load.batch_rows > 0 || o->load.replace))
+		brul_cli_refuse(&cli, o->load.replace ? "--replace" :
+		    "--batch-rows", "goes with a load (KIND [FILE ...] or "
+		    "--dataset)");
 }
 
 static void
@@ -246,6 +251,9 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_NOW:
 			o->now = brul_cli_time(&cli, "--now", optarg);
 			o->has_now = 1;
+			break;
+		case OPT_REPLACE:
+			o->load.replace = 1;
 			break;
 		case OPT_RETAIN:
 			choose(o, "--retain");
@@ -379,6 +387,9 @@ load(struct brul_db *db, const struct options *o, const char *kind,
 		if (strcmp(kind, "telemetry") == 0)
 			fprintf(stderr, " (%" PRIu64 " new, %" PRIu64
 			    " merged)", st.fresh, st.rows - st.fresh);
+		if (st.replaced > 0)
+			fprintf(stderr, " (%" PRIu64 " that differed "
+			    "replaced)", st.replaced);
 		fprintf(stderr, " in %.2f s\n", dt);
 	}
 	return 0;

@@ -58,14 +58,15 @@ static const char alerts_after[] =
     "  ts_clear = EXCLUDED.ts_clear";
 
 static const struct kind kinds[] = {
-	{ .name = "sites", .table = "sites", .key = "site_id" },
+	{ .name = "sites", .table = "sites", .key = "site_id", .fleet = 1 },
 	{ .name = "systems", .table = "systems", .key = "system_id",
-	  .refs = { { "site_id", "sites" } } },
+	  .refs = { { "site_id", "sites" } }, .fleet = 1 },
 	{ .name = "strings", .table = "strings", .key = "string_id",
-	  .refs = { { "system_id", "systems" }, { "site_id", "sites" } } },
+	  .refs = { { "system_id", "systems" }, { "site_id", "sites" } },
+	  .fleet = 1 },
 	{ .name = "batteries", .table = "batteries", .key = "battery_id",
 	  .refs = { { "string_id", "strings" }, { "system_id", "systems" },
-		    { "site_id", "sites" } } },
+		    { "site_id", "sites" } }, .fleet = 1 },
 	{ .name = "events", .table = "events", .key = "ts_start, scope, kind",
 	  .when = "ts_start" },
 	{ .name = "labels", .table = "labels", .key = "battery_id, date",
@@ -169,9 +170,8 @@ columns(struct brul_db *db, const char *table, struct column *c,
 	return n;
 }
 
-/* 1 when name is one of the comma-separated key's columns. */
-static int
-in_key(const char *key, const char *name)
+int
+brul_load_in_key(const char *key, const char *name)
 {
 	size_t n = strlen(name);
 
@@ -273,13 +273,13 @@ brul_load_stage_merge(struct brul_load_job *j, const struct column *c,
 	brul_sbuf_fmt(&s, " FROM " STAGE " ORDER BY %s, brul_line DESC "
 		"ON CONFLICT (%s) DO ", j->k->key, j->k->key);
 	for (int i = 0; i < n; i++)
-		rest += !in_key(j->k->key, c[i].name);
+		rest += !brul_load_in_key(j->k->key, c[i].name);
 	if (rest == 0) {
 		brul_sbuf_str(&s, "NOTHING");
 	} else {
 		brul_sbuf_str(&s, "UPDATE SET ");
 		for (int i = 0; i < n; i++)
-			if (!in_key(j->k->key, c[i].name)) {
+			if (!brul_load_in_key(j->k->key, c[i].name)) {
 				brul_sbuf_fmt(&s, "%s%s = EXCLUDED.%s", sep,
 					c[i].name, c[i].name);
 				sep = ", ";
@@ -288,7 +288,7 @@ brul_load_stage_merge(struct brul_load_job *j, const struct column *c,
 			brul_sbuf_str(&s, pass ? ") IS DISTINCT FROM (" : " WHERE (");
 			sep = "";
 			for (int i = 0; i < n; i++)
-				if (!in_key(j->k->key, c[i].name)) {
+				if (!brul_load_in_key(j->k->key, c[i].name)) {
 					brul_sbuf_fmt(&s, "%s%s.%s", sep,
 						pass ? "EXCLUDED" : "d",
 						c[i].name);
@@ -515,6 +515,7 @@ merge_end(struct brul_load_job *j, const struct column *c, int n,
 
 	if (brul_db_copy_end(j->db, err) < 0 ||
 	    stage_partitions(j, err) < 0 || stage_refs(j, err) < 0 ||
+	    brul_load_fleet_check(j, c, n, err) < 0 ||
 	    brul_load_stage_merge(j, c, n, err) < 0 ||
 	    (j->k->after && brul_db_exec(j->db, j->k->after, err) < 0))
 		return -1;
@@ -608,12 +609,11 @@ brul_load_file(struct brul_db *db, const char *kind, const char *path,
 		goto out;
 	for (int i = 0; i < j.ncol; i++) {
 		struct column *c = &j.col[i];
+		int need = c->required || brul_load_in_key(j.k->key, c->name);
 
-		if (c->required || in_key(j.k->key, c->name))
-			c->in = brul_reader_require(j.r, c->name, err);
-		else
-			c->in = brul_reader_has_col(j.r, c->name);
-		if (c->in < 0 && (c->required || in_key(j.k->key, c->name)))
+		c->in = need ? brul_reader_require(j.r, c->name, err) :
+		    brul_reader_has_col(j.r, c->name);
+		if (c->in < 0 && need)
 			goto out;
 	}
 	rc = load_merge(&j, err);

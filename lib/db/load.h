@@ -23,6 +23,10 @@
  * A telemetry row must name a battery of the batteries table and that
  * battery's string, and be no older than what retention dropped.
  *
+ * A fleet file (sites, systems, strings, batteries) whose rows differ from
+ * those the table holds under the same keys, as another fleet's would, is
+ * refused unless replace is set (loadfleet.c says what differs).
+ *
  * Loads of one kind take turns (a session advisory lock per kind): each
  * decides what is new from what was committed when it began.
  *
@@ -46,6 +50,8 @@
 struct brul_load_opts {
 	enum brul_format format;	/* of the input; AUTO detects */
 	long batch_rows;		/* rows per transaction; 0: the file */
+	int replace;			/* fleet rows that differ: replace them
+					 * (else refuse them) */
 	struct brul_progress *progress;	/* NULL: none */
 };
 
@@ -57,6 +63,7 @@ struct brul_load_stats {
 	int commits;
 	uint64_t uncertain;	/* rows of a transaction whose COMMIT lost the
 				 * connection: committed or not, unknown */
+	uint64_t replaced;	/* fleet rows that differed, replaced */
 };
 
 /* The kinds, in the order a dataset is loaded (what others refer to

@@ -33,6 +33,7 @@ struct kind {
 		const char *col;	/* a text column whose values are */
 		const char *values;	/* these: "|open|update|clear|" */
 	} only;
+	int fleet;		/* rows that differ are another fleet's */
 };
 
 enum ctype { T_TEXT, T_NUM, T_INT2, T_INT4, T_INT8, T_DATE, T_TIME, T_BOOL };
@@ -61,6 +62,9 @@ struct brul_load_job {
 	struct brul_load_tele *t;		/* telemetry's state, or NULL */
 };
 
+/* 1 when name is one of the comma-separated key's columns. */
+int brul_load_in_key(const char *key, const char *name);
+
 /* CREATE TEMP TABLE brul_stage like the kind's table, plus brul_line
  * (the input line, which the merge and messages go by), dropped at
  * commit. */
@@ -82,6 +86,13 @@ int brul_load_row_done(struct brul_load_job *j);
  * UTF-8 (err at the current line). */
 int brul_load_check_text(struct brul_load_job *j, const char *col,
 			 struct brul_field f, struct brul_err *err);
+
+/* loadfleet.c: for a fleet kind, the staged rows (columns c[0..n))
+ * that differ from the table's are refused (-1, err at the first one's
+ * line), or counted in st->replaced when the load replaces them.  0 or
+ * -1. */
+int brul_load_fleet_check(struct brul_load_job *j, const struct column *c,
+			  int n, struct brul_err *err);
 
 /* loadtele.c */
 int brul_load_telemetry(struct brul_load_job *j, struct brul_err *err);
