@@ -98,12 +98,9 @@ parse(int argc, char **argv, struct options *o)
 				o->fail_on = 1;
 			else if (strcmp(optarg, "critical") == 0)
 				o->fail_on = 2;
-			else {
-				fprintf(stderr, "brul-alert: --fail-on: "
-				    "expected warning or critical, not "
-				    "\"%s\"\n", optarg);
-				brul_cli_usage(&cli);
-			}
+			else
+				brul_cli_bad(&cli, "--fail-on",
+				    "warning or critical", optarg);
 			break;
 		case OPT_FEATURES:
 			o->source[BRUL_SRC_FEATURES] = optarg;
@@ -137,16 +134,12 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_usage(&cli);
 		}
 	}
-	if (argc - optind > 1) {
-		fputs("brul-alert: one telemetry stream at a time\n", stderr);
-		brul_cli_usage(&cli);
-	}
+	if (argc - optind > 1)
+		brul_cli_misuse(&cli, "one telemetry stream at a time");
 	o->source[BRUL_SRC_TELEMETRY] = optind < argc ? argv[optind] : NULL;
-	if (o->fleet == NULL && !o->list) {
-		fputs("brul-alert: --fleet FILE is required (the batteries "
-		    "stream: each block's string and site)\n", stderr);
-		brul_cli_usage(&cli);
-	}
+	if (o->fleet == NULL && !o->list)
+		brul_cli_misuse(&cli, "--fleet FILE is required (the "
+		    "batteries stream: each block's string and site)");
 }
 
 static int

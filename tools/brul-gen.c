@@ -123,8 +123,10 @@ static const struct option longopts[] = {
 
 /* Options that need the fleet (sites, scenarios) are kept as text until it
  * is loaded. */
+#define MAX_SITES	64
+
 struct deferred {
-	const char *sites[64], *scenarios[BRUL_MAX_SCENARIOS];
+	const char *sites[MAX_SITES], *scenarios[BRUL_MAX_SCENARIOS];
 	int nsites, nscenarios;
 };
 
@@ -177,7 +179,8 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			break;
 		case OPT_SCENARIO:
 			if (d->nscenarios == BRUL_MAX_SCENARIOS)
-				brul_cli_usage(&cli);
+				brul_cli_misuse(&cli, "--scenario: at most %d",
+				    BRUL_MAX_SCENARIOS);
 			d->scenarios[d->nscenarios++] = optarg;
 			break;
 		case OPT_SEED:
@@ -199,8 +202,9 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			break;
 		}
 		case OPT_SITE:
-			if (d->nsites == 64)
-				brul_cli_usage(&cli);
+			if (d->nsites == MAX_SITES)
+				brul_cli_misuse(&cli, "--site: at most %d",
+				    MAX_SITES);
 			d->sites[d->nsites++] = optarg;
 			break;
 		case OPT_SPEED:
@@ -219,20 +223,14 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			brul_cli_usage(&cli);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "brul-gen: unexpected argument \"%s\"\n",
+	if (optind < argc)
+		brul_cli_misuse(&cli, "unexpected argument \"%s\"",
 		    argv[optind]);
-		brul_cli_usage(&cli);
-	}
-	if (o->dataset && (o->out.output || o->emit >= 0)) {
-		fprintf(stderr, "brul-gen: --dataset writes every stream; it "
-		    "takes neither -o nor --emit\n");
-		brul_cli_usage(&cli);
-	}
-	if (o->live && o->dataset) {
-		fprintf(stderr, "brul-gen: --live writes one stream\n");
-		brul_cli_usage(&cli);
-	}
+	if (o->dataset && (o->out.output || o->emit >= 0))
+		brul_cli_misuse(&cli, "--dataset writes every stream; it "
+		    "takes neither -o nor --emit");
+	if (o->live && o->dataset)
+		brul_cli_misuse(&cli, "--live writes one stream");
 }
 
 /* Live mode: after each minute, push what was written and wait for the

@@ -94,11 +94,9 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_usage(&cli);
 		}
 	}
-	if (o->p.model == NULL && !o->p.baseline) {
-		fputs("brul-predict: a model (-m MODEL) or --baseline is "
-		    "required\n", stderr);
-		brul_cli_usage(&cli);
-	}
+	if (o->p.model == NULL && !o->p.baseline)
+		brul_cli_misuse(&cli, "a model (-m MODEL) or --baseline is "
+		    "required");
 }
 
 /* Hands every prediction ready to the writer. */

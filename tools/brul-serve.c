@@ -126,17 +126,27 @@ static const struct option longopts[] = {
 static void
 add_cors(struct options *o, const char *origin)
 {
-	if (o->ncors == MAX_CORS) {
-		fprintf(stderr, "brul-serve: at most %d CORS origins\n",
+	if (o->ncors == MAX_CORS)
+		brul_cli_misuse(&cli, "--cors-origin: at most %d origins",
 		    MAX_CORS);
-		brul_cli_usage(&cli);
-	}
 	o->cors[o->ncors++] = origin;
+}
+
+/* A user's name: 1 to 64 letters, digits and .-_@. */
+static int
+user_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@") == n;
 }
 
 static void
 parse(int argc, char **argv, struct options *o)
 {
+	struct sockaddr_storage ss;
+	struct brul_err e;
 	const char *env;
 	int ch;
 
@@ -251,17 +261,18 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_usage(&cli);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "brul-serve: unexpected argument \"%s\"\n",
+	if (optind < argc)
+		brul_cli_misuse(&cli, "unexpected argument \"%s\"",
 		    argv[optind]);
-		brul_cli_usage(&cli);
-	}
 	if (o->create_user && (o->role == NULL ||
-	    brul_role_parse(o->role) == BRUL_ROLE_NONE)) {
-		fputs("brul-serve: --create-user needs --role viewer, engineer "
-		    "or admin\n", stderr);
-		brul_cli_usage(&cli);
-	}
+	    brul_role_parse(o->role) == BRUL_ROLE_NONE))
+		brul_cli_misuse(&cli, "--create-user needs --role viewer, "
+		    "engineer or admin");
+	if (o->create_user && !user_name(o->create_user))
+		brul_cli_bad(&cli, "--create-user", "1 to 64 letters, digits "
+		    "and .-_@", o->create_user);
+	if (brul_server_address(o->listen, &ss, &e) < 0)
+		brul_cli_misuse(&cli, "%s", e.msg);
 	if (o->threads == 0) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -389,13 +400,6 @@ create_user(const struct options *o)
 	PGresult *res;
 	int rc = 1;
 
-	if (strlen(o->create_user) > 64 || strspn(o->create_user,
-	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-	    ".-_@") != strlen(o->create_user) || !*o->create_user) {
-		fputs("brul-serve: --create-user: 1 to 64 letters, digits and "
-		    ".-_@\n", stderr);
-		return 1;
-	}
 	if (brul_passwd_init() < 0 || password(o, pw, sizeof pw) < 0)
 		return 1;
 	if ((why = brul_passwd_weak(pw)) != NULL) {

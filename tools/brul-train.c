@@ -155,14 +155,10 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_usage(&cli);
 		}
 	}
-	if (o->t.labels == NULL) {
-		fputs("brul-train: --labels FILE is required\n", stderr);
-		brul_cli_usage(&cli);
-	}
-	if (o->t.test_labels && !o->t.test) {
-		fputs("brul-train: --test-labels needs --test\n", stderr);
-		brul_cli_usage(&cli);
-	}
+	if (o->t.labels == NULL)
+		brul_cli_misuse(&cli, "--labels FILE is required");
+	if (o->t.test_labels && !o->t.test)
+		brul_cli_misuse(&cli, "--test-labels needs --test");
 }
 
 struct rounds {

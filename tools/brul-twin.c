@@ -115,12 +115,10 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_usage(&cli);
 		}
 	}
-	if (o->fleet == NULL) {
-		fputs("brul-twin: --fleet FILE is required (the batteries "
-		    "stream: each block's model, capacity and baseline)\n",
-		    stderr);
-		brul_cli_usage(&cli);
-	}
+	if (o->fleet == NULL)
+		brul_cli_misuse(&cli, "--fleet FILE is required (the "
+		    "batteries stream: each block's model, capacity and "
+		    "baseline)");
 }
 
 static struct brul_twinset *

@@ -1,4 +1,5 @@
 /* cli.c: what the tools' command lines share (cli.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +28,25 @@ void
 brul_cli_bad(const struct brul_cli *c, const char *opt, const char *what,
 	     const char *s)
 {
-	fprintf(stderr, "%s: %s: expected %s, not \"%s\"\n", c->name, opt,
-	    what, s);
-	brul_cli_usage(c);
+	brul_cli_misuse(c, "%s: expected %s, not \"%s\"", opt, what, s);
 }
 
 void
 brul_cli_refuse(const struct brul_cli *c, const char *opt, const char *msg)
 {
-	fprintf(stderr, "%s: %s: %s\n", c->name, opt, msg);
+	brul_cli_misuse(c, "%s: %s", opt, msg);
+}
+
+void
+brul_cli_misuse(const struct brul_cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 	brul_cli_usage(c);
 }
 

@@ -62,6 +62,12 @@ void brul_cli_bad(const struct brul_cli *c, const char *opt,
  * exit 2. */
 void brul_cli_refuse(const struct brul_cli *c, const char *opt,
 		     const char *msg) __attribute__((noreturn));
+/* "NAME: " and what fmt says (an operand, a combination of options or a
+ * required option refused), then the usage; exit 2.  Every usage error
+ * goes through it, brul_cli_bad or brul_cli_refuse: one message, then
+ * the usage line.  brul_cli_usage alone follows getopt's own message. */
+void brul_cli_misuse(const struct brul_cli *c, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
 
 /* Values from the command line, parsed with lib's locale-free parsers
  * and bounded (as OpenBSD's strtonum): the value, or brul_cli_bad's

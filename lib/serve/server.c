@@ -22,9 +22,9 @@ struct brul_server {
 	int has_app;			/* brul_app_init was called */
 };
 
-/* The socket address of "host:port", "[v6]:port" or ":port". */
-static int
-address(const char *listen, struct sockaddr_storage *ss, struct brul_err *err)
+int
+brul_server_address(const char *listen, struct sockaddr_storage *ss,
+    struct brul_err *err)
 {
 	char host[128];
 	const char *colon = strrchr(listen, ':');
@@ -328,7 +328,7 @@ brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 		release(s);
 		return NULL;
 	}
-	if (address(s->listen, &ss, err) < 0 ||
+	if (brul_server_address(s->listen, &ss, err) < 0 ||
 	    (s->has_app = 1, brul_app_init(&s->app, o, brul_routes,
 	    brul_nroutes, err)) < 0) {
 		release(s);

@@ -26,6 +26,8 @@
 #ifndef BRUL_SERVER_H
 #define BRUL_SERVER_H
 
+#include <sys/socket.h>
+
 #include "core/err.h"
 #include "serve/opts.h"
 
@@ -34,6 +36,11 @@ struct brul_server;
 /* Starts listening; NULL with err (address in use, no secret ...). */
 struct brul_server *brul_server_start(const struct brul_serve_opts *o,
 				      struct brul_err *err);
+/* The socket address of listen, "host:port", "[v6]:port" or ":port"
+ * (host numeric): 0, or -1 with err ("--listen: expected HOST:PORT,
+ * not ..."), for a tool to refuse the option before it starts. */
+int brul_server_address(const char *listen, struct sockaddr_storage *ss,
+			struct brul_err *err);
 /* The port it listens on (useful after ":0"). */
 int brul_server_port(const struct brul_server *s);
 /* Stops accepting, ends the live streams, lets requests in flight finish
