@@ -9,6 +9,33 @@ load helpers/common
 TOOLS="brul-gen brul-features brul-train brul-predict brul-twin brul-alert
 brul-serve brul-load"
 
+# A day of one string: its dataset, and its features by day.
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	"$BRUL_BIN"/brul-gen --dataset "$d/ds" --days 1 --batteries 24 --quiet
+	"$BRUL_BIN"/brul-features --window day --fleet "$d/ds/batteries.csv" \
+	    "$d/ds/telemetry.csv" > "$d/features.csv"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+}
+
+# valid TOOL: the arguments of a valid run of TOOL over the fixtures.
+valid() {
+	case $1 in
+	brul-gen) echo --days 1 --batteries 1 ;;
+	brul-features) echo --fleet "$F/ds/batteries.csv" "$F/ds/telemetry.csv" ;;
+	brul-train) echo --labels "$F/ds/labels.csv" --folds 2 --rounds 2 \
+	    --threads 1 "$F/features.csv" ;;
+	brul-predict) echo --baseline "$F/features.csv" ;;
+	brul-twin) echo --fleet "$F/ds/batteries.csv" --every 1d \
+	    "$F/ds/telemetry.csv" ;;
+	brul-alert) echo --fleet "$F/ds/batteries.csv" "$F/ds/telemetry.csv" ;;
+	esac
+}
+
 # usage_error TOOL ARGS...: status 2, nothing on stdout, and on stderr one
 # message of TOOL's, then its usage line.
 usage_error() {
@@ -78,4 +105,28 @@ usage_error() {
 	brul-load --migrate --retain 90d
 	brul-load --db host=/nonexistent fleet x.csv
 	EOF
+}
+
+@test "every tool takes --progress, --quiet and -q" {
+	for t in $TOOLS; do
+		for opt in --progress --quiet -q; do
+			run --separate-stderr "$t" $opt --help
+			[ "$status" -eq 0 ] && [[ "$output" == "usage: $t "* ]] ||
+			    { echo "$t $opt: status $status: $stderr"; false; }
+		done
+	done
+}
+
+@test "--progress shows progress on stderr, -q and --quiet show nothing" {
+	for t in brul-gen brul-features brul-train brul-predict brul-twin \
+	    brul-alert; do
+		run --separate-stderr "$t" --progress $(valid "$t")
+		[ "$status" -eq 0 ] && [[ "$stderr" == *"$t: "*" r"* ]] ||
+		    { echo "$t --progress: status $status: $stderr"; false; }
+		for q in -q --quiet "--progress --quiet" "--quiet --progress -q"; do
+			run --separate-stderr "$t" $q $(valid "$t")
+			[ "$status" -eq 0 ] && [ -z "$stderr" ] ||
+			    { echo "$t $q: status $status: $stderr"; false; }
+		done
+	done
 }

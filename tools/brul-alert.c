@@ -21,7 +21,8 @@ static const char synopsis[] =
     "usage: brul-alert --fleet FILE [--systems FILE] [--strings FILE]\n"
     "                  [--twin FILE] [--predictions FILE] [--features FILE]\n"
     "                  [--rules FILE] [--float-v V] [--fail-on SEVERITY]\n"
-    "                  [--format csv|ndjson] [-z] [-o FILE] [FILE]\n"
+    "                  [--format csv|ndjson] [-z] [-o FILE]\n"
+    "                  [--progress | --quiet] [FILE]\n"
     "       brul-alert --list-rules [--rules FILE] [--format csv|ndjson]\n";
 
 struct options {
@@ -58,6 +59,8 @@ static const char help[] =
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
+"  --progress          show progress on stderr, even off a terminal\n"
+"  -q, --quiet         show no progress\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-alert",
@@ -71,6 +74,7 @@ enum {
 static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
 	BRUL_CLI_STREAM_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "features", required_argument, NULL, OPT_FEATURES },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
@@ -89,7 +93,7 @@ parse(int argc, char **argv, struct options *o)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
 		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {
@@ -223,6 +227,8 @@ main(int argc, char **argv)
 	struct brul_alert_engine *wt = NULL;
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
+	struct brul_reader *tele = NULL;
+	struct brul_progress prog;
 	struct brul_err e;
 	int status = 0;
 
@@ -239,6 +245,7 @@ main(int argc, char **argv)
 		goto done;
 	}
 	wo.float_v = o.float_v;
+	wo.progress = &prog;
 	if ((wt = brul_alert_engine_new(&rules, &wo)) == NULL) {
 		brul_err_set(&e, NULL, 0, 0, "out of memory");
 		goto fail;
@@ -256,13 +263,18 @@ main(int argc, char **argv)
 		    &e)) == NULL ||
 		    brul_alert_engine_source(wt, (enum brul_source)k, r, &e) < 0)
 			goto fail;
+		if (k == BRUL_SRC_TELEMETRY)
+			tele = r;
 	}
 	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
 	    (w = brul_writer_new(out, o.out.format, columns,
 	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
 		goto fail;
+	brul_progress_init(&prog, stderr, o.out.progress, "brul-alert", "rows",
+	    0);
 	if (brul_alert_engine_run(wt, emit, w, &e) < 0)
 		goto fail;
+	brul_progress_end(&prog, (uint64_t)brul_reader_records(tele));
 	if (o.fail_on && brul_alert_engine_open(wt, o.fail_on) > 0)
 		status = 3;
 done:

@@ -85,7 +85,8 @@ static const char help[] =
 "  --horizon DAYS      labels are censored this far past the end (3650)\n"
 "  --threads N         compressing threads (default: all cores)\n"
 "  --level N           gzip level, 1-9 (default 6)\n"
-"  --progress, --quiet show or hide progress on stderr\n"
+"  --progress          show progress on stderr, even off a terminal\n"
+"  -q, --quiet         show no progress, and no summary of --dataset\n"
 "  --force             write gzip to a terminal anyway\n"
 "  --help, --version\n";
 
@@ -135,7 +136,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
 		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {

@@ -31,7 +31,7 @@ static const char synopsis[] =
     "                  [--refresh-ttl DURATION] [--timeout SECONDS]\n"
     "                  [--max-body BYTES] [--max-connections N] [--per-ip N]\n"
     "                  [--openapi FILE] [--www DIR] [--model FILE]\n"
-    "                  [--rules FILE] [--quiet] [--check-config]\n"
+    "                  [--rules FILE] [--progress | --quiet] [--check-config]\n"
     "       brul-serve --create-user NAME --role ROLE [--password-file FILE]\n"
     "                  [--full-name TEXT] [--db CONNINFO]\n"
     "       brul-serve --routes\n";
@@ -44,9 +44,10 @@ struct options {
 	const char *role;
 	const char *password_file, *full_name;
 	const char *cors[MAX_CORS];
-	int ncors, threads, pool, quiet, dev, check, routes, timeout;
+	int ncors, threads, pool, dev, check, routes, timeout;
 	int64_t access_ttl, refresh_ttl;
 	long max_body, max_conns, per_ip;
+	struct brul_cli_stream out;	/* --progress, --quiet */
 };
 
 static const char help[] =
@@ -75,7 +76,8 @@ static const char help[] =
 "                        model page; read again when it changes (BRUL_MODEL)\n"
 "  --rules FILE          brul-alert's rules, for the dashboard's thresholds\n"
 "                        (data/alert-rules.json; BRUL_RULES)\n"
-"  --quiet               no access log on stderr\n"
+"  --progress            the access log on stderr (the default)\n"
+"  -q, --quiet           no access log\n"
 "  --check-config        check the configuration and the database, and exit\n"
 "  --create-user NAME    create a user with --role (viewer, engineer, admin),\n"
 "                        the password from the terminal or --password-file\n"
@@ -89,13 +91,14 @@ static const struct brul_cli cli = { "brul-serve",
 enum {
 	OPT_ACCESS_TTL = 256, OPT_CHECK, OPT_CORS, OPT_CREATE, OPT_DB, OPT_DEV,
 	OPT_FULL_NAME, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS, OPT_MODEL,
-	OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL, OPT_QUIET,
+	OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL,
 	OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_RULES, OPT_SECRET_FILE,
 	OPT_THREADS, OPT_TIMEOUT, OPT_WWW
 };
 
 static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "access-ttl", required_argument, NULL, OPT_ACCESS_TTL },
 	{ "check-config", no_argument, NULL, OPT_CHECK },
 	{ "cors-origin", required_argument, NULL, OPT_CORS },
@@ -111,7 +114,6 @@ static const struct option longopts[] = {
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 	{ "per-ip", required_argument, NULL, OPT_PER_IP },
 	{ "pool", required_argument, NULL, OPT_POOL },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ "refresh-ttl", required_argument, NULL, OPT_REFRESH_TTL },
 	{ "role", required_argument, NULL, OPT_ROLE },
 	{ "routes", no_argument, NULL, OPT_ROUTES },
@@ -171,8 +173,8 @@ parse(int argc, char **argv, struct options *o)
 		    t = strtok_r(NULL, ",", &save))
 			add_cors(o, t);
 	}
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (brul_cli_option(&cli, NULL, ch, optarg))
+	while ((ch = getopt_long(argc, argv, "q", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {
 		case OPT_ACCESS_TTL:
@@ -225,9 +227,6 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_POOL:
 			o->pool = (int)brul_cli_long(&cli, "--pool", optarg, 1,
 			    256);
-			break;
-		case OPT_QUIET:
-			o->quiet = 1;
 			break;
 		case OPT_REFRESH_TTL:
 			o->refresh_ttl = (int)brul_cli_duration(&cli,
@@ -506,7 +505,7 @@ main(int argc, char **argv)
 	so.secret_len = (size_t)n;
 	so.cors = o.cors;
 	so.ncors = o.ncors;
-	so.quiet = o.quiet;
+	so.quiet = o.out.quiet;
 	so.access_ttl = o.access_ttl ? (int)o.access_ttl : 1800;
 	so.refresh_ttl = o.refresh_ttl ? (int)o.refresh_ttl : 7 * 86400;
 	so.max_body = o.max_body ? (size_t)o.max_body : 65536;

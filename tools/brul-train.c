@@ -28,9 +28,9 @@ static const char synopsis[] =
     "                  [FILE ...]\n";
 
 struct options {
-	const char *output, *report;
+	const char *report;
 	struct brul_train_opts t;
-	enum brul_progress_mode progress;
+	struct brul_cli_stream out;	/* -o MODEL; --progress, --quiet */
 };
 
 static const char help[] =
@@ -54,7 +54,8 @@ static const char help[] =
 "  --threads N           training threads (default: all cores)\n"
 "  --seed N              seed of the folds and the trees (1)\n"
 "  --report FILE         the evaluation as JSON\n"
-"  --progress, --quiet   show progress, or hide progress and the table\n"
+"  --progress            show progress on stderr, even off a terminal\n"
+"  -q, --quiet           show no progress and no table\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-train",
@@ -63,11 +64,12 @@ static const struct brul_cli cli = { "brul-train",
 enum {
 	OPT_LABELS = 256, OPT_OBJECTIVE, OPT_FOLDS, OPT_TEST, OPT_TEST_LABELS,
 	OPT_UNTIL, OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_THREADS, OPT_SEED,
-	OPT_REPORT, OPT_PROGRESS, OPT_QUIET
+	OPT_REPORT
 };
 
 static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
+	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "labels", required_argument, NULL, OPT_LABELS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "objective", required_argument, NULL, OPT_OBJECTIVE },
@@ -81,8 +83,6 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "report", required_argument, NULL, OPT_REPORT },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -91,13 +91,10 @@ parse(int argc, char **argv, struct options *o)
 {
 	int ch, obj;
 
-	while ((ch = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		if (brul_cli_option(&cli, NULL, ch, optarg))
+	while ((ch = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
+		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'o':
-			o->output = optarg;
-			break;
 		case OPT_LABELS:
 			o->t.labels = optarg;
 			break;
@@ -144,12 +141,6 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_REPORT:
 			o->report = optarg;
-			break;
-		case OPT_PROGRESS:
-			o->progress = BRUL_PROGRESS_FORCE;
-			break;
-		case OPT_QUIET:
-			o->progress = BRUL_PROGRESS_QUIET;
 			break;
 		default:
 			brul_cli_usage(&cli);
@@ -262,24 +253,24 @@ main(int argc, char **argv)
 	o.t.p.on_round = tick;
 	o.t.p.arg = &prog;
 	brul_train_init(&j, &o.t);
-	if ((o.output && writable(o.output, &e) < 0) ||
+	if ((o.out.output && writable(o.out.output, &e) < 0) ||
 	    (o.report && writable(o.report, &e) < 0) ||
 	    brul_train_load(&j, argv, argc, &e) < 0)
 		goto out;
-	fit = o.output || o.t.test;
+	fit = o.out.output || o.t.test;
 	total = brul_train_rounds(&o.t, fit);
-	brul_progress_init(&prog.p, stderr, o.progress, "brul-train",
+	brul_progress_init(&prog.p, stderr, o.out.progress, "brul-train",
 	    "rounds", total);
 	if (brul_train_validate(&j, &e) < 0 ||
 	    (fit && brul_train_fit(&j, &e) < 0) ||
 	    (o.t.test && brul_train_test(&j, &e) < 0) ||
-	    (o.output && brul_model_save(&j.m, o.output, &e) < 0))
+	    (o.out.output && brul_model_save(&j.m, o.out.output, &e) < 0))
 		goto out;
 	brul_progress_end(&prog.p, total);
 	report = brul_train_report(&j);
 	if (o.report && write_report(o.report, report, &e) < 0)
 		goto out;
-	if (o.progress != BRUL_PROGRESS_QUIET)
+	if (o.out.progress != BRUL_PROGRESS_QUIET)
 		print_tables(&j);
 	rc = 0;
 out:

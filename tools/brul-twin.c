@@ -64,7 +64,8 @@ static const char help[] =
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
-"  --progress, --quiet show or hide progress on stderr\n"
+"  --progress          show progress on stderr, even off a terminal\n"
+"  -q, --quiet         show no progress\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-twin",
@@ -91,7 +92,7 @@ parse(int argc, char **argv, struct options *o)
 {
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "o:z", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "o:qz", longopts, NULL)) != -1) {
 		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {

@@ -155,8 +155,9 @@ brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s, int ch,
 		return 1;
 	case BRUL_OPT_PROGRESS:
 		s->progress = BRUL_PROGRESS_FORCE;
+		s->quiet = 0;
 		return 1;
-	case BRUL_OPT_QUIET:
+	case 'q':
 		s->progress = BRUL_PROGRESS_QUIET;
 		s->quiet = 1;
 		return 1;

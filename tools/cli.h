@@ -1,14 +1,14 @@
 /*
  * cli.h: what the tools' command lines share.  This is the tools' side
  * (it prints and exits, which lib/ never does): the tool's name in
- * messages, the usage line and --help, --version, a value refused, and
- * the options of a tool that writes a stream (-o, -z, --format,
- * --progress, --quiet).
+ * messages, the usage line and --help, --version, a value refused, the
+ * options of a tool that writes a stream (-o, -z, --format), and those
+ * every tool takes (--progress, --quiet and -q).
  *
- * A tool lists BRUL_CLI_OPTIONS (and BRUL_CLI_STREAM_OPTIONS when it
- * writes a stream, BRUL_CLI_PROGRESS_OPTIONS when it shows progress) in
- * its long options, numbers its own from 256, and offers each option to
- * brul_cli_option before its own switch.
+ * A tool lists BRUL_CLI_OPTIONS and BRUL_CLI_PROGRESS_OPTIONS (and
+ * BRUL_CLI_STREAM_OPTIONS when it writes a stream) in its long options,
+ * "q" (and "o:z") in its short ones, numbers its own from 256, and
+ * offers each option to brul_cli_option before its own switch.
  */
 #ifndef BRUL_CLI_H
 #define BRUL_CLI_H
@@ -26,18 +26,20 @@ struct brul_cli {
 	const char *help;	/* what --help says after them */
 };
 
-/* Where a tool writes its stream, and how. */
+/* Where a tool writes its stream (or brul-train its model: -o alone),
+ * and how; and what it says on stderr besides its errors. */
 struct brul_cli_stream {
 	const char *output;		/* -o; NULL: stdout */
 	int gzip;			/* -z */
 	enum brul_format format;	/* --format csv (default) or ndjson */
 	enum brul_progress_mode progress;	/* --progress, --quiet */
-	int quiet;			/* --quiet was given */
+	int quiet;			/* --quiet (or -q) given last: no
+					 * progress and no notes */
 };
 
 enum {
 	BRUL_OPT_HELP = 200, BRUL_OPT_VERSION, BRUL_OPT_FORMAT,
-	BRUL_OPT_PROGRESS, BRUL_OPT_QUIET
+	BRUL_OPT_PROGRESS
 };
 
 #define BRUL_CLI_OPTIONS \
@@ -49,7 +51,7 @@ enum {
 	{ "output", required_argument, NULL, 'o' }
 #define BRUL_CLI_PROGRESS_OPTIONS \
 	{ "progress", no_argument, NULL, BRUL_OPT_PROGRESS }, \
-	{ "quiet", no_argument, NULL, BRUL_OPT_QUIET }
+	{ "quiet", no_argument, NULL, 'q' }
 
 /* "usage: NAME ARGS (NAME --help lists them)" on stderr; exit 2. */
 void brul_cli_usage(const struct brul_cli *c) __attribute__((noreturn));
@@ -97,7 +99,8 @@ void brul_cli_die(const struct brul_cli *c, const struct brul_err *e)
 	__attribute__((noreturn));
 
 /* Takes option ch (with arg) when it is --help, --version or, with s not
- * NULL, one of the stream's: 1; else 0, for the tool's own switch. */
+ * NULL, -o, -z, --format, --progress or --quiet (-q): 1; else 0, for the
+ * tool's own switch.  Of --progress and --quiet, the last given wins. */
 int brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s,
 		    int ch, const char *arg);
 

@@ -45,6 +45,7 @@
 #include <stdint.h>
 #include "alert/rules.h"
 #include "alert/state.h"
+#include "core/progress.h"
 #include "core/reader.h"
 
 struct brul_alert_change {
@@ -67,6 +68,8 @@ typedef int (*brul_alert_emit)(void *arg, const struct brul_alert_change *ev,
 struct brul_alert_engine_opts {
 	double float_v;		/* float set point at 25 degC when the fleet
 				 * gives none, V per block; 0: 13.59 */
+	/* counts the telemetry rows read; NULL: none */
+	struct brul_progress *progress;
 };
 
 struct brul_alert_engine;

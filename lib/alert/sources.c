@@ -88,6 +88,9 @@ brul_engine_read_row(struct brul_alert_engine *w, enum brul_source k,
 	s->has_next = 0;
 	if ((rc = brul_reader_next(r, err)) <= 0)
 		return rc;
+	if (k == BRUL_SRC_TELEMETRY && w->o.progress)
+		brul_progress_update(w->o.progress,
+		    (uint64_t)brul_reader_records(r));
 	if (s->cts >= 0) {
 		if (brul_reader_time(r, s->cts, &x->ts, err) <= 0)
 			return brul_err_set(err, brul_reader_name(r),
