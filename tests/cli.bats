@@ -93,6 +93,8 @@ usage_error() {
 	brul-gen stray
 	brul-gen --dataset d -o x.csv
 	brul-gen --live --dataset d
+	brul-gen --speed 10
+	brul-gen --days 1 --scenario outage,site=CMI,start=2026-02-01T00:00:00Z,duration=1h
 	brul-train f.csv
 	brul-train --labels l.csv --test-labels t.csv f.csv
 	brul-predict f.csv

@@ -40,6 +40,35 @@ load helpers/common
 	[[ "$stderr" == *'no site NOPE in the fleet (CMI, '* ]]
 }
 
+@test "--speed without --live is a usage error" {
+	run --separate-stderr brul-gen --speed 10 --batteries 1
+	assert_failure 2
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "brul-gen: --speed goes with --live" ]
+	[[ "${stderr_lines[1]}" == "usage: brul-gen "* ]]
+}
+
+@test "a scenario that starts outside the simulated window is refused, saying the window" {
+	for start in 2026-01-03T00:00:00Z 2025-12-31T23:59:00Z; do
+		sc=outage,site=CMI,start=$start,duration=1h
+		run --separate-stderr brul-gen --batteries 24 --days 2 --scenario "$sc"
+		assert_failure 2
+		[ -z "$output" ]
+		[ "${stderr_lines[0]}" = "brul-gen: --scenario: $sc: starts outside the simulated window, 2026-01-01T00:00:00Z to 2026-01-03T00:00:00Z (--start, --days)" ]
+		[[ "${stderr_lines[1]}" == "usage: brul-gen "* ]]
+	done
+	# --start moves the window
+	run --separate-stderr brul-gen --batteries 1 --start 2026-03-01 --scenario \
+	    runaway,slot=1,start=2026-01-01T12:00:00Z
+	assert_failure 2
+	[[ "${stderr_lines[0]}" == *"window, 2026-03-01T00:00:00Z to 2026-03-02T00:00:00Z (--start, --days)" ]]
+	# its last minute is inside
+	run --separate-stderr brul-gen --batteries 24 --days 2 --emit events \
+	    --scenario outage,site=CMI,start=2026-01-02T23:59:00Z,duration=1h
+	assert_success
+	assert_output --partial "2026-01-02T23:59:00Z"
+}
+
 @test "gzip to a terminal is refused" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	run script -qec "$BRUL_BIN/brul-gen -z --batteries 1" /dev/null

@@ -47,6 +47,7 @@ struct options {
 	int shard, nshards;
 	int live;
 	double speed;
+	int speed_given;
 	long horizon;
 	struct brul_cli_stream out;
 };
@@ -211,6 +212,7 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 		case OPT_SPEED:
 			o->speed = brul_cli_double(&cli, "--speed", optarg,
 			    DBL_MIN, 1e6, "a factor above 0, at most 1e6");
+			o->speed_given = 1;
 			break;
 		case OPT_START:
 			o->start_day = brul_cli_date(&cli, "--start", optarg);
@@ -232,6 +234,8 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 		    "takes neither -o nor --emit");
 	if (o->live && o->dataset)
 		brul_cli_misuse(&cli, "--live writes one stream");
+	if (o->speed_given && !o->live)
+		brul_cli_misuse(&cli, "--speed goes with --live");
 }
 
 /* Live mode: after each minute, push what was written and wait for the
@@ -277,6 +281,25 @@ live_tick(void *ctx, int64_t t)
 			nanosleep(&ts, NULL);
 		}
 	}
+}
+
+/* A scenario that starts outside the simulated window would never
+ * happen: refused, saying the window. */
+static void
+in_window(int64_t t, int64_t start, int64_t minutes, const char *spec)
+{
+	char a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1];
+	int64_t end = start + minutes * 60;
+
+	if (t >= start && (minutes == 0 || t < end))
+		return;
+	a[brul_time_format(a, start)] = '\0';
+	b[brul_time_format(b, end)] = '\0';
+	if (minutes == 0)
+		brul_cli_misuse(&cli, "--scenario: %s: starts before the "
+		    "simulated window, which begins at %s (--start)", spec, a);
+	brul_cli_misuse(&cli, "--scenario: %s: starts outside the simulated "
+	    "window, %s to %s (--start, --days)", spec, a, b);
 }
 
 static const char *
@@ -334,11 +357,13 @@ main(int argc, char **argv)
 			    d.sites[i]);
 		o.sites[s] = 1;
 	}
-	for (int i = 0; i < d.nscenarios; i++)
+	so.minutes = o.live && !o.days_given ? 0 : o.days * 1440;
+	for (int i = 0; i < d.nscenarios; i++) {
 		if (brul_scenario_add(world, d.scenarios[i], &e) < 0)
 			brul_cli_refuse(&cli, "--scenario", e.msg);
-
-	so.minutes = o.live && !o.days_given ? 0 : o.days * 1440;
+		in_window(world->scenarios[world->nscenarios - 1].start,
+		    so.start, so.minutes, d.scenarios[i]);
+	}
 	so.interval = (int)o.interval;
 	so.max_batteries = (int)o.batteries;
 	so.sites = o.sites;
