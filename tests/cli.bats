@@ -132,3 +132,29 @@ usage_error() {
 		done
 	done
 }
+
+@test "--help and --version: stdout, status 0; a stdout that cannot be written: status 1 and why" {
+	for t in $TOOLS; do
+		run --separate-stderr "$t" --help
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] &&
+		    [[ "${lines[0]}" == "usage: $t "* ]] ||
+		    { echo "$t --help: $status: ${lines[0]} $stderr"; false; }
+		run --separate-stderr "$t" --version
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] &&
+		    [[ "$output" =~ ^$t\ [0-9]+\.[0-9]+\.[0-9]+$ ]] ||
+		    { echo "$t --version: $status: $output $stderr"; false; }
+		for opt in --help --version; do
+			run --separate-stderr sh -c '"$@" > /dev/full' sh "$t" $opt
+			[ "$status" -eq 1 ] &&
+			    [ "$stderr" = "$t: <stdout>: write error: No space left on device" ] ||
+			    { echo "$t $opt > /dev/full: $status: $stderr"; false; }
+		done
+	done
+	# and brul-serve's --routes
+	run --separate-stderr brul-serve --routes
+	assert_success
+	[[ "${lines[0]}" == "GET /"* ]]
+	run --separate-stderr sh -c 'brul-serve --routes > /dev/full'
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "brul-serve: <stdout>: write error: No space left on device" ]
+}

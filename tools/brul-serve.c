@@ -487,7 +487,7 @@ main(int argc, char **argv)
 			    brul_routes[i].pattern,
 			    brul_routes[i].role == BRUL_ROLE_NONE ? "public" :
 			    brul_role_name(brul_routes[i].role));
-		return 0;
+		brul_cli_exit(&cli, 0);
 	}
 	if (sodium_init() < 0) {
 		fputs("brul-serve: libsodium cannot start\n", stderr);
@@ -519,7 +519,7 @@ main(int argc, char **argv)
 	if (o.check) {
 		n = check(&o, &so);
 		sodium_memzero(key, sizeof key);
-		return n;
+		brul_cli_exit(&cli, n);
 	}
 	/* The signals are waited for here, not delivered to threads. */
 	sigemptyset(&sigs);

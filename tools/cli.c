@@ -1,4 +1,5 @@
 /* cli.c: what the tools' command lines share (cli.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,29 @@ brul_cli_help(const struct brul_cli *c)
 {
 	printf("%s\n", c->synopsis);
 	fputs(c->help, stdout);
-	exit(0);
+	brul_cli_exit(c, 0);
+}
+
+void
+brul_cli_exit(const struct brul_cli *c, int status)
+{
+	int e = 0;
+
+	/* fflush says why; ferror remembers a failure of an earlier flush
+	 * (whose errno is gone); fclose, one the file system reports late. */
+	errno = 0;
+	if (fflush(stdout) == EOF)
+		e = errno ? errno : EIO;
+	if (ferror(stdout) && e == 0)
+		e = EIO;
+	if (fclose(stdout) == EOF && e == 0)
+		e = errno ? errno : EIO;
+	if (e != 0) {
+		fprintf(stderr, "%s: <stdout>: write error: %s\n", c->name,
+		    strerror(e));
+		exit(status ? status : 1);
+	}
+	exit(status);
 }
 
 void
@@ -137,7 +160,7 @@ brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s, int ch,
 		brul_cli_help(c);
 	case BRUL_OPT_VERSION:
 		printf("%s %s\n", c->name, BRUL_VERSION);
-		exit(0);
+		brul_cli_exit(c, 0);
 	}
 	if (s == NULL)
 		return 0;

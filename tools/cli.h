@@ -55,8 +55,14 @@ enum {
 
 /* "usage: NAME ARGS (NAME --help lists them)" on stderr; exit 2. */
 void brul_cli_usage(const struct brul_cli *c) __attribute__((noreturn));
-/* The synopsis and the help on stdout; exit 0. */
+/* The synopsis and the help on stdout; brul_cli_exit(c, 0). */
 void brul_cli_help(const struct brul_cli *c) __attribute__((noreturn));
+/* Exits with status once stdout is written and closed (fflush, ferror,
+ * fclose), for a tool that printf's to it (--help, --version, brul-serve
+ * --routes); a write error there (a full disk) is said, "NAME: <stdout>:
+ * write error: WHY", and exits 1 (or status, when not 0). */
+void brul_cli_exit(const struct brul_cli *c, int status)
+	__attribute__((noreturn));
 /* "NAME: OPT: expected WHAT, not "S"", then the usage; exit 2. */
 void brul_cli_bad(const struct brul_cli *c, const char *opt,
 		  const char *what, const char *s) __attribute__((noreturn));
