@@ -9,17 +9,42 @@ load helpers/common
 TOOLS="brul-gen brul-features brul-train brul-predict brul-twin brul-alert
 brul-serve brul-load"
 
-# A day of one string: its dataset, and its features by day.
+PG=$BATS_TEST_DIRNAME/helpers/pg.sh
+PG_BIN=/usr/lib/postgresql/15/bin
+
+# A day of one string: its dataset, and its features by day; and for
+# brul-load, when PostgreSQL 15 is installed, a throwaway cluster
+# (tests/helpers/pg.sh) with the schema.
 setup_file() {
 	d=$BATS_FILE_TMPDIR
 	"$BRUL_BIN"/brul-gen --dataset "$d/ds" --days 1 --batteries 24 --quiet
 	"$BRUL_BIN"/brul-features --window day --fleet "$d/ds/batteries.csv" \
 	    "$d/ds/telemetry.csv" > "$d/features.csv"
+	[ -x "$PG_BIN/initdb" ] || return 0
+	# The socket's path must stay short (108 bytes at most).
+	pgdir=$(mktemp -d /tmp/brul-pg.XXXXXX)
+	chmod 755 "$pgdir"	# for the server, which runs as postgres as root
+	echo "$pgdir" > "$d/pgdir"
+	PG_PORT=5438 sh "$PG" start "$pgdir/c" > "$d/conninfo"
+	DATABASE_URL=$(cat "$d/conninfo") "$BRUL_BIN"/brul-load --migrate -q
+}
+
+teardown_file() {
+	pgdir=$(cat "$BATS_FILE_TMPDIR/pgdir" 2>/dev/null) || return 0
+	PG_PORT=5438 sh "$PG" stop "$pgdir/c" || true
+	rm -rf "$pgdir"
 }
 
 setup() {
 	F=$BATS_FILE_TMPDIR
 	T=$BATS_TEST_TMPDIR
+}
+
+# need_pg: the cluster of setup_file, as DATABASE_URL; else skip.
+need_pg() {
+	[ -f "$F/conninfo" ] || skip "PostgreSQL 15 is not installed"
+	export DATABASE_URL=$(cat "$F/conninfo")
+	unset PGHOST PGPORT PGDATABASE PGUSER
 }
 
 # valid TOOL: the arguments of a valid run of TOOL over the fixtures.
@@ -157,4 +182,95 @@ usage_error() {
 	run --separate-stderr sh -c 'brul-serve --routes > /dev/full'
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "brul-serve: <stdout>: write error: No space left on device" ]
+}
+
+# reading TOOL: the arguments of TOOL reading its main input from stdin.
+reading() {
+	case $1 in
+	brul-features) echo --fleet "$F/ds/batteries.csv" ;;
+	brul-train) echo --labels "$F/ds/labels.csv" --folds 2 --rounds 2 \
+	    --threads 1 ;;
+	brul-predict) echo --baseline ;;
+	brul-twin) echo --fleet "$F/ds/batteries.csv" ;;
+	brul-alert) echo --fleet "$F/ds/batteries.csv" ;;
+	esac
+}
+
+@test "an empty input (what a failed command leaves): status 1, the message, nothing written" {
+	for t in brul-features brul-train brul-predict brul-twin brul-alert; do
+		run --separate-stderr "$t" $(reading "$t") < /dev/null
+		[ "$status" -eq 1 ] && [ -z "$output" ] &&
+		    [ "$stderr" = "$t: <stdin>: empty: no header row (did the command before it fail?)" ] ||
+		    { echo "$t: $status: $output $stderr"; false; }
+		# a file named by -o is left as it was
+		[ "$t" = brul-train ] && continue
+		echo yesterday > "$T/o.csv"
+		run --separate-stderr "$t" $(reading "$t") -o "$T/o.csv" - < /dev/null
+		[ "$status" -eq 1 ] && [ "$(cat "$T/o.csv")" = yesterday ] ||
+		    { echo "$t -o: $status: $(cat "$T/o.csv")"; false; }
+	done
+	echo yesterday > "$T/m.json"
+	run --separate-stderr brul-train $(reading brul-train) -o "$T/m.json" < /dev/null
+	[ "$status" -eq 1 ] && [ "$(cat "$T/m.json")" = yesterday ]
+	# the same for its other inputs
+	head -n 1 "$F/features.csv" > "$T/h.csv"
+	for args in "brul-features --fleet /dev/null $F/ds/telemetry.csv" \
+	    "brul-twin --fleet /dev/null $F/ds/telemetry.csv" \
+	    "brul-twin --fleet $F/ds/batteries.csv --predictions /dev/null $F/ds/telemetry.csv" \
+	    "brul-alert --fleet /dev/null $F/ds/telemetry.csv" \
+	    "brul-alert --fleet $F/ds/batteries.csv --systems /dev/null $F/ds/telemetry.csv" \
+	    "brul-alert --fleet $F/ds/batteries.csv --features /dev/null $F/ds/telemetry.csv" \
+	    "brul-train --labels /dev/null $F/features.csv" \
+	    "brul-train --labels $F/ds/labels.csv --test /dev/null $F/features.csv"; do
+		run --separate-stderr $args
+		[ "$status" -eq 1 ] && [ -z "$output" ] &&
+		    [ "$stderr" = "${args%% *}: /dev/null: empty: no header row (did the command before it fail?)" ] ||
+		    { echo "$args: $status: $output $stderr"; false; }
+	done
+}
+
+@test "a header alone: status 0, the tool's own header, \"0 rows\" on stderr but with -q" {
+	head -n 1 "$F/ds/telemetry.csv" > "$T/t.csv"
+	head -n 1 "$F/features.csv" > "$T/f.csv"
+	for t in brul-features brul-predict brul-twin brul-alert; do
+		in=$T/t.csv
+		[ "$t" = brul-predict ] && in=$T/f.csv
+		run --separate-stderr "$t" $(reading "$t") "$in"
+		[ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 1 ] &&
+		    [ "$stderr" = "$t: $in: 0 rows" ] ||
+		    { echo "$t: $status: $output $stderr"; false; }
+		header=$output
+		run --separate-stderr "$t" -q $(reading "$t") "$in"
+		[ "$status" -eq 0 ] && [ "$output" = "$header" ] &&
+		    [ -z "$stderr" ] || { echo "$t -q: $status: $stderr"; false; }
+	done
+	# the header is the tool's own, not its input's
+	run --separate-stderr brul-predict --baseline "$T/f.csv"
+	[[ "$output" == battery_id,date,rul_days,* ]]
+	# brul-train has nothing to train on
+	run --separate-stderr brul-train $(reading brul-train) "$T/f.csv"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "brul-train: $T/f.csv: 0 rows: nothing but a header" ]
+	# other inputs with a header alone are said too
+	head -n 1 "$F/ds/systems.csv" > "$T/s.csv"
+	run --separate-stderr brul-alert --fleet "$F/ds/batteries.csv" \
+	    --systems "$T/s.csv" "$T/t.csv"
+	assert_success
+	[ "$stderr" = "$(printf 'brul-alert: %s: 0 rows\nbrul-alert: %s: 0 rows' "$T/s.csv" "$T/t.csv")" ]
+}
+
+@test "brul-load: an empty input: status 1, the message; a header alone: \"0 rows\" on stderr but with -q" {
+	need_pg
+	run --separate-stderr brul-load telemetry < /dev/null
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "${stderr_lines[0]}" = "brul-load: <stdin>: empty: no header row (did the command before it fail?)" ]
+	head -n 1 "$F/ds/telemetry.csv" > "$T/t.csv"
+	run --separate-stderr brul-load -q telemetry "$T/t.csv"
+	assert_success
+	[ -z "$stderr" ]
+	run --separate-stderr brul-load telemetry "$T/t.csv"
+	assert_success
+	[ "$stderr" = "brul-load: $T/t.csv: 0 rows" ] ||
+	    skip "brul-load says \"$stderr\" (tools/brul-load.c is another worker's)"
 }

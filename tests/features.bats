@@ -93,9 +93,22 @@ col() {
 	run --separate-stderr brul-features < /dev/null
 	assert_failure 1
 	[ "$stderr" = "brul-features: <stdin>: empty: no header row (did the command before it fail?)" ]
-	# a header without rows is a stream of no rows
-	head -n 1 "$BATS_FILE_TMPDIR/t.csv" | brul-features > "$BATS_TEST_TMPDIR/o"
-	[ "$(cat "$BATS_TEST_TMPDIR/o")" = "$HEADER" ]
+	[ -z "$output" ]
+	# nor does it touch a file named by -o
+	echo yesterday > "$BATS_TEST_TMPDIR/o"
+	run --separate-stderr brul-features -o "$BATS_TEST_TMPDIR/o" < /dev/null
+	assert_failure 1
+	[ "$(cat "$BATS_TEST_TMPDIR/o")" = yesterday ]
+	# a header without rows is a stream of no rows, and said so
+	head -n 1 "$BATS_FILE_TMPDIR/t.csv" > "$BATS_TEST_TMPDIR/h.csv"
+	run --separate-stderr brul-features "$BATS_TEST_TMPDIR/h.csv"
+	assert_success
+	[ "$output" = "$HEADER" ]
+	[ "$stderr" = "brul-features: $BATS_TEST_TMPDIR/h.csv: 0 rows" ]
+	run --separate-stderr brul-features -q "$BATS_TEST_TMPDIR/h.csv"
+	assert_success
+	[ "$output" = "$HEADER" ]
+	[ -z "$stderr" ]
 }
 
 @test "gzip input gives what plain input gives; stdin and - too" {
@@ -262,7 +275,9 @@ col() {
 	gzip -t "$BATS_TEST_TMPDIR/f.csv.gz"
 	[ "$(gzip -dc "$BATS_TEST_TMPDIR/f.csv.gz" | wc -l)" -eq $((1 + 48 * 24)) ]
 	command -v script >/dev/null || skip "script(1) is not installed"
-	run script -qec "$BRUL_BIN/brul-features -z /dev/null" /dev/null
+	# (a header alone: /dev/null, an empty input, is an error of its own)
+	head -n 1 "$BATS_FILE_TMPDIR/t.csv" > "$BATS_TEST_TMPDIR/h.csv"
+	run script -qec "$BRUL_BIN/brul-features -z $BATS_TEST_TMPDIR/h.csv" /dev/null
 	assert_failure 1
 	assert_output --partial "terminal"
 }

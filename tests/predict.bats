@@ -378,17 +378,23 @@ V,2026-01-04,120.0,,,,,,,baseline
 W,2026-01-05,,,,,,,,baseline"
 }
 
-@test "empty features (the header only): status 0 and the header only" {
+@test "features with the header only: status 0, the header only, said on stderr; none at all: status 1" {
 	head -n 1 "$F/features.csv" > "$T/empty.csv"
 	run --separate-stderr brul-predict -m "$F/model.json" "$T/empty.csv"
 	assert_success
 	assert_output "$HEADER"
+	[ "$stderr" = "brul-predict: $T/empty.csv: 0 rows" ]
 	run --separate-stderr brul-predict --baseline "$T/empty.csv"
 	assert_success
 	assert_output "$HEADER"
 	run --separate-stderr brul-predict -m "$F/model.json" --latest "$T/empty.csv"
 	assert_success
 	assert_output "$HEADER"
+	# an empty input (no header) is an error, and nothing is written
+	run --separate-stderr brul-predict -m "$F/model.json" < /dev/null
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "brul-predict: <stdin>: empty: no header row (did the command before it fail?)" ]
 }
 
 @test "a write error (full disk) is reported with status 1" {

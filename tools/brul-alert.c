@@ -60,7 +60,7 @@ static const char help[] =
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
-"  -q, --quiet         show no progress\n"
+"  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\")\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-alert",
@@ -175,16 +175,17 @@ emit(void *arg, const struct brul_alert_change *ev, struct brul_err *err)
 }
 
 static int
-read_into(struct brul_alert_engine *wt, const char *path,
+read_into(struct brul_alert_engine *wt, const char *path, int quiet,
 	  int (*fn)(struct brul_alert_engine *, struct brul_reader *,
 		    struct brul_err *), struct brul_err *e)
 {
-	struct brul_reader *r = brul_reader_open(path, BRUL_FMT_AUTO, e);
+	struct brul_reader *r = brul_cli_open(path, e);
 	int rc;
 
 	if (r == NULL)
 		return -1;
-	rc = fn(wt, r, e);
+	if ((rc = fn(wt, r, e)) == 0)
+		brul_cli_rows(&cli, r, quiet);
 	brul_reader_close(r);
 	return rc;
 }
@@ -227,7 +228,7 @@ main(int argc, char **argv)
 	struct brul_alert_engine *wt = NULL;
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
-	struct brul_reader *tele = NULL;
+	struct brul_reader *src[BRUL_SRC_COUNT] = { 0 };
 	struct brul_progress prog;
 	struct brul_err e;
 	int status = 0;
@@ -250,21 +251,20 @@ main(int argc, char **argv)
 		brul_err_set(&e, NULL, 0, 0, "out of memory");
 		goto fail;
 	}
-	if (read_into(wt, o.fleet, brul_alert_engine_fleet, &e) < 0 ||
-	    (o.systems && read_into(wt, o.systems, brul_alert_engine_systems,
-	    &e) < 0))
+	if (read_into(wt, o.fleet, o.out.quiet, brul_alert_engine_fleet,
+	    &e) < 0 ||
+	    (o.systems && read_into(wt, o.systems, o.out.quiet,
+	    brul_alert_engine_systems, &e) < 0))
 		goto fail;
 	for (int k = 0; k < BRUL_SRC_COUNT; k++) {
 		struct brul_reader *r;
 
 		if (k != BRUL_SRC_TELEMETRY && o.source[k] == NULL)
 			continue;
-		if ((r = brul_reader_open(o.source[k], BRUL_FMT_AUTO,
-		    &e)) == NULL ||
+		if ((r = brul_cli_open(o.source[k], &e)) == NULL ||
 		    brul_alert_engine_source(wt, (enum brul_source)k, r, &e) < 0)
 			goto fail;
-		if (k == BRUL_SRC_TELEMETRY)
-			tele = r;
+		src[k] = r;	/* the engine's, until it is freed */
 	}
 	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
 	    (w = brul_writer_new(out, o.out.format, columns,
@@ -274,7 +274,11 @@ main(int argc, char **argv)
 	    0);
 	if (brul_alert_engine_run(wt, emit, w, &e) < 0)
 		goto fail;
-	brul_progress_end(&prog, (uint64_t)brul_reader_records(tele));
+	brul_progress_end(&prog, (uint64_t)brul_reader_records(
+	    src[BRUL_SRC_TELEMETRY]));
+	for (int k = 0; k < BRUL_SRC_COUNT; k++)
+		if (src[k])
+			brul_cli_rows(&cli, src[k], o.out.quiet);
 	if (o.fail_on && brul_alert_engine_open(wt, o.fail_on) > 0)
 		status = 3;
 done:

@@ -44,7 +44,7 @@ static const char help[] =
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
-"  -q, --quiet         show no progress\n"
+"  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\")\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-features",
@@ -102,7 +102,8 @@ parse(int argc, char **argv, struct options *o)
 /* The shipped block models (for each battery's rated life), then the
  * batteries themselves. */
 static int
-load_fleet(struct brul_features *f, const char *path, struct brul_err *e)
+load_fleet(struct brul_features *f, const struct options *o,
+	   struct brul_err *e)
 {
 	struct brul_reader *r;
 	char models[4096];
@@ -113,9 +114,10 @@ load_fleet(struct brul_features *f, const char *path, struct brul_err *e)
 		return -1;
 	rc = brul_features_load_models(f, r, e);
 	brul_reader_close(r);
-	if (rc < 0 || (r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
+	if (rc < 0 || (r = brul_cli_open(o->fleet, e)) == NULL)
 		return -1;
-	rc = brul_features_load_fleet(f, r, e);
+	if ((rc = brul_features_load_fleet(f, r, e)) == 0)
+		brul_cli_rows(&cli, r, o->out.quiet);
 	brul_reader_close(r);
 	return rc;
 }
@@ -134,28 +136,21 @@ drain(struct brul_features *f, struct brul_writer *w, struct brul_err *e)
 	return 0;
 }
 
-/* One input file through the features into the writer. */
+/* One input through the features into the writer; the reader is the
+ * caller's. */
 static int
-run(struct brul_features *f, const char *path, struct brul_writer *w,
+run(struct brul_features *f, struct brul_reader *r, struct brul_writer *w,
     struct brul_progress *prog, uint64_t *rows, struct brul_err *e)
 {
-	struct brul_reader *r;
 	int rc;
 
-	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
+	if (brul_features_bind(f, r, e) < 0)
 		return -1;
-	if (brul_features_bind(f, r, e) < 0) {
-		brul_reader_close(r);
-		return -1;
-	}
 	while ((rc = brul_reader_next(r, e)) == 1) {
-		if (brul_features_read(f, r, e) < 0 || drain(f, w, e) < 0) {
-			rc = -1;
-			break;
-		}
+		if (brul_features_read(f, r, e) < 0 || drain(f, w, e) < 0)
+			return -1;
 		brul_progress_update(prog, ++*rows);
 	}
-	brul_reader_close(r);
 	return rc;
 }
 
@@ -168,6 +163,7 @@ main(int argc, char **argv)
 	struct brul_out_opts oo;
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
+	struct brul_reader *r = NULL;
 	struct brul_progress prog;
 	struct brul_err e;
 	const char *const *cols;
@@ -184,7 +180,11 @@ main(int argc, char **argv)
 	fo.float_v = o.float_v;
 	if ((f = brul_features_new(&fo, &e)) == NULL)
 		goto fail;
-	if (o.fleet && load_fleet(f, o.fleet, &e) < 0)
+	if (o.fleet && load_fleet(f, &o, &e) < 0)
+		goto fail;
+	/* The first input before the output: a missing or empty one leaves
+	 * nothing written. */
+	if ((r = brul_cli_open(argc ? argv[0] : NULL, &e)) == NULL)
 		goto fail;
 
 	memset(&oo, 0, sizeof oo);
@@ -197,11 +197,15 @@ main(int argc, char **argv)
 
 	brul_progress_init(&prog, stderr, o.out.progress, "brul-features", "rows",
 	    0);
-	i = 0;
-	do {
-		if (run(f, argc ? argv[i] : NULL, w, &prog, &rows, &e) < 0)
+	for (i = 0; i == 0 || i < argc; i++) {
+		if (r == NULL && (r = brul_cli_open(argv[i], &e)) == NULL)
 			goto fail;
-	} while (++i < argc);
+		if (run(f, r, w, &prog, &rows, &e) < 0)
+			goto fail;
+		brul_cli_rows(&cli, r, o.out.quiet);
+		brul_reader_close(r);
+		r = NULL;
+	}
 	if (brul_features_end(f, &e) < 0 || drain(f, w, &e) < 0)
 		goto fail;
 	brul_progress_end(&prog, rows);
@@ -216,6 +220,7 @@ main(int argc, char **argv)
 	return 0;
 fail:
 	brul_cli_error(&cli, &e);
+	brul_reader_close(r);
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);

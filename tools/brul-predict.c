@@ -38,7 +38,7 @@ static const char help[] =
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
-"  -q, --quiet         show no progress\n"
+"  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\")\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-predict",
@@ -115,20 +115,16 @@ drain(struct brul_predictor *pr, struct brul_writer *w, struct brul_err *e)
 	return rc;
 }
 
-/* One features stream through the predictor into the writer. */
+/* One features stream through the predictor into the writer; the
+ * reader is the caller's. */
 static int
-run(struct brul_predictor *pr, const char *path, struct brul_writer *w,
+run(struct brul_predictor *pr, struct brul_reader *r, struct brul_writer *w,
     struct brul_progress *prog, uint64_t *rows, struct brul_err *e)
 {
-	struct brul_reader *r;
 	int rc;
 
-	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
+	if (brul_predictor_bind(pr, r, e) < 0)
 		return -1;
-	if (brul_predictor_bind(pr, r, e) < 0) {
-		brul_reader_close(r);
-		return -1;
-	}
 	while ((rc = brul_reader_next(r, e)) == 1) {
 		if ((rc = brul_predictor_read(pr, r, e)) < 0)
 			break;
@@ -137,7 +133,6 @@ run(struct brul_predictor *pr, const char *path, struct brul_writer *w,
 		if ((rc = drain(pr, w, e)) < 0)
 			break;
 	}
-	brul_reader_close(r);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -153,6 +148,7 @@ main(int argc, char **argv)
 	struct brul_out_opts oo;
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
+	struct brul_reader *r = NULL;
 	struct brul_progress prog;
 	struct brul_err e;
 	const char *const *cols;
@@ -166,6 +162,10 @@ main(int argc, char **argv)
 
 	if ((pr = brul_predictor_new(&o.p, &e)) == NULL)
 		goto fail;
+	/* The first input before the output: a missing or empty one leaves
+	 * nothing written. */
+	if ((r = brul_cli_open(argc ? argv[0] : NULL, &e)) == NULL)
+		goto fail;
 	memset(&oo, 0, sizeof oo);
 	oo.gzip = o.out.gzip;
 	cols = brul_predictor_columns(&ncols);
@@ -174,11 +174,15 @@ main(int argc, char **argv)
 		goto fail;
 	brul_progress_init(&prog, stderr, o.out.progress, "brul-predict",
 	    "rows", 0);
-	i = 0;
-	do {
-		if (run(pr, argc ? argv[i] : NULL, w, &prog, &rows, &e) < 0)
+	for (i = 0; i == 0 || i < argc; i++) {
+		if (r == NULL && (r = brul_cli_open(argv[i], &e)) == NULL)
 			goto fail;
-	} while (++i < argc);
+		if (run(pr, r, w, &prog, &rows, &e) < 0)
+			goto fail;
+		brul_cli_rows(&cli, r, o.out.quiet);
+		brul_reader_close(r);
+		r = NULL;
+	}
 	brul_predictor_end(pr);
 	if (drain(pr, w, &e) < 0)
 		goto fail;
@@ -193,6 +197,7 @@ main(int argc, char **argv)
 	return 0;
 fail:
 	brul_cli_error(&cli, &e);
+	brul_reader_close(r);
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);

@@ -65,7 +65,7 @@ static const char help[] =
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
-"  -q, --quiet         show no progress\n"
+"  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\", --fit)\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-twin",
@@ -136,11 +136,12 @@ load(const struct options *o, struct brul_err *e)
 		brul_err_set(e, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
-	if ((r = brul_reader_open(o->fleet, BRUL_FMT_AUTO, e)) == NULL) {
+	if ((r = brul_cli_open(o->fleet, e)) == NULL) {
 		brul_twinset_free(s);
 		return NULL;
 	}
-	rc = brul_twinset_load_fleet(s, r, e);
+	if ((rc = brul_twinset_load_fleet(s, r, e)) == 0)
+		brul_cli_rows(&cli, r, o->out.quiet);
 	brul_reader_close(r);
 	if (rc < 0) {
 		brul_twinset_free(s);
@@ -210,23 +211,21 @@ put(struct brul_writer *w, int64_t ts, const char *id,
 	return 0;
 }
 
+/* One telemetry stream through the twins (or the fits) into the writer;
+ * the reader is the caller's. */
 static int
-run(const char *path, struct brul_twinset *set, const struct options *o,
+run(struct brul_reader *r, struct brul_twinset *set, const struct options *o,
     struct brul_ecmfit *fits, const struct pred *preds, int64_t *last,
     struct brul_writer *w, struct brul_progress *prog, uint64_t *rows,
     struct brul_err *e)
 {
-	struct brul_reader *r;
 	int cts, cid, ci, cv, ct, cr, rc;
 
-	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL)
-		return -1;
-	rc = -1;
 	if ((cts = brul_reader_require(r, "ts", e)) < 0 ||
 	    (cid = brul_reader_require(r, "battery_id", e)) < 0 ||
 	    (ci = brul_reader_require(r, "current_a", e)) < 0 ||
 	    (cv = brul_reader_require(r, "voltage_v", e)) < 0)
-		goto out;
+		return -1;
 	ct = brul_reader_has_col(r, "temperature_c");
 	cr = brul_reader_has_col(r, "resistance_mohm");
 	while ((rc = brul_reader_next(r, e)) == 1) {
@@ -280,8 +279,6 @@ run(const char *path, struct brul_twinset *set, const struct options *o,
 			break;
 		brul_progress_update(prog, ++*rows);
 	}
-out:
-	brul_reader_close(r);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -289,7 +286,7 @@ out:
  * fleet does not have are passed over.  The standard deviation is the
  * p10-p90 interval's over 2 x 1.2816 (a normal's), missing without it. */
 static struct pred *
-load_predictions(const char *path, struct brul_twinset *set,
+load_predictions(const struct options *o, struct brul_twinset *set,
 		 struct brul_err *e)
 {
 	int n = brul_twinset_count(set), cid, cdate, crul, c10, c90, rc;
@@ -302,7 +299,7 @@ load_predictions(const char *path, struct brul_twinset *set,
 	}
 	for (int k = 0; k <= n; k++)
 		p[k].day = INT64_MIN;
-	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, e)) == NULL) {
+	if ((r = brul_cli_open(o->predictions, e)) == NULL) {
 		free(p);
 		return NULL;
 	}
@@ -339,6 +336,8 @@ load_predictions(const char *path, struct brul_twinset *set,
 		p[k].rul = rul;
 		p[k].sd = p90 > p10 ? (p90 - p10) / (2 * 1.2816) : NAN;
 	}
+	if (rc == 0)
+		brul_cli_rows(&cli, r, o->out.quiet);
 out:
 	brul_reader_close(r);
 	if (rc < 0) {
@@ -435,6 +434,7 @@ main(int argc, char **argv)
 	struct brul_out_opts oo = { 0 };
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
+	struct brul_reader *r = NULL;
 	struct brul_progress prog;
 	struct brul_err e;
 	struct brul_ecmfit *fits = NULL;
@@ -442,7 +442,7 @@ main(int argc, char **argv)
 	const char *fit_columns[BRUL_ECM_NCOLS + 4];
 	int64_t *last = NULL;	/* each battery's last row written */
 	uint64_t rows = 0;
-	int i = 0;
+	int i;
 
 	brul_err_clear(&e);
 	parse(argc, argv, &o);
@@ -461,7 +461,11 @@ main(int argc, char **argv)
 	if (o.fit && (fits = fit_init(set, &e)) == NULL)
 		goto fail;
 	if (o.predictions && !o.fit &&
-	    (preds = load_predictions(o.predictions, set, &e)) == NULL)
+	    (preds = load_predictions(&o, set, &e)) == NULL)
+		goto fail;
+	/* The first input before the output: a missing or empty one leaves
+	 * nothing written. */
+	if ((r = brul_cli_open(argc ? argv[0] : NULL, &e)) == NULL)
 		goto fail;
 	/* --fit: the circuit's columns, then what the fit found. */
 	for (int k = 0; k < BRUL_ECM_NCOLS; k++)
@@ -478,11 +482,16 @@ main(int argc, char **argv)
 	    &e)) == NULL)
 		goto fail;
 	brul_progress_init(&prog, stderr, o.out.progress, "brul-twin", "rows", 0);
-	do {
-		if (run(argc ? argv[i] : NULL, set, &o, fits, preds, last, w,
-		    &prog, &rows, &e) < 0)
+	for (i = 0; i == 0 || i < argc; i++) {
+		if (r == NULL && (r = brul_cli_open(argv[i], &e)) == NULL)
 			goto fail;
-	} while (++i < argc);
+		if (run(r, set, &o, fits, preds, last, w, &prog, &rows,
+		    &e) < 0)
+			goto fail;
+		brul_cli_rows(&cli, r, o.out.quiet);
+		brul_reader_close(r);
+		r = NULL;
+	}
 	brul_progress_end(&prog, rows);
 	if (fits && fit_write(set, fits, &o, w, &e) < 0)
 		goto fail;
@@ -499,6 +508,7 @@ main(int argc, char **argv)
 	return 0;
 fail:
 	brul_cli_error(&cli, &e);
+	brul_reader_close(r);
 	brul_writer_free(w);
 	if (out)
 		brul_out_abort(out);

@@ -134,6 +134,21 @@ brul_cli_time(const struct brul_cli *c, const char *opt, const char *s)
 	    "(2026-01-01)", s);
 }
 
+struct brul_reader *
+brul_cli_open(const char *path, struct brul_err *e)
+{
+	return brul_reader_open(path, BRUL_FMT_AUTO, e);
+}
+
+void
+brul_cli_rows(const struct brul_cli *c, const struct brul_reader *r,
+	      int quiet)
+{
+	if (!quiet && brul_reader_records(r) == 0)
+		fprintf(stderr, "%s: %s: 0 rows\n", c->name,
+		    brul_reader_name(r));
+}
+
 void
 brul_cli_error(const struct brul_cli *c, const struct brul_err *e)
 {

@@ -98,6 +98,19 @@ int64_t brul_cli_date(const struct brul_cli *c, const char *opt,
 int64_t brul_cli_time(const struct brul_cli *c, const char *opt,
 		      const char *s);
 
+/* Opens path (NULL or "-": stdin), its header read, as brul_reader_open
+ * does: NULL with e set when it cannot, an empty input among the errors
+ * ("FILE: empty: no header row (did the command before it fail?)": what
+ * a failed command leaves in a pipe).  A tool opens its inputs, or the
+ * first of them, before its output, so that a missing or empty one
+ * leaves nothing written. */
+struct brul_reader *brul_cli_open(const char *path, struct brul_err *e);
+/* After r's last row: "NAME: FILE: 0 rows" on stderr when it handed out
+ * none (a header alone is a valid stream, but seldom what was meant),
+ * unless quiet. */
+void brul_cli_rows(const struct brul_cli *c, const struct brul_reader *r,
+		   int quiet);
+
 /* "NAME: what e says" on stderr (a runtime or data error); brul_cli_die
  * then exits 1. */
 void brul_cli_error(const struct brul_cli *c, const struct brul_err *e);

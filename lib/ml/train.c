@@ -43,6 +43,9 @@ load_rows(struct brul_dataset *d, char **paths, int n,
 		if (rc < 0)
 			return -1;
 	} while (++i < n);
+	if (d->n == 0 && d->skipped == 0)
+		return brul_err_set(e, n ? paths[0] : "<stdin>", 0, 0,
+		    "0 rows: nothing but a header");
 	if (d->n == 0)
 		return brul_err_set(e, n ? paths[0] : "<stdin>", 0, 0,
 		    "no feature row has a label (%ld rows skipped)",
