@@ -133,7 +133,7 @@ echo "== brul-alert: the default rules over telemetry, the string stream, the tw
 { head -1 "$dir/latest.csv"; tail -n +2 "$dir/latest.csv" | sort -t, -k2,2 -s; } > "$dir/latest-by-date.csv"
 start=$(date +%s.%N)
 "$bin"/brul-alert --fleet "$dir/batteries.csv.gz" --systems "$dir/systems.csv.gz" \
-    --strings "$dir/string_telemetry.csv.gz" --twin "$dir/twin.csv.gz" \
+    --string-telemetry "$dir/string_telemetry.csv.gz" --twin "$dir/twin.csv.gz" \
     --predictions "$dir/latest-by-date.csv" -z -o "$dir/alerts.csv.gz" "$dir/telemetry.csv.gz"
 end=$(date +%s.%N)
 awk -v a="$start" -v b="$end" 'BEGIN { printf "   3,110,400 samples in %.1f s\n", b - a }'

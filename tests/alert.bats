@@ -37,7 +37,7 @@ alert() {
 	local d=$1
 	shift
 	brul-alert --fleet "$d/batteries.csv" --systems "$d/systems.csv" \
-	    --strings "$d/string_telemetry.csv" "$@" "$d/telemetry.csv"
+	    --string-telemetry "$d/string_telemetry.csv" "$@" "$d/telemetry.csv"
 }
 
 # consistent FILE: the events make sense as alerts: ids unique to one
@@ -213,7 +213,7 @@ print(len(a))' "$T/a.csv" "$T/a.ndjson"
 	# Gzip in, gzip out; stdin works.
 	gzip -c "$F/ra/telemetry.csv" > "$T/t.csv.gz"
 	brul-alert --fleet "$F/ra/batteries.csv" --systems "$F/ra/systems.csv" \
-	    --strings "$F/ra/string_telemetry.csv" -o "$T/a.csv.gz" < "$T/t.csv.gz"
+	    --string-telemetry "$F/ra/string_telemetry.csv" -o "$T/a.csv.gz" < "$T/t.csv.gz"
 	gzip -dc "$T/a.csv.gz" | cmp - "$F/ra/alerts.csv"
 }
 
@@ -261,7 +261,7 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 @test "a block removed from service: its open alerts clear, and it says no more" {
 	awk -F, -v OFS=, '$1 == "B0002-1" { $9 = "2026-01-03" } { print }' "$F/ra/batteries.csv" > "$T/fleet.csv"
 	brul-alert --fleet "$T/fleet.csv" --systems "$F/ra/systems.csv" \
-	    --strings "$F/ra/string_telemetry.csv" "$F/ra/telemetry.csv" > "$T/a.csv"
+	    --string-telemetry "$F/ra/string_telemetry.csv" "$F/ra/telemetry.csv" > "$T/a.csv"
 	run consistent "$T/a.csv"
 	assert_success
 	run grep ',B0002-1,' "$T/a.csv"
@@ -330,12 +330,25 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	# A stream without a column it needs.
 	cut -d, -f1-4 "$F/ou/telemetry.csv" > "$T/t.csv"
 	run -1 brul-alert --fleet "$F/ou/batteries.csv" "$T/t.csv"
-	assert_output "brul-alert: $T/t.csv: missing column \"current_a\""
+	assert_output "brul-alert: $T/t.csv: missing column \"current_a\": brul-alert's input takes a telemetry stream"
 	run -1 brul-alert --fleet "$T/nope.csv" "$F/ou/telemetry.csv"
 	assert_output --partial "brul-alert: $T/nope.csv"
 	# A write error is an error.
 	run -1 alert "$F/ra" -o /dev/full
 	assert_output --partial "brul-alert: /dev/full: "
+}
+
+@test "--strings, --string-telemetry's old name, still works: the same alerts" {
+	brul-alert --fleet "$F/ra/batteries.csv" --systems "$F/ra/systems.csv" \
+	    --strings "$F/ra/string_telemetry.csv" "$F/ra/telemetry.csv" > "$T/a.csv"
+	cmp "$T/a.csv" "$F/ra/alerts.csv"
+	# a file given in the wrong place is named for what it is, under
+	# the option's name as given
+	for opt in --string-telemetry --strings; do
+		run -1 brul-alert --fleet "$F/ra/batteries.csv" \
+		    $opt "$F/ra/strings.csv" "$F/ra/telemetry.csv"
+		assert_output "brul-alert: $F/ra/strings.csv: $opt takes a string_telemetry stream, and this is a strings stream"
+	done
 }
 
 @test "--help and --version go to stdout and exit 0; bad usage exits 2" {

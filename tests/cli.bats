@@ -274,3 +274,66 @@ reading() {
 	[ "$stderr" = "brul-load: $T/t.csv: 0 rows" ] ||
 	    skip "brul-load says \"$stderr\" (tools/brul-load.c is another worker's)"
 }
+
+# wrong TOOL FILE OPT STREAM KIND ARGS...: TOOL ARGS fails, status 1, and
+# says that FILE, given as OPT, should be a STREAM stream and is a KIND
+# one (after the column it lacks, if it lacks one it reads).
+wrong() {
+	local t=$1 file=$2 opt=$3 stream=$4 kind=$5 msg
+	shift 5
+	run --separate-stderr "$t" "$@"
+	msg=${stderr#"$t: $file: "}
+	msg=${msg#missing column \"*\": }
+	[ "$status" -eq 1 ] && [ -z "$output" ] &&
+	    [[ "$stderr" == "$t: $file: "* ]] &&
+	    [ "$msg" = "$opt takes a $stream stream, and this is a $kind stream" ] ||
+	    { echo "$t $*: $status: $output $stderr"; return 1; }
+}
+
+@test "a file given in the wrong place: the option (or input) named, what it takes, and what the file is" {
+	ds=$F/ds
+	fe=$F/features.csv
+	while IFS='|' read -r t file opt stream kind args; do
+		eval "set -- $args"
+		wrong "$t" "$file" "$opt" "$stream" "$kind" "$@"
+	done <<-EOF
+	brul-features|$ds/telemetry.csv|--fleet|batteries|telemetry|--fleet $ds/telemetry.csv $ds/telemetry.csv
+	brul-features|$ds/batteries.csv|brul-features' input|telemetry|batteries|--fleet $ds/batteries.csv $ds/batteries.csv
+	brul-train|$fe|--labels|labels|features|--labels $fe $fe
+	brul-train|$ds/labels.csv|brul-train's input|features|labels|--labels $ds/labels.csv $ds/labels.csv
+	brul-train|$ds/labels.csv|--test|features|labels|--labels $ds/labels.csv --folds 2 --rounds 2 --threads 1 --test $ds/labels.csv $fe
+	brul-train|$fe|--test-labels|labels|features|--labels $ds/labels.csv --folds 2 --rounds 2 --threads 1 --test $fe --test-labels $fe $fe
+	brul-predict|$ds/telemetry.csv|brul-predict's input|features|telemetry|--baseline $ds/telemetry.csv
+	brul-twin|$ds/telemetry.csv|--fleet|batteries|telemetry|--fleet $ds/telemetry.csv $ds/telemetry.csv
+	brul-twin|$fe|--predictions|predictions|features|--fleet $ds/batteries.csv --predictions $fe $ds/telemetry.csv
+	brul-twin|$ds/sites.csv|--ecm|circuits|sites|--fleet $ds/batteries.csv --ecm $ds/sites.csv $ds/telemetry.csv
+	brul-twin|$ds/batteries.csv|brul-twin's input|telemetry|batteries|--fleet $ds/batteries.csv $ds/batteries.csv
+	brul-alert|$ds/telemetry.csv|--fleet|batteries|telemetry|--fleet $ds/telemetry.csv $ds/telemetry.csv
+	brul-alert|$ds/strings.csv|--systems|systems|strings|--fleet $ds/batteries.csv --systems $ds/strings.csv $ds/telemetry.csv
+	brul-alert|$ds/strings.csv|--string-telemetry|string_telemetry|strings|--fleet $ds/batteries.csv --string-telemetry $ds/strings.csv $ds/telemetry.csv
+	brul-alert|$ds/strings.csv|--strings|string_telemetry|strings|--fleet $ds/batteries.csv --strings $ds/strings.csv $ds/telemetry.csv
+	brul-alert|$fe|--twin|twin|features|--fleet $ds/batteries.csv --twin $fe $ds/telemetry.csv
+	brul-alert|$ds/labels.csv|--predictions|predictions|labels|--fleet $ds/batteries.csv --predictions $ds/labels.csv $ds/telemetry.csv
+	brul-alert|$ds/labels.csv|--features|features|labels|--fleet $ds/batteries.csv --features $ds/labels.csv $ds/telemetry.csv
+	brul-alert|$ds/string_telemetry.csv|brul-alert's input|telemetry|string_telemetry|--fleet $ds/batteries.csv $ds/string_telemetry.csv
+	EOF
+}
+
+@test "a data file that is another stream says so (brul-gen's, in BRUL_DATA)" {
+	mkdir "$T/data"
+	cp "$BATS_TEST_DIRNAME"/../data/*.csv "$T/data/"
+	cp "$T/data/models.csv" "$T/data/sites.csv"
+	BRUL_DATA=$T/data run --separate-stderr brul-gen --batteries 1
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[ "$stderr" = "brul-gen: $T/data/sites.csv: missing column \"site_id\": expected a sites stream, and this is a models stream" ]
+}
+
+@test "brul-load: a file given as another kind names the kind and what the file is" {
+	need_pg
+	run --separate-stderr brul-load batteries "$F/ds/telemetry.csv"
+	[ "$status" -eq 1 ]
+	[ -z "$output" ]
+	[[ "${stderr_lines[0]}" == "brul-load: $F/ds/telemetry.csv: "*"batteries"*"this is a telemetry stream" ]] ||
+	    skip "brul-load says \"${stderr_lines[0]}\" (tools/brul-load.c and lib/db are another worker's)"
+}

@@ -376,7 +376,7 @@ EOF
 	cut -d, -f2- "$F/train-features.csv" > "$f"
 	run --separate-stderr brul-train --labels "$F/train-labels.csv" "$f"
 	assert_failure 1
-	[ "$stderr" = "brul-train: $f: missing column \"battery_id\"" ]
+	[ "$stderr" = "brul-train: $f: missing column \"battery_id\": brul-train's input takes a features stream" ]
 }
 
 @test "a bad number in the labels is reported with its file and line" {

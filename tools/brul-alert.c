@@ -18,8 +18,9 @@
 #include "core/writer.h"
 
 static const char synopsis[] =
-    "usage: brul-alert --fleet FILE [--systems FILE] [--strings FILE]\n"
-    "                  [--twin FILE] [--predictions FILE] [--features FILE]\n"
+    "usage: brul-alert --fleet FILE [--systems FILE]\n"
+    "                  [--string-telemetry FILE] [--twin FILE]\n"
+    "                  [--predictions FILE] [--features FILE]\n"
     "                  [--rules FILE] [--float-v V] [--fail-on SEVERITY]\n"
     "                  [--format csv|ndjson] [-z] [-o FILE]\n"
     "                  [--progress | --quiet] [FILE]\n"
@@ -28,9 +29,15 @@ static const char synopsis[] =
 struct options {
 	const char *fleet, *systems, *rules;
 	const char *source[BRUL_SRC_COUNT];	/* telemetry: the operand */
+	const char *opt[BRUL_SRC_COUNT];	/* what named each one */
 	double float_v;
 	int list, fail_on;
 	struct brul_cli_stream out;
+};
+
+/* The stream each source takes (brul-formats(5)), by enum brul_source. */
+static const char *const streams[BRUL_SRC_COUNT] = {
+	"telemetry", "string_telemetry", "twin", "predictions", "features"
 };
 
 static const char *const columns[] = {
@@ -46,7 +53,9 @@ static const char help[] =
 "\n"
 "  --fleet FILE        the batteries stream: each block's string and site\n"
 "  --systems FILE      the systems stream: float set points\n"
-"  --strings FILE      the string stream: ambient temperature and modes\n"
+"  --string-telemetry FILE\n"
+"                      the string_telemetry stream: ambient temperature and\n"
+"                      modes (--strings FILE, its old name, works too)\n"
 "  --twin FILE         brul-twin's stream: rules on state of health, anomaly\n"
 "  --predictions FILE  brul-predict's stream: rules on remaining life\n"
 "  --features FILE     brul-features' stream: rules on any feature\n"
@@ -68,7 +77,8 @@ static const struct brul_cli cli = { "brul-alert",
 
 enum {
 	OPT_FAIL_ON = 256, OPT_FEATURES, OPT_FLEET, OPT_FLOAT_V, OPT_LIST,
-	OPT_PREDICTIONS, OPT_RULES, OPT_STRINGS, OPT_SYSTEMS, OPT_TWIN
+	OPT_PREDICTIONS, OPT_RULES, OPT_STRING_TELEMETRY, OPT_STRINGS,
+	OPT_SYSTEMS, OPT_TWIN
 };
 
 static const struct option longopts[] = {
@@ -82,6 +92,9 @@ static const struct option longopts[] = {
 	{ "list-rules", no_argument, NULL, OPT_LIST },
 	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
 	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "string-telemetry", required_argument, NULL,
+	    OPT_STRING_TELEMETRY },
+	/* its old name, kept */
 	{ "strings", required_argument, NULL, OPT_STRINGS },
 	{ "systems", required_argument, NULL, OPT_SYSTEMS },
 	{ "twin", required_argument, NULL, OPT_TWIN },
@@ -108,6 +121,7 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_FEATURES:
 			o->source[BRUL_SRC_FEATURES] = optarg;
+			o->opt[BRUL_SRC_FEATURES] = "--features";
 			break;
 		case OPT_FLEET:
 			o->fleet = optarg;
@@ -121,18 +135,25 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_PREDICTIONS:
 			o->source[BRUL_SRC_PREDICTIONS] = optarg;
+			o->opt[BRUL_SRC_PREDICTIONS] = "--predictions";
 			break;
 		case OPT_RULES:
 			o->rules = optarg;
 			break;
+		case OPT_STRING_TELEMETRY:
+			o->source[BRUL_SRC_STRINGS] = optarg;
+			o->opt[BRUL_SRC_STRINGS] = "--string-telemetry";
+			break;
 		case OPT_STRINGS:
 			o->source[BRUL_SRC_STRINGS] = optarg;
+			o->opt[BRUL_SRC_STRINGS] = "--strings";
 			break;
 		case OPT_SYSTEMS:
 			o->systems = optarg;
 			break;
 		case OPT_TWIN:
 			o->source[BRUL_SRC_TWIN] = optarg;
+			o->opt[BRUL_SRC_TWIN] = "--twin";
 			break;
 		default:
 			brul_cli_usage(&cli);
@@ -141,6 +162,7 @@ parse(int argc, char **argv, struct options *o)
 	if (argc - optind > 1)
 		brul_cli_misuse(&cli, "one telemetry stream at a time");
 	o->source[BRUL_SRC_TELEMETRY] = optind < argc ? argv[optind] : NULL;
+	o->opt[BRUL_SRC_TELEMETRY] = "brul-alert's input";
 	if (o->fleet == NULL && !o->list)
 		brul_cli_misuse(&cli, "--fleet FILE is required (the "
 		    "batteries stream: each block's string and site)");
@@ -175,11 +197,12 @@ emit(void *arg, const struct brul_alert_change *ev, struct brul_err *err)
 }
 
 static int
-read_into(struct brul_alert_engine *wt, const char *path, int quiet,
+read_into(struct brul_alert_engine *wt, const char *path, const char *opt,
+	  const char *stream, int quiet,
 	  int (*fn)(struct brul_alert_engine *, struct brul_reader *,
 		    struct brul_err *), struct brul_err *e)
 {
-	struct brul_reader *r = brul_cli_open(path, e);
+	struct brul_reader *r = brul_cli_open(path, opt, stream, e);
 	int rc;
 
 	if (r == NULL)
@@ -251,18 +274,19 @@ main(int argc, char **argv)
 		brul_err_set(&e, NULL, 0, 0, "out of memory");
 		goto fail;
 	}
-	if (read_into(wt, o.fleet, o.out.quiet, brul_alert_engine_fleet,
-	    &e) < 0 ||
-	    (o.systems && read_into(wt, o.systems, o.out.quiet,
-	    brul_alert_engine_systems, &e) < 0))
+	if (read_into(wt, o.fleet, "--fleet", "batteries", o.out.quiet,
+	    brul_alert_engine_fleet, &e) < 0 ||
+	    (o.systems && read_into(wt, o.systems, "--systems", "systems",
+	    o.out.quiet, brul_alert_engine_systems, &e) < 0))
 		goto fail;
 	for (int k = 0; k < BRUL_SRC_COUNT; k++) {
 		struct brul_reader *r;
 
 		if (k != BRUL_SRC_TELEMETRY && o.source[k] == NULL)
 			continue;
-		if ((r = brul_cli_open(o.source[k], &e)) == NULL ||
-		    brul_alert_engine_source(wt, (enum brul_source)k, r, &e) < 0)
+		if ((r = brul_cli_open(o.source[k], o.opt[k], streams[k],
+		    &e)) == NULL || brul_alert_engine_source(wt,
+		    (enum brul_source)k, r, &e) < 0)
 			goto fail;
 		src[k] = r;	/* the engine's, until it is freed */
 	}

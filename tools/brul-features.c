@@ -23,6 +23,7 @@ static const char synopsis[] =
     "                     [--progress | --quiet] [-o FILE] [FILE ...]\n";
 
 #define WINDOW_MAX	(366 * (int64_t)BRUL_DAY)
+#define INPUT		"brul-features' input"	/* the operands, in messages */
 
 struct options {
 	int64_t window;
@@ -110,11 +111,12 @@ load_fleet(struct brul_features *f, const struct options *o,
 	int rc;
 
 	if (brul_data_path("models.csv", models, sizeof models, e) < 0 ||
-	    (r = brul_reader_open(models, BRUL_FMT_AUTO, e)) == NULL)
+	    (r = brul_cli_open(models, NULL, "models", e)) == NULL)
 		return -1;
 	rc = brul_features_load_models(f, r, e);
 	brul_reader_close(r);
-	if (rc < 0 || (r = brul_cli_open(o->fleet, e)) == NULL)
+	if (rc < 0 || (r = brul_cli_open(o->fleet, "--fleet", "batteries",
+	    e)) == NULL)
 		return -1;
 	if ((rc = brul_features_load_fleet(f, r, e)) == 0)
 		brul_cli_rows(&cli, r, o->out.quiet);
@@ -184,7 +186,8 @@ main(int argc, char **argv)
 		goto fail;
 	/* The first input before the output: a missing or empty one leaves
 	 * nothing written. */
-	if ((r = brul_cli_open(argc ? argv[0] : NULL, &e)) == NULL)
+	if ((r = brul_cli_open(argc ? argv[0] : NULL, INPUT, "telemetry",
+	    &e)) == NULL)
 		goto fail;
 
 	memset(&oo, 0, sizeof oo);
@@ -195,10 +198,11 @@ main(int argc, char **argv)
 	if ((w = brul_writer_new(out, o.out.format, cols, ncols, &e)) == NULL)
 		goto fail;
 
-	brul_progress_init(&prog, stderr, o.out.progress, "brul-features", "rows",
-	    0);
+	brul_progress_init(&prog, stderr, o.out.progress, "brul-features",
+	    "rows", 0);
 	for (i = 0; i == 0 || i < argc; i++) {
-		if (r == NULL && (r = brul_cli_open(argv[i], &e)) == NULL)
+		if (r == NULL && (r = brul_cli_open(argv[i], INPUT,
+		    "telemetry", &e)) == NULL)
 			goto fail;
 		if (run(f, r, w, &prog, &rows, &e) < 0)
 			goto fail;

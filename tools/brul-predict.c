@@ -18,6 +18,8 @@ static const char synopsis[] =
     "                    [--format csv|ndjson] [-z] [-o FILE]\n"
     "                    [--progress | --quiet] [FILE ...]\n";
 
+#define INPUT	"brul-predict's input"	/* the operands, in messages */
+
 struct options {
 	struct brul_predict_opts p;
 	struct brul_cli_stream out;
@@ -164,7 +166,8 @@ main(int argc, char **argv)
 		goto fail;
 	/* The first input before the output: a missing or empty one leaves
 	 * nothing written. */
-	if ((r = brul_cli_open(argc ? argv[0] : NULL, &e)) == NULL)
+	if ((r = brul_cli_open(argc ? argv[0] : NULL, INPUT, "features",
+	    &e)) == NULL)
 		goto fail;
 	memset(&oo, 0, sizeof oo);
 	oo.gzip = o.out.gzip;
@@ -175,7 +178,8 @@ main(int argc, char **argv)
 	brul_progress_init(&prog, stderr, o.out.progress, "brul-predict",
 	    "rows", 0);
 	for (i = 0; i == 0 || i < argc; i++) {
-		if (r == NULL && (r = brul_cli_open(argv[i], &e)) == NULL)
+		if (r == NULL && (r = brul_cli_open(argv[i], INPUT,
+		    "features", &e)) == NULL)
 			goto fail;
 		if (run(pr, r, w, &prog, &rows, &e) < 0)
 			goto fail;

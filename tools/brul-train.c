@@ -250,6 +250,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	o.t.names.features = "brul-train's input";
+	o.t.names.labels = "--labels";
+	o.t.names.test = "--test";
+	o.t.names.test_labels = "--test-labels";
 	o.t.p.on_round = tick;
 	o.t.p.arg = &prog;
 	brul_train_init(&j, &o.t);

@@ -26,6 +26,8 @@ static const char synopsis[] =
     "                 [--progress | --quiet] [FILE ...]\n"
     "       brul-twin --fit --fleet FILE [--ecm FILE] [-o FILE] [FILE ...]\n";
 
+#define INPUT	"brul-twin's input"	/* the operands, in messages */
+
 struct options {
 	const char *fleet, *ecm, *predictions;
 	int64_t every;
@@ -130,13 +132,22 @@ load(const struct options *o, struct brul_err *e)
 	struct brul_reader *r;
 	int n, rc;
 
-	if ((n = brul_ecm_load(o->ecm, &ecm, e)) < 0)
+	if (o->ecm == NULL)
+		n = brul_ecm_load(NULL, &ecm, e);
+	else if ((r = brul_cli_open(o->ecm, "--ecm", "circuits", e)) == NULL)
+		return NULL;
+	else {
+		if ((n = brul_ecm_read(r, &ecm, e)) >= 0)
+			brul_cli_rows(&cli, r, o->out.quiet);
+		brul_reader_close(r);
+	}
+	if (n < 0)
 		return NULL;
 	if ((s = brul_twinset_new(ecm, n)) == NULL) {
 		brul_err_set(e, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
-	if ((r = brul_cli_open(o->fleet, e)) == NULL) {
+	if ((r = brul_cli_open(o->fleet, "--fleet", "batteries", e)) == NULL) {
 		brul_twinset_free(s);
 		return NULL;
 	}
@@ -241,7 +252,8 @@ run(struct brul_reader *r, struct brul_twinset *set, const struct options *o,
 		if ((rc = brul_reader_time(r, cts, &ts, e)) <= 0) {
 			if (rc == 0)
 				rc = brul_err_set(e, brul_reader_name(r),
-				    brul_reader_line(r), 0, "ts: missing value");
+				    brul_reader_line(r), 0,
+				    "ts: missing value");
 			break;
 		}
 		if ((rc = reading(r, ci, &i, e)) < 0 ||
@@ -299,7 +311,8 @@ load_predictions(const struct options *o, struct brul_twinset *set,
 	}
 	for (int k = 0; k <= n; k++)
 		p[k].day = INT64_MIN;
-	if ((r = brul_cli_open(o->predictions, e)) == NULL) {
+	if ((r = brul_cli_open(o->predictions, "--predictions", "predictions",
+	    e)) == NULL) {
 		free(p);
 		return NULL;
 	}
@@ -465,7 +478,8 @@ main(int argc, char **argv)
 		goto fail;
 	/* The first input before the output: a missing or empty one leaves
 	 * nothing written. */
-	if ((r = brul_cli_open(argc ? argv[0] : NULL, &e)) == NULL)
+	if ((r = brul_cli_open(argc ? argv[0] : NULL, INPUT, "telemetry",
+	    &e)) == NULL)
 		goto fail;
 	/* --fit: the circuit's columns, then what the fit found. */
 	for (int k = 0; k < BRUL_ECM_NCOLS; k++)
@@ -481,9 +495,11 @@ main(int argc, char **argv)
 	    (int)(sizeof columns / sizeof columns[0]) : NCOLS_BASE,
 	    &e)) == NULL)
 		goto fail;
-	brul_progress_init(&prog, stderr, o.out.progress, "brul-twin", "rows", 0);
+	brul_progress_init(&prog, stderr, o.out.progress, "brul-twin", "rows",
+	    0);
 	for (i = 0; i == 0 || i < argc; i++) {
-		if (r == NULL && (r = brul_cli_open(argv[i], &e)) == NULL)
+		if (r == NULL && (r = brul_cli_open(argv[i], INPUT,
+		    "telemetry", &e)) == NULL)
 			goto fail;
 		if (run(r, set, &o, fits, preds, last, w, &prog, &rows,
 		    &e) < 0)

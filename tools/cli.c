@@ -135,9 +135,19 @@ brul_cli_time(const struct brul_cli *c, const char *opt, const char *s)
 }
 
 struct brul_reader *
-brul_cli_open(const char *path, struct brul_err *e)
+brul_cli_open(const char *path, const char *opt, const char *stream,
+	      struct brul_err *e)
 {
-	return brul_reader_open(path, BRUL_FMT_AUTO, e);
+	struct brul_reader *r = brul_reader_open(path, BRUL_FMT_AUTO, e);
+
+	if (r == NULL)
+		return NULL;
+	brul_reader_expect(r, opt, stream);
+	if (brul_reader_check_kind(r, e) < 0) {
+		brul_reader_close(r);
+		return NULL;
+	}
+	return r;
 }
 
 void

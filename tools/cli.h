@@ -103,8 +103,17 @@ int64_t brul_cli_time(const struct brul_cli *c, const char *opt,
  * ("FILE: empty: no header row (did the command before it fail?)": what
  * a failed command leaves in a pipe).  A tool opens its inputs, or the
  * first of them, before its output, so that a missing or empty one
- * leaves nothing written. */
-struct brul_reader *brul_cli_open(const char *path, struct brul_err *e);
+ * leaves nothing written.
+ *
+ * opt and stream say what the file was given for (brul_reader_expect),
+ * so that a missing column names them, and what the file is when it is
+ * plainly another stream, which is refused at once
+ * (brul_reader_check_kind): opt the option ("--fleet"), or for an operand
+ * the tool's input ("brul-twin's input"), or NULL for a data file;
+ * stream the stream of brul-formats(5) it takes ("batteries").  Both
+ * must outlive the reader: literals. */
+struct brul_reader *brul_cli_open(const char *path, const char *opt,
+				  const char *stream, struct brul_err *e);
 /* After r's last row: "NAME: FILE: 0 rows" on stderr when it handed out
  * none (a header alone is a valid stream, but seldom what was meant),
  * unless quiet. */

@@ -108,6 +108,7 @@ brul_blockmodels_load(const char *path, unsigned need,
 	}
 	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, err)) == NULL)
 		return -1;
+	brul_reader_expect(r, NULL, "models");
 	n = brul_blockmodels_read(r, need, out, err);
 	brul_reader_close(r);
 	return n;

@@ -280,13 +280,20 @@ brul_reader_has_col(struct brul_reader *r, const char *name)
 	return c;
 }
 
-/* "missing column "ts"", with what the stream was given for and what it
- * is when its header says so: a file given in the wrong place. */
-static int
-missing(struct brul_reader *r, const char *name, struct brul_err *err)
+/* The stream r's header says it is (streams.h), or NULL. */
+static const char *
+kind(const struct brul_reader *r)
 {
-	const char *is = brul_stream_kind((const char *const *)r->cols,
+	return brul_stream_kind((const char *const *)r->cols,
 	    r->fmt == BRUL_FMT_NDJSON ? r->nfirst : r->ncols);
+}
+
+/* What precedes it, then what the stream was given for and what it is
+ * when its header says so: a file given in the wrong place. */
+static int
+refuse(struct brul_reader *r, const char *what, struct brul_err *err)
+{
+	const char *is = kind(r);
 	char want[160] = "", seen[80] = "";
 
 	if (r->stream && r->opt)
@@ -298,8 +305,28 @@ missing(struct brul_reader *r, const char *name, struct brul_err *err)
 	if (is && r->stream && strcmp(is, r->stream) != 0)
 		snprintf(seen, sizeof seen, "%s this is a %s stream",
 		    want[0] ? ", and" : ":", is);
-	return brul_err_set(err, brul_in_name(r->in), 0, 0,
-	    "missing column \"%s\"%s%s", name, want, seen);
+	return brul_err_set(err, brul_in_name(r->in), 0, 0, "%s%s%s", what,
+	    what[0] ? want : want + (want[0] ? 2 : 0), seen);
+}
+
+/* "missing column "ts"", and what refuse adds. */
+static int
+missing(struct brul_reader *r, const char *name, struct brul_err *err)
+{
+	char what[320];
+
+	snprintf(what, sizeof what, "missing column \"%s\"", name);
+	return refuse(r, what, err);
+}
+
+int
+brul_reader_check_kind(struct brul_reader *r, struct brul_err *err)
+{
+	const char *is = kind(r);
+
+	if (is == NULL || r->stream == NULL || strcmp(is, r->stream) == 0)
+		return 0;
+	return refuse(r, "", err);
 }
 
 void

@@ -76,6 +76,11 @@ int brul_reader_require(struct brul_reader *r, const char *name,
  * the reader. */
 void brul_reader_expect(struct brul_reader *r, const char *opt,
 			const char *stream);
+/* 0, or -1 when the header says plainly (streams.h) that r is another
+ * stream than the one brul_reader_expect gave: "file: --features takes
+ * a features stream, and this is a labels stream", a file given in the
+ * wrong place that may lack no column it is read for. */
+int brul_reader_check_kind(struct brul_reader *r, struct brul_err *err);
 /* The records brul_reader_next has handed out so far. */
 long brul_reader_records(const struct brul_reader *r);
 int brul_reader_ncols(const struct brul_reader *r);

@@ -11,22 +11,25 @@
 #include "ml/cv.h"
 #include "ml/train.h"
 
+/* The labels stream path, named by opt in messages. */
 static struct brul_labels *
-load_labels(const char *path, struct brul_err *e)
+load_labels(const char *path, const char *opt, struct brul_err *e)
 {
 	struct brul_reader *r = brul_reader_open(path, BRUL_FMT_AUTO, e);
 	struct brul_labels *l;
 
 	if (r == NULL)
 		return NULL;
-	l = brul_labels_load(r, e);
+	brul_reader_expect(r, opt, "labels");
+	l = brul_reader_check_kind(r, e) < 0 ? NULL : brul_labels_load(r, e);
 	brul_reader_close(r);
 	return l;
 }
 
-/* The rows of the features files (NULL: stdin) that have labels. */
+/* The rows of the features files (NULL: stdin), named by opt in
+ * messages, that have labels. */
 static int
-load_rows(struct brul_dataset *d, char **paths, int n,
+load_rows(struct brul_dataset *d, char **paths, int n, const char *opt,
     const struct brul_labels *l, struct brul_err *e)
 {
 	int i = 0;
@@ -38,7 +41,9 @@ load_rows(struct brul_dataset *d, char **paths, int n,
 
 		if (r == NULL)
 			return -1;
-		rc = brul_dataset_read(d, r, l, e);
+		brul_reader_expect(r, opt, "features");
+		rc = brul_reader_check_kind(r, e) < 0 ? -1 :
+		    brul_dataset_read(d, r, l, e);
 		brul_reader_close(r);
 		if (rc < 0)
 			return -1;
@@ -189,9 +194,9 @@ int
 brul_train_load(struct brul_train_job *j, char **paths, int n,
     struct brul_err *e)
 {
-	if ((j->labels = load_labels(j->o.labels, e)) == NULL ||
-	    brul_dataset_init(&j->d, e) < 0 ||
-	    load_rows(&j->d, paths, n, j->labels, e) < 0)
+	if ((j->labels = load_labels(j->o.labels, j->o.names.labels,
+	    e)) == NULL || brul_dataset_init(&j->d, e) < 0 ||
+	    load_rows(&j->d, paths, n, j->o.names.features, j->labels, e) < 0)
 		return -1;
 	j->nb = brul_idtab_count(j->d.ids);
 	if (j->nb < j->o.folds)
@@ -371,8 +376,9 @@ brul_train_test(struct brul_train_job *j, struct brul_err *e)
 	char *paths[1] = { (char *)j->o.test };
 	int rc = -1;
 
-	if ((l = load_labels(j->o.test_labels ? j->o.test_labels :
-	    j->o.labels, e)) == NULL)
+	if ((l = j->o.test_labels ? load_labels(j->o.test_labels,
+	    j->o.names.test_labels, e) : load_labels(j->o.labels,
+	    j->o.names.labels, e)) == NULL)
 		return -1;
 	if (brul_dataset_init(&t, e) < 0)
 		goto out;
@@ -384,7 +390,7 @@ brul_train_test(struct brul_train_job *j, struct brul_err *e)
 	for (int k = 0; k < t.nfeat; k++)
 		if ((t.names[k] = strdup(train->names[k])) == NULL)
 			goto oom;
-	if (load_rows(&t, paths, 1, l, e) < 0)
+	if (load_rows(&t, paths, 1, j->o.names.test, l, e) < 0)
 		goto out;
 	if ((pred = alloc_rows(t.n)) == NULL || (p10 = alloc_rows(t.n)) ==
 	    NULL || (p90 = alloc_rows(t.n)) == NULL ||

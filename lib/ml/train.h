@@ -57,6 +57,12 @@ struct brul_train_opts {
 	 * objectives compared */
 	int has_until;
 	int64_t until;
+	/* what named each stream, for messages (reader.h's
+	 * brul_reader_expect): the options of brul-train(1), "--labels"
+	 * ...; NULL: nothing said */
+	struct {
+		const char *features, *labels, *test, *test_labels;
+	} names;
 };
 
 /* One objective's cross-validation: a prediction and an interval per

@@ -9,11 +9,12 @@
 #include "sim/fleet.h"
 #include "sim/rngkey.h"
 
-/* Opens data file name with its required columns; cols[i] receives the
- * index of names[i]. */
+/* Opens data file name, the stream of brul-formats(5) it is (NULL: none
+ * of them), with its required columns; cols[i] receives the index of
+ * names[i]. */
 static struct brul_reader *
-open_data(const char *name, const char *const *names, int *cols, int n,
-	  struct brul_err *err)
+open_data(const char *name, const char *stream, const char *const *names,
+	  int *cols, int n, struct brul_err *err)
 {
 	char path[4096];
 	struct brul_reader *r;
@@ -22,6 +23,7 @@ open_data(const char *name, const char *const *names, int *cols, int n,
 		return NULL;
 	if ((r = brul_reader_open(path, BRUL_FMT_CSV, err)) == NULL)
 		return NULL;
+	brul_reader_expect(r, NULL, stream);
 	for (int i = 0; i < n; i++)
 		if ((cols[i] = brul_reader_require(r, names[i], err)) < 0) {
 			brul_reader_close(r);
@@ -71,7 +73,8 @@ load_regions(struct brul_fleet *f, struct brul_err *err)
 	    "t_oct", "t_nov", "t_dec", "diurnal_c", "outages_per_year",
 	    "outage_median_min", "hvac_faults_per_year" };
 	int cols[17], rc;
-	struct brul_reader *r = open_data("regions.csv", names, cols, 17, err);
+	struct brul_reader *r = open_data("regions.csv", NULL, names, cols, 17,
+	    err);
 
 	if (!r)
 		return -1;
@@ -120,7 +123,8 @@ load_sites(struct brul_fleet *f, struct brul_err *err)
 	    "region", "latitude", "longitude", "ups_systems",
 	    "hvac_setpoint_c" };
 	int cols[8], rc;
-	struct brul_reader *r = open_data("sites.csv", names, cols, 8, err);
+	struct brul_reader *r = open_data("sites.csv", "sites", names, cols, 8,
+	    err);
 
 	if (!r)
 		return -1;

@@ -43,9 +43,7 @@ brul_ecm_load(const char *path, struct brul_ecm **out, struct brul_err *err)
 {
 	char found[4096];
 	struct brul_reader *r;
-	struct brul_ecm *e = NULL;
-	size_t cap = 0;
-	int c[12], cm, cb, n = 0, rc;
+	int n;
 
 	*out = NULL;
 	if (path == NULL) {
@@ -55,6 +53,22 @@ brul_ecm_load(const char *path, struct brul_ecm **out, struct brul_err *err)
 	}
 	if ((r = brul_reader_open(path, BRUL_FMT_AUTO, err)) == NULL)
 		return -1;
+	brul_reader_expect(r, NULL, "circuits");
+	n = brul_ecm_read(r, out, err);
+	brul_reader_close(r);
+	return n;
+}
+
+int
+brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
+	      struct brul_err *err)
+{
+	const char *path = brul_reader_name(r);
+	struct brul_ecm *e = NULL;
+	size_t cap = 0;
+	int c[12], cm, cb, n = 0, rc;
+
+	*out = NULL;
 	rc = -1;
 	if ((cm = brul_reader_require(r, "model", err)) < 0)
 		goto out;
@@ -101,7 +115,6 @@ brul_ecm_load(const char *path, struct brul_ecm **out, struct brul_err *err)
 		n++;
 	}
 out:
-	brul_reader_close(r);
 	if (rc < 0) {
 		free(e);
 		return -1;

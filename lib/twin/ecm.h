@@ -17,8 +17,8 @@
  * and writes rows of the same form with a battery_id: a row with one is
  * that battery's own circuit, and wins over its model's.
  *
- * Ownership: struct brul_ecm is plain storage; brul_ecm_load returns a
- * malloc'd array the caller frees.
+ * Ownership: struct brul_ecm is plain storage; brul_ecm_load and
+ * brul_ecm_read return a malloc'd array the caller frees.
  */
 #ifndef BRUL_ECM_H
 #define BRUL_ECM_H
@@ -37,6 +37,10 @@ struct brul_ecm {
 
 /* Reads path (NULL: data/ecm.csv) into *e (malloc'd); the count, or -1. */
 int brul_ecm_load(const char *path, struct brul_ecm **e, struct brul_err *err);
+/* The same from r, a circuits stream, which stays the caller's. */
+struct brul_reader;
+int brul_ecm_read(struct brul_reader *r, struct brul_ecm **e,
+		  struct brul_err *err);
 /* The circuit of battery (its own row), else of model; NULL when none. */
 const struct brul_ecm *brul_ecm_find(const struct brul_ecm *e, int n,
 				     const char *battery, const char *model);

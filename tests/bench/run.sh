@@ -141,12 +141,12 @@ echo "  one row per sample (10 columns each): $t_twf s = $(awk -v r=$rows -v t="
 echo
 echo "== brul-alert: the default rules over the 90-day telemetry and string stream (gzip), one core"
 d90=$tmp/d90
-alert="taskset -c 0 $bin/brul-alert --fleet $fleet --systems $d90/systems.csv.gz --strings $d90/string_telemetry.csv.gz $tz"
+alert="taskset -c 0 $bin/brul-alert --fleet $fleet --systems $d90/systems.csv.gz --string-telemetry $d90/string_telemetry.csv.gz $tz"
 t_al=$(median "$alert")
 m_al=$(peak_kb "$alert")
 echo "  $t_al s = $(awk -v r=$rows -v t="$t_al" 'BEGIN { printf "%.2f", r / t / 1e6 }') M rows/s; $(ratio "$t_al" "$t_gz")x gzip -dc of the telemetry ($t_gz s); peak memory $((m_al / 1024)) MB"
 "$bin"/brul-gen --days 1 -z --dataset "$tmp/f1" --quiet
-alert_f="taskset -c 0 $bin/brul-alert --fleet $tmp/f1/batteries.csv.gz --systems $tmp/f1/systems.csv.gz --strings $tmp/f1/string_telemetry.csv.gz $tmp/f1/telemetry.csv.gz"
+alert_f="taskset -c 0 $bin/brul-alert --fleet $tmp/f1/batteries.csv.gz --systems $tmp/f1/systems.csv.gz --string-telemetry $tmp/f1/string_telemetry.csv.gz $tmp/f1/telemetry.csv.gz"
 t_alf=$(median "$alert_f")
 t_gzf=$(median "gzip -dc $tmp/f1/telemetry.csv.gz")
 m_alf=$(peak_kb "$alert_f")

@@ -31,7 +31,7 @@ fleet_setup() {
 	brul-twin --fleet "$d/ds/batteries.csv" --every 1h "$d/ds/telemetry.csv" |
 	    brul-load -q twin
 	brul-alert --fleet "$d/ds/batteries.csv" --systems "$d/ds/systems.csv" \
-	    --strings "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
+	    --string-telemetry "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
 	    brul-load -q alerts
 	fleet_predictions "$d/ds/labels.csv" | brul-load -q predictions
 	brul-features --window day --fleet "$d/ds/batteries.csv" \

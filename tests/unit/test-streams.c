@@ -46,6 +46,25 @@ refusal(const char *text, const char *opt, const char *stream,
 	return buf;
 }
 
+/* What brul_reader_check_kind says of text given as opt for stream. */
+static const char *
+kinded(const char *text, const char *opt, const char *stream, char *buf,
+       size_t n)
+{
+	struct brul_err e;
+	struct brul_reader *r = brul_reader_open_mem(text, strlen(text),
+	    BRUL_FMT_AUTO, &e);
+
+	brul_err_clear(&e);
+	brul_reader_expect(r, opt, stream);
+	if (brul_reader_check_kind(r, &e) == 0)
+		snprintf(buf, n, "taken");
+	else
+		brul_err_str(&e, buf, n);
+	brul_reader_close(r);
+	return buf;
+}
+
 int
 main(void)
 {
@@ -108,5 +127,23 @@ main(void)
 	    "<memory>: missing column \"battery_id\": --fleet takes a "
 	    "batteries stream, and this is a string_telemetry stream",
 	    "NDJSON too");
+
+	tap_streq(&t, kinded("date,battery_id,soh_pct,rul_days,eol_date,"
+	    "censored,failure_mode\n", "--features", "features", buf,
+	    sizeof buf), "<memory>: --features takes a features stream, and "
+	    "this is a labels stream", "another stream, though it lacks no "
+	    "column read, is refused");
+	tap_streq(&t, kinded("model,ocv_empty_v,ocv_full_v\n", NULL,
+	    "models", buf, sizeof buf), "<memory>: expected a models stream, "
+	    "and this is a circuits stream", "a data file too");
+	tap_streq(&t, kinded("date,battery_id,soh_pct,rul_days,eol_date,"
+	    "censored,failure_mode\n", "--labels", "labels", buf,
+	    sizeof buf), "taken", "the stream it takes is taken");
+	tap_streq(&t, kinded("battery_id,date,rul_days\n", "--predictions",
+	    "predictions", buf, sizeof buf), "taken",
+	    "a header too short to tell is taken");
+	tap_streq(&t, kinded("ts,string_id,voltage_v,current_a,mode,"
+	    "ambient_c\n", NULL, NULL, buf, sizeof buf), "taken",
+	    "no expectation, no refusal");
 	return tap_done(&t);
 }
