@@ -345,10 +345,10 @@ assert [b["battery_id"] for b in d["items"]] == sys.argv[2].split(), [b["battery
 import json, sys
 d = sys.argv[1]
 raw, want = json.load(open(d + "/raw.json")), json.load(open(d + "/raw.sql"))
-assert raw["resolution"] == "raw" and raw["from"] == "2026-01-03T00:00:00+00:00" and raw["to"] == "2026-01-04T00:00:00+00:00"
+assert raw["resolution"] == "raw" and raw["from"] == "2026-01-03T00:00:00Z" and raw["to"] == "2026-01-04T00:00:00Z"
 assert len(raw["points"]) == len(want) == 1440
 assert [p["voltage_v"] for p in raw["points"]] == [w["v"] for w in want]
-assert raw["points"][0]["ts"] == "2026-01-03T00:00:00+00:00"
+assert raw["points"][0]["ts"] == "2026-01-03T00:00:00Z"
 hour, rows = json.load(open(d + "/hour.json")), json.load(open(d + "/hour.sql"))
 assert len(hour["points"]) == 24 == len(rows)
 for p, h in zip(hour["points"], rows):
@@ -369,7 +369,7 @@ PY
 	run req GET "/api/v1/batteries/NOPE-1/telemetry" "$v"
 	assert_line --index 1 404
 	# Without a window: the last day the battery has.
-	get '' | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["to"] == "2026-01-08T00:00:00+00:00" and len(d["points"]) == 1440, (d["to"], len(d["points"]))'
+	get '' | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["to"] == "2026-01-08T00:00:00Z" and len(d["points"]) == 1440, (d["to"], len(d["points"]))'
 	# One battery: its latest reading, prediction and twin state.
 	curl -s -H "Authorization: Bearer $v" "$URL/api/v1/batteries/B0002-1" |
 	    /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["telemetry"]["ts"].startswith("2026-01-07T23:59") and d["twin"]["soh_pct"] > 0 and d["prediction"]["model_id"] == "fixture", d'
@@ -418,7 +418,7 @@ for b in blocks:
     assert b["resistance_mohm"] == res[b["battery_id"]], b
     assert b["soh_pct"] == soh[b["battery_id"]] and b["baseline_mohm"] > 0, b
 tw = j("twin.json")
-assert len(tw["points"]) == j("twin.sql") > 0 and tw["from"] == "2026-01-03T00:00:00+00:00"
+assert len(tw["points"]) == j("twin.sql") > 0 and tw["from"] == "2026-01-03T00:00:00Z"
 assert [p["ts"] for p in tw["points"]] == sorted(p["ts"] for p in tw["points"])
 ev = j("events.json")
 assert ev["total"] == j("events.sql") == len(ev["items"]) > 0
@@ -462,6 +462,122 @@ PY
 	get model | grep -q "\"model_id\":\"$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["learner"]["attributes"]["brul_model_id"])' "$F/model.json")\""
 }
 
+@test "every time in every answer is UTC with Z, as the streams write it" {
+	admin=$(token admin)
+	# A user for the routes that sign in and out, and one to delete.
+	req POST /api/v1/auth/users "$admin" "{\"username\":\"zulu\",\"password\":\"$PW\",\"role\":\"viewer\"}" > /dev/null
+	tid=$(req POST /api/v1/auth/users "$admin" "{\"username\":\"zgone\",\"password\":\"$PW\",\"role\":\"viewer\"}" |
+	    head -1 | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+	z=$(token zulu)
+	r1=$(login zulu | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh_token"])')
+	r2=$(login zulu | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["refresh_token"])')
+	uid=$(q "SELECT user_id FROM users WHERE username = 'view'")
+	aid=$(q "SELECT alert_id FROM alerts WHERE acknowledged_at IS NULL ORDER BY alert_id LIMIT 1")
+	rid=$(q "SELECT alert_id FROM alerts WHERE resolved_at IS NULL ORDER BY alert_id DESC LIMIT 1")
+	# A battery without readings: its telemetry's window ends now, a
+	# time with fractions of a second that brul writes itself.
+	q "INSERT INTO batteries (battery_id, site_id, system_id, string_id, position, model, capacity_ah, install_date, baseline_mohm) SELECT 'B9998-1', site_id, system_id, string_id, 99, model, capacity_ah, install_date, baseline_mohm FROM batteries WHERE battery_id = 'B0002-1'"
+	# Every route, then other forms of some: each answer in a file, its
+	# route in the index.
+	mkdir "$T/a"
+	n=0
+	while read -r method path role; do
+		p=${path//\{site_id\}/CMI}
+		p=${p//\{battery_id\}/B0002-1}
+		p=${p//\{alert_id\}/$aid}
+		[ "$method" = DELETE ] && p=${p//\{user_id\}/$tid} || p=${p//\{user_id\}/$uid}
+		tok=$admin body=
+		case "$method $path" in
+		"GET /api/v1/stream") continue ;;	# the live stream's test
+		"POST /api/v1/auth/login") body="{\"username\":\"zulu\",\"password\":\"$PW\"}" ;;
+		"POST /api/v1/auth/refresh") body="{\"refresh_token\":\"$r1\"}" ;;
+		"POST /api/v1/auth/logout") tok=$z body="{\"refresh_token\":\"$r2\"}" ;;
+		"POST /api/v1/auth/change-password") tok=$z body="{\"current_password\":\"$PW\",\"new_password\":\"$PW\"}" ;;
+		"POST /api/v1/auth/users") body="{\"username\":\"zed\",\"password\":\"$PW\",\"role\":\"viewer\"}" ;;
+		"PATCH "*) body='{"full_name":"View"}' ;;
+		"POST "*acknowledge) body='{"note":"checked"}' ;;
+		"POST "*resolve) p=${p//$aid/$rid} body='{"resolution":"replaced"}' ;;
+		esac
+		req "$method" "$p" "$tok" "$body" > "$T/a/$n"
+		echo "$method $path" >> "$T/a/index"
+		n=$((n + 1))
+	done < <(brul-serve --routes)
+	for p in 'batteries/B0002-1/telemetry?resolution=hour' 'batteries/B0002-1/telemetry?resolution=day' \
+	    'batteries/B9998-1/telemetry' 'batteries/B0002-1/twin?from=2026-01-03&to=2026-01-04' \
+	    'alerts/stats?until=2026-01-07T12:00:00Z' 'alerts?state=cleared'; do
+		req GET "/api/v1/$p" "$admin" > "$T/a/$n"
+		echo "GET /api/v1/$p" >> "$T/a/index"
+		n=$((n + 1))
+	done
+	q "DELETE FROM batteries WHERE battery_id = 'B9998-1'"
+	q "NOTIFY brul_batteries, '{}'"
+	q "SELECT to_json(created_at) FROM users WHERE username = 'admin'" > "$T/created.sql"
+	run /usr/bin/python3 - "$T/a" "$T/created.sql" <<'PY'
+import json, re, sys
+d = sys.argv[1]
+z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+timeish = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+def strings(x):		# every string, keys too
+    if isinstance(x, str):
+        yield x
+    elif isinstance(x, dict):
+        for k, v in x.items():
+            yield k
+            yield from strings(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from strings(v)
+seen, frac = {}, 0
+for i, route in enumerate(open(d + "/index").read().splitlines()):
+    body, status = open(f"{d}/{i}").read().rstrip("\n").rsplit("\n", 1)
+    assert status in ("200", "201", "204"), (route, status, body)
+    # The OpenAPI document says a query may give +00:00; no answer does.
+    assert "+00:00" not in body or route == "GET /api/openapi.json", (route, body[:300])
+    if not body or route == "GET /metrics":
+        continue
+    times = [s for s in strings(json.loads(body)) if timeish.match(s)]
+    bad = [s for s in times if not z.fullmatch(s)]
+    assert not bad, (route, bad[:3])
+    seen[route] = len(times)
+    frac += sum(1 for s in times if "." in s)
+want = {"GET /api/openapi.json", "POST /api/v1/auth/login",
+        "GET /api/v1/auth/me", "GET /api/v1/auth/users",
+        "POST /api/v1/auth/users", "GET /api/v1/auth/users/{user_id}",
+        "PATCH /api/v1/auth/users/{user_id}", "GET /api/v1/sites/{site_id}/blocks",
+        "GET /api/v1/batteries/{battery_id}",
+        "GET /api/v1/batteries/{battery_id}/telemetry",
+        "GET /api/v1/batteries/{battery_id}/twin",
+        "GET /api/v1/batteries/{battery_id}/events", "GET /api/v1/model",
+        "GET /api/v1/alerts", "GET /api/v1/alerts/stats",
+        "GET /api/v1/alerts/{alert_id}",
+        "POST /api/v1/alerts/{alert_id}/acknowledge",
+        "POST /api/v1/alerts/{alert_id}/resolve",
+        "GET /api/v1/batteries/B0002-1/telemetry?resolution=hour",
+        "GET /api/v1/batteries/B0002-1/telemetry?resolution=day",
+        "GET /api/v1/batteries/B9998-1/telemetry",
+        "GET /api/v1/alerts/stats?until=2026-01-07T12:00:00Z"}
+missing = sorted(r for r in want if not seen.get(r))
+assert not missing, missing
+# Fractions of a second where the value has them, PostgreSQL's digits
+# then Z: a user's creation (now()), and a window brul ends at now().
+routes = open(d + "/index").read().splitlines()
+def answer(route):
+    return json.loads(open(f"{d}/{routes.index(route)}").read().rstrip("\n").rsplit("\n", 1)[0])
+created = json.load(open(sys.argv[2]))
+assert created.endswith("+00:00") and "." in created, created
+assert answer("GET /api/v1/auth/me")["created_at"] == created[:-6] + "Z"
+w = answer("GET /api/v1/batteries/B9998-1/telemetry")
+assert "." in w["to"] and w["to"][:19] > w["from"][:19] and w["points"] == [], w
+print(len(seen), "answers,", sum(seen.values()), "times,", frac, "with fractions")
+PY
+	assert_success
+	# Only whole times are rewritten: text that holds one is text.
+	run req PATCH "/api/v1/auth/users/$uid" "$admin" '{"full_name":"since 2026-03-01T00:00:00+00:00"}'
+	echo "${lines[0]}" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["full_name"] == "since 2026-03-01T00:00:00+00:00" and d["updated_at"].endswith("Z"), d'
+	run status PATCH "/api/v1/auth/users/$uid" "$admin" '{"full_name":null}'
+	assert_output 200
+}
+
 @test "the live stream gets what brul-load notifies, filtered, and an alert as it opens" {
 	v=$(token view)
 	curl -s -N --max-time 8 "$URL/api/v1/stream?battery=B0003-1&access_token=$v" > "$T/one.sse" &
@@ -485,13 +601,34 @@ PY
 	wait 2>/dev/null || true
 	run cat "$T/one.sse"
 	assert_line 'event: telemetry'
-	assert_line --partial 'data: [{"battery_id":"B0003-1","site_id":"CMI","ts":"2026-01-08T00:00:00+00:00","voltage_v":13.571,'
+	assert_line --partial 'data: [{"battery_id":"B0003-1","site_id":"CMI","ts":"2026-01-08T00:00:00Z","voltage_v":13.571,'
 	refute_output --partial B0030-1
 	assert_line 'event: alert_opened'
-	assert_line --partial '"alert_id":"test.B0003-1.x"'
+	assert_line --partial 'data: {"alert_id":"test.B0003-1.x","ts":"2026-01-08T00:00:00Z","event":"open",'
 	run grep -c '"battery_id"' "$T/site.sse"
 	[ "$output" -ge 2 ]
 	grep -q B0030-1 "$T/site.sse"
+	# Every time in the events as the streams write it.
+	run /usr/bin/python3 - "$T/one.sse" "$T/site.sse" <<'PY'
+import json, re, sys
+z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+n = 0
+for f in sys.argv[1:]:
+    text = open(f).read()
+    assert "+00:00" not in text, f
+    for line in text.splitlines():
+        if line.startswith("data: "):
+            d = json.loads(line[6:])
+            for o in d if isinstance(d, list) else [d]:
+                if not o:	# expired, revoked
+                    continue
+                ts = [v for k, v in o.items() if k == "ts" or k.startswith("ts_")]
+                assert ts and all(z.fullmatch(t) for t in ts), o
+                n += len(ts)
+assert n >= 5, n
+print(n)
+PY
+	assert_success
 }
 
 @test "a live stream ends when its user is disabled or deleted, not when another is" {

@@ -38,7 +38,7 @@ const formats = [];
 export const fmt = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "–" :
   (formats[d] ??= new Intl.NumberFormat("en", { minimumFractionDigits: d, maximumFractionDigits: d })).format(x));
 
-// An API time ("2026-03-31T23:59:00+00:00") as "2026-03-31 23:59" (UTC).
+// An API time ("2026-03-31T23:59:00Z") as "2026-03-31 23:59" (UTC).
 export const when = (t) => (t ? t.slice(0, 16).replace("T", " ") : "–");
 
 // A select whose options are [value, text] pairs, value chosen.

@@ -38,23 +38,94 @@ brul_pgjson_string(struct brul_sbuf *b, const char *s, size_t n)
 	brul_sbuf_add(b, "\"", 1);
 }
 
-/* "2026-03-01 00:00:00+00" (or with fractions) as PostgreSQL's own JSON
- * writes it, RFC 3339: "2026-03-01T00:00:00+00:00". */
+/* "2026-03-01 00:00:00+00" (or with fractions), PostgreSQL's text of a
+ * time in UTC, as the streams write it: "2026-03-01T00:00:00Z". */
 static void
 timestamp(struct brul_sbuf *b, const char *s, size_t n)
 {
 	char t[48];
 
-	if (n < 22 || n + 5 > sizeof t || s[10] != ' ' ||
+	if (n < 22 || n > sizeof t || s[10] != ' ' ||
 	    strcmp(s + n - 3, "+00") != 0) {
 		brul_pgjson_string(b, s, n);	/* not UTC: as it is */
 		return;
 	}
 	t[0] = '"';
-	memcpy(t + 1, s, n);
+	memcpy(t + 1, s, n - 3);
 	t[11] = 'T';
-	memcpy(t + 1 + n, ":00\"", 4);
-	brul_sbuf_add(b, t, n + 5);
+	memcpy(t + n - 2, "Z\"", 2);
+	brul_sbuf_add(b, t, n);
+}
+
+/* Whether t[0, n) is a time as PostgreSQL's JSON writes it in UTC:
+ * "YYYY-MM-DDTHH:MM:SS", optionally "." and digits, then "+00:00". */
+static int
+pg_utc(const char *t, size_t n)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	if (n < 25 || memcmp(t + n - 6, "+00:00", 6) != 0)
+		return 0;
+	for (i = 0; i < 19; i++)
+		if (form[i] == 'd' ? t[i] < '0' || t[i] > '9' : t[i] != form[i])
+			return 0;
+	if (n == 25)
+		return 1;
+	if (t[19] != '.' || n == 26)
+		return 0;
+	for (i = 20; i < n - 6; i++)
+		if (t[i] < '0' || t[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* Whether the quote s[q] is JSON's, not a string's escaped one: an even
+ * number of backslashes before it.  (Such a quote before a digit opens a
+ * string: none ends so.) */
+static int
+opens(const char *s, size_t q)
+{
+	size_t k = q;
+
+	while (k > 0 && s[k - 1] == '\\')
+		k--;
+	return (q - k) % 2 == 0;
+}
+
+size_t
+brul_pgjson_utc(char *s, size_t n)
+{
+	size_t i = 0, keep = 0, w = 0;	/* s from keep on goes to s + w */
+	const char *p;
+
+	/* A time ends in "+00:00" and its string's quote, the one place
+	 * PostgreSQL's JSON has a '+' but for a rare exponent: find those,
+	 * then look back for the rest, rather than read every string. */
+	while (n - i > 6 && (p = memchr(s + i, '+', n - i - 6)) != NULL) {
+		size_t at = (size_t)(p - s), e = at + 6, a, k = at;
+
+		i = at + 1;
+		if (s[e] != '"' || memcmp(p, "+00:00", 6) != 0)
+			continue;
+		while (k > 0 && s[k - 1] >= '0' && s[k - 1] <= '9')
+			k--;
+		/* The string's first byte: 19 before the fraction or the
+		 * offset. */
+		a = k > 0 && s[k - 1] == '.' && k < at ? k - 1 : at;
+		if (a < 20 || s[a - 20] != '"' || !opens(s, a - 20))
+			continue;
+		a -= 19;
+		if (!pg_utc(s + a, e - a))
+			continue;
+		memmove(s + w, s + keep, at - keep);
+		w += at - keep;
+		s[w++] = 'Z';
+		keep = e;
+		i = e + 1;
+	}
+	memmove(s + w, s + keep, n - keep);
+	return w + n - keep;
 }
 
 void

@@ -6,12 +6,18 @@
  * 1,440 rows) building JSON in the server costs ten times the query, so
  * the rows come back as text and are written here.  Values follow their
  * column's type: numbers as PostgreSQL prints them (shortest round-trip
- * form; NaN and infinities as null), booleans, times in RFC 3339 as
- * PostgreSQL's own JSON has them ("2026-03-01T00:00:00+00:00": the
- * session's time zone is UTC), dates, json
- * and jsonb as they are, anything else as a JSON string; NULL as null.
+ * form; NaN and infinities as null), booleans, times as the streams write
+ * them (brul-formats(5): "2026-03-01T00:00:00Z", fractions of a second
+ * only where the value has them; the session's time zone is UTC), dates,
+ * json and jsonb as they are, anything else as a JSON string; NULL as
+ * null.
  *
- * Ownership: output is appended to the caller's buffer.
+ * PostgreSQL's own JSON (json_build_object, to_jsonb ...) writes a time
+ * as "2026-03-01T00:00:00+00:00" instead, and no setting changes that:
+ * brul_pgjson_utc rewrites its text to the form above.
+ *
+ * Ownership: output is appended to the caller's buffer;
+ * brul_pgjson_utc rewrites the caller's text in place.
  */
 #ifndef BRUL_PGJSON_H
 #define BRUL_PGJSON_H
@@ -30,5 +36,13 @@ void brul_pgjson_value(struct brul_sbuf *b, const PGresult *res, int row,
 		       int col);
 /* A JSON string of s. */
 void brul_pgjson_string(struct brul_sbuf *b, const char *s, size_t n);
+/* JSON text s[0, n) (PostgreSQL's) with each string that is exactly a
+ * time in UTC as PostgreSQL writes it, "YYYY-MM-DDTHH:MM:SS" with or
+ * without fractions then "+00:00", ending in "Z" instead: in place, the
+ * new length returned (n less 5 a time).  Only whole strings, keys as
+ * well as values: text that holds a time among other words is left as it
+ * is.  s must be JSON: text that is not may be rewritten where it looks
+ * like a time in quotes. */
+size_t brul_pgjson_utc(char *s, size_t n);
 
 #endif

@@ -4,7 +4,8 @@
  *
  * A handler reads its request (req.h, args.h), runs its statements on a
  * pooled connection (query.h; most answers are one JSON text built by
- * PostgreSQL) and answers once (reply.h), returning what the answer
+ * PostgreSQL, answered by brul_reply_pgjson, which writes its times as
+ * the streams do) and answers once (reply.h), returning what the answer
  * returned.  What the server shares (the pool, the signing key, the live
  * hub ...) it finds in r->app (app.h); a handler never calls back into
  * the server.  Handlers live in api*.c by topic.

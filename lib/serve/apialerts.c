@@ -154,8 +154,7 @@ mark(struct brul_req *r, const struct brul_stmt *st, const char *key,
 	if (res == NULL)
 		return r->ret;
 	if (!PQgetisnull(res, 0, 0))
-		ret = brul_reply(r, 200, "application/json",
-		    PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+		ret = brul_reply_pgjson(r, 200, res, 0, 0);
 	else if (PQgetvalue(res, 0, 1)[0] == 't')
 		ret = brul_reply_error(r, 409, "conflict", "the alert is "
 		    "already %s", done);

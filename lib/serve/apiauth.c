@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/pgjson.h"
 #include "serve/api.h"
 #include "serve/passwd.h"
 #include "serve/throttle.h"
@@ -73,8 +74,18 @@ tokens(struct brul_req *r, long long id, const char *name, const char *role,
 	    "token_type", "bearer", "expires_in",
 	    r->app->access_ttl, "refresh_token", refresh,
 	    "refresh_expires_in", r->app->refresh_ttl);
-	if (o && user_json)
-		json_object_set_new(o, "user", json_loads(user_json, 0, NULL));
+	if (o && user_json) {
+		struct brul_sbuf u = { 0 };
+
+		/* PostgreSQL's JSON: its times as the streams write them. */
+		brul_sbuf_str(&u, user_json);
+		if (!u.oom) {
+			u.n = brul_pgjson_utc(u.s, u.n);
+			json_object_set_new(o, "user", json_loadb(u.s, u.n, 0,
+			    NULL));
+		}
+		free(u.s);
+	}
 	return brul_reply_jansson(r, 200, o);
 }
 

@@ -124,8 +124,7 @@ brul_api_users_create(struct brul_req *r)
 		return ret;
 	}
 	json_decref(b);
-	ret = brul_reply(r, 201, "application/json", PQgetvalue(res, 0, 0),
-	    (size_t)PQgetlength(res, 0, 0));
+	ret = brul_reply_pgjson(r, 201, res, 0, 0);
 	PQclear(res);
 	return ret;
 }

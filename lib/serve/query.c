@@ -64,6 +64,19 @@ brul_query(struct brul_req *r, const struct brul_stmt *st, int n,
 }
 
 int
+brul_reply_pgjson(struct brul_req *r, int status, const PGresult *res,
+		  int row, int col)
+{
+	struct brul_sbuf b = { 0 };
+
+	brul_sbuf_add(&b, PQgetvalue(res, row, col),
+	    (size_t)PQgetlength(res, row, col));
+	if (!b.oom)
+		b.n = brul_pgjson_utc(b.s, b.n);
+	return brul_reply_sbuf(r, status, &b);
+}
+
+int
 brul_reply_query(struct brul_req *r, const struct brul_stmt *st, int n,
 		 const char *const *vals, int ok, const char *notfound)
 {
@@ -84,8 +97,7 @@ brul_reply_query(struct brul_req *r, const struct brul_stmt *st, int n,
 		ret = brul_reply_error(r, MHD_HTTP_NOT_FOUND, "not_found",
 		    "%s", notfound);
 	else
-		ret = brul_reply(r, ok, "application/json",
-		    PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0));
+		ret = brul_reply_pgjson(r, ok, res, 0, 0);
 	PQclear(res);
 	return ret;
 }

@@ -35,8 +35,16 @@ int brul_reply_db(struct brul_req *r, struct brul_pgconn *c,
 PGresult *brul_query(struct brul_req *r, const struct brul_stmt *st, int n,
 		     const char *const *vals, int *conflict);
 
+/* Answers at status with res's value at (row, col), JSON text that
+ * PostgreSQL built, its times rewritten as the streams write them
+ * (brul_pgjson_utc): PostgreSQL's JSON goes to a client through here,
+ * never through brul_reply. */
+int brul_reply_pgjson(struct brul_req *r, int status, const PGresult *res,
+		      int row, int col);
+
 /* The common case: runs st and answers with its first row's first column,
- * JSON text, at status ok; no row or a NULL is 404 with notfound. */
+ * JSON text, at status ok (brul_reply_pgjson); no row or a NULL is 404
+ * with notfound. */
 int brul_reply_query(struct brul_req *r, const struct brul_stmt *st, int n,
 		     const char *const *vals, int ok, const char *notfound);
 

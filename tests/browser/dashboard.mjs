@@ -207,6 +207,14 @@ try {
   await go(page, "#/alerts", "#alerts tbody tr");
   check(await page.locator("#alerts tbody tr").count() === Math.min(want.open, 200),
     `alerts: the ${want.open} open ones (SQL)`);
+  // Times: the API's are UTC with Z, and each is shown as its instant in
+  // UTC, to the minute.
+  const utcZ = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+  const minute = (ts) => new Date(ts).toISOString().slice(0, 16).replace("T", " ");
+  const openNow = (await api("/api/v1/alerts?state=open&limit=200")).items;
+  const opened = await page.$$eval("#alerts tbody tr td:first-child", (cs) => cs.map((c) => c.textContent));
+  check(openNow.length > 0 && openNow.every((a) => utcZ.test(a.ts_open)) && same(opened, openNow.map((a) => minute(a.ts_open))),
+    `alerts: each opening time is the API's (UTC, Z), shown to the minute (${opened[0]})`);
   const aid = await page.$eval("#alerts tbody tr", (r) => r.dataset.alert);
   await page.click("#alerts tbody tr a");
   await page.waitForSelector("#acknowledge");
@@ -217,6 +225,10 @@ try {
     (await page.textContent("#ack")).includes("replacing it Tuesday"), "alerts: acknowledged, with the note");
   const seen = await api(`/api/v1/alerts/${encodeURIComponent(aid)}`);
   check(seen.acknowledged_by === "eng" && seen.ack_note === "replacing it Tuesday", "alerts: the API shows the acknowledgement");
+  check(utcZ.test(seen.acknowledged_at) && (await page.textContent("#ack")).includes(`at ${minute(seen.acknowledged_at)}`) &&
+    seen.events.length > 0 && seen.events.every((e) => utcZ.test(e.ts)) &&
+    same(await page.$$eval("h2 + table tbody tr td:first-child", (cs) => cs.map((c) => c.textContent)), seen.events.map((e) => minute(e.ts))),
+    `alerts: when it was acknowledged (${seen.acknowledged_at}) and its events' times, shown as the API gives them`);
   check(await page.locator("#acknowledge").count() === 0, "alerts: no second acknowledgement offered");
   console.log(`# acknowledged ${aid}`);
   await shot(page, "alert");
