@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,23 +111,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* brul_cli_refuse with a message made here (cli.h has no printf-like
- * form of it): "brul-load: OPT: MSG", the usage line, status 2. */
-static void refuse(const char *opt, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
-
-static void
-refuse(const char *opt, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	brul_cli_refuse(&cli, opt, msg);
-}
-
 /* "a, b, c or d", from a NULL-terminated list, for messages. */
 static const char *
 one_of(char *buf, size_t n, const char *const *names)
@@ -147,7 +129,7 @@ static void
 choose(struct options *o, const char *opt)
 {
 	if (o->mode && strcmp(o->mode, opt) != 0)
-		refuse(opt, "not with %s: --migrate, --dataset, --retain and "
+		brul_cli_refusef(&cli, opt, "not with %s: --migrate, --dataset, --retain and "
 		    "--export go one at a time", o->mode);
 	o->mode = opt;
 }
@@ -167,7 +149,7 @@ check(const struct options *o, int argc, char **argv)
 		brul_cli_bad(&cli, "KIND", one_of(kinds, sizeof kinds,
 		    brul_load_kinds()), argv[optind]);
 	if (o->mode && optind < argc)
-		refuse(o->mode, "takes no KIND or FILE, not \"%s\"",
+		brul_cli_refusef(&cli, o->mode, "takes no KIND or FILE, not \"%s\"",
 		    argv[optind]);
 	if (o->create_db && !o->migrate)
 		brul_cli_refuse(&cli, "--create-db", "goes with --migrate");
@@ -191,10 +173,10 @@ check(const struct options *o, int argc, char **argv)
 
 		if (!(by & BRUL_EXPORT_BY_TIME) &&
 		    (o->ex.has_since || o->ex.has_until))
-			refuse(o->ex.has_since ? "--since" : "--until",
+			brul_cli_refusef(&cli, o->ex.has_since ? "--since" : "--until",
 			    "%s rows have no time to select by", o->export);
 		if (!(by & BRUL_EXPORT_BY_BATTERY) && o->ex.battery)
-			refuse("--battery", "%s rows have no battery to "
+			brul_cli_refusef(&cli, "--battery", "%s rows have no battery to "
 			    "select by", o->export);
 	}
 	if (!load && (o->load.batch_rows > 0 || o->load.replace))

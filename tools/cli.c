@@ -61,6 +61,19 @@ brul_cli_refuse(const struct brul_cli *c, const char *opt, const char *msg)
 }
 
 void
+brul_cli_refusef(const struct brul_cli *c, const char *opt, const char *fmt,
+		 ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	brul_cli_refuse(c, opt, msg);
+}
+
+void
 brul_cli_misuse(const struct brul_cli *c, const char *fmt, ...)
 {
 	va_list ap;

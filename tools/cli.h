@@ -70,6 +70,10 @@ void brul_cli_bad(const struct brul_cli *c, const char *opt,
  * exit 2. */
 void brul_cli_refuse(const struct brul_cli *c, const char *opt,
 		     const char *msg) __attribute__((noreturn));
+/* The same with a message formatted as printf does. */
+void brul_cli_refusef(const struct brul_cli *c, const char *opt,
+		      const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 3, 4)));
 /* "NAME: " and what fmt says (an operand, a combination of options or a
  * required option refused), then the usage; exit 2.  Every usage error
  * goes through it, brul_cli_bad or brul_cli_refuse: one message, then

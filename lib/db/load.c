@@ -595,6 +595,13 @@ brul_load_file(struct brul_db *db, const char *kind, const char *path,
 	if ((j.r = brul_reader_open(path, j.o->format, err)) == NULL)
 		return -1;
 	j.name = brul_reader_name(j.r);
+	/* A kind is a stream of brul-formats(5): a file that is plainly
+	 * another one is said to be. */
+	brul_reader_expect(j.r, NULL, j.k->name);
+	if (brul_reader_check_kind(j.r, err) < 0) {
+		brul_reader_close(j.r);
+		return -1;
+	}
 	/* One load of a kind at a time: a second waits for the first. */
 	snprintf(lock, sizeof lock, "SELECT pg_advisory_lock(hashtext('brul_"
 		 "load_%s'))", j.k->name);
