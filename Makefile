@@ -148,12 +148,13 @@ bench: deps-bench all
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/brul
 	cp $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	cp scripts/brul-daily $(DESTDIR)$(PREFIX)/bin/
 	cp -R data/. $(DESTDIR)$(PREFIX)/share/brul/
 	for m in $(MAN); do s=$${m##*.}; mkdir -p $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 	  cp $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
 uninstall:
-	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$${t##*/}; done
+	for t in $(TOOLS) brul-daily; do rm -f $(DESTDIR)$(PREFIX)/bin/$${t##*/}; done
 	rm -rf $(DESTDIR)$(PREFIX)/share/brul
 	for m in $(MAN); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 

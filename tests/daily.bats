@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# scripts/brul-daily, the morning job brul(7) and the README's crontab
+# line call: run for two days in a row over a directory as a monitor fills
+# it, each day's predictions whole, for that day, with the trends of the
+# days before; and every failure a status and a message, no file left.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+DAILY=$BATS_TEST_DIRNAME/../scripts/brul-daily
+
+# A fleet of 48 blocks, its telemetry of 3 days as daily files, and a
+# model trained on another seed.
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	B=$BRUL_BIN
+	mkdir -p "$d/train" "$d/src"
+	"$B"/brul-gen --seed 2 --batteries 96 --emit batteries > "$d/train/fleet.csv"
+	"$B"/brul-gen --seed 2 --batteries 96 --days 20 --quiet |
+	    "$B"/brul-features --window day --fleet "$d/train/fleet.csv" \
+	    > "$d/train/features.csv"
+	"$B"/brul-gen --seed 2 --batteries 96 --days 20 --emit labels \
+	    > "$d/train/labels.csv"
+	"$B"/brul-train --quiet --folds 3 --rounds 30 --threads 1 \
+	    --labels "$d/train/labels.csv" -o "$d/src/model.json" \
+	    "$d/train/features.csv"
+	"$B"/brul-gen --batteries 48 --emit batteries > "$d/src/batteries.csv"
+	"$B"/brul-gen --batteries 48 --days 3 --interval 300 --quiet \
+	    > "$d/src/telemetry.csv"
+	# as a monitor exports it: a file a day
+	awk -F, -v d="$d/src" 'NR == 1 { h = $0; next }
+	    { f = d "/telemetry-" substr($1, 1, 10) ".csv"
+	      if (!(f in seen)) { print h > f; seen[f] = 1 } print > f }' \
+	    "$d/src/telemetry.csv"
+	rm "$d/src/telemetry.csv"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+	cp -r "$F/src" "$T/dir"
+	PATH=$BRUL_BIN:$PATH
+}
+
+@test "two days in a row: each day's predictions, whole, for that day" {
+	rm "$T/dir/telemetry-2026-01-03.csv"
+	run --separate-stderr "$DAILY" -d "$T/dir" --day 2026-01-01
+	assert_success
+	[ "$stderr" = "brul-daily: $T/dir/predictions-2026-01-01.csv.gz" ]
+	run --separate-stderr "$DAILY" -q -d "$T/dir" --day 2026-01-02
+	assert_success
+	[ -z "$stderr" ]
+	for day in 2026-01-01 2026-01-02; do
+		f=$T/dir/predictions-$day.csv.gz
+		gzip -t "$f"
+		# a row per battery, every one of that day, with a risk
+		[ "$(gzip -dc "$f" | sed 1d | wc -l)" -eq 48 ]
+		[ "$(gzip -dc "$f" | awk -F, 'NR > 1 { print $2 }' | sort -u)" = "$day" ]
+		[ "$(gzip -dc "$f" | awk -F, 'NR > 1 && $9 == "" ' | wc -l)" -eq 0 ]
+	done
+	[ ! -e "$T/dir/predictions-2026-01-01.csv.gz.partial" ]
+}
+
+@test "the second day's predictions use the first day's history" {
+	"$DAILY" -q -d "$T/dir" --day 2026-01-02
+	# the same day, alone: its trends (float_i_trend, r_slope) are empty
+	mkdir "$T/alone"
+	cp "$T/dir/batteries.csv" "$T/dir/model.json" \
+	    "$T/dir/telemetry-2026-01-02.csv" "$T/alone/"
+	"$DAILY" -q -d "$T/alone" --day 2026-01-02
+	! cmp -s <(gzip -dc "$T/dir/predictions-2026-01-02.csv.gz") \
+	    <(gzip -dc "$T/alone/predictions-2026-01-02.csv.gz")
+}
+
+@test "no telemetry for the day: status 1, said, no file" {
+	run --separate-stderr "$DAILY" -d "$T/dir" --day 2026-02-01
+	assert_failure 1
+	[ "$stderr" = "brul-daily: $T/dir/telemetry-2026-02-01.csv.gz: no telemetry for 2026-02-01" ]
+	[ -z "$(ls "$T/dir" | grep predictions)" ]
+}
+
+@test "a step that fails fails the job: a missing fleet, a broken model" {
+	rm "$T/dir/batteries.csv"
+	run --separate-stderr "$DAILY" -d "$T/dir" --day 2026-01-01
+	assert_failure 1
+	[ "$stderr" = "brul-daily: $T/dir/batteries.csv: missing (see brul(7))" ]
+	cp "$F/src/batteries.csv" "$T/dir/"
+	echo '{}' > "$T/dir/model.json"
+	run --separate-stderr "$DAILY" -d "$T/dir" --day 2026-01-01
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"brul-predict: $T/dir/model.json: "* ]]
+	[ -z "$(ls "$T/dir" | grep predictions)" ]
+	# a fleet file that is not one: brul-features fails, so does the job
+	cp "$F/src/model.json" "$T/dir/"
+	cp "$T/dir/telemetry-2026-01-01.csv" "$T/dir/batteries.csv"
+	run --separate-stderr "$DAILY" -d "$T/dir" --day 2026-01-01
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"brul-features: "*"batteries"* ]]
+	[ -z "$(ls "$T/dir" | grep predictions)" ]
+}
+
+@test "--simulate makes the day's telemetry when the directory has none" {
+	run --separate-stderr "$DAILY" -q -d "$T/dir" --day 2026-01-05 --simulate
+	assert_success
+	[ -s "$T/dir/telemetry-2026-01-05.csv.gz" ]
+	[ "$(gzip -dc "$T/dir/predictions-2026-01-05.csv.gz" | sed 1d | wc -l)" -gt 0 ]
+}
+
+@test "bad usage: status 2 and the usage line" {
+	run --separate-stderr "$DAILY" --day 2026-13-40
+	assert_failure 2
+	[[ "$stderr" == *"usage: brul-daily"* ]]
+	run --separate-stderr "$DAILY" --nope
+	assert_failure 2
+	run --separate-stderr "$DAILY" --help
+	assert_success
+	[[ "$output" == *"brul-daily: the morning job"* ]]
+}
