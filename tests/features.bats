@@ -279,7 +279,10 @@ col() {
 	head -n 1 "$BATS_FILE_TMPDIR/t.csv" > "$BATS_TEST_TMPDIR/h.csv"
 	run script -qec "$BRUL_BIN/brul-features -z $BATS_TEST_TMPDIR/h.csv" /dev/null
 	assert_failure 1
-	assert_output --partial "terminal"
+	assert_output --partial "to a terminal (use -o FILE or --force)"
+	# --force, as the message says, writes it anyway: gzip's magic first
+	script -qec "$BRUL_BIN/brul-features -q -z --force $BATS_TEST_TMPDIR/h.csv 2>/dev/null" /dev/null > "$BATS_TEST_TMPDIR/tty"
+	[ "$(od -An -tx1 -N2 "$BATS_TEST_TMPDIR/tty")" = " 1f 8b" ]
 }
 
 @test "peak memory does not grow with the number of days" {

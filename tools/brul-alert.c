@@ -67,6 +67,7 @@ static const char help[] =
 "                      critical) or worse is open at the end\n"
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  --force             write gzip to a terminal anyway\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
 "  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\")\n"
@@ -247,7 +248,7 @@ main(int argc, char **argv)
 	struct options o = { .out.format = BRUL_FMT_CSV };
 	struct brul_rules rules = { 0 };
 	struct brul_alert_engine_opts wo = { 0 };
-	struct brul_out_opts oo = { 0 };
+	struct brul_out_opts oo;
 	struct brul_alert_engine *wt = NULL;
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
@@ -258,7 +259,7 @@ main(int argc, char **argv)
 
 	brul_err_clear(&e);
 	parse(argc, argv, &o);
-	oo.gzip = o.out.gzip;
+	brul_cli_out_opts(&o.out, &oo);
 	if (brul_rules_load(&rules, o.rules, &e) < 0)
 		goto fail;
 	if (o.list) {

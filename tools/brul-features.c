@@ -43,6 +43,7 @@ static const char help[] =
 "  --float-v V         float set point at 25 degC, V per block (13.59)\n"
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  --force             write gzip to a terminal anyway\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
 "  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\")\n"
@@ -190,8 +191,7 @@ main(int argc, char **argv)
 	    &e)) == NULL)
 		goto fail;
 
-	memset(&oo, 0, sizeof oo);
-	oo.gzip = o.out.gzip;
+	brul_cli_out_opts(&o.out, &oo);
 	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL)
 		goto fail;
 	cols = brul_features_columns(&ncols);

@@ -41,7 +41,7 @@ struct options {
 	long batteries;
 	unsigned char *sites;
 	uint64_t seed;
-	int force, threads, level;
+	int threads, level;
 	int emit;
 	const char *dataset;
 	int shard, nshards;
@@ -97,7 +97,7 @@ static const struct brul_cli cli = { "brul-gen",
 enum {
 	OPT_START = 256, OPT_DAYS, OPT_INTERVAL, OPT_BATTERIES, OPT_SITE,
 	OPT_SEED, OPT_EMIT, OPT_DATASET, OPT_SHARD, OPT_LIVE, OPT_SPEED,
-	OPT_SCENARIO, OPT_THREADS, OPT_HORIZON, OPT_FORCE, OPT_LEVEL
+	OPT_SCENARIO, OPT_THREADS, OPT_HORIZON, OPT_LEVEL
 };
 
 static const struct option longopts[] = {
@@ -108,7 +108,6 @@ static const struct option longopts[] = {
 	{ "dataset", required_argument, NULL, OPT_DATASET },
 	{ "days", required_argument, NULL, OPT_DAYS },
 	{ "emit", required_argument, NULL, OPT_EMIT },
-	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "horizon", required_argument, NULL, OPT_HORIZON },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "level", required_argument, NULL, OPT_LEVEL },
@@ -157,9 +156,6 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			if ((o->emit = brul_sim_stream_parse(optarg)) < 0)
 				brul_cli_bad(&cli, "--emit", "a stream (see "
 				    "--help)", optarg);
-			break;
-		case OPT_FORCE:
-			o->force = 1;
 			break;
 		case OPT_HORIZON:
 			o->horizon = brul_cli_long(&cli, "--horizon", optarg, 1,
@@ -371,11 +367,9 @@ main(int argc, char **argv)
 	so.nshards = o.nshards;
 	so.horizon_days = (int)o.horizon;
 
-	memset(&oo, 0, sizeof oo);
-	oo.gzip = o.out.gzip;
+	brul_cli_out_opts(&o.out, &oo);
 	oo.level = o.level;
 	oo.threads = o.threads;
-	oo.force_tty = o.force;
 	if (o.dataset && mkdir(o.dataset, 0777) < 0 && errno != EEXIST) {
 		brul_err_set(&e, o.dataset, 0, 0, "%s", strerror(errno));
 		brul_cli_die(&cli, &e);

@@ -73,6 +73,7 @@ static const char help[] =
 "  --battery ID        export only this battery\n"
 "  --format FMT        export as csv (default) or ndjson\n"
 "  -z, --gzip          compress the export (also implied by -o NAME.gz)\n"
+"  --force             write gzip to a terminal anyway\n"
 "  -o, --output FILE   export to FILE instead of stdout\n"
 "  --progress          show progress on stderr\n"
 "  -q, --quiet         say nothing on success\n"
@@ -449,11 +450,12 @@ retain(struct brul_db *db, const struct options *o)
 static int
 export(struct brul_db *db, const struct options *o)
 {
-	struct brul_out_opts oo = { .gzip = o->out.gzip };
+	struct brul_out_opts oo;
 	struct brul_out *out;
 	struct brul_err e;
 	uint64_t rows;
 
+	brul_cli_out_opts(&o->out, &oo);
 	brul_err_clear(&e);
 	if ((out = brul_out_open(o->out.output, &oo, &e)) == NULL)
 		return fail(NULL, &e);

@@ -38,6 +38,7 @@ static const char help[] =
 "  --medium P          risk medium when p_fail_180d >= P (0.5)\n"
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  --force             write gzip to a terminal anyway\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
 "  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\")\n"
@@ -169,8 +170,7 @@ main(int argc, char **argv)
 	if ((r = brul_cli_open(argc ? argv[0] : NULL, INPUT, "features",
 	    &e)) == NULL)
 		goto fail;
-	memset(&oo, 0, sizeof oo);
-	oo.gzip = o.out.gzip;
+	brul_cli_out_opts(&o.out, &oo);
 	cols = brul_predictor_columns(&ncols);
 	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
 	    (w = brul_writer_new(out, o.out.format, cols, ncols, &e)) == NULL)

@@ -65,6 +65,7 @@ static const char help[] =
 "                      write it as rows for --ecm\n"
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
+"  --force             write gzip to a terminal anyway\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
 "  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\", --fit)\n"
@@ -444,7 +445,7 @@ main(int argc, char **argv)
 {
 	struct options o = { .out.format = BRUL_FMT_CSV };
 	struct brul_twinset *set = NULL;
-	struct brul_out_opts oo = { 0 };
+	struct brul_out_opts oo;
 	struct brul_out *out = NULL;
 	struct brul_writer *w = NULL;
 	struct brul_reader *r = NULL;
@@ -463,7 +464,7 @@ main(int argc, char **argv)
 	argv += optind;
 	if ((set = load(&o, &e)) == NULL)
 		goto fail;
-	oo.gzip = o.out.gzip;
+	brul_cli_out_opts(&o.out, &oo);
 	if ((last = malloc(((size_t)brul_twinset_count(set) + 1) *
 	    sizeof *last)) == NULL) {
 		brul_err_set(&e, NULL, 0, 0, "out of memory");

@@ -209,6 +209,9 @@ brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s, int ch,
 	case 'z':
 		s->gzip = 1;
 		return 1;
+	case BRUL_OPT_FORCE:
+		s->force = 1;
+		return 1;
 	case BRUL_OPT_FORMAT:
 		if ((f = brul_format_parse(arg)) < 0 || f == BRUL_FMT_AUTO)
 			brul_cli_bad(c, "--format", "csv or ndjson", arg);
@@ -224,4 +227,12 @@ brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s, int ch,
 		return 1;
 	}
 	return 0;
+}
+
+void
+brul_cli_out_opts(const struct brul_cli_stream *s, struct brul_out_opts *oo)
+{
+	memset(oo, 0, sizeof(*oo));
+	oo->gzip = s->gzip;
+	oo->force_tty = s->force;
 }

@@ -2,7 +2,8 @@
  * cli.h: what the tools' command lines share.  This is the tools' side
  * (it prints and exits, which lib/ never does): the tool's name in
  * messages, the usage line and --help, --version, a value refused, the
- * options of a tool that writes a stream (-o, -z, --format), and those
+ * options of a tool that writes a stream (-o, -z, --format, --force), and
+ * those
  * every tool takes (--progress, --quiet and -q).
  *
  * A tool lists BRUL_CLI_OPTIONS and BRUL_CLI_PROGRESS_OPTIONS (and
@@ -18,6 +19,7 @@
 
 #include "core/progress.h"
 #include "core/reader.h"
+#include "core/stream.h"
 
 struct brul_cli {
 	const char *name;	/* "brul-features", in messages */
@@ -31,6 +33,7 @@ struct brul_cli {
 struct brul_cli_stream {
 	const char *output;		/* -o; NULL: stdout */
 	int gzip;			/* -z */
+	int force;			/* --force: gzip to a terminal too */
 	enum brul_format format;	/* --format csv (default) or ndjson */
 	enum brul_progress_mode progress;	/* --progress, --quiet */
 	int quiet;			/* --quiet (or -q) given last: no
@@ -39,13 +42,14 @@ struct brul_cli_stream {
 
 enum {
 	BRUL_OPT_HELP = 200, BRUL_OPT_VERSION, BRUL_OPT_FORMAT,
-	BRUL_OPT_PROGRESS
+	BRUL_OPT_PROGRESS, BRUL_OPT_FORCE
 };
 
 #define BRUL_CLI_OPTIONS \
 	{ "help", no_argument, NULL, BRUL_OPT_HELP }, \
 	{ "version", no_argument, NULL, BRUL_OPT_VERSION }
 #define BRUL_CLI_STREAM_OPTIONS \
+	{ "force", no_argument, NULL, BRUL_OPT_FORCE }, \
 	{ "format", required_argument, NULL, BRUL_OPT_FORMAT }, \
 	{ "gzip", no_argument, NULL, 'z' }, \
 	{ "output", required_argument, NULL, 'o' }
@@ -131,9 +135,14 @@ void brul_cli_die(const struct brul_cli *c, const struct brul_err *e)
 	__attribute__((noreturn));
 
 /* Takes option ch (with arg) when it is --help, --version or, with s not
- * NULL, -o, -z, --format, --progress or --quiet (-q): 1; else 0, for the
- * tool's own switch.  Of --progress and --quiet, the last given wins. */
+ * NULL, -o, -z, --format, --force, --progress or --quiet (-q): 1; else 0,
+ * for the tool's own switch.  Of --progress and --quiet, the last given wins. */
 int brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s,
 		    int ch, const char *arg);
+
+/* The output options s asks for (gzip, force_tty), the rest zero: a
+ * tool sets its own (level, threads) after. */
+void brul_cli_out_opts(const struct brul_cli_stream *s,
+		       struct brul_out_opts *oo);
 
 #endif
