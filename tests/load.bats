@@ -697,3 +697,15 @@ print(len(st), sum(o for o, s in st.values()), sum(o and s == "critical" for o, 
 	PG_PORT=5499 sh "$PG" stop "$dir/c"
 	rm -rf "$dir"
 }
+
+@test "a dataset or file that is not there is said before the database is" {
+	run --separate-stderr brul-load --db "host=/nonexistent" --dataset "$T/none"
+	assert_failure 1
+	[ "$stderr" = "brul-load: $T/none: no such directory" ]
+	run --separate-stderr brul-load --db "host=/nonexistent" --dataset /etc/passwd
+	assert_failure 1
+	[ "$stderr" = "brul-load: /etc/passwd: not a directory (--dataset takes brul-gen --dataset's directory)" ]
+	run --separate-stderr brul-load --db "host=/nonexistent" telemetry "$T/none.csv"
+	assert_failure 1
+	[ "$stderr" = "brul-load: $T/none.csv: cannot open: No such file or directory" ]
+}

@@ -2,6 +2,7 @@
  * brul-load: streams into PostgreSQL and back out; the schema, retention.
  * See brul-load(1).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -378,6 +380,21 @@ load(struct brul_db *db, const struct options *o, const char *kind,
 	return 0;
 }
 
+/* 1 when path is a directory, else 0 with e saying what it is. */
+static int
+is_dir(const char *path, struct brul_err *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return brul_err_set(e, path, 0, 0, "%s", errno == ENOENT ?
+		    "no such directory" : strerror(errno)), 0;
+	if (!S_ISDIR(st.st_mode))
+		return brul_err_set(e, path, 0, 0, "not a directory (--dataset "
+		    "takes brul-gen --dataset's directory)"), 0;
+	return 1;
+}
+
 /* A dataset directory's streams, in the order their references need. */
 static int
 dataset(struct brul_db *db, const struct options *o)
@@ -480,6 +497,16 @@ main(int argc, char **argv)
 	parse(argc, argv, &o);
 	argc -= optind;
 	argv += optind;
+	/* a file or directory that is not there is said before the
+	 * database is: the database may be fine */
+	if (o.dataset && !is_dir(o.dataset, &e))
+		return fail(NULL, &e);
+	for (int i = 1; o.mode == NULL && i < argc; i++)
+		if (strcmp(argv[i], "-") != 0 && access(argv[i], R_OK) < 0) {
+			brul_err_set(&e, argv[i], 0, 0, "cannot open: %s",
+			    strerror(errno));
+			return fail(NULL, &e);
+		}
 	if (o.create_db && (rc = create_db(&o)) != 0)
 		return rc;
 	if ((db = brul_db_open(o.db, "brul-load", &e)) == NULL) {

@@ -294,8 +294,8 @@ secret(const struct options *o, unsigned char *buf, size_t cap)
 		FILE *f = fopen(o->secret_file, "rb");
 
 		if (f == NULL) {
-			fprintf(stderr, "brul-serve: %s: %s\n", o->secret_file,
-			    strerror(errno));
+			fprintf(stderr, "brul-serve: --secret-file: %s: cannot "
+			    "open: %s\n", o->secret_file, strerror(errno));
 			return -1;
 		}
 		if (fstat(fileno(f), &st) == 0 && (st.st_mode & 0077))
@@ -352,10 +352,17 @@ password(const struct options *o, char *pw, size_t n)
 		FILE *f = strcmp(o->password_file, "-") == 0 ? stdin :
 		    fopen(o->password_file, "r");
 
-		if (f == NULL || line(f, pw, n) < 0) {
-			fprintf(stderr, "brul-serve: %s: no password in it\n",
+		if (f == NULL) {
+			fprintf(stderr, "brul-serve: --password-file: %s: "
+			    "cannot open: %s\n", o->password_file,
+			    strerror(errno));
+			return -1;
+		}
+		if (line(f, pw, n) < 0) {
+			fprintf(stderr, "brul-serve: --password-file: %s: no "
+			    "password in it (an empty file)\n",
 			    o->password_file);
-			if (f && f != stdin)
+			if (f != stdin)
 				fclose(f);
 			return -1;
 		}

@@ -1,4 +1,5 @@
 /* modelinfo.c: a model file's summary (modelinfo.h). */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ brul_modelinfo_read(const char *path, struct brul_err *err)
 	const char *base = strrchr(path, '/');
 
 	if (stat(path, &st) < 0)
-		return brul_err_set(err, path, 0, 0, "cannot read it"), NULL;
+		return brul_err_set(err, path, 0, 0, "cannot open: %s",
+		    strerror(errno)), NULL;
 	if ((root = json_load_file(path, 0, &je)) == NULL) {
 		brul_err_set(err, path, je.line, je.column, "%s", je.text);
 		return NULL;

@@ -1,4 +1,5 @@
 /* app.c: see app.h. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,27 @@ oom(struct brul_err *err)
 	return brul_err_set(err, NULL, 0, 0, "out of memory");
 }
 
+/* err, its place prefixed with the option that named the file: "--model:
+ * m.json: cannot open: No such file or directory".  -1. */
+static int
+name_option(struct brul_err *err, const char *opt)
+{
+	size_t n, at;
+
+	if (err == NULL)
+		return -1;
+	/* shift the place right, truncated to fit, then write the option */
+	n = strlen(opt) + 2;
+	if (n >= sizeof err->where)
+		return -1;
+	at = strnlen(err->where, sizeof err->where - 1 - n);
+	memmove(err->where + n, err->where, at);
+	err->where[n + at] = '\0';
+	memcpy(err->where, opt, n - 2);
+	memcpy(err->where + n - 2, ": ", 2);
+	return -1;
+}
+
 /* The OpenAPI document (path, else data/openapi.json), read whole. */
 static int
 load_openapi(struct brul_app *a, const char *given, struct brul_err *err)
@@ -27,7 +49,8 @@ load_openapi(struct brul_app *a, const char *given, struct brul_err *err)
 	else if (brul_data_path("openapi.json", path, sizeof path, err) < 0)
 		return -1;
 	if ((f = fopen(path, "rb")) == NULL)
-		return brul_err_set(err, path, 0, 0, "cannot read it");
+		return brul_err_set(err, path, 0, 0, "cannot open: %s",
+		    strerror(errno));
 	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 &&
 	    fseek(f, 0, SEEK_SET) == 0 &&
 	    (a->openapi = malloc((size_t)n)) != NULL &&
@@ -114,10 +137,16 @@ brul_app_init(struct brul_app *a, const struct brul_serve_opts *o,
 	memset(a, 0, sizeof *a);
 	brul_usercache_init(&a->users);
 	brul_totals_init(&a->totals, &a->changes);
-	if (copy_opts(a, o, err) < 0 || load_openapi(a, o->openapi, err) < 0 ||
-	    load_www(a, o->www, err) < 0 || load_model(a, o->model, err) < 0 ||
-	    load_rules(a, o->rules, err) < 0)
+	if (copy_opts(a, o, err) < 0)
 		return -1;
+	if (load_openapi(a, o->openapi, err) < 0)
+		return o->openapi ? name_option(err, "--openapi") : -1;
+	if (load_www(a, o->www, err) < 0)
+		return o->www ? name_option(err, "--www") : -1;
+	if (load_model(a, o->model, err) < 0)
+		return name_option(err, "--model");
+	if (load_rules(a, o->rules, err) < 0)
+		return o->rules ? name_option(err, "--rules") : -1;
 	if (brul_passwd_init() < 0)
 		return brul_err_set(err, NULL, 0, 0, "libsodium cannot start");
 	a->pool = brul_pool_new(a->db, o->pool);
