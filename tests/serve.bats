@@ -837,6 +837,17 @@ PY
 	assert_output --partial 'exists already'
 	run -1 brul-serve --listen 127.0.0.1:$PORT --secret-file "$F/secret"
 	assert_output --partial "cannot listen on 127.0.0.1:$PORT"
+	# a file an option names that is not there: the option, the file, why
+	run -1 brul-serve --create-user x --role viewer --password-file "$T/nopw"
+	assert_output "brul-serve: --password-file: $T/nopw: cannot open: No such file or directory"
+	run -1 brul-serve --check-config --secret-file "$T/nosecret"
+	assert_output "brul-serve: --secret-file: $T/nosecret: cannot open: No such file or directory"
+	run -1 brul-serve --check-config --secret-file "$F/secret" --openapi "$T/no.json"
+	assert_line "brul-serve: --openapi: $T/no.json: cannot open: No such file or directory"
+	run -1 brul-serve --check-config --secret-file "$F/secret" --model "$T/no.json"
+	assert_line "brul-serve: --model: $T/no.json: cannot open: No such file or directory"
+	run -2 brul-serve --dev --secret-file "$F/secret"
+	assert_line -n 0 'brul-serve: --dev makes a throwaway secret: not with --secret-file'
 	run -0 brul-serve --help
 	assert_output --partial '--secret-file FILE'
 	run -0 brul-serve --version

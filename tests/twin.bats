@@ -80,6 +80,13 @@ PY
 	assert_output --partial "--fleet FILE is required"
 	run brul-twin --fleet "$F/ds/batteries.csv" --every 0
 	assert_failure 2
+	# --fit writes circuits: what would shape states is refused
+	run brul-twin --fit --every 1h --fleet "$F/ds/batteries.csv" "$F/ds/telemetry.csv"
+	assert_failure 2
+	assert_line -n 0 "brul-twin: --fit writes one circuit per block: not with --every"
+	run brul-twin --fit --predictions p.csv --fleet "$F/ds/batteries.csv" "$F/ds/telemetry.csv"
+	assert_failure 2
+	assert_line -n 0 "brul-twin: --fit writes one circuit per block: not with --predictions"
 }
 
 @test "one row per sample, in input order, with the documented columns" {

@@ -164,6 +164,18 @@ parse(int argc, char **argv, struct options *o)
 		brul_cli_misuse(&cli, "one telemetry stream at a time");
 	o->source[BRUL_SRC_TELEMETRY] = optind < argc ? argv[optind] : NULL;
 	o->opt[BRUL_SRC_TELEMETRY] = "brul-alert's input";
+	if (o->list) {
+		const char *given = o->fleet ? "--fleet" : o->systems ?
+		    "--systems" : NULL;
+
+		for (int k = 0; given == NULL && k < BRUL_SRC_COUNT; k++)
+			if (o->source[k])
+				given = k == BRUL_SRC_TELEMETRY ? "an input" :
+				    o->opt[k];
+		if (given)
+			brul_cli_misuse(&cli, "--list-rules prints the rules "
+			    "and reads no data: not with %s", given);
+	}
 	if (o->fleet == NULL && !o->list)
 		brul_cli_misuse(&cli, "--fleet FILE is required (the "
 		    "batteries stream: each block's string and site)");

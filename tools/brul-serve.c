@@ -263,6 +263,9 @@ parse(int argc, char **argv, struct options *o)
 	if (optind < argc)
 		brul_cli_misuse(&cli, "unexpected argument \"%s\"",
 		    argv[optind]);
+	if (o->dev && o->secret_file)
+		brul_cli_misuse(&cli, "--dev makes a throwaway secret: not "
+		    "with --secret-file");
 	if (o->create_user && (o->role == NULL ||
 	    brul_role_parse(o->role) == BRUL_ROLE_NONE))
 		brul_cli_misuse(&cli, "--create-user needs --role viewer, "

@@ -123,6 +123,10 @@ parse(int argc, char **argv, struct options *o)
 		brul_cli_misuse(&cli, "--fleet FILE is required (the "
 		    "batteries stream: each block's model, capacity and "
 		    "baseline)");
+	/* --fit writes circuits, not states: what shapes states is moot */
+	if (o->fit && (o->every || o->predictions))
+		brul_cli_misuse(&cli, "--fit writes one circuit per block: not "
+		    "with %s", o->every ? "--every" : "--predictions");
 }
 
 static struct brul_twinset *
