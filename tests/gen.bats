@@ -243,3 +243,19 @@ load helpers/common
 	run --separate-stderr brul-gen --progress --quiet --batteries 24 --days 2
 	[ -z "$stderr" ]
 }
+
+@test "--dataset --progress ends with the dataset's summary; --quiet says nothing" {
+	run --separate-stderr brul-gen --dataset "$BATS_TEST_TMPDIR/ds" --days 2 --batteries 24 --progress
+	assert_success
+	[[ "$stderr" == *"/ds: telemetry rows 69120, strings 1, blocks 24 (with replacements),"* ]]
+	run --separate-stderr brul-gen --dataset "$BATS_TEST_TMPDIR/dq" --days 2 --batteries 24 --quiet
+	assert_success
+	[ -z "$stderr" ]
+}
+
+@test "a shard the selection leaves empty is named, with how many strings there are" {
+	run --separate-stderr brul-gen --batteries 48 --shard 3/4 --days 1
+	assert_failure 1
+	[ "$stderr" = "brul-gen: --shard 3/4: the selection has 2 strings, so share 3 is empty (give 2 shares or fewer)" ]
+	[ -z "$output" ]
+}

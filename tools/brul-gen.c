@@ -321,6 +321,7 @@ main(int argc, char **argv)
 	struct brul_writer *ws[BRUL_SIM_NSTREAMS] = { 0 };
 	struct brul_publish pub[BRUL_SIM_NSTREAMS];
 	struct brul_progress prog;
+	int summary;
 	struct brul_err e;
 	struct live live = { 0 };
 	static const struct brul_err oom = { .msg = "out of memory" };
@@ -422,6 +423,8 @@ main(int argc, char **argv)
 		e = live.err;
 		goto fail;
 	}
+	/* progress_end turns the meter off; the summary shows where it was on */
+	summary = o.dataset && prog.on;
 	brul_progress_end(&prog, brul_sim_stats(sim)->rows[BRUL_SIM_TELEMETRY]);
 	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		if (!outs[s])
@@ -440,7 +443,7 @@ main(int argc, char **argv)
 		if (brul_publish_commit(&pub[s], &e) < 0)
 			goto fail;
 	}
-	if (o.dataset && prog.on) {
+	if (summary) {
 		const struct brul_sim_stats *st = brul_sim_stats(sim);
 
 		fprintf(stderr, "brul-gen: %s: telemetry rows %llu, strings %d, "

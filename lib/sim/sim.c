@@ -87,8 +87,14 @@ brul_sim_new(const struct brul_world *w, const struct brul_sim_opts *o,
 		    (uint64_t)i, 0);
 		s->site_used[def->site] = 1;
 	}
-	if (s->nstrs == 0) {
+	if (s->nstrs == 0 && nsel > 0)
+		brul_err_set(err, NULL, 0, 0, "--shard %d/%d: the selection "
+		    "has %d string%s, so share %d is empty (give %d shares "
+		    "or fewer)", s->o.shard, s->o.nshards, nsel,
+		    nsel == 1 ? "" : "s", s->o.shard, nsel);
+	else if (s->nstrs == 0)
 		brul_err_set(err, NULL, 0, 0, "the selection holds no battery");
+	if (s->nstrs == 0) {
 		brul_sim_free(s);
 		return NULL;
 	}
