@@ -568,6 +568,10 @@ assert created.endswith("+00:00") and "." in created, created
 assert answer("GET /api/v1/auth/me")["created_at"] == created[:-6] + "Z"
 w = answer("GET /api/v1/batteries/B9998-1/telemetry")
 assert "." in w["to"] and w["to"][:19] > w["from"][:19] and w["points"] == [], w
+# The alerts' statistics are counted over whole seconds: a window of
+# whole days, from and to without fractions.
+st = answer("GET /api/v1/alerts/stats")
+assert re.fullmatch(r"[-\dT:]{19}Z", st["to"]) and re.fullmatch(r"[-\dT:]{19}Z", st["from"]), st
 print(len(seen), "answers,", sum(seen.values()), "times,", frac, "with fractions")
 PY
 	assert_success

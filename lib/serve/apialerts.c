@@ -22,7 +22,8 @@ static const struct brul_stmt list = { "alerts_list",
 /* Alerts opened in the N days up to `until` (default now), by kind and
  * severity, and those open now. */
 static const struct brul_stmt stats = { "alerts_stats",
-    "WITH w AS (SELECT coalesce($2::timestamptz, now()) AS hi), "
+    "WITH w AS (SELECT date_trunc('second', coalesce($2::timestamptz, "
+    "  now())) AS hi), "
     "f AS (SELECT a.* FROM alerts a, w WHERE a.ts_open >= w.hi - "
     "  $1::integer * interval '1 day' AND a.ts_open < w.hi "
     "  AND ($3::text IS NULL OR a.site_id = $3)) "
