@@ -83,7 +83,7 @@ setup() {
 	rm "$T/dir/batteries.csv"
 	run --separate-stderr "$DAILY" -d "$T/dir" --day 2026-01-01
 	assert_failure 1
-	[ "$stderr" = "brul-daily: $T/dir/batteries.csv: missing (see brul(7))" ]
+	[ "$stderr" = "brul-daily: $T/dir/batteries.csv: missing (see brul-daily(1))" ]
 	cp "$F/src/batteries.csv" "$T/dir/"
 	echo '{}' > "$T/dir/model.json"
 	run --separate-stderr "$DAILY" -d "$T/dir" --day 2026-01-01
@@ -115,4 +115,21 @@ setup() {
 	run --separate-stderr "$DAILY" --help
 	assert_success
 	[[ "$output" == *"brul-daily: the morning job"* ]]
+}
+
+@test "--version names the toolkit's version; BRUL_DIR is the default directory" {
+	run --separate-stderr "$DAILY" --version
+	assert_success
+	[ "$output" = "brul-daily $(brul-predict --version | cut -d' ' -f2)" ]
+	rm "$T/dir/telemetry-2026-01-03.csv"
+	BRUL_DIR=$T/dir run --separate-stderr "$DAILY" -q --day 2026-01-02
+	assert_success
+	[ -s "$T/dir/predictions-2026-01-02.csv.gz" ]
+}
+
+@test "--progress shows the tools' progress and ends naming the file" {
+	run --separate-stderr "$DAILY" --progress -d "$T/dir" --day 2026-01-01
+	assert_success
+	[[ "$stderr" == *"brul-features: "*" rows in "* ]]
+	[[ "${stderr##*$'\n'}" == "brul-daily: $T/dir/predictions-2026-01-01.csv.gz" ]]
 }
