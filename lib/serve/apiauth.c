@@ -109,8 +109,8 @@ brul_api_login(struct brul_req *r)
 		return r->ret;
 	}
 	keys(r, user, ku, ka);
-	if ((wait = brul_throttle_wait(t, ku, PER_USER, WINDOW, now)) > 0 ||
-	    (wait = brul_throttle_wait(t, ka, PER_ADDRESS, WINDOW, now)) > 0) {
+	if ((wait = brul_throttle_wait(t, ku, now)) > 0 ||
+	    (wait = brul_throttle_wait(t, ka, now)) > 0) {
 		json_decref(b);
 		return brul_reply_throttled(r, wait);
 	}
@@ -126,8 +126,8 @@ brul_api_login(struct brul_req *r)
 	json_decref(b);
 	if (!ok) {
 		PQclear(res);
-		brul_throttle_fail(t, ku, WINDOW, now);
-		brul_throttle_fail(t, ka, WINDOW, now);
+		brul_throttle_fail(t, ku, PER_USER, WINDOW, now);
+		brul_throttle_fail(t, ka, PER_ADDRESS, WINDOW, now);
 		return brul_reply_error(r, 401, "unauthorized", "wrong user "
 		    "name or password");
 	}
@@ -263,9 +263,8 @@ brul_api_change_password(struct brul_req *r)
 	keys(r, r->who.name, ku, ka);
 	ku[0] = 'c';
 	ka[0] = 'd';
-	if ((wait = brul_throttle_wait(t, ku, PER_USER, WINDOW,
-	    time(NULL))) > 0 || (wait = brul_throttle_wait(t, ka, PER_ADDRESS,
-	    WINDOW, time(NULL))) > 0) {
+	if ((wait = brul_throttle_wait(t, ku, time(NULL))) > 0 ||
+	    (wait = brul_throttle_wait(t, ka, time(NULL))) > 0) {
 		json_decref(b);
 		return brul_reply_throttled(r, wait);
 	}
@@ -283,8 +282,8 @@ brul_api_change_password(struct brul_req *r)
 	PQclear(res);
 	if (!ok) {
 		json_decref(b);
-		brul_throttle_fail(t, ku, WINDOW, time(NULL));
-		brul_throttle_fail(t, ka, WINDOW, time(NULL));
+		brul_throttle_fail(t, ku, PER_USER, WINDOW, time(NULL));
+		brul_throttle_fail(t, ka, PER_ADDRESS, WINDOW, time(NULL));
 		return brul_reply_error(r, 400, "wrong_password",
 		    "current_password is not the password");
 	}

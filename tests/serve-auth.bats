@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# brul-serve's sign-in and sessions against a real PostgreSQL and real
+# HTTP, as an attacker would try them: the throttle flushed with names
+# that collide, a user locked out from elsewhere, names that walk around
+# the rule.  Each test has a server of its own, so that one test's
+# failed sign-ins do not hold up the next; clients take other addresses
+# of the loopback network (curl --interface 127.0.0.N).
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+load helpers/fleet
+
+PW=$FLEET_PW
+PGPORT=5442
+
+setup_file() {
+	fleet_setup "$BATS_FILE_TMPDIR" "$PGPORT" --days 1 --batteries 24 --seed 5
+}
+
+teardown_file() {
+	fleet_teardown "$BATS_FILE_TMPDIR" "$PGPORT"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+	export DATABASE_URL=$(cat "$F/conninfo")
+	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$F/secret" \
+	    --threads 2 --quiet 2> "$T/log" &
+	echo $! > "$T/pid"
+	for i in $(seq 50); do
+		grep -q 'listening on' "$T/log" 2>/dev/null && break
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$T/log")
+	[ -n "$PORT" ]
+	URL=http://127.0.0.1:$PORT
+}
+
+teardown() {
+	kill "$(cat "$T/pid")" 2>/dev/null || true
+	wait 2>/dev/null || true
+}
+
+q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
+
+# req [-from N] METHOD PATH [TOKEN [BODY]]: the body, then the status on
+# a line of its own; -from N sends from 127.0.0.N.
+req() {
+	local from=() auth=() body=()
+	if [ "$1" = -from ]; then
+		from=(--interface "127.0.0.$2")
+		shift 2
+	fi
+	[ -n "${3:-}" ] && auth=(-H "Authorization: Bearer $3")
+	[ -n "${4:-}" ] && body=(-H 'Content-Type: application/json' --data-binary "$4")
+	curl -s "${from[@]}" -X "$1" "${auth[@]}" "${body[@]}" -w '\n%{http_code}\n' "$URL$2"
+}
+
+# signin [-from N] USER PASSWORD: the status of a sign-in.
+signin() {
+	local from=()
+	if [ "$1" = -from ]; then
+		from=(-from "$2")
+		shift 2
+	fi
+	req "${from[@]}" POST /api/v1/auth/login "" \
+	    "{\"username\":\"$1\",\"password\":\"$2\"}" | tail -1
+}
+
+# json KEY: KEY of the JSON object on stdin.
+json() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+
+token() {
+	req POST /api/v1/auth/login "" "{\"username\":\"$1\",\"password\":\"$PW\"}" |
+	    head -1 | json access_token
+}
+
+# adduser NAME: a viewer NAME with the fleet's password.
+adduser() {
+	[ "$(req POST /api/v1/auth/users "$(token admin)" \
+	    "{\"username\":\"$1\",\"password\":\"$PW\",\"role\":\"viewer\"}" |
+	    tail -1)" = 201 ]
+}
+
+@test "the throttle is not flushed by names that share the user's slot" {
+	adduser victim
+	for i in 1 2 3 4 5; do
+		run signin victim 'wrong password'
+		assert_output 401
+	done
+	run signin victim "$PW"
+	assert_output 429
+	# Twelve made-up names whose unkeyed FNV-1a lands in victim's slot
+	# of 4,096: they once pushed victim's pause out of the table.
+	/usr/bin/python3 - > "$T/names" <<'PY'
+import random, string
+def fnv(s):
+    h = 14695981039346656037
+    for b in s.encode():
+        h = ((h ^ b) * 1099511628211) & (2**64 - 1)
+    return h or 1
+want = fnv("u:victim") % 4096
+rng, n = random.Random(1), 0
+while n < 12:
+    s = "".join(rng.choice(string.ascii_lowercase) for _ in range(10))
+    if fnv("u:" + s) % 4096 == want:
+        print(s)
+        n += 1
+PY
+	[ "$(wc -l < "$T/names")" = 12 ]
+	while read -r n; do
+		run signin "$n" 'wrong password'
+		assert_output 401
+	done < "$T/names"
+	run signin victim "$PW"
+	assert_output 429
+}
