@@ -23,6 +23,7 @@
 #include "serve/route.h"
 #include "serve/server.h"
 #include "serve/token.h"
+#include "serve/username.h"
 
 static const char synopsis[] =
     "usage: brul-serve [--listen HOST:PORT] [--db CONNINFO] [--threads N]\n"
@@ -132,16 +133,6 @@ add_cors(struct options *o, const char *origin)
 		brul_cli_misuse(&cli, "--cors-origin: at most %d origins",
 		    MAX_CORS);
 	o->cors[o->ncors++] = origin;
-}
-
-/* A user's name: 1 to 64 letters, digits and .-_@. */
-static int
-user_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@") == n;
 }
 
 static void
@@ -270,9 +261,9 @@ parse(int argc, char **argv, struct options *o)
 	    brul_role_parse(o->role) == BRUL_ROLE_NONE))
 		brul_cli_misuse(&cli, "--create-user needs --role viewer, "
 		    "engineer or admin");
-	if (o->create_user && !user_name(o->create_user))
-		brul_cli_bad(&cli, "--create-user", "1 to 64 letters, digits "
-		    "and .-_@", o->create_user);
+	if (o->create_user && !brul_username_ok(o->create_user))
+		brul_cli_bad(&cli, "--create-user", BRUL_USERNAME_RULE,
+		    o->create_user);
 	if (brul_server_address(o->listen, &ss, &e) < 0)
 		brul_cli_misuse(&cli, "%s", e.msg);
 	if (o->threads == 0) {

@@ -6,6 +6,7 @@
 
 #include "serve/api.h"
 #include "serve/passwd.h"
+#include "serve/username.h"
 
 static const struct brul_stmt list = { "users_list",
     "WITH f AS (SELECT * FROM users u WHERE ($3::text IS NULL OR "
@@ -54,16 +55,6 @@ brul_api_users_list(struct brul_req *r)
 	return brul_reply_query(r, &list, 4, v, 200, "no users");
 }
 
-/* A user name: 1-64 of letters, digits and ".-_@". */
-static int
-good_name(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 1 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_@") == n;
-}
-
 static int
 role_of(struct brul_req *r, json_t *b, const char **role, int required)
 {
@@ -89,7 +80,8 @@ brul_api_users_create(struct brul_req *r)
 
 	if ((b = brul_body(r)) == NULL)
 		return r->ret;
-	if (brul_body_str(r, b, "username", 64, 1, &name) < 0 ||
+	if (brul_body_str(r, b, "username", BRUL_USERNAME_MAX, 1,
+	    &name) < 0 ||
 	    brul_body_str(r, b, "password", BRUL_PASSWD_MAX, 1, &pw) < 0 ||
 	    role_of(r, b, &role, 1) < 0 ||
 	    brul_body_str(r, b, "full_name", 200, 0, &full) < 0 ||
@@ -97,10 +89,10 @@ brul_api_users_create(struct brul_req *r)
 		json_decref(b);
 		return r->ret;
 	}
-	if (!good_name(name)) {
+	if (!brul_username_ok(name)) {
 		json_decref(b);
-		return brul_reply_error(r, 400, "bad_body", "username: 1 to 64 "
-		    "letters, digits and .-_@");
+		return brul_reply_error(r, 400, "bad_body", "username: "
+		    BRUL_USERNAME_RULE);
 	}
 	if ((why = brul_passwd_weak(pw)) != NULL) {
 		json_decref(b);
