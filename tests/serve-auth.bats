@@ -116,3 +116,20 @@ PY
 	run signin victim "$PW"
 	assert_output 429
 }
+
+@test "a name outside the rule is refused at sign-in, and walks around no wait" {
+	for i in 1 2 3 4 5; do
+		run signin admin 'wrong password'
+		assert_output 401
+	done
+	run signin admin "$PW"
+	assert_output 429
+	# A capital I with a dot: PostgreSQL's lower() may make it admin's
+	# name while the throttle would count it as another.
+	run req POST /api/v1/auth/login "" "{\"username\":\"adm\u0130n\",\"password\":\"$PW\"}"
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_body","message":"username: 1 to 64 letters, digits and .-_@"}}')"
+	run req POST /api/v1/auth/login "" "{\"username\":\"admin \",\"password\":\"$PW\"}"
+	assert_line --index 1 400
+	run signin ADMIN "$PW"
+	assert_output 429
+}

@@ -9,8 +9,8 @@
 #include "serve/api.h"
 #include "serve/passwd.h"
 #include "serve/throttle.h"
+#include "serve/username.h"
 
-#define USER_MAX 64		/* bytes of a user name */
 #define PER_USER 5		/* failed sign-ins before a pause */
 #define PER_ADDRESS 20
 #define WINDOW 900		/* seconds */
@@ -49,7 +49,7 @@ keys(const struct brul_req *r, const char *user, char *ku, char *ka)
 
 	ku[0] = 'u';
 	ku[1] = ':';
-	for (i = 0; user[i] && i < USER_MAX; i++)
+	for (i = 0; user[i] && i < BRUL_USERNAME_MAX; i++)
 		ku[2 + i] = (char)tolower((unsigned char)user[i]);
 	ku[2 + i] = '\0';
 	snprintf(ka, 80, "a:%s", r->remote);
@@ -94,7 +94,7 @@ brul_api_login(struct brul_req *r)
 {
 	struct brul_throttle *t = r->app->throttle;
 	const char *user, *pw, *hash = NULL;
-	char ku[USER_MAX + 3], ka[80], ids[24], ttl[16];
+	char ku[BRUL_USERNAME_MAX + 3], ka[80], ids[24], ttl[16];
 	char refresh[BRUL_REFRESH_LEN], rhash[67];
 	PGresult *res;
 	json_t *b;
@@ -103,10 +103,17 @@ brul_api_login(struct brul_req *r)
 
 	if ((b = brul_body(r)) == NULL)
 		return r->ret;
-	if (brul_body_str(r, b, "username", USER_MAX, 1, &user) < 0 ||
+	if (brul_body_str(r, b, "username", BRUL_USERNAME_MAX, 1, &user) < 0 ||
 	    brul_body_str(r, b, "password", BRUL_PASSWD_MAX, 1, &pw) < 0) {
 		json_decref(b);
 		return r->ret;
+	}
+	/* A name that could not have been created is not looked up: the
+	 * throttle and PostgreSQL's lower() would not agree on it. */
+	if (!brul_username_ok(user)) {
+		json_decref(b);
+		return brul_reply_error(r, 400, "bad_body", "username: "
+		    BRUL_USERNAME_RULE);
 	}
 	keys(r, user, ku, ka);
 	if ((wait = brul_throttle_wait(t, ku, now)) > 0 ||
@@ -242,7 +249,8 @@ brul_api_change_password(struct brul_req *r)
 {
 	struct brul_throttle *t = r->app->throttle;
 	const char *cur, *new_, *why;
-	char ids[24], hash[BRUL_PASSWD_HASH_MAX], ku[USER_MAX + 3], ka[80];
+	char ids[24], hash[BRUL_PASSWD_HASH_MAX];
+	char ku[BRUL_USERNAME_MAX + 3], ka[80];
 	const char *v[2] = { ids, hash };
 	PGresult *res;
 	json_t *b;
