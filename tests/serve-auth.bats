@@ -133,3 +133,70 @@ PY
 	run signin ADMIN "$PW"
 	assert_output 429
 }
+
+# retry_after [-from N] USER PASSWORD: the status and Retry-After of a
+# sign-in, on one line.
+retry_after() {
+	local from=()
+	if [ "$1" = -from ]; then
+		from=(--interface "127.0.0.$2")
+		shift 2
+	fi
+	curl -s "${from[@]}" -D - -o /dev/null -H 'Content-Type: application/json' \
+	    --data-binary "{\"username\":\"$1\",\"password\":\"$2\"}" \
+	    "$URL/api/v1/auth/login" | tr -d '\r' |
+	    awk '/^HTTP/ { s = $2 } tolower($1) == "retry-after:" { a = $2 }
+		END { print s, a }'
+}
+
+@test "wrong passwords from one address do not lock the user out from another" {
+	for i in 1 2 3 4 5; do
+		run signin -from 2 admin 'wrong password'
+		assert_output 401
+	done
+	# That address waits 30 s (29 when a second turned meanwhile) ...
+	run retry_after -from 2 admin "$PW"
+	assert_output --regexp '^429 (29|30)$'
+	run req -from 2 POST /api/v1/auth/login "" "{\"username\":\"admin\",\"password\":\"$PW\"}"
+	assert_line --index 0 --regexp '^\{"error":\{"status":429,"code":"throttled","message":"too many failed sign-ins; try again in (29|30) s"\}\}$'
+	# ... for every spelling of the name ...
+	run signin -from 2 Admin "$PW"
+	assert_output 429
+	# ... while the user signs in from elsewhere.
+	run signin -from 1 admin "$PW"
+	assert_output 200
+	run signin -from 3 admin "$PW"
+	assert_output 200
+}
+
+@test "guesses from many addresses: new ones wait, the user's own address signs in" {
+	adduser target
+	run signin -from 1 target "$PW"
+	assert_output 200
+	# 20 failures for the user from 4 addresses, 5 each.
+	for a in 11 12 13 14; do
+		for i in 1 2 3 4 5; do
+			run signin -from "$a" target 'wrong password'
+			assert_output 401
+		done
+	done
+	# An address never seen waits for the user's count ...
+	run retry_after -from 15 target "$PW"
+	assert_output --regexp '^429 (29|30)$'
+	# ... but not the user's known address, nor another user.
+	run signin -from 1 target "$PW"
+	assert_output 200
+	run signin -from 15 view "$PW"
+	assert_output 200
+}
+
+@test "an address that guesses at many users waits, for every user" {
+	for i in $(seq 20); do
+		run signin -from 4 "nobody$i" 'wrong password'
+		assert_output 401
+	done
+	run retry_after -from 4 view "$PW"
+	assert_output --regexp '^429 (29|30)$'
+	run signin -from 5 view "$PW"
+	assert_output 200
+}

@@ -11,10 +11,6 @@
 #include "serve/throttle.h"
 #include "serve/username.h"
 
-#define PER_USER 5		/* failed sign-ins before a pause */
-#define PER_ADDRESS 20
-#define WINDOW 900		/* seconds */
-
 static const struct brul_stmt find_user = { "auth_find_user",
     "SELECT u.user_id, u.username, u.role, u.active, u.password_hash, "
     USER_JSON " FROM users u WHERE lower(u.username) = lower($1)" };
@@ -41,18 +37,27 @@ static const struct brul_stmt set_hash = { "auth_set_hash",
     "UPDATE users SET password_hash = $2, updated_at = now() "
     "WHERE user_id = $1::bigint" };
 
-/* "u:name" (lowercased) and "a:address": the throttle's keys. */
+/* Whom a sign-in counts against in the throttle: "u:" and the user's id,
+ * so that every spelling of a name is one user; for a name no user has,
+ * "n:" and the name lowercased (the rule keeps it ASCII, where this and
+ * PostgreSQL's lower() agree), counted the same way so that the throttle
+ * does not tell which names exist. */
+#define TUSER_MAX (BRUL_USERNAME_MAX + 3)	/* "n:", the name, NUL */
+
 static void
-keys(const struct brul_req *r, const char *user, char *ku, char *ka)
+throttle_user(PGresult *res, const char *name, char out[TUSER_MAX])
 {
 	size_t i;
 
-	ku[0] = 'u';
-	ku[1] = ':';
-	for (i = 0; user[i] && i < BRUL_USERNAME_MAX; i++)
-		ku[2 + i] = (char)tolower((unsigned char)user[i]);
-	ku[2 + i] = '\0';
-	snprintf(ka, 80, "a:%s", r->remote);
+	if (PQntuples(res) == 1) {
+		snprintf(out, TUSER_MAX, "u:%s", PQgetvalue(res, 0, 0));
+		return;
+	}
+	out[0] = 'n';
+	out[1] = ':';
+	for (i = 0; name[i] && i < BRUL_USERNAME_MAX; i++)
+		out[2 + i] = (char)tolower((unsigned char)name[i]);
+	out[2 + i] = '\0';
 }
 
 /* The answer of a sign-in or a refresh: a new access token beside the
@@ -94,7 +99,7 @@ brul_api_login(struct brul_req *r)
 {
 	struct brul_throttle *t = r->app->throttle;
 	const char *user, *pw, *hash = NULL;
-	char ku[BRUL_USERNAME_MAX + 3], ka[80], ids[24], ttl[16];
+	char ku[TUSER_MAX], ids[24], ttl[16];
 	char refresh[BRUL_REFRESH_LEN], rhash[67];
 	PGresult *res;
 	json_t *b;
@@ -115,15 +120,15 @@ brul_api_login(struct brul_req *r)
 		return brul_reply_error(r, 400, "bad_body", "username: "
 		    BRUL_USERNAME_RULE);
 	}
-	keys(r, user, ku, ka);
-	if ((wait = brul_throttle_wait(t, ku, now)) > 0 ||
-	    (wait = brul_throttle_wait(t, ka, now)) > 0) {
-		json_decref(b);
-		return brul_reply_throttled(r, wait);
-	}
 	if ((res = brul_query(r, &find_user, 1, &user, NULL)) == NULL) {
 		json_decref(b);
 		return r->ret;
+	}
+	throttle_user(res, user, ku);
+	if ((wait = brul_throttle_wait(t, ku, r->remote, now)) > 0) {
+		PQclear(res);
+		json_decref(b);
+		return brul_reply_throttled(r, wait);
 	}
 	/* An unknown or disabled user costs a check against a dummy hash,
 	 * and gets the same answer as a wrong password. */
@@ -133,12 +138,11 @@ brul_api_login(struct brul_req *r)
 	json_decref(b);
 	if (!ok) {
 		PQclear(res);
-		brul_throttle_fail(t, ku, PER_USER, WINDOW, now);
-		brul_throttle_fail(t, ka, PER_ADDRESS, WINDOW, now);
+		brul_throttle_fail(t, ku, r->remote, now);
 		return brul_reply_error(r, 401, "unauthorized", "wrong user "
 		    "name or password");
 	}
-	brul_throttle_forget(t, ku);
+	brul_throttle_pass(t, ku, r->remote, now);
 	brul_token_refresh(refresh);
 	brul_token_hash(refresh, rhash);
 	snprintf(ids, sizeof ids, "%s", PQgetvalue(res, 0, 0));
@@ -250,7 +254,7 @@ brul_api_change_password(struct brul_req *r)
 	struct brul_throttle *t = r->app->throttle;
 	const char *cur, *new_, *why;
 	char ids[24], hash[BRUL_PASSWD_HASH_MAX];
-	char ku[BRUL_USERNAME_MAX + 3], ka[80];
+	char ku[32], ka[80];
 	const char *v[2] = { ids, hash };
 	PGresult *res;
 	json_t *b;
@@ -266,13 +270,11 @@ brul_api_change_password(struct brul_req *r)
 		json_decref(b);
 		return r->ret;
 	}
-	/* Its own keys: guessing here must not lock the user out of
-	 * signing in, nor go unthrottled from one address. */
-	keys(r, r->who.name, ku, ka);
-	ku[0] = 'c';
-	ka[0] = 'd';
-	if ((wait = brul_throttle_wait(t, ku, time(NULL))) > 0 ||
-	    (wait = brul_throttle_wait(t, ka, time(NULL))) > 0) {
+	/* Its own keys: guessing here must not hold up signing in, nor go
+	 * unthrottled from one address. */
+	snprintf(ku, sizeof ku, "c:%s", ids);
+	snprintf(ka, sizeof ka, "c:%s", r->remote);
+	if ((wait = brul_throttle_wait(t, ku, ka, time(NULL))) > 0) {
 		json_decref(b);
 		return brul_reply_throttled(r, wait);
 	}
@@ -290,11 +292,11 @@ brul_api_change_password(struct brul_req *r)
 	PQclear(res);
 	if (!ok) {
 		json_decref(b);
-		brul_throttle_fail(t, ku, PER_USER, WINDOW, time(NULL));
-		brul_throttle_fail(t, ka, PER_ADDRESS, WINDOW, time(NULL));
+		brul_throttle_fail(t, ku, ka, time(NULL));
 		return brul_reply_error(r, 400, "wrong_password",
 		    "current_password is not the password");
 	}
+	brul_throttle_pass(t, ku, ka, time(NULL));
 	ok = brul_passwd_hash(new_, hash) == 0;
 	json_decref(b);
 	if (!ok)
