@@ -5,8 +5,10 @@
  * server's secret: sub (the user id), name, role, typ "access", iat, nbf,
  * exp and a random jti.  Verification pins the algorithm (a token that says
  * "none" or anything but HS256 is refused whatever its signature) and
- * checks exp, nbf and iat itself, with 30 s of leeway for clocks: libjwt
- * 1.10 checks none of them.
+ * checks exp, nbf and iat itself, as libjwt 1.10 checks none of them:
+ * exp exactly (the server that checks a token made it, and the live
+ * stream ends at exp), nbf and iat with 30 s of leeway for a clock
+ * behind the one that made the token.
  *
  * Refresh tokens are 32 random bytes in base64url, opaque; the database
  * keeps only their SHA-256 (brul_token_hash), so a stolen table does not

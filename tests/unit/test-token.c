@@ -84,6 +84,12 @@ main(void)
 	    "yet");
 	tap_ok(&t, brul_token_verify(key, KEYLEN, tok, NOW + 1800 + 60,
 	    &got) == BRUL_TOKEN_EXPIRED, "expired a minute ago");
+	tap_ok(&t, brul_token_verify(key, KEYLEN, tok, NOW + 1800 - 1,
+	    &got) == BRUL_TOKEN_OK && brul_token_verify(key, KEYLEN, tok,
+	    NOW + 1800, &got) == BRUL_TOKEN_EXPIRED &&
+	    brul_token_verify(key, KEYLEN, tok, NOW + 1800 + 10, &got) ==
+	    BRUL_TOKEN_EXPIRED, "exp has no leeway: good until the second "
+	    "before it, refused from it");
 	tap_ok(&t, brul_token_verify((const unsigned char *)"another key of "
 	    "thirty-two bytes or more", 40, tok, NOW, &got) ==
 	    BRUL_TOKEN_SIGNATURE, "another key: a bad signature");
