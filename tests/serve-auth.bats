@@ -200,3 +200,31 @@ retry_after() {
 	run signin -from 5 view "$PW"
 	assert_output 200
 }
+
+@test "change-password ends the other sessions and keeps the caller's, with a fresh pair" {
+	adduser changer
+	req POST /api/v1/auth/login "" "{\"username\":\"changer\",\"password\":\"$PW\"}" | head -1 > "$T/a.json"
+	req POST /api/v1/auth/login "" "{\"username\":\"changer\",\"password\":\"$PW\"}" | head -1 > "$T/b.json"
+	a=$(json access_token < "$T/a.json"); ra=$(json refresh_token < "$T/a.json")
+	rb=$(json refresh_token < "$T/b.json")
+	run req POST /api/v1/auth/change-password "$a" "{\"current_password\":\"$PW\",\"new_password\":\"another good password\"}"
+	assert_line --index 1 200
+	echo "${lines[0]}" > "$T/c.json"
+	/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert sorted(d) == ["access_token", "expires_in", "refresh_expires_in", "refresh_token", "token_type"] and d["token_type"] == "bearer" and d["expires_in"] == 1800 and d["refresh_expires_in"] == 604800, d' "$T/c.json"
+	c=$(json access_token < "$T/c.json"); rc=$(json refresh_token < "$T/c.json")
+	[ "$rc" != "$ra" ] && [ "$rc" != "$rb" ]
+	# Every refresh token from before is revoked, the caller's too ...
+	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$ra\"}"
+	assert_line --index 1 401
+	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$rb\"}"
+	assert_line --index 1 401
+	# ... and the new pair works.
+	run req GET /api/v1/auth/me "$c"
+	assert_line --index 1 200
+	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$rc\"}"
+	assert_line --index 1 200
+	run signin changer "another good password"
+	assert_output 200
+	run signin changer "$PW"
+	assert_output 401
+}

@@ -33,9 +33,16 @@ static const struct brul_stmt me = { "auth_me",
     "SELECT " USER_JSON "::text FROM users u WHERE u.user_id = $1::bigint" };
 static const struct brul_stmt user_hash = { "auth_user_hash",
     "SELECT password_hash FROM users WHERE user_id = $1::bigint" };
-static const struct brul_stmt set_hash = { "auth_set_hash",
-    "UPDATE users SET password_hash = $2, updated_at = now() "
-    "WHERE user_id = $1::bigint" };
+/* A new password: every session ends, and the caller's goes on in a new
+ * one, at once (the new refresh token is not among those revoked). */
+static const struct brul_stmt new_password = { "auth_new_password",
+    "WITH h AS (UPDATE users SET password_hash = $2, updated_at = now() "
+    "  WHERE user_id = $1::bigint), "
+    "x AS (UPDATE refresh_tokens SET revoked_at = now() "
+    "  WHERE user_id = $1::bigint AND revoked_at IS NULL) "
+    "INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at) "
+    "VALUES ($3::bytea, gen_random_uuid(), $1::bigint, "
+    "  now() + $4::integer * interval '1 second')" };
 
 /* Whom a sign-in counts against in the throttle: "u:" and the user's id,
  * so that every spelling of a name is one user; for a name no user has,
@@ -60,8 +67,9 @@ throttle_user(PGresult *res, const char *name, char out[TUSER_MAX])
 	out[2 + i] = '\0';
 }
 
-/* The answer of a sign-in or a refresh: a new access token beside the
- * refresh token (already recorded), and the user when known. */
+/* The answer of a sign-in, a refresh or a new password: a new access
+ * token beside the refresh token (already recorded), and the user when
+ * known. */
 static int
 tokens(struct brul_req *r, long long id, const char *name, const char *role,
        const char *user_json, const char *refresh)
@@ -253,9 +261,9 @@ brul_api_change_password(struct brul_req *r)
 {
 	struct brul_throttle *t = r->app->throttle;
 	const char *cur, *new_, *why;
-	char ids[24], hash[BRUL_PASSWD_HASH_MAX];
-	char ku[32], ka[80];
-	const char *v[2] = { ids, hash };
+	char ids[24], hash[BRUL_PASSWD_HASH_MAX], ku[32], ka[80];
+	char refresh[BRUL_REFRESH_LEN], rhash[67], ttl[16];
+	const char *v[4] = { ids, hash, rhash, ttl };
 	PGresult *res;
 	json_t *b;
 	int ok, wait;
@@ -301,12 +309,12 @@ brul_api_change_password(struct brul_req *r)
 	json_decref(b);
 	if (!ok)
 		return brul_reply_error(r, 500, "internal", "out of memory");
-	if ((res = brul_query(r, &set_hash, 2, v, NULL)) == NULL)
+	brul_token_refresh(refresh);
+	brul_token_hash(refresh, rhash);
+	snprintf(ttl, sizeof ttl, "%d", r->app->refresh_ttl);
+	if ((res = brul_query(r, &new_password, 4, v, NULL)) == NULL)
 		return r->ret;
 	PQclear(res);
-	/* Other sessions end: their refresh tokens no longer work. */
-	if ((res = brul_query(r, &revoke_all, 1, v, NULL)) == NULL)
-		return r->ret;
-	PQclear(res);
-	return brul_reply_none(r);
+	return tokens(r, r->who.user_id, r->who.name, brul_role_name(r->role),
+	    NULL, refresh);
 }
