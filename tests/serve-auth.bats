@@ -213,6 +213,12 @@ retry_after() {
 	/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert sorted(d) == ["access_token", "expires_in", "refresh_expires_in", "refresh_token", "token_type"] and d["token_type"] == "bearer" and d["expires_in"] == 1800 and d["refresh_expires_in"] == 604800, d' "$T/c.json"
 	c=$(json access_token < "$T/c.json"); rc=$(json refresh_token < "$T/c.json")
 	[ "$rc" != "$ra" ] && [ "$rc" != "$rb" ]
+	# Every access token from before is refused at once, the caller's
+	# too (it may be a copy) ...
+	for tok in "$a" "$(json access_token < "$T/b.json")"; do
+		run req GET /api/v1/auth/me "$tok"
+		assert_output "$(printf '%s\n401' '{"error":{"status":401,"code":"unauthorized","message":"token revoked"}}')"
+	done
 	# Every refresh token from before is revoked, the caller's too ...
 	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$ra\"}"
 	assert_line --index 1 401
@@ -227,4 +233,83 @@ retry_after() {
 	assert_output 200
 	run signin changer "$PW"
 	assert_output 401
+}
+
+# session USER FILE: signs USER in, the answer in FILE.
+session() {
+	req POST /api/v1/auth/login "" "{\"username\":\"$1\",\"password\":\"$PW\"}" | head -1 > "$2"
+}
+
+REVOKED='{"error":{"status":401,"code":"unauthorized","message":"token revoked"}}'
+
+@test "signing out refuses the access token at once; out of every session, all of them" {
+	adduser leaver
+	session leaver "$T/1.json"; session leaver "$T/2.json"
+	a1=$(json access_token < "$T/1.json"); r1=$(json refresh_token < "$T/1.json")
+	a2=$(json access_token < "$T/2.json")
+	run req POST /api/v1/auth/logout "$a1" "{\"refresh_token\":\"$r1\"}"
+	assert_output "$(printf '\n204')"
+	run req GET /api/v1/auth/me "$a1"
+	assert_output "$(printf '%s\n401' "$REVOKED")"
+	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$r1\"}"
+	assert_line --index 1 401
+	# The other session goes on ...
+	run req GET /api/v1/auth/me "$a2"
+	assert_line --index 1 200
+	# ... until the user signs out of every one.
+	run req POST /api/v1/auth/logout "$a2"
+	assert_output "$(printf '\n204')"
+	run req GET /api/v1/auth/me "$a2"
+	assert_output "$(printf '%s\n401' "$REVOKED")"
+	# Signing in again at once (within the second) gives a good token.
+	session leaver "$T/3.json"
+	run req GET /api/v1/auth/me "$(json access_token < "$T/3.json")"
+	assert_line --index 1 200
+	# A revoked token opens no live stream either.
+	run curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/api/v1/stream?access_token=$a2"
+	assert_output 401
+}
+
+@test "an admin's new role, disabling, new password or deletion refuses the user's access tokens at once" {
+	admin=$(token admin)
+	adduser moved
+	id=$(q "SELECT user_id FROM users WHERE username = 'moved'")
+	session moved "$T/1.json"
+	a=$(json access_token < "$T/1.json"); r=$(json refresh_token < "$T/1.json")
+	# A new role: the token that says the old one goes; refreshing
+	# gives one that says the new one.
+	run req PATCH "/api/v1/auth/users/$id" "$admin" '{"role":"engineer"}'
+	assert_line --index 1 200
+	run req GET /api/v1/auth/me "$a"
+	assert_output "$(printf '%s\n401' "$REVOKED")"
+	run req POST /api/v1/auth/refresh "" "{\"refresh_token\":\"$r\"}"
+	assert_line --index 1 200
+	a=$(echo "${lines[0]}" | json access_token)
+	/usr/bin/python3 -c 'import base64,json,sys; p=sys.argv[1].split(".")[1]; d=json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))); assert d["role"] == "engineer", d' "$a"
+	run req GET /api/v1/auth/me "$a"
+	assert_line --index 1 200
+	# Disabled then enabled again: the token from before stays refused.
+	run req PATCH "/api/v1/auth/users/$id" "$admin" '{"active":false}'
+	assert_line --index 1 200
+	run req PATCH "/api/v1/auth/users/$id" "$admin" '{"active":true}'
+	assert_line --index 1 200
+	run req GET /api/v1/auth/me "$a"
+	assert_output "$(printf '%s\n401' "$REVOKED")"
+	# A new password set by an admin.
+	a=$(token moved)
+	run req PATCH "/api/v1/auth/users/$id" "$admin" "{\"password\":\"a new password for moved\"}"
+	assert_line --index 1 200
+	run req GET /api/v1/auth/me "$a"
+	assert_output "$(printf '%s\n401' "$REVOKED")"
+	# A change of name or e-mail ends nothing.
+	b=$(req POST /api/v1/auth/login "" '{"username":"moved","password":"a new password for moved"}' | head -1 | json access_token)
+	run req PATCH "/api/v1/auth/users/$id" "$admin" '{"full_name":"Moved Away"}'
+	assert_line --index 1 200
+	run req GET /api/v1/auth/me "$b"
+	assert_line --index 1 200
+	# Deleted.
+	run req DELETE "/api/v1/auth/users/$id" "$admin"
+	assert_output "$(printf '\n204')"
+	run req GET /api/v1/auth/me "$b"
+	assert_output "$(printf '%s\n401' "$REVOKED")"
 }

@@ -201,6 +201,11 @@ PY
 		fi
 		got=$(call "$right")
 		[ "$got" = "$want" ] || { echo "$method $path as $role: $got, not $want"; false; }
+		# Signing out of every session and a new password end the
+		# viewer's access tokens.
+		case "$method $path" in
+		"POST /api/v1/auth/logout" | "POST /api/v1/auth/change-password") view=$(token view) ;;
+		esac
 		n=$((n + 1))
 	done < <(brul-serve --routes)
 	[ "$n" -ge 28 ]
@@ -492,7 +497,7 @@ PY
 		"POST /api/v1/auth/login") body="{\"username\":\"zulu\",\"password\":\"$PW\"}" ;;
 		"POST /api/v1/auth/refresh") body="{\"refresh_token\":\"$r1\"}" ;;
 		"POST /api/v1/auth/logout") tok=$z body="{\"refresh_token\":\"$r2\"}" ;;
-		"POST /api/v1/auth/change-password") tok=$z body="{\"current_password\":\"$PW\",\"new_password\":\"$PW\"}" ;;
+		"POST /api/v1/auth/change-password") tok=$(token zulu) body="{\"current_password\":\"$PW\",\"new_password\":\"$PW\"}" ;;
 		"POST /api/v1/auth/users") body="{\"username\":\"zed\",\"password\":\"$PW\",\"role\":\"viewer\"}" ;;
 		"PATCH "*) body='{"full_name":"View"}' ;;
 		"POST "*acknowledge) body='{"note":"checked"}' ;;

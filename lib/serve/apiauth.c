@@ -80,8 +80,11 @@ tokens(struct brul_req *r, long long id, const char *name, const char *role,
 
 	snprintf(c.name, sizeof c.name, "%s", name);
 	snprintf(c.role, sizeof c.role, "%s", role);
+	/* Made after the user's tokens were last revoked, even in the same
+	 * second, so that it is not revoked with them. */
 	if (brul_token_issue(r->app->secret, r->app->secret_len, &c,
-	    time(NULL), r->app->access_ttl, access) < 0)
+	    brul_denylist_iat(r->app->deny, id, time(NULL)),
+	    r->app->access_ttl, access) < 0)
 		return brul_reply_error(r, 500, "internal", "out of memory");
 	o = json_pack("{s:s,s:s,s:i,s:s,s:i}", "access_token", access,
 	    "token_type", "bearer", "expires_in",
@@ -243,6 +246,11 @@ brul_api_logout(struct brul_req *r)
 	if (res == NULL)
 		return r->ret;
 	PQclear(res);
+	/* The access tokens go too: this one, or every one of the user. */
+	if (tok)
+		brul_denylist_token(r->app->deny, &r->who, time(NULL));
+	else
+		brul_denylist_user(r->app->deny, r->who.user_id, time(NULL));
 	return brul_reply_none(r);
 }
 
@@ -315,6 +323,9 @@ brul_api_change_password(struct brul_req *r)
 	if ((res = brul_query(r, &new_password, 4, v, NULL)) == NULL)
 		return r->ret;
 	PQclear(res);
+	/* Every access token made so far goes, the caller's too: it may be
+	 * a copy.  The caller's new one is made after. */
+	brul_denylist_user(r->app->deny, r->who.user_id, time(NULL));
 	return tokens(r, r->who.user_id, r->who.name, brul_role_name(r->role),
 	    NULL, refresh);
 }

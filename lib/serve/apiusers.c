@@ -198,6 +198,10 @@ brul_api_user_patch(struct brul_req *r)
 	v[6] = email;
 	v[7] = pw ? hash : NULL;
 	ret = brul_reply_query(r, &patch, 8, v, 200, "no such user");
+	/* Disabled, a new password or a role: the user's access tokens
+	 * are refused at once (refresh gives one with the new role). */
+	if (r->status == 200 && (active == 0 || pw || role))
+		brul_denylist_user(r->app->deny, id, time(NULL));
 	brul_app_forget_user(r->app, id);
 	json_decref(b);
 	return ret;
@@ -223,6 +227,8 @@ brul_api_user_delete(struct brul_req *r)
 		return r->ret;
 	gone = PQntuples(res) == 1;
 	PQclear(res);
+	if (gone)
+		brul_denylist_user(r->app->deny, id, time(NULL));
 	brul_app_forget_user(r->app, id);
 	return gone ? brul_reply_none(r) : brul_reply_error(r, 404,
 	    "not_found", "no such user");

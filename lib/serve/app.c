@@ -151,8 +151,9 @@ brul_app_init(struct brul_app *a, const struct brul_serve_opts *o,
 		return brul_err_set(err, NULL, 0, 0, "libsodium cannot start");
 	a->pool = brul_pool_new(a->db, o->pool);
 	a->throttle = brul_throttle_new();
+	a->deny = brul_denylist_new(a->access_ttl);
 	a->prom = brul_prom_new(routes, nroutes);
-	if (!a->pool || !a->throttle || !a->prom)
+	if (!a->pool || !a->throttle || !a->deny || !a->prom)
 		return oom(err);
 	if ((a->live = brul_live_start(a->db, a->prom, &a->changes,
 	    err)) == NULL)
@@ -166,6 +167,7 @@ brul_app_release(struct brul_app *a)
 	brul_live_stop(a->live);
 	brul_pool_free(a->pool);
 	brul_throttle_free(a->throttle);
+	brul_denylist_free(a->deny);
 	brul_prom_free(a->prom);
 	for (int i = 0; a->cors && i < a->ncors; i++)
 		free(a->cors[i]);

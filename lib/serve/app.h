@@ -3,9 +3,10 @@
  * with (the signing key, the token lifetimes, the CORS origins, the
  * OpenAPI document, the dashboard's files, the model, the alert rules)
  * and the objects its threads use together (the PostgreSQL pool, the
- * sign-in throttle, the counters, the live hub, the users and totals
- * remembered).  The server (server.c) makes one and hands it to every
- * request (req.h), so that handlers never call back into the server.
+ * sign-in throttle, the access tokens revoked, the counters, the live
+ * hub, the users and totals remembered).  The server (server.c) makes
+ * one and hands it to every request (req.h), so that handlers never call
+ * back into the server.
  *
  * Ownership: struct brul_app is the server's storage; brul_app_init
  * fills it (copying what it keeps of the options) and brul_app_release
@@ -20,6 +21,7 @@
 #include "core/err.h"
 #include "db/pool.h"
 #include "ml/modelinfo.h"
+#include "serve/denylist.h"
 #include "serve/live.h"
 #include "serve/prometheus.h"
 #include "serve/route.h"
@@ -48,6 +50,7 @@ struct brul_app {
 	/* Shared by the threads. */
 	struct brul_pool *pool;
 	struct brul_throttle *throttle;
+	struct brul_denylist *deny;	/* access tokens revoked */
 	struct brul_prom *prom;
 	struct brul_live *live;
 	struct brul_usercache users;

@@ -116,6 +116,12 @@ authorize(struct brul_req *r, int i)
 		unauthorized(r, why);
 		return -1;
 	}
+	/* Signed out, a new password, an admin's change: refused at once,
+	 * not when it expires. */
+	if (brul_denylist_refused(a->deny, &r->who, time(NULL))) {
+		unauthorized(r, "token revoked");
+		return -1;
+	}
 	if ((role = brul_usercache_role(&a->users, a->pool,
 	    r->who.user_id)) < 0) {
 		brul_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,

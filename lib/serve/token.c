@@ -25,13 +25,13 @@ brul_token_issue(const unsigned char *key, size_t keylen,
 		 struct brul_claims *c, time_t now, int ttl, char *out)
 {
 	unsigned char id[12];
-	char jti[32], sub[24];
+	char sub[24];
 	jwt_t *j = NULL;
 	char *s = NULL;
 	int rc = -1;
 
 	randombytes_buf(id, sizeof id);
-	sodium_bin2base64(jti, sizeof jti, id, sizeof id,
+	sodium_bin2base64(c->jti, sizeof c->jti, id, sizeof id,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	snprintf(sub, sizeof sub, "%lld", (long long)c->user_id);
 	c->iat = now;
@@ -43,7 +43,7 @@ brul_token_issue(const unsigned char *key, size_t keylen,
 	    jwt_add_grant(j, "name", c->name) == 0 &&
 	    jwt_add_grant(j, "role", c->role) == 0 &&
 	    jwt_add_grant(j, "typ", "access") == 0 &&
-	    jwt_add_grant(j, "jti", jti) == 0 &&
+	    jwt_add_grant(j, "jti", c->jti) == 0 &&
 	    jwt_add_grant_int(j, "iat", (long)now) == 0 &&
 	    jwt_add_grant_int(j, "nbf", (long)now) == 0 &&
 	    jwt_add_grant_int(j, "exp", (long)c->exp) == 0 &&
@@ -96,7 +96,7 @@ brul_token_verify(const unsigned char *key, size_t keylen, const char *token,
 		  time_t now, struct brul_claims *c)
 {
 	enum brul_token_status st = BRUL_TOKEN_OK;
-	const char *sub, *name, *role, *typ;
+	const char *sub, *name, *role, *typ, *jti;
 	jwt_t *j = NULL;
 	long iat, nbf, exp;
 	int h;
@@ -115,12 +115,16 @@ brul_token_verify(const unsigned char *key, size_t keylen, const char *token,
 	name = jwt_get_grant(j, "name");
 	role = jwt_get_grant(j, "role");
 	typ = jwt_get_grant(j, "typ");
+	jti = jwt_get_grant(j, "jti");
 	iat = claim_int(j, "iat");
 	nbf = claim_int(j, "nbf");
 	exp = claim_int(j, "exp");
-	if (!sub || !name || !role || !typ || strcmp(typ, "access") != 0 ||
-	    iat < 0 || exp < 0 || strlen(name) >= sizeof c->name ||
-	    strlen(role) >= sizeof c->role)
+	/* Without a jti a token could not be revoked alone. */
+	if (!sub || !name || !role || !typ || !jti ||
+	    strcmp(typ, "access") != 0 || iat < 0 || exp < 0 ||
+	    strlen(name) >= sizeof c->name ||
+	    strlen(role) >= sizeof c->role || *jti == '\0' ||
+	    strlen(jti) >= sizeof c->jti)
 		st = BRUL_TOKEN_CLAIMS;
 	else if (exp <= (long)now)
 		st = BRUL_TOKEN_EXPIRED;
@@ -135,6 +139,7 @@ brul_token_verify(const unsigned char *key, size_t keylen, const char *token,
 			st = BRUL_TOKEN_CLAIMS;
 		snprintf(c->name, sizeof c->name, "%s", name);
 		snprintf(c->role, sizeof c->role, "%s", role);
+		snprintf(c->jti, sizeof c->jti, "%s", jti);
 		c->iat = iat;
 		c->exp = exp;
 	}

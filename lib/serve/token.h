@@ -31,6 +31,7 @@ struct brul_claims {
 	int64_t user_id;
 	char name[128];
 	char role[16];
+	char jti[32];		/* the token's id: 16 base64url characters */
 	time_t iat, exp;
 };
 
@@ -42,8 +43,8 @@ enum brul_token_status {
 /* Why a token was refused, for the client: "expired", ... */
 const char *brul_token_why(enum brul_token_status s);
 
-/* An access token for c (its iat and exp set from now and ttl) into out
- * (BRUL_TOKEN_MAX); 0, or -1 out of memory. */
+/* An access token for c (its jti drawn, its iat and exp set from now
+ * and ttl) into out (BRUL_TOKEN_MAX); 0, or -1 out of memory. */
 int brul_token_issue(const unsigned char *key, size_t keylen,
 		     struct brul_claims *c, time_t now, int ttl, char *out);
 /* Checks token, filling c when it is good. */

@@ -38,7 +38,8 @@ forge(char *out, size_t n, const char *header, const char *body,
 
 /* A token signed with the key, holding grants of our choosing. */
 static char *
-signed_with(const char *typ, const char *sub, long iat, long exp)
+signed_with(const char *typ, const char *sub, const char *jti, long iat,
+	    long exp)
 {
 	jwt_t *j = NULL;
 	char *s = NULL;
@@ -49,6 +50,7 @@ signed_with(const char *typ, const char *sub, long iat, long exp)
 	    jwt_add_grant(j, "name", "somchai") == 0 &&
 	    jwt_add_grant(j, "role", "viewer") == 0 &&
 	    jwt_add_grant(j, "typ", typ) == 0 &&
+	    (jti == NULL || jwt_add_grant(j, "jti", jti) == 0) &&
 	    jwt_add_grant_int(j, "iat", iat) == 0 &&
 	    jwt_add_grant_int(j, "exp", exp) == 0)
 		s = jwt_encode_str(j);
@@ -75,8 +77,9 @@ main(void)
 	tap_ok(&t, brul_token_verify(key, KEYLEN, tok, NOW + 60, &got) ==
 	    BRUL_TOKEN_OK && got.user_id == 42 &&
 	    strcmp(got.name, "somchai") == 0 &&
-	    strcmp(got.role, "engineer") == 0 && got.exp == NOW + 1800,
-	    "it verifies, with its claims");
+	    strcmp(got.role, "engineer") == 0 && got.exp == NOW + 1800 &&
+	    strlen(c.jti) == 16 && strcmp(got.jti, c.jti) == 0,
+	    "it verifies, with its claims and its id");
 	tap_ok(&t, brul_token_verify(key, KEYLEN, tok, NOW - 20, &got) ==
 	    BRUL_TOKEN_OK, "a clock 20 s behind is within the leeway");
 	tap_ok(&t, brul_token_verify(key, KEYLEN, tok, NOW - 120, &got) ==
@@ -122,21 +125,35 @@ main(void)
 	tap_ok(&t, brul_token_verify(key, KEYLEN, bad, NOW, &got) ==
 	    BRUL_TOKEN_MALFORMED, "too long");
 
-	s = signed_with("refresh", "42", NOW, NOW + 600);
+	s = signed_with("refresh", "42", "id", NOW, NOW + 600);
 	tap_ok(&t, s && brul_token_verify(key, KEYLEN, s, NOW, &got) ==
 	    BRUL_TOKEN_CLAIMS, "typ other than access: refused");
 	free(s);
-	s = signed_with("access", NULL, NOW, NOW + 600);
+	s = signed_with("access", NULL, "id", NOW, NOW + 600);
 	tap_ok(&t, s && brul_token_verify(key, KEYLEN, s, NOW, &got) ==
 	    BRUL_TOKEN_CLAIMS, "no sub: refused");
 	free(s);
-	s = signed_with("access", "-3", NOW, NOW + 600);
+	s = signed_with("access", "-3", "id", NOW, NOW + 600);
 	tap_ok(&t, s && brul_token_verify(key, KEYLEN, s, NOW, &got) ==
 	    BRUL_TOKEN_CLAIMS, "a sub that is no user id: refused");
 	free(s);
-	s = signed_with("access", "42", NOW, NOW + 600);
+	s = signed_with("access", "42", NULL, NOW, NOW + 600);
 	tap_ok(&t, s && brul_token_verify(key, KEYLEN, s, NOW, &got) ==
-	    BRUL_TOKEN_OK, "a token libjwt signed with the key verifies");
+	    BRUL_TOKEN_CLAIMS, "no jti: refused (it could not be revoked)");
+	free(s);
+	s = signed_with("access", "42", "", NOW, NOW + 600);
+	tap_ok(&t, s && brul_token_verify(key, KEYLEN, s, NOW, &got) ==
+	    BRUL_TOKEN_CLAIMS, "an empty jti: refused");
+	free(s);
+	s = signed_with("access", "42", "0123456789abcdef0123456789abcdef",
+	    NOW, NOW + 600);
+	tap_ok(&t, s && brul_token_verify(key, KEYLEN, s, NOW, &got) ==
+	    BRUL_TOKEN_CLAIMS, "a jti of 32 characters: refused");
+	free(s);
+	s = signed_with("access", "42", "AAECAwQFBgcICQoL", NOW, NOW + 600);
+	tap_ok(&t, s && brul_token_verify(key, KEYLEN, s, NOW, &got) ==
+	    BRUL_TOKEN_OK && strcmp(got.jti, "AAECAwQFBgcICQoL") == 0,
+	    "a token libjwt signed with the key verifies, with its jti");
 	free(s);
 	tap_streq(&t, brul_token_why(BRUL_TOKEN_EXPIRED), "expired",
 	    "the reason given to the client");
