@@ -38,6 +38,7 @@ struct brul_req {
 	int ret;			/* what the last reply returned */
 	int status;			/* answered with; 0: not yet */
 	size_t bytes;
+	char error[512];		/* what failed, for the log; "" */
 	int stream;			/* an SSE stream was started */
 	struct timespec t0;
 	char remote[64];

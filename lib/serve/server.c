@@ -293,7 +293,7 @@ on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    (double)(t1.tv_nsec - r->t0.tv_nsec) / 1e9;
 	if (r->status) {
 		brul_prom_request(s->app.prom, r->route, r->status, sec);
-		if (!s->quiet)
+		if (!s->quiet || r->error[0])
 			brul_log_access(r, sec * 1e3);
 	}
 	free(r->body);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# brul-serve against what a hostile or careless client sends over HTTP:
+# bytes that are not UTF-8, NULs, control characters and quotes in the
+# request line, query arguments no route takes, bodies and headers over
+# the limits.  Raw requests go through a Python socket, so that nothing
+# between the test and the server tidies them up.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+load helpers/fleet
+
+PG=$BATS_TEST_DIRNAME/helpers/pg.sh
+
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	fleet_setup "$d" 5443 --days 2 --batteries 24 --seed 4
+	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" \
+	    --threads 2 --timeout 2 --max-body 4096 2> "$d/log" &
+	echo $! > "$d/pid"
+	for i in $(seq 50); do
+		grep -q 'listening on' "$d/log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$d/log" > "$d/port"
+	[ -s "$d/port" ]
+	curl -s -X POST -H 'Content-Type: application/json' \
+	    --data-binary "{\"username\":\"view\",\"password\":\"$FLEET_PW\"}" \
+	    "http://127.0.0.1:$(cat "$d/port")/api/v1/auth/login" |
+	    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' > "$d/token"
+}
+
+teardown_file() {
+	d=$BATS_FILE_TMPDIR
+	kill "$(cat "$d/pid")" 2>/dev/null || true
+	fleet_teardown "$d" 5443
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+	export DATABASE_URL=$(cat "$F/conninfo")
+	PORT=$(cat "$F/port")
+	URL=http://127.0.0.1:$PORT
+	TOKEN=$(cat "$F/token")
+}
+
+# raw BYTES: sends BYTES (printf's escapes: \r\n, \x01) as they are and
+# prints the answer's status line, then its body on a line of its own.
+raw() {
+	/usr/bin/python3 - "$PORT" "$1" <<'PY'
+import socket, sys
+req = sys.argv[2].encode("latin-1").decode("unicode_escape").encode("latin-1")
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(5)
+s.sendall(req)
+data = b""
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+        head, sep, body = data.partition(b"\r\n\r\n")
+        if sep and b"content-length: " in head.lower():
+            n = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+            if len(body) >= n:
+                break
+except (socket.timeout, ConnectionResetError):
+    pass
+head, _, body = data.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode("latin-1"))
+print(body.decode("latin-1"))
+PY
+}
+
+# get PATH: the body, then the status on a line of its own, as the
+# viewer, the path sent as it is.
+get() {
+	curl -s --path-as-is -H "Authorization: Bearer $TOKEN" \
+	    -w '\n%{http_code}\n' "$URL$1"
+}
+
+# loglines: every line of the server's log but the first (listening on),
+# each checked to be one JSON object with the access log's fields; prints
+# them as Python reprs of (method, path, status, error).
+loglines() {
+	sleep 0.2
+	tail -n +2 "$F/log" | /usr/bin/python3 -c '
+import json, sys
+for line in sys.stdin.buffer:
+    assert line.endswith(b"\n") and line.count(b"\n") == 1, line
+    r = json.loads(line)
+    assert set(r) >= {"ts", "remote", "method", "path", "route", "status", "bytes", "ms", "user"}, line
+    # Every byte a client sent is one character of the strings.
+    print(repr((r["method"], r["path"], r["status"], r.get("error"))))
+'
+}
+
+@test "the log: every byte a client sends is escaped, each line one JSON object" {
+	run raw 'GE"T,"x":"y /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+	run raw 'G\x01ET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'
+	# A failure: the database stops while the viewer's role is
+	# still remembered, and the handler fails to reach it (503).
+	run get /api/v1/auth/me
+	assert_line --index 1 200
+	PG_PORT=5443 sh "$PG" stop "$(cat "$F/pgdir")/c"
+	run get '/api/v1/batteries/B%0A%7B%22ts%22%3A%22forged%22%7D%0A'
+	PG_PORT=5443 sh "$PG" restart "$(cat "$F/pgdir")/c"
+	assert_line --index 1 503
+	run loglines
+	assert_success
+	assert_line "('GE\"T,\"x\":\"y', '/health', 405, None)"
+	assert_line "('G\\x01ET', '/health', 405, None)"
+	assert_line --regexp "^\\('GET', '/api/v1/batteries/B\\\\n\\{\"ts\":\"forged\"\\}\\\\n', 503, '.*PostgreSQL.*'\\)\$"
+}
