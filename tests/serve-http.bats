@@ -113,3 +113,22 @@ for line in sys.stdin.buffer:
 	assert_line "('G\\x01ET', '/health', 405, None)"
 	assert_line --regexp "^\\('GET', '/api/v1/batteries/B\\\\n\\{\"ts\":\"forged\"\\}\\\\n', 503, '.*PostgreSQL.*'\\)\$"
 }
+
+@test "a path parameter that is not UTF-8 is 404 on every route that has one" {
+	n=0
+	while read -r method path role; do
+		case $path in *"{"*) ;; *) continue ;; esac
+		for bad in %FF%FE B0001-1%C3 %ED%A0%80 %C0%AF; do
+			p=$(echo "$path" | sed "s/{[a-z_]*}/$bad/")
+			got=$(curl -s --path-as-is -X "$method" -H "Authorization: Bearer $TOKEN" \
+			    -w ' %{http_code}' "$URL$p")
+			[ "$got" = '{"error":{"status":404,"code":"not_found","message":"no such path"}} 404' ] ||
+			    { echo "$method $p: $got"; false; }
+		done
+		n=$((n + 1))
+	done < <(brul-serve --routes)
+	[ "$n" -ge 12 ]
+	# Still found in UTF-8.
+	run get /api/v1/batteries/B0001-1
+	assert_line --index 1 200
+}

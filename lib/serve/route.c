@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "serve/route.h"
 
 /* Whether path matches pattern, copying parameters into pp. */
@@ -16,8 +17,11 @@ match(const char *pattern, const char *path, struct brul_path_params *pp)
 		if (*p == '{') {
 			size_t n = strcspn(s, "/");
 
+			/* Text that is not UTF-8 names nothing the database
+			 * holds (and PostgreSQL would refuse it). */
 			if (n == 0 || np == BRUL_PARAMS ||
-			    used + n + 1 > sizeof pp->buf)
+			    used + n + 1 > sizeof pp->buf ||
+			    brul_utf8_invalid(s, n) >= 0)
 				return 0;
 			memcpy(pp->buf + used, s, n);
 			pp->buf[used + n] = '\0';

@@ -3,8 +3,8 @@
  * them (the API's is in api.h).
  *
  * A pattern is a path whose segments are literal or {name}; a {name}
- * segment matches one segment of the path (not empty, no '/'), which
- * becomes the next path parameter.  HEAD matches GET routes.  Routes are
+ * segment matches one segment of the path (not empty, no '/', UTF-8),
+ * which becomes the next path parameter.  HEAD matches GET routes.  Routes are
  * tried in the table's order (literal segments before parameters where
  * both could match).
  *

@@ -1,7 +1,7 @@
 /* test-route.c: matching a request to its route (serve/route.h), on a
- * table of our own and on the API's: parameters, literal segments
- * before parameters, HEAD for GET, the methods a path allows, and every
- * route of the API reachable by its own pattern. */
+ * table of our own and on the API's: parameters (UTF-8 only), literal
+ * segments before parameters, HEAD for GET, the methods a path allows,
+ * and every route of the API reachable by its own pattern. */
 #include <stdio.h>
 #include <string.h>
 
@@ -62,6 +62,13 @@ main(void)
 	    "an empty segment is no parameter");
 	tap_ok(&t, match("GET", "/api/v1/alerts/x/y", &p, allow) == -1,
 	    "a parameter is one segment");
+	tap_ok(&t, match("GET", "/api/v1/alerts/\xff\xfe", &p, allow) == -1 &&
+	    match("GET", "/api/v1/alerts/B1\xc3/acknowledge", &p, allow) ==
+	    -1 && match("POST", "/api/v1/alerts/\xed\xa0\x80/acknowledge",
+	    &p, allow) == -1, "a parameter that is not UTF-8 matches nothing");
+	tap_ok(&t, match("GET", "/api/v1/alerts/\xc3\xa9t\xc3\xa9", &p,
+	    allow) == 2 && strcmp(p.v[0], "\xc3\xa9t\xc3\xa9") == 0,
+	    "a parameter in UTF-8 does");
 	tap_ok(&t, match("GET", "/health/", &p, allow) == -1,
 	    "a trailing slash is another path");
 	tap_ok(&t, match("GET", "/nowhere", &p, allow) == -1, "no route: -1");
