@@ -132,3 +132,18 @@ for line in sys.stdin.buffer:
 	run get /api/v1/batteries/B0001-1
 	assert_line --index 1 200
 }
+
+@test "%00 never cuts a path or an argument short" {
+	run get /api/v1/batteries/B0001-1%00anything
+	assert_output "$(printf '%s\n404' '{"error":{"status":404,"code":"not_found","message":"no such battery"}}')"
+	run get /health%00
+	assert_line --index 1 404
+	run get /app.js%00.map
+	assert_line --index 1 404
+	run get '/api/v1/batteries?limit=5%00'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"limit: expected an integer from 1 to 1000, not \"5%00\""}}')"
+	# Other escapes are still decoded.
+	run get /api/v1/batteries/%42%30001-1
+	assert_line --index 1 200
+	assert_line --index 0 --partial '"battery_id": "B0001-1"'
+}

@@ -13,6 +13,7 @@
 #include "serve/log.h"
 #include "serve/route.h"
 #include "serve/server.h"
+#include "serve/url.h"
 
 struct brul_server {
 	char *listen;
@@ -301,6 +302,15 @@ on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* libmicrohttpd's decoding of the path and the query arguments. */
+static size_t
+unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	(void)cls;
+	(void)c;
+	return brul_url_unescape(s);
+}
+
 static void
 release(struct brul_server *s)
 {
@@ -350,6 +360,7 @@ brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
 	if (s->d == NULL) {
 		brul_err_set(err, NULL, 0, 0, "cannot listen on %s (in use? "
