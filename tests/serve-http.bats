@@ -147,3 +147,16 @@ for line in sys.stdin.buffer:
 	assert_line --index 1 200
 	assert_line --index 0 --partial '"battery_id": "B0001-1"'
 }
+
+@test "an argument quoted in a 400 is text: bytes that are not UTF-8, a character cut" {
+	run get '/api/v1/batteries?limit=%ff'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"limit: expected an integer from 1 to 1000, not \"\\xFF\""}}')"
+	a63=$(printf 'a%.0s' $(seq 63))
+	run get "/api/v1/batteries?limit=${a63}%c3%a9"
+	assert_output "$(printf '%s\n400' "{\"error\":{\"status\":400,\"code\":\"bad_argument\",\"message\":\"limit: expected an integer from 1 to 1000, not \\\"$a63\\\"\"}}")"
+	run get "/api/v1/alerts?severity=%c3%a9%ff"
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"severity: expected warning or critical, not \"é\\xFF\""}}')"
+	run get "/api/v1/alerts?site=x%ed%a0%80"
+	assert_line --index 0 --partial 'not \"x\\xED\\xA0\\x80\"'
+	assert_line --index 1 400
+}

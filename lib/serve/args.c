@@ -18,11 +18,40 @@ arg(struct brul_req *r, const char *name)
 	    name);
 }
 
+size_t
+brul_arg_quote(char *dst, const char *s)
+{
+	size_t len = strnlen(s, BRUL_ARG_QUOTE), i = 0, j = 0;
+
+	while (i < len) {
+		long k = brul_utf8_invalid(s + i, len - i);
+		size_t ok = k < 0 ? len - i : (size_t)k;
+
+		memcpy(dst + j, s + i, ok);
+		i += ok;
+		j += ok;
+		if (i == len)
+			break;
+		/* A character cut by the limit ends the quote; a byte that
+		 * is not UTF-8 at all is written as its value. */
+		if (brul_utf8_invalid(s + i, strnlen(s + i, 4)) != 0)
+			break;
+		j += (size_t)snprintf(dst + j, 5, "\\x%02X",
+		    (unsigned char)s[i]);
+		i++;
+	}
+	dst[j] = '\0';
+	return j;
+}
+
 static int
 bad(struct brul_req *r, const char *name, const char *want, const char *got)
 {
+	char q[4 * BRUL_ARG_QUOTE + 1];
+
+	brul_arg_quote(q, got);
 	brul_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_argument",
-	    "%s: expected %s, not \"%.64s\"", name, want, got);
+	    "%s: expected %s, not \"%s\"", name, want, q);
 	return -1;
 }
 

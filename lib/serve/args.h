@@ -38,6 +38,15 @@ int brul_arg_parse_enum(const char *s, const char *const *names, int count,
 			int *v, char *want, size_t n);
 int brul_arg_parse_id(const char *s);
 
+/* How much of an argument an answer quotes: its first bytes, at most. */
+#define BRUL_ARG_QUOTE 64
+
+/* s as a 400 quotes it, into dst[0..4 * BRUL_ARG_QUOTE + 1): its first
+ * BRUL_ARG_QUOTE bytes at most, cut between characters, a byte that is
+ * not part of UTF-8 written \xFF, so that the answer is text whatever
+ * the client sent.  Returns the length written. */
+size_t brul_arg_quote(char *dst, const char *s);
+
 /* The request's JSON body as an object (the caller's, json_decref), or
  * NULL having answered 400 or 415. */
 json_t *brul_body(struct brul_req *r);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "serve/app.h"
 #include "serve/reply.h"
 
@@ -87,18 +88,49 @@ brul_reply_none(struct brul_req *r)
 	return brul_reply(r, MHD_HTTP_NO_CONTENT, NULL, "", 0);
 }
 
+char *
+brul_error_body(int status, const char *code, const char *msg)
+{
+	char text[512];
+	size_t n, at = 0;
+	long k;
+	json_t *o;
+	char *s;
+
+	/* jansson refuses a string that is not UTF-8. */
+	n = (size_t)snprintf(text, sizeof text, "%s", msg);
+	if (n >= sizeof text)
+		n = sizeof text - 1;
+	while ((k = brul_utf8_invalid(text + at, n - at)) >= 0) {
+		text[at + (size_t)k] = '?';
+		at += (size_t)k + 1;
+	}
+	if ((o = json_pack("{s:{s:i,s:s,s:s}}", "error", "status", status,
+	    "code", code, "message", text)) == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
 int
 brul_reply_error(struct brul_req *r, int status, const char *code,
 		 const char *fmt, ...)
 {
-	char msg[512];
+	char msg[512], *body;
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	return brul_reply_jansson(r, status, json_pack("{s:{s:i,s:s,s:s}}",
-	    "error", "status", status, "code", code, "message", msg));
+	if ((body = brul_error_body(status, code, msg)) == NULL)
+		return brul_reply_json(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "{\"error\":{\"status\":500,\"code\":\"internal\","
+		    "\"message\":\"out of memory\"}}");
+	ret = brul_reply_json(r, status, body);
+	free(body);
+	return ret;
 }
 
 int

@@ -31,6 +31,11 @@ int brul_reply_throttled(struct brul_req *r, int seconds);
 int brul_reply_error(struct brul_req *r, int status, const char *code,
 		     const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* An error's body, as brul_reply_error answers it (the caller's, free):
+ * a message that is not UTF-8 (a client's bytes, text cut short) has
+ * each byte that is not written ?, so that the body is always made; NULL
+ * only when out of memory. */
+char *brul_error_body(int status, const char *code, const char *msg);
 /* 405 with the methods the path allows. */
 int brul_reply_not_allowed(struct brul_req *r, const char *allow);
 /* Answers with b's text (taking it; b is emptied). */

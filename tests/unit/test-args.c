@@ -1,6 +1,7 @@
 /* test-args.c: the checks behind a request's query arguments
  * (serve/args.h): integers in range, times and dates, one of a list,
- * identifiers; and what the 400 says was expected. */
+ * identifiers; what the 400 says was expected, and how it quotes what
+ * was sent. */
 #include <string.h>
 
 #include "serve/args.h"
@@ -12,7 +13,7 @@ main(void)
 	struct tap t = { 0 };
 	static const char *const risks[] = { "low", "medium", "high",
 		"critical" };
-	char want[200], out[32], id[200];
+	char want[200], out[32], id[200], q[4 * BRUL_ARG_QUOTE + 1];
 	long v = -1;
 	int k = -1;
 
@@ -55,5 +56,26 @@ main(void)
 	id[128] = 'a';
 	id[129] = '\0';
 	tap_ok(&t, brul_arg_parse_id(id) < 0, "129 will not");
+
+	/* What a 400 quotes of an argument: text, whatever was sent. */
+	brul_arg_quote(q, "notadate");
+	tap_streq(&t, q, "notadate", "an argument quoted");
+	brul_arg_quote(q, "\xff");
+	tap_streq(&t, q, "\\xFF", "a byte that is not UTF-8, as its value");
+	brul_arg_quote(q, "a\xc3\xa9\xfe\xc3(\xed\xa0\x80");
+	tap_streq(&t, q, "a\xc3\xa9\\xFE\\xC3(\\xED\\xA0\\x80",
+	    "characters kept, stray bytes and surrogates not");
+	memset(id, 'a', 63);
+	strcpy(id + 63, "\xc3\xa9zzz");
+	tap_ok(&t, brul_arg_quote(q, id) == 63 && strspn(q, "a") == 63,
+	    "a character cut by the limit is left out whole");
+	memset(id, 'a', 62);
+	strcpy(id + 62, "\xc3\xa9zzz");
+	tap_ok(&t, brul_arg_quote(q, id) == 64 &&
+	    strcmp(q + 62, "\xc3\xa9") == 0, "one that fits is kept");
+	memset(id, 0xff, 100);
+	id[100] = '\0';
+	tap_ok(&t, brul_arg_quote(q, id) == 4 * BRUL_ARG_QUOTE &&
+	    strncmp(q, "\\xFF\\xFF", 8) == 0, "the longest quote");
 	return tap_done(&t);
 }
