@@ -160,3 +160,16 @@ for line in sys.stdin.buffer:
 	assert_line --index 0 --partial 'not \"x\\xED\\xA0\\x80\"'
 	assert_line --index 1 400
 }
+
+@test "a time in year 0, which PostgreSQL has not, is 400" {
+	run get '/api/v1/alerts/stats?until=0000-01-01'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"until: expected a time (2026-01-01T00:00:00Z) or a date in years 0001-9999, not \"0000-01-01\""}}')"
+	for q in 'alerts?from=0000-12-31T23:59:59Z' 'batteries/B0001-1/telemetry?to=0000-06-01' \
+	    'batteries/B0001-1/twin?from=0000-01-01' 'batteries/B0001-1/events?to=0000-01-01' \
+	    'batteries/B0001-1/predictions?from=0000-01-01'; do
+		run get "/api/v1/$q"
+		assert_line --index 1 400
+	done
+	run get '/api/v1/alerts/stats?until=0001-01-01'
+	assert_line --index 1 200
+}

@@ -80,6 +80,10 @@ brul_arg_parse_time(const char *s, char out[32])
 		t = day * 86400;
 	else
 		return -1;
+	/* PostgreSQL has no year 0 (1 BC): 0000-01-01 would be its error,
+	 * a 500. */
+	if (t < brul_days_from_civil(1, 1, 1) * BRUL_DAY)
+		return -1;
 	out[brul_time_format(out, t)] = '\0';
 	return 0;
 }
@@ -133,8 +137,8 @@ brul_arg_time(struct brul_req *r, const char *name, char out[32])
 	if (s == NULL)
 		return 0;
 	if (brul_arg_parse_time(s, out) < 0)
-		return bad(r, name, "a time (2026-01-01T00:00:00Z) or a date",
-		    s);
+		return bad(r, name, "a time (2026-01-01T00:00:00Z) or a date "
+		    "in years 0001-9999", s);
 	return 1;
 }
 

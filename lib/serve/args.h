@@ -15,7 +15,8 @@
 
 int brul_arg_int(struct brul_req *r, const char *name, long lo, long hi,
 		 long *v);
-/* A time (ISO 8601 UTC, or a date for its midnight) as ISO text. */
+/* A time (ISO 8601 UTC, or a date for its midnight; years 0001-9999) as
+ * ISO text. */
 int brul_arg_time(struct brul_req *r, const char *name, char out[32]);
 /* One of names[0..n): its index in *v. */
 int brul_arg_enum(struct brul_req *r, const char *name,
@@ -30,7 +31,7 @@ int brul_arg_page(struct brul_req *r, char *limit, char *offset);
 /* The checks behind those helpers, on an argument's text alone: 0 and
  * the value, or -1 (with what was expected in want[0..n), for the
  * message).  An id is 1-128 bytes of letters, digits and "-_.:"; a time
- * is ISO 8601 UTC or a date, given back as ISO text. */
+ * is ISO 8601 UTC or a date in years 0001-9999, given back as ISO text. */
 int brul_arg_parse_int(const char *s, long lo, long hi, long *v, char *want,
 		       size_t n);
 int brul_arg_parse_time(const char *s, char out[32]);

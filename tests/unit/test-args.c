@@ -34,6 +34,13 @@ main(void)
 	    strcmp(out, "2026-03-01T00:00:00Z") == 0, "a date is its midnight");
 	tap_ok(&t, brul_arg_parse_time("2026-03-01T12:34:56Z", out) == 0 &&
 	    strcmp(out, "2026-03-01T12:34:56Z") == 0, "a time");
+	tap_ok(&t, brul_arg_parse_time("0000-12-31T23:59:59Z", out) < 0 &&
+	    brul_arg_parse_time("0000-01-01", out) < 0,
+	    "year 0, which PostgreSQL has not");
+	tap_ok(&t, brul_arg_parse_time("0001-01-01", out) == 0 &&
+	    strcmp(out, "0001-01-01T00:00:00Z") == 0 &&
+	    brul_arg_parse_time("9999-12-31T23:59:59Z", out) == 0 &&
+	    strcmp(out, "9999-12-31T23:59:59Z") == 0, "years 1 and 9999");
 	tap_ok(&t, brul_arg_parse_time("notadate", out) < 0 &&
 	    brul_arg_parse_time("2026-02-30", out) < 0,
 	    "not a time, not a real day");
