@@ -170,6 +170,24 @@ for line in sys.stdin.buffer:
 		run get "/api/v1/$q"
 		assert_line --index 1 400
 	done
-	run get '/api/v1/alerts/stats?until=0001-01-01'
+	run get '/api/v1/alerts/stats?until=0001-02-01&days=31'
 	assert_line --index 1 200
+}
+
+@test "a window worked out from one end stays within years 0001-9999" {
+	run get '/api/v1/batteries/B0001-1/telemetry?from=9999-12-31'
+	assert_output "$(printf '%s\n200' '{"battery_id":"B0001-1","resolution":"raw","from":"9999-12-31T00:00:00Z","to":"9999-12-31T23:59:59Z","points":[]}')"
+	run get '/api/v1/batteries/B0001-1/telemetry?to=0001-01-01T12:00:00Z'
+	assert_output "$(printf '%s\n200' '{"battery_id":"B0001-1","resolution":"raw","from":"0001-01-01T00:00:00Z","to":"0001-01-01T12:00:00Z","points":[]}')"
+	run get '/api/v1/batteries/B0001-1/twin?to=0001-01-02'
+	assert_line --index 0 '{"battery_id" : "B0001-1", "from" : "0001-01-01T00:00:00Z", "to" : "0001-01-02T00:00:00Z", "points" : []}'
+	run get '/api/v1/batteries/B0001-1/twin?from=9999-12-31'
+	assert_line --index 0 --partial '"to" : "9999-12-31T23:59:59Z"'
+	run get '/api/v1/alerts/stats?until=0001-01-01'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"until, days: the window would begin before 0001-01-01"}}')"
+	run get '/api/v1/alerts/stats?until=0001-01-31&days=30'
+	assert_line --index 0 --partial '"from" : "0001-01-01T00:00:00Z", "to" : "0001-01-31T00:00:00Z"'
+	# A window given whole, or one end in this era, as before.
+	run get '/api/v1/batteries/B0001-1/telemetry?resolution=hour&to=2026-01-03'
+	assert_line --index 0 --partial '"from":"2025-12-27T00:00:00Z","to":"2026-01-03T00:00:00Z"'
 }

@@ -105,7 +105,7 @@ int
 brul_api_alert_stats(struct brul_req *r)
 {
 	long days = 30;
-	char ds[24], until[32];
+	char ds[24], until[32], from[32];
 	const char *site = NULL, *v[3];
 	int hu;
 
@@ -113,6 +113,9 @@ brul_api_alert_stats(struct brul_req *r)
 	    (hu = brul_arg_time(r, "until", until)) < 0 ||
 	    brul_arg_id(r, "site", &site) < 0)
 		return r->ret;
+	if (hu && brul_arg_time_add(from, until, -days * 86400) != 0)
+		return brul_reply_error(r, 400, "bad_argument", "until, days: "
+		    "the window would begin before 0001-01-01");
 	snprintf(ds, sizeof ds, "%ld", days);
 	v[0] = ds;
 	v[1] = hu ? until : NULL;

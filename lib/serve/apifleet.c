@@ -292,6 +292,12 @@ brul_api_battery_telemetry(struct brul_req *r)
 	    res < 2 ? "; ask for a coarser resolution" : "");
 	if (hf && ht && span_check(r, from, to, span_max[res], hint) < 0)
 		return r->ret;
+	/* One end given: the other is worked out here, within the years
+	 * a time is written in (PostgreSQL would go past 9999, or BC). */
+	if (hf != ht)
+		brul_arg_time_add(hf ? to : from, hf ? from : to,
+		    hf ? span_default[res] : -span_default[res]);
+	hf = ht = hf || ht;
 	snprintf(span, sizeof span, "%ld", span_default[res]);
 	v[0] = brul_param(r, 0);
 	v[1] = hf ? from : NULL;
@@ -464,6 +470,11 @@ brul_api_battery_twin(struct brul_req *r)
 	    (ht = brul_arg_time(r, "to", to)) < 0 ||
 	    (hf && ht && span_check(r, from, to, 366 * 86400L, "") < 0))
 		return r->ret;
+	/* One end given: the other as for the telemetry. */
+	if (hf != ht)
+		brul_arg_time_add(hf ? to : from, hf ? from : to,
+		    hf ? 30 * 86400L : -30 * 86400L);
+	hf = ht = hf || ht;
 	v[0] = brul_param(r, 0);
 	v[1] = hf ? from : NULL;
 	v[2] = ht ? to : NULL;

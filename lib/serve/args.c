@@ -89,6 +89,24 @@ brul_arg_parse_time(const char *s, char out[32])
 }
 
 int
+brul_arg_time_add(char out[32], const char *t, long seconds)
+{
+	int64_t lo = brul_days_from_civil(1, 1, 1) * BRUL_DAY;
+	int64_t hi = brul_days_from_civil(10000, 1, 1) * BRUL_DAY - 1;
+	int64_t x = 0;
+	int kept = 0;
+
+	brul_time_parse(t, strlen(t), &x);
+	x += seconds;
+	if (x < lo || x > hi) {
+		x = x < lo ? lo : hi;
+		kept = 1;
+	}
+	out[brul_time_format(out, x)] = '\0';
+	return kept;
+}
+
+int
 brul_arg_parse_enum(const char *s, const char *const *names, int count,
 		    int *v, char *want, size_t n)
 {

@@ -35,6 +35,10 @@ int brul_arg_page(struct brul_req *r, char *limit, char *offset);
 int brul_arg_parse_int(const char *s, long lo, long hi, long *v, char *want,
 		       size_t n);
 int brul_arg_parse_time(const char *s, char out[32]);
+/* t, a time as brul_arg_parse_time gives it, moved by seconds, into out
+ * as ISO text, kept within years 0001-9999 (whose times are the only ones
+ * written as the streams write them): 0, or 1 when it had to be kept. */
+int brul_arg_time_add(char out[32], const char *t, long seconds);
 int brul_arg_parse_enum(const char *s, const char *const *names, int count,
 			int *v, char *want, size_t n);
 int brul_arg_parse_id(const char *s);

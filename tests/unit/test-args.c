@@ -41,6 +41,13 @@ main(void)
 	    strcmp(out, "0001-01-01T00:00:00Z") == 0 &&
 	    brul_arg_parse_time("9999-12-31T23:59:59Z", out) == 0 &&
 	    strcmp(out, "9999-12-31T23:59:59Z") == 0, "years 1 and 9999");
+	tap_ok(&t, brul_arg_time_add(out, "2026-03-01T00:00:00Z", -86400) ==
+	    0 && strcmp(out, "2026-02-28T00:00:00Z") == 0, "a time moved");
+	tap_ok(&t, brul_arg_time_add(out, "9999-12-31T00:00:00Z", 86400) ==
+	    1 && strcmp(out, "9999-12-31T23:59:59Z") == 0 &&
+	    brul_arg_time_add(out, "0001-01-02T00:00:00Z", -7 * 86400) ==
+	    1 && strcmp(out, "0001-01-01T00:00:00Z") == 0,
+	    "kept within years 0001-9999");
 	tap_ok(&t, brul_arg_parse_time("notadate", out) < 0 &&
 	    brul_arg_parse_time("2026-02-30", out) < 0,
 	    "not a time, not a real day");
