@@ -23,10 +23,12 @@ setup_file() {
 	done
 	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$d/log" > "$d/port"
 	[ -s "$d/port" ]
-	curl -s -X POST -H 'Content-Type: application/json' \
-	    --data-binary "{\"username\":\"view\",\"password\":\"$FLEET_PW\"}" \
-	    "http://127.0.0.1:$(cat "$d/port")/api/v1/auth/login" |
-	    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' > "$d/token"
+	for u in view admin; do
+		curl -s -X POST -H 'Content-Type: application/json' \
+		    --data-binary "{\"username\":\"$u\",\"password\":\"$FLEET_PW\"}" \
+		    "http://127.0.0.1:$(cat "$d/port")/api/v1/auth/login" |
+		    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' > "$d/token.$u"
+	done
 }
 
 teardown_file() {
@@ -41,7 +43,8 @@ setup() {
 	export DATABASE_URL=$(cat "$F/conninfo")
 	PORT=$(cat "$F/port")
 	URL=http://127.0.0.1:$PORT
-	TOKEN=$(cat "$F/token")
+	TOKEN=$(cat "$F/token.view")
+	ADMIN=$(cat "$F/token.admin")
 }
 
 # raw BYTES: sends BYTES (printf's escapes: \r\n, \x01) as they are and
@@ -190,4 +193,42 @@ for line in sys.stdin.buffer:
 	# A window given whole, or one end in this era, as before.
 	run get '/api/v1/batteries/B0001-1/telemetry?resolution=hour&to=2026-01-03'
 	assert_line --index 0 --partial '"from":"2025-12-27T00:00:00Z","to":"2026-01-03T00:00:00Z"'
+}
+
+@test "a query argument a route does not take, or one given twice or without a value, is 400 naming it" {
+	run get '/api/v1/alerts?since=notadate'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"since: not an argument of this route, which takes limit, offset, site, battery, string, kind, severity, state, acknowledged, from and to"}}')"
+	run get '/health?verbose=1'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"verbose: not an argument of this route, which takes none"}}')"
+	run get '/api/v1/batteries?limit=1&limit=2'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"limit: given twice"}}')"
+	run get '/api/v1/batteries?limit'
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"limit: expected limit=VALUE"}}')"
+	run get '/api/v1/alerts?%ffx=1'
+	assert_line --index 0 --partial '"message":"\\xFFx: not an argument of this route'
+	# A token in the query is the live stream's alone.
+	run get "/api/v1/batteries?access_token=$TOKEN"
+	assert_line --index 0 --partial '"message":"access_token: not an argument of this route'
+	run curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$URL/api/v1/stream?access_token=$TOKEN&site=CMI"
+	assert_output 200
+	# Every route refuses what it does not take, before its handler runs
+	# (nothing is created or deleted), and takes what it lists.
+	n=0
+	while read -r method path role; do
+		p=$(echo "$path" | sed 's/{user_id}/1/; s/{[a-z_]*}/B0001-1/')
+		got=$(curl -s --path-as-is -X "$method" -H "Authorization: Bearer $ADMIN" \
+		    -H 'Content-Type: application/json' --data-binary '{}' \
+		    -w ' %{http_code}' "$URL$p?bogus=1")
+		case $got in
+		*'"message":"bogus: not an argument of this route, which takes '*'"}} 400') ;;
+		*) echo "$method $p?bogus=1: $got"; false ;;
+		esac
+		n=$((n + 1))
+	done < <(brul-serve --routes)
+	[ "$n" -ge 30 ]
+	[ "$(psql -qXAt "$DATABASE_URL" -c 'SELECT count(*) FROM users')" = 3 ]
+	run get '/api/v1/batteries?limit=2&offset=1&site=CMI&string=CMI-REC1-S1&status=active&risk=low&sort=position'
+	assert_line --index 1 200
+	run get '/api/v1/alerts?limit=2&offset=0&site=CMI&battery=B0001-1&string=CMI-REC1-S1&kind=x&severity=warning&state=open&acknowledged=false&from=2026-01-01&to=2026-02-01'
+	assert_line --index 1 200
 }

@@ -209,6 +209,93 @@ brul_arg_page(struct brul_req *r, char *limit, char *offset)
 	return 0;
 }
 
+int
+brul_arg_check(const char *takes, const char *name, const char *value,
+	       unsigned long *seen, char *msg, size_t n)
+{
+	char q[4 * BRUL_ARG_QUOTE + 1];
+	size_t len = strlen(name);
+	const char *p = takes;
+	int i = 0;
+
+	brul_arg_quote(q, name);
+	while (*p) {
+		size_t k = strcspn(p, " ");
+
+		if (k == len && strncmp(p, name, len) == 0)
+			break;
+		p += k;
+		p += strspn(p, " ");
+		i++;
+	}
+	if (*p == '\0') {
+		size_t at = (size_t)snprintf(msg, n, "%s: not an argument of "
+		    "this route, which takes ", q);
+
+		/* The names it takes, as a list: "a, b and c". */
+		for (p = takes, i = 0; *p && at < n; i++) {
+			size_t k = strcspn(p, " ");
+			const char *next = p + k + strspn(p + k, " ");
+
+			at += (size_t)snprintf(msg + at, n - at, "%s%.*s",
+			    i == 0 ? "" : *next ? ", " : " and ", (int)k, p);
+			p = next;
+		}
+		if (i == 0)
+			snprintf(msg, n, "%s: not an argument of this route, "
+			    "which takes none", q);
+		return -1;
+	}
+	if (value == NULL) {
+		snprintf(msg, n, "%s: expected %s=VALUE", q, q);
+		return -1;
+	}
+	if (i < 32) {
+		if (*seen & 1UL << i) {
+			snprintf(msg, n, "%s: given twice", q);
+			return -1;
+		}
+		*seen |= 1UL << i;
+	}
+	return 0;
+}
+
+struct argcheck {
+	const char *takes;
+	unsigned long seen;
+	int bad;
+	char msg[400];
+};
+
+static enum MHD_Result
+argcheck(void *cls, enum MHD_ValueKind kind, const char *key,
+	 const char *value)
+{
+	struct argcheck *a = cls;
+
+	(void)kind;
+	if (brul_arg_check(a->takes, key ? key : "", value, &a->seen, a->msg,
+	    sizeof a->msg) < 0) {
+		a->bad = 1;
+		return MHD_NO;
+	}
+	return MHD_YES;
+}
+
+int
+brul_args_check(struct brul_req *r, const char *takes)
+{
+	struct argcheck a = { takes, 0, 0, "" };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, argcheck,
+	    &a);
+	if (!a.bad)
+		return 0;
+	brul_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_argument", "%s",
+	    a.msg);
+	return -1;
+}
+
 json_t *
 brul_body(struct brul_req *r)
 {

@@ -52,6 +52,17 @@ int brul_arg_parse_id(const char *s);
  * the client sent.  Returns the length written. */
 size_t brul_arg_quote(char *dst, const char *s);
 
+/* Whether the request's query arguments are those its route takes
+ * (takes: names separated by spaces, "" for none): each of them once and
+ * with a value.  0, or -1 having answered 400 naming the first that is
+ * not. */
+int brul_args_check(struct brul_req *r, const char *takes);
+/* The check behind it, on one argument (value NULL: "name" without "="):
+ * 0, or -1 with the message in msg[0..n).  seen is the arguments met so
+ * far, a bit for each of takes' first 32 names; start it at 0. */
+int brul_arg_check(const char *takes, const char *name, const char *value,
+		   unsigned long *seen, char *msg, size_t n);
+
 /* The request's JSON body as an object (the caller's, json_decref), or
  * NULL having answered 400 or 415. */
 json_t *brul_body(struct brul_req *r);

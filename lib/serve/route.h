@@ -8,6 +8,9 @@
  * tried in the table's order (literal segments before parameters where
  * both could match).
  *
+ * A route also says the query arguments it takes: any other is refused
+ * (args.h), so that a misspelt filter is a 400, not a list unfiltered.
+ *
  * Ownership: the table is static; parameters are copied into the
  * caller's struct brul_path_params.
  */
@@ -26,6 +29,8 @@ struct brul_route {
 	const char *pattern;	/* "/api/v1/batteries/{battery_id}" */
 	enum brul_role role;	/* the least role; NONE: no token needed */
 	brul_handler fn;
+	const char *args;	/* the query arguments it takes, separated by
+				 * spaces ("limit offset site"); "": none */
 };
 
 #define BRUL_PARAMS 3

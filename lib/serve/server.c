@@ -208,6 +208,8 @@ dispatch(struct brul_req *r)
 		    r->app->max_body);
 	if (brul_routes[i].role != BRUL_ROLE_NONE && authorize(r, i) < 0)
 		return r->ret;
+	if (brul_args_check(r, brul_routes[i].args) < 0)
+		return r->ret;
 	return brul_routes[i].fn(r);
 }
 

@@ -71,6 +71,40 @@ main(void)
 	id[129] = '\0';
 	tap_ok(&t, brul_arg_parse_id(id) < 0, "129 will not");
 
+	/* The arguments a route takes, and no others. */
+	{
+		const char *takes = "limit offset site";
+		unsigned long seen = 0;
+		char msg[400];
+
+		tap_ok(&t, brul_arg_check(takes, "site", "CMI", &seen, msg,
+		    sizeof msg) == 0 && brul_arg_check(takes, "limit", "5",
+		    &seen, msg, sizeof msg) == 0 && seen == 5,
+		    "arguments the route takes");
+		tap_ok(&t, brul_arg_check(takes, "since", "x", &seen, msg,
+		    sizeof msg) < 0 && strcmp(msg, "since: not an argument of "
+		    "this route, which takes limit, offset and site") == 0,
+		    "one it does not, named, and those it takes");
+		tap_ok(&t, brul_arg_check("", "x\xff", "1", &seen, msg,
+		    sizeof msg) < 0 && strcmp(msg, "x\\xFF: not an argument of "
+		    "this route, which takes none") == 0,
+		    "a route that takes none; the name quoted");
+		tap_ok(&t, brul_arg_check("from", "x", "1", &seen, msg,
+		    sizeof msg) < 0 && strcmp(msg, "x: not an argument of this "
+		    "route, which takes from") == 0, "a route that takes one");
+		tap_ok(&t, brul_arg_check(takes, "limit", "6", &seen, msg,
+		    sizeof msg) < 0 && strcmp(msg, "limit: given twice") == 0,
+		    "one given twice");
+		tap_ok(&t, brul_arg_check(takes, "offset", NULL, &seen, msg,
+		    sizeof msg) < 0 && strcmp(msg, "offset: expected "
+		    "offset=VALUE") == 0, "one without a value");
+		tap_ok(&t, brul_arg_check(takes, "", "1", &seen, msg,
+		    sizeof msg) < 0 && brul_arg_check(takes, "limi", "1",
+		    &seen, msg, sizeof msg) < 0 && brul_arg_check(takes,
+		    "limits", "1", &seen, msg, sizeof msg) < 0,
+		    "no name, a prefix, a longer name");
+	}
+
 	/* What a 400 quotes of an argument: text, whatever was sent. */
 	brul_arg_quote(q, "notadate");
 	tap_streq(&t, q, "notadate", "an argument quoted");

@@ -1,13 +1,23 @@
 /* test-route.c: matching a request to its route (serve/route.h), on a
  * table of our own and on the API's: parameters (UTF-8 only), literal
  * segments before parameters, HEAD for GET, the methods a path allows,
- * and every route of the API reachable by its own pattern. */
+ * every route of the API reachable by its own pattern, and taking the
+ * query arguments openapi.json gives it. */
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/datadir.h"
 #include "serve/api.h"
 #include "serve/route.h"
 #include "tap.h"
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static int
 h(struct brul_req *r)
@@ -17,14 +27,14 @@ h(struct brul_req *r)
 }
 
 static const struct brul_route table[] = {
-	{ "GET", "/health", BRUL_ROLE_NONE, h },
-	{ "GET", "/api/v1/alerts/stats", BRUL_ROLE_VIEWER, h },
-	{ "GET", "/api/v1/alerts/{alert_id}", BRUL_ROLE_VIEWER, h },
+	{ "GET", "/health", BRUL_ROLE_NONE, h, "" },
+	{ "GET", "/api/v1/alerts/stats", BRUL_ROLE_VIEWER, h, "" },
+	{ "GET", "/api/v1/alerts/{alert_id}", BRUL_ROLE_VIEWER, h, "" },
 	{ "POST", "/api/v1/alerts/{alert_id}/acknowledge", BRUL_ROLE_ENGINEER,
-	  h },
-	{ "PATCH", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h },
-	{ "GET", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h },
-	{ "GET", "/a/{x}/b/{y}/c/{z}", BRUL_ROLE_VIEWER, h },
+	  h, "" },
+	{ "PATCH", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h, "" },
+	{ "GET", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h, "" },
+	{ "GET", "/a/{x}/b/{y}/c/{z}", BRUL_ROLE_VIEWER, h, "" },
 };
 #define N ((int)(sizeof table / sizeof table[0]))
 
@@ -34,6 +44,126 @@ match(const char *method, const char *path, struct brul_path_params *p,
 {
 	memset(p, 0, sizeof *p);
 	return brul_route_match(table, N, method, path, p, allow, 64);
+}
+
+/* o's member k as text; "" when it has none. */
+static const char *
+str(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+/* The query arguments the operation op of doc takes, as brul's routes
+ * list them, into buf sorted: its parameters in the query (those of
+ * components/parameters too) and the API keys of its security schemes
+ * that are sent in the query. */
+static void
+doc_args(json_t *doc, json_t *op, char *buf, size_t n)
+{
+	const char *names[64];
+	size_t i, k = 0, at = 0;
+	json_t *p, *sec;
+
+	json_t *comp = json_object_get(doc, "components");
+
+	json_array_foreach(json_object_get(op, "parameters"), i, p) {
+		const char *ref = str(p, "$ref");
+
+		if (strncmp(ref, "#/components/parameters/", 24) == 0)
+			p = json_object_get(json_object_get(comp,
+			    "parameters"), ref + 24);
+		if (k < 64 && strcmp(str(p, "in"), "query") == 0)
+			names[k++] = str(p, "name");
+	}
+	json_array_foreach(json_object_get(op, "security"), i, sec) {
+		const char *scheme;
+		json_t *v, *s;
+
+		json_object_foreach(sec, scheme, v) {
+			s = json_object_get(json_object_get(comp,
+			    "securitySchemes"), scheme);
+			if (k < 64 && strcmp(str(s, "in"), "query") == 0)
+				names[k++] = str(s, "name");
+		}
+	}
+	qsort(names, k, sizeof names[0], cmpstr);
+	buf[0] = '\0';
+	for (i = 0; i < k && at < n; i++)
+		at += (size_t)snprintf(buf + at, n - at, "%s%s", i ? " " : "",
+		    names[i]);
+}
+
+/* The arguments of a route, sorted, into buf. */
+static void
+route_args(const char *takes, char *buf, size_t n)
+{
+	char copy[400], *names[64], *w, *save = NULL;
+	size_t k = 0, at = 0;
+
+	snprintf(copy, sizeof copy, "%s", takes);
+	for (w = strtok_r(copy, " ", &save); w && k < 64;
+	    w = strtok_r(NULL, " ", &save))
+		names[k++] = w;
+	qsort(names, k, sizeof names[0], cmpstr);
+	buf[0] = '\0';
+	for (size_t i = 0; i < k && at < n; i++)
+		at += (size_t)snprintf(buf + at, n - at, "%s%s", i ? " " : "",
+		    names[i]);
+}
+
+/* Each route takes the query arguments openapi.json gives it, no more,
+ * no fewer, each once. */
+static void
+openapi_args(struct tap *t)
+{
+	char path[4096], want[600], have[600], name[700];
+	struct brul_err err;
+	json_error_t je;
+	json_t *doc;
+	int i, bad = 0;
+
+	if (brul_data_path("openapi.json", path, sizeof path, &err) < 0 ||
+	    (doc = json_load_file(path, 0, &je)) == NULL) {
+		tap_ok(t, 0, "openapi.json is found and read");
+		return;
+	}
+	for (i = 0; i < brul_nroutes; i++) {
+		const struct brul_route *r = &brul_routes[i];
+		char method[8];
+		json_t *op;
+		size_t j;
+
+		for (j = 0; r->method[j] && j < sizeof method - 1; j++)
+			method[j] = (char)(r->method[j] - 'A' + 'a');
+		method[j] = '\0';
+		op = json_object_get(json_object_get(json_object_get(doc,
+		    "paths"), r->pattern), method);
+		doc_args(doc, op, want, sizeof want);
+		route_args(r->args, have, sizeof have);
+		if (op == NULL || strcmp(want, have) != 0) {
+			printf("#   %s %s takes \"%s\"; openapi.json says "
+			    "\"%s\"\n", r->method, r->pattern, have, want);
+			bad++;
+		}
+		for (const char *a = have; *a; a += strcspn(a, " "),
+		    a += strspn(a, " ")) {
+			size_t k = strcspn(a, " ");
+			const char *b = a + k + strspn(a + k, " ");
+
+			if (strncmp(a, b, k) == 0 && (b[k] == ' ' ||
+			    b[k] == '\0') && *b) {
+				printf("#   %s %s takes %.*s twice\n",
+				    r->method, r->pattern, (int)k, a);
+				bad++;
+			}
+		}
+	}
+	snprintf(name, sizeof name, "the %d routes take the query arguments "
+	    "openapi.json says, once each", brul_nroutes);
+	tap_ok(t, bad == 0, name);
+	json_decref(doc);
 }
 
 int
@@ -109,5 +239,6 @@ main(void)
 		    brul_routes[i].fn == NULL)
 			break;
 	tap_ok(&t, i == brul_nroutes, "every route has a role and a handler");
+	openapi_args(&t);
 	return tap_done(&t);
 }
