@@ -232,3 +232,63 @@ for line in sys.stdin.buffer:
 	run get '/api/v1/alerts?limit=2&offset=0&site=CMI&battery=B0001-1&string=CMI-REC1-S1&kind=x&severity=warning&state=open&acknowledged=false&from=2026-01-01&to=2026-02-01'
 	assert_line --index 1 200
 }
+
+# send_py: runs the Python on stdin against the server, with socket,
+# sys, time imported and PORT set.
+send_py() {
+	/usr/bin/python3 -c "import socket, sys, time
+PORT = $PORT
+$(cat)"
+}
+
+@test "a body declared over --max-body is 413 at once, before it is read, and the connection closed" {
+	for p in /api/v1/auth/login /nowhere; do
+		run send_py <<PY
+s = socket.create_connection(("127.0.0.1", PORT))
+s.settimeout(5)
+t = time.time()
+s.sendall(b"POST $p HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n")
+data = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    data += b
+head, _, body = data.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode())
+print(body.decode())
+print("closed after %s s" % ("<1" if time.time() - t < 1 else ">1"))
+for h in (b"Connection: close", b"X-Content-Type-Options: nosniff", b"Cache-Control: no-store"):
+    print(h in head.split(b"\r\n"))
+PY
+		assert_output "$(printf '%s\n' 'HTTP/1.1 413 Content Too Large' \
+		    '{"error":{"status":413,"code":"too_large","message":"the body is over 4096 bytes"}}' \
+		    'closed after <1 s' True True True)"
+	done
+}
+
+@test "a body sent in chunks is cut off once it passes --max-body" {
+	run send_py <<'PY'
+s = socket.create_connection(("127.0.0.1", PORT))
+s.settimeout(5)
+s.sendall(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+t = time.time()
+closed = False
+try:
+    for i in range(200):
+        s.sendall(b"400\r\n" + b"x" * 1024 + b"\r\n")
+        time.sleep(0.01)
+except (BrokenPipeError, ConnectionResetError):
+    closed = True
+if not closed:
+    try:
+        closed = s.recv(100) == b""
+    except ConnectionResetError:
+        closed = True
+print("closed", closed, "within 1 s" if time.time() - t < 1 else "late")
+PY
+	assert_output 'closed True within 1 s'
+	sleep 0.2
+	run tail -1 "$F/log"
+	assert_output --partial '"method":"POST","path":"/api/v1/auth/login","route":"","status":413,"bytes":0,'
+}

@@ -25,7 +25,7 @@ brul_reply_headers(struct brul_req *r, struct MHD_Response *resp)
 		    origin);
 		MHD_add_response_header(resp, "Vary", "Origin");
 	}
-	if (atomic_load(&r->app->stopping))
+	if (r->close || atomic_load(&r->app->stopping))
 		MHD_add_response_header(resp, "Connection", "close");
 }
 

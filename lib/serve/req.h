@@ -32,7 +32,7 @@ struct brul_req {
 	struct brul_path_params params;
 	char *body;
 	size_t nbody, capbody;
-	int too_large;
+	int close;			/* answer with Connection: close */
 	struct brul_claims who;		/* when a token was checked */
 	enum brul_role role;
 	int ret;			/* what the last reply returned */

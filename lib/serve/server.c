@@ -1,5 +1,6 @@
 /* server.c: see server.h. */
 #include <arpa/inet.h>
+#include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -202,15 +203,32 @@ dispatch(struct brul_req *r)
 	}
 	if (i == -2)
 		return brul_reply_not_allowed(r, allow);
-	if (r->too_large)
-		return brul_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE,
-		    "too_large", "the body is over %zu bytes",
-		    r->app->max_body);
 	if (brul_routes[i].role != BRUL_ROLE_NONE && authorize(r, i) < 0)
 		return r->ret;
 	if (brul_args_check(r, brul_routes[i].args) < 0)
 		return r->ret;
 	return brul_routes[i].fn(r);
+}
+
+/* The request's head is read: answers at once what its body's size
+ * refuses, and closes, so that nothing more is read.  0, or -1 having
+ * answered. */
+static int
+head_check(struct brul_req *r)
+{
+	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	unsigned long long length;
+
+	/* libmicrohttpd has checked that it is a number. */
+	if (cl != NULL && ((length = strtoull(cl, NULL, 10)) >
+	    r->app->max_body || length == ULLONG_MAX)) {
+		r->close = 1;
+		brul_reply_error(r, MHD_HTTP_CONTENT_TOO_LARGE, "too_large",
+		    "the body is over %zu bytes", r->app->max_body);
+		return -1;
+	}
+	return 0;
 }
 
 static enum MHD_Result
@@ -248,28 +266,33 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				    sizeof r->remote);
 		}
 		*con_cls = r;
+		if (head_check(r) < 0)
+			return r->ret ? MHD_YES : MHD_NO;
 		return MHD_YES;
 	}
 	if (*upload_size > 0) {
 		size_t n = *upload_size;
 
-		if (!r->too_large && r->nbody + n <= s->app.max_body) {
-			if (r->nbody + n + 1 > r->capbody) {
-				size_t cap = r->capbody ? r->capbody : 1024;
-				char *b;
+		/* Sent in chunks, its length not declared: cut off (an
+		 * answer cannot be queued while a body is being read). */
+		if (r->nbody + n > s->app.max_body) {
+			r->status = MHD_HTTP_CONTENT_TOO_LARGE;
+			return MHD_NO;
+		}
+		if (r->nbody + n + 1 > r->capbody) {
+			size_t cap = r->capbody ? r->capbody : 1024;
+			char *b;
 
-				while (cap < r->nbody + n + 1)
-					cap *= 2;
-				if ((b = realloc(r->body, cap)) == NULL)
-					return MHD_NO;
-				r->body = b;
-				r->capbody = cap;
-			}
-			memcpy(r->body + r->nbody, upload, n);
-			r->nbody += n;
-			r->body[r->nbody] = '\0';
-		} else
-			r->too_large = 1;	/* read on, keep nothing */
+			while (cap < r->nbody + n + 1)
+				cap *= 2;
+			if ((b = realloc(r->body, cap)) == NULL)
+				return MHD_NO;
+			r->body = b;
+			r->capbody = cap;
+		}
+		memcpy(r->body + r->nbody, upload, n);
+		r->nbody += n;
+		r->body[r->nbody] = '\0';
 		*upload_size = 0;
 		return MHD_YES;
 	}
