@@ -292,3 +292,35 @@ PY
 	run tail -1 "$F/log"
 	assert_output --partial '"method":"POST","path":"/api/v1/auth/login","route":"","status":413,"bytes":0,'
 }
+
+@test "request headers over 64 KiB are 431 in JSON, with the headers every answer has" {
+	for n in 60000 70000 120000; do
+		run send_py <<PY
+s = socket.create_connection(("127.0.0.1", PORT))
+s.settimeout(5)
+s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * $n + b"\r\n\r\n")
+data = b""
+try:
+    while not data.endswith(b"}"):
+        b = s.recv(65536)
+        if not b:
+            break
+        data += b
+except socket.timeout:
+    pass
+head, _, body = data.partition(b"\r\n\r\n")
+print(head.split(b"\r\n")[0].decode())
+print(body.decode())
+for h in (b"X-Content-Type-Options: nosniff", b"Cache-Control: no-store",
+          b"Content-Security-Policy: default-src 'none'; frame-ancestors 'none'"):
+    print(h in head.split(b"\r\n"))
+PY
+		if [ "$n" = 60000 ]; then
+			assert_output "$(printf '%s\n' 'HTTP/1.1 200 OK' '{"status":"ok"}' True True True)"
+		else
+			assert_output "$(printf '%s\n' 'HTTP/1.1 431 Request Header Fields Too Large' \
+			    '{"error":{"status":431,"code":"headers_too_large","message":"the request line and headers are over 65536 bytes"}}' \
+			    True True True)"
+		fi
+	done
+}

@@ -32,6 +32,7 @@ struct brul_req {
 	struct brul_path_params params;
 	char *body;
 	size_t nbody, capbody;
+	size_t nuri;			/* the target's bytes, as sent */
 	int close;			/* answer with Connection: close */
 	struct brul_claims who;		/* when a token was checked */
 	enum brul_role role;

@@ -16,6 +16,12 @@
 #include "serve/server.h"
 #include "serve/url.h"
 
+/* The request line and headers, at most: over it, 431.  libmicrohttpd's
+ * memory for a connection is twice that, so that a request a little
+ * over the limit is read whole and answered by brul-serve; one over the
+ * memory is refused by libmicrohttpd itself (its own 431, in HTML). */
+#define HEAD_MAX	(64 * 1024)
+
 struct brul_server {
 	char *listen;
 	int quiet;			/* no access log */
@@ -210,16 +216,72 @@ dispatch(struct brul_req *r)
 	return brul_routes[i].fn(r);
 }
 
-/* The request's head is read: answers at once what its body's size
- * refuses, and closes, so that nothing more is read.  0, or -1 having
- * answered. */
+/* A request's storage, made as soon as its request line is read (as the
+ * raw target is only seen then), or NULL. */
+static struct brul_req *
+req_new(struct brul_server *s, struct MHD_Connection *conn, const char *uri)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct brul_req *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return NULL;
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->app = &s->app;
+	r->conn = conn;
+	r->route = -1;
+	r->nuri = strlen(uri);
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)
+			    sa)->sin_addr, r->remote, sizeof r->remote);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+			    sa)->sin6_addr, r->remote, sizeof r->remote);
+	}
+	return r;
+}
+
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	return req_new(cls, conn, uri);
+}
+
+static enum MHD_Result
+add_header(void *cls, enum MHD_ValueKind kind, const char *key,
+	   const char *value)
+{
+	size_t *n = cls;
+
+	(void)kind;
+	*n += strlen(key) + strlen(value ? value : "") + 4;	/* ": " CRLF */
+	return MHD_YES;
+}
+
+/* The request's head is read: answers at once what its size or its
+ * body's refuses, and closes, so that nothing more is read.  0, or -1
+ * having answered. */
 static int
-head_check(struct brul_req *r)
+head_check(struct brul_req *r, const char *version)
 {
 	const char *cl = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	size_t head = strlen(r->method) + r->nuri + strlen(version) + 6;
 	unsigned long long length;
 
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, add_header,
+	    &head);
+	if (head > HEAD_MAX) {
+		r->close = 1;
+		brul_reply_error(r, MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE,
+		    "headers_too_large", "the request line and headers are "
+		    "over %d bytes", HEAD_MAX);
+		return -1;
+	}
 	/* libmicrohttpd has checked that it is a number. */
 	if (cl != NULL && ((length = strtoull(cl, NULL, 10)) >
 	    r->app->max_body || length == ULLONG_MAX)) {
@@ -239,34 +301,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 	struct brul_server *s = cls;
 	struct brul_req *r = *con_cls;
 
-	(void)version;
-	if (r == NULL) {
-		const union MHD_ConnectionInfo *ci;
-
-		if ((r = calloc(1, sizeof *r)) == NULL)
-			return MHD_NO;
-		clock_gettime(CLOCK_MONOTONIC, &r->t0);
-		r->app = &s->app;
-		r->conn = conn;
+	if (r == NULL && (r = *con_cls = req_new(s, conn, url)) == NULL)
+		return MHD_NO;
+	if (r->method == NULL) {
 		r->method = method;
 		r->path = url;
-		r->route = -1;
-		ci = MHD_get_connection_info(conn,
-		    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-		if (ci && ci->client_addr) {
-			const struct sockaddr *sa = ci->client_addr;
-
-			if (sa->sa_family == AF_INET)
-				inet_ntop(AF_INET, &((const struct
-				    sockaddr_in *)sa)->sin_addr, r->remote,
-				    sizeof r->remote);
-			else if (sa->sa_family == AF_INET6)
-				inet_ntop(AF_INET6, &((const struct
-				    sockaddr_in6 *)sa)->sin6_addr, r->remote,
-				    sizeof r->remote);
-		}
-		*con_cls = r;
-		if (head_check(r) < 0)
+		if (head_check(r, version) < 0)
 			return r->ret ? MHD_YES : MHD_NO;
 		return MHD_YES;
 	}
@@ -383,7 +423,8 @@ brul_server_start(const struct brul_serve_opts *o, struct brul_err *err)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)o->timeout,
 	    MHD_OPTION_CONNECTION_LIMIT, o->max_conns,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->per_ip,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)2 * HEAD_MAX,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
 	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_END);
