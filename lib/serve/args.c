@@ -297,11 +297,30 @@ brul_args_check(struct brul_req *r, const char *takes)
 }
 
 json_t *
+brul_body_parse(const char *body, size_t len, char *msg, size_t n)
+{
+	json_error_t je;
+	json_t *o;
+
+	if ((o = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		snprintf(msg, n, "body: %s at line %d, column %d", je.text,
+		    je.line, je.column);
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		snprintf(msg, n, "body: expected a JSON object");
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
 brul_body(struct brul_req *r)
 {
 	const char *ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
-	json_error_t je;
+	char msg[300];
 	json_t *o;
 
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0) {
@@ -310,19 +329,10 @@ brul_body(struct brul_req *r)
 		    "application/json)");
 		return NULL;
 	}
-	if ((o = json_loadb(r->body ? r->body : "", r->nbody,
-	    JSON_REJECT_DUPLICATES, &je)) == NULL) {
-		brul_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_json",
-		    "body: %s at line %d, column %d", je.text, je.line,
-		    je.column);
-		return NULL;
-	}
-	if (!json_is_object(o)) {
-		json_decref(o);
-		brul_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_json",
-		    "body: expected a JSON object");
-		return NULL;
-	}
+	if ((o = brul_body_parse(r->body ? r->body : "", r->nbody, msg,
+	    sizeof msg)) == NULL)
+		brul_reply_error(r, MHD_HTTP_BAD_REQUEST, "bad_json", "%s",
+		    msg);
 	return o;
 }
 

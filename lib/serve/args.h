@@ -66,6 +66,9 @@ int brul_arg_check(const char *takes, const char *name, const char *value,
 /* The request's JSON body as an object (the caller's, json_decref), or
  * NULL having answered 400 or 415. */
 json_t *brul_body(struct brul_req *r);
+/* The check behind it, on the body's bytes: the object, or NULL with the
+ * 400's message in msg[0..n). */
+json_t *brul_body_parse(const char *body, size_t len, char *msg, size_t n);
 /* A member of a body: a string of 1..max bytes (NULL when absent if
  * optional, else answered 400), or -1 via r->ret. */
 int brul_body_str(struct brul_req *r, json_t *o, const char *key, size_t max,
