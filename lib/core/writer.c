@@ -227,13 +227,33 @@ brul_writer_cstr(struct brul_writer *w, const char *s)
 	return brul_writer_str(w, s, s == NULL ? 0 : strlen(s));
 }
 
+/* Whether s[0..n) is letters, digits and "-_.:+" only: bytes neither
+ * format quotes or escapes. */
+static int
+plain_token(const char *s, size_t n)
+{
+	size_t i;
+	unsigned char c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || c == '-' || c == '_' ||
+		    c == '.' || c == ':' || c == '+'))
+			return 0;
+	}
+	return 1;
+}
+
 int
 brul_writer_token(struct brul_writer *w, const char *s, size_t n)
 {
 	int csv = w->fmt == BRUL_FMT_CSV;
 	char *p;
 
-	if (n == 0 || n > INLINE_STR)
+	/* An id is read from a stream: quote it when it needs it rather
+	 * than trust it (a '"' would close the field and forge the next). */
+	if (s == NULL || n == 0 || n > INLINE_STR || !plain_token(s, n))
 		return brul_writer_str(w, s, n);
 	if ((p = w_begin(w, n + 2)) == NULL)
 		return -1;

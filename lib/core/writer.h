@@ -38,9 +38,11 @@ void brul_writer_free(struct brul_writer *w);
  * (a write error from the stream). */
 int brul_writer_str(struct brul_writer *w, const char *s, size_t n);
 int brul_writer_cstr(struct brul_writer *w, const char *s);
-/* A string the caller knows needs no quoting or escaping in either format
- * (letters, digits and "-_.:+" only, not starting with a space): ids and
- * timestamps on hot paths, written without looking at each byte. */
+/* A string that should need no quoting or escaping in either format
+ * (letters, digits and "-_.:+" only): ids and timestamps on hot paths,
+ * copied as they are when they are such, and otherwise written as
+ * brul_writer_str writes them, so that a field that is not what its caller
+ * believed cannot end the field and forge others. */
 int brul_writer_token(struct brul_writer *w, const char *s, size_t n);
 int brul_writer_fixed(struct brul_writer *w, double v, int decimals);
 int brul_writer_double(struct brul_writer *w, double v);	/* shortest */

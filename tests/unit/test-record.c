@@ -404,6 +404,66 @@ test_writer(struct tap *t, const char *dir)
 	}
 }
 
+/* The bytes of rows of brul_writer_token(id) and brul_writer_str(note), in
+ * a format. */
+static char *
+write_tokens(enum brul_format fmt, const char *path, const char *const *ids,
+	     int n)
+{
+	static const char *const cols[] = { "battery_id", "soc_pct" };
+	struct brul_out_opts o = { 0, 0, 1, 0 };
+	struct brul_err err;
+	struct brul_out *out = brul_out_open(path, &o, &err);
+	struct brul_writer *w = brul_writer_new(out, fmt, cols, 2, &err);
+	char *buf = calloc(1, 4096);
+	FILE *f;
+
+	for (int i = 0; i < n; i++) {
+		brul_writer_token(w, ids[i], strlen(ids[i]));
+		brul_writer_fixed(w, 50, 2);
+		brul_writer_end(w);
+	}
+	brul_writer_free(w);
+	brul_out_close(out, &err);
+	if ((f = fopen(path, "rb")) != NULL) {
+		if (fread(buf, 1, 4095, f) == 0)
+			buf[0] = '\0';
+		fclose(f);
+	}
+	return buf;
+}
+
+/* brul_writer_token given what is not a token quotes it: an id that holds
+ * a quote or a comma cannot forge a field (issue 15, item 11). */
+static void
+test_writer_token_forges_nothing(struct tap *t, const char *dir)
+{
+	static const char *const ids[] = { "B0001-1",
+	    "B0001-1\",\"soc_pct\":\"999", "B0001-1,999", " B1", "" };
+	char p[128], *s;
+
+	snprintf(p, sizeof(p), "%s/token.ndjson", dir);
+	s = write_tokens(BRUL_FMT_NDJSON, p, ids, 5);
+	tap_streq(t, s, "{\"battery_id\":\"B0001-1\",\"soc_pct\":50.00}\n"
+	    "{\"battery_id\":\"B0001-1\\\",\\\"soc_pct\\\":\\\"999\","
+	    "\"soc_pct\":50.00}\n"
+	    "{\"battery_id\":\"B0001-1,999\",\"soc_pct\":50.00}\n"
+	    "{\"battery_id\":\" B1\",\"soc_pct\":50.00}\n"
+	    "{\"battery_id\":\"\",\"soc_pct\":50.00}\n",
+	    "writer token ndjson: a quote is escaped, no field is forged");
+	free(s);
+	snprintf(p, sizeof(p), "%s/token.csv", dir);
+	s = write_tokens(BRUL_FMT_CSV, p, ids, 5);
+	tap_streq(t, s, "battery_id,soc_pct\n"
+	    "B0001-1,50.00\n"
+	    "\"B0001-1\"\",\"\"soc_pct\"\":\"\"999\",50.00\n"
+	    "\"B0001-1,999\",50.00\n"
+	    "\" B1\",50.00\n"
+	    ",50.00\n",
+	    "writer token csv: quoted when it must be, no column gained");
+	free(s);
+}
+
 /* Writes rows with every kind of value, through gzip, and reads them back:
  * the values must be exact. */
 static void
@@ -554,6 +614,7 @@ main(void)
 	test_empty(&t);
 	test_ndjson(&t);
 	test_writer(&t, dir);
+	test_writer_token_forges_nothing(&t, dir);
 	test_roundtrip(&t, dir, BRUL_FMT_CSV);
 	test_roundtrip(&t, dir, BRUL_FMT_NDJSON);
 	test_chunks(&t, dir);
