@@ -343,6 +343,72 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	assert_output --partial "brul-alert: /dev/full: "
 }
 
+@test "every stream's ids are checked: a bad one is named with its file, line and column" {
+	d=$F/ra
+	printf '%s\n' battery_id,date,rul_days,p_fail_30d,model_id \
+	    B0001-1,2026-01-02,400,0.01,m1 B0002-1,2026-01-02,150,0.01,m1 \
+	    > "$T/pred.csv"
+	printf '%s\n' ts,battery_id,soh_pct,innovation_z \
+	    2026-01-01T00:00:00Z,B0001-1,99,0 2026-01-01T00:00:00Z,B0002-1,99,0 \
+	    > "$T/twin.csv"
+	printf '%s\n' battery_id,string_id,date,ts,window_s,samples \
+	    B0001-1,CMI-REC1-S1,2026-01-01,2026-01-01T00:00:00Z,3600,60 \
+	    B0002-1,CMI-REC1-S1,2026-01-01,2026-01-01T00:00:00Z,3600,60 \
+	    > "$T/feat.csv"
+	# option, file, column: the column's value in the first row made
+	# "x y"
+	while read -r opt file col; do
+		awk -F, -v OFS=, -v c="$col" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i }
+		    NR == 2 { $k = "x y" } 1' "$file" > "$T/bad.csv"
+		args=(--fleet "$d/batteries.csv" --systems "$d/systems.csv"
+		    --string-telemetry "$d/string_telemetry.csv"
+		    --twin "$T/twin.csv" --predictions "$T/pred.csv"
+		    --features "$T/feat.csv" "$d/telemetry.csv")
+		for i in "${!args[@]}"; do
+			[ "${args[$i]}" = "$file" ] && args[$i]=$T/bad.csv
+		done
+		run -1 brul-alert "${args[@]}"
+		assert_output "brul-alert: $T/bad.csv:2: $col: not an id (' ' at byte 2: an id holds ASCII letters, digits, '-', '_' and '.'): \"x y\""
+	done <<-EOF
+	--fleet $d/batteries.csv battery_id
+	--fleet $d/batteries.csv site_id
+	--fleet $d/batteries.csv system_id
+	--fleet $d/batteries.csv string_id
+	--systems $d/systems.csv system_id
+	--string-telemetry $d/string_telemetry.csv string_id
+	- $d/telemetry.csv battery_id
+	- $d/telemetry.csv string_id
+	--twin $T/twin.csv battery_id
+	--predictions $T/pred.csv battery_id
+	--predictions $T/pred.csv model_id
+	--features $T/feat.csv battery_id
+	--features $T/feat.csv string_id
+	EOF
+}
+
+@test "a battery id too long for its alerts' ids is refused: two alerts never share an id" {
+	# With a 151-character id, alerts opened an hour apart were cut to
+	# the same 159-character id and the second overwrote the first in
+	# the database (issue 15, item 12).
+	long=B$(printf '0%.0s' $(seq 150))
+	for s in batteries telemetry; do
+		sed "s/B0001-1,/$long,/" "$F/ra/$s.csv" > "$T/$s.csv"
+	done
+	run -1 brul-alert --fleet "$T/batteries.csv" -o "$T/a.csv" "$T/telemetry.csv"
+	assert_output "brul-alert: $T/batteries.csv:2: battery_id: not an id (151 bytes: an id has at most 64): \"B000000000000000000000000000000000000000...\""
+	[ ! -e "$T/a.csv" ]
+	# 64 bytes are an id, and its alerts' ids are whole.
+	long=B$(printf '0%.0s' $(seq 63))
+	for s in batteries telemetry; do
+		sed "s/B0001-1,/$long,/" "$F/ra/$s.csv" > "$T/$s.csv"
+	done
+	brul-alert --fleet "$T/batteries.csv" "$T/telemetry.csv" > "$T/a.csv"
+	run grep -c "^[^,]*,resistance_high\.$long\.2026[0-9]*T[0-9]*Z,open," "$T/a.csv"
+	assert_output 1
+	run consistent "$T/a.csv"
+	assert_success
+}
+
 @test "--strings, --string-telemetry's old name, still works: the same alerts" {
 	brul-alert --fleet "$F/ra/batteries.csv" --systems "$F/ra/systems.csv" \
 	    --strings "$F/ra/string_telemetry.csv" "$F/ra/telemetry.csv" > "$T/a.csv"

@@ -196,6 +196,41 @@ PY
 	assert_output --partial "fleet.csv:2: model: no circuit for VRLA-6V200 in ecm.csv"
 }
 
+@test "an id that would forge a field is refused, in CSV and NDJSON, with its position" {
+	# B0001-1","soc_pct":"999 once gave the NDJSON output a soc_pct of
+	# 999 and the CSV output a column more (issue 15, item 11).
+	/usr/bin/python3 - "$F/ds" "$T" <<-'PY'
+	import csv, json, sys
+	d, t = sys.argv[1:3]
+	bad = 'B0001-1","soc_pct":"999'
+	for name in ("batteries", "telemetry"):
+	    rows = list(csv.DictReader(open(f"{d}/{name}.csv")))[:48]
+	    for r in rows:
+	        if r["battery_id"] == "B0001-1":
+	            r["battery_id"] = bad
+	    with open(f"{t}/{name}.csv", "w", newline="") as f:
+	        w = csv.DictWriter(f, rows[0].keys(), lineterminator="\n")
+	        w.writeheader()
+	        w.writerows(rows)
+	    with open(f"{t}/{name}.ndjson", "w") as f:
+	        for r in rows:
+	            f.write(json.dumps({k: v or None for k, v in r.items()},
+	                               separators=(",", ":")) + "\n")
+	PY
+	why="not an id ('\"' at byte 8: an id holds ASCII letters, digits, '-', '_' and '.'): \"B0001-1\\\",\\\"soc_pct\\\":\\\"999\""
+	for fmt in csv ndjson; do
+		run brul-twin --fleet "$F/ds/batteries.csv" --format ndjson \
+		    -o "$T/out.ndjson" "$T/telemetry.$fmt"
+		assert_failure 1
+		line=2; [ $fmt = csv ] || line=1
+		assert_output "brul-twin: $T/telemetry.$fmt:$line: battery_id: $why"
+		[ ! -e "$T/out.ndjson" ]
+		run brul-twin --fleet "$T/batteries.$fmt" "$F/ds/telemetry.csv"
+		assert_failure 1
+		assert_output "brul-twin: $T/batteries.$fmt:$line: battery_id: $why"
+	done
+}
+
 @test "--fit identifies each discharged block's circuit, and the twin runs on it" {
 	# Two discharges to cut-off, two days apart, with a recharge between.
 	brul-gen --dataset "$T/d4" --batteries 24 --days 4 \

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "core/grow.h"
+#include "core/id.h"
 #include "core/num.h"
 #include "core/readerint.h"
 #include "core/streams.h"
@@ -71,7 +72,7 @@ int
 brul_reader_add_col(struct brul_reader *r, const char *name, size_t n)
 {
 	char *s;
-	size_t cap = (size_t)r->cols_cap;
+	size_t cap = (size_t)r->cols_cap, max;
 
 	if (r->ncols == INT32_MAX)
 		return -1;
@@ -83,6 +84,16 @@ brul_reader_add_col(struct brul_reader *r, const char *name, size_t n)
 		return -1;
 	memcpy(s, name, n);
 	s[n] = '\0';
+	/* A column of ids is checked in every record (brul_reader_next). */
+	if ((max = brul_id_column(s)) > 0) {
+		if (brul_grow(&r->ids, &r->ids_cap, r->nids + 1,
+		    sizeof(*r->ids)) == -1) {
+			free(s);
+			return -1;
+		}
+		r->ids[r->nids].col = r->ncols;
+		r->ids[r->nids++].max = max;
+	}
 	r->cols[r->ncols++] = s;
 	return 0;
 }
@@ -214,6 +225,7 @@ brul_reader_close(struct brul_reader *r)
 	for (i = 0; i < r->ncols; i++)
 		free(r->cols[i]);
 	free(r->cols);
+	free(r->ids);
 	free(r->chunk);
 	free(r->data);
 	free(r->f);
@@ -372,6 +384,48 @@ brul_reader_colname(const struct brul_reader *r, int col)
 	return r->cols[col];
 }
 
+static int bad_value(const struct brul_reader *r, int col,
+    struct brul_field f, const char *what, struct brul_err *err);
+
+/* The current record's ids as brul-formats(5) defines them (id.h): a
+ * field that is not one fails the reader before any tool sees it, since
+ * tools print ids in messages and write them unquoted.  Every record of
+ * every stream comes through here: the fields are taken as
+ * brul_reader_field takes them, without its checks. */
+static int
+check_ids(struct brul_reader *r, struct brul_err *err)
+{
+	struct brul_field f;
+	char why[160], what[200];
+	size_t i;
+
+	for (i = 0; i < r->nids; i++) {
+		int c = r->ids[i].col;
+
+		if (r->fmt == BRUL_FMT_CSV) {
+			const struct fref *x = &r->f[r->cur_first + (size_t)c];
+
+			f.s = x->len > 0 ? fref_ptr(r, x) : NULL;
+			f.n = x->len;
+		} else {
+			const struct ndval *d = &r->vals[c];
+
+			f.s = d->in_text ? r->text + d->off : d->s;
+			f.n = d->n;
+		}
+		if (f.s == NULL || brul_id_ok(f.s, f.n, r->ids[i].max) ||
+		    brul_id_check(f.s, f.n, r->ids[i].max, why,
+		    sizeof why) == 0)
+			continue;
+		snprintf(what, sizeof what, "not an id (%s)", why);
+		bad_value(r, c, f, what, &r->err);
+		r->failed = 1;
+		r->have_rec = 0;
+		return brul_reader_report(r, err);
+	}
+	return 0;
+}
+
 int
 brul_reader_next(struct brul_reader *r, struct brul_err *err)
 {
@@ -397,6 +451,8 @@ brul_reader_next(struct brul_reader *r, struct brul_err *err)
 			return -1;
 	}
 	r->have_rec = 1;
+	if (r->nids > 0 && check_ids(r, err) == -1)
+		return -1;
 	r->records++;
 	return 1;
 }

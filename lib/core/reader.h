@@ -89,8 +89,11 @@ const char *brul_reader_colname(const struct brul_reader *r, int col);
 /* 1: a record is ready; 0: end of input; -1: error (err has the line):
  * malformed CSV quoting, a CSV record whose field count is not the header's
  * ("expected N fields, found M"), an NDJSON line that is not JSON ("column
- * C: ...") or not an object; blank lines are skipped.  After an error, every
- * call returns it again. */
+ * C: ...") or not an object, a value of an id column (core/id.h: site_id,
+ * system_id, string_id, battery_id, model_id, alert_id, scope) that is not
+ * an id ("battery_id: not an id ('\"' at byte 8: ...): "B0001-1\",...""),
+ * a missing one being allowed; blank lines are skipped.  After an error,
+ * every call returns it again. */
 int brul_reader_next(struct brul_reader *r, struct brul_err *err);
 
 /* The current record's field; .s == NULL when missing or col < 0. */
@@ -117,7 +120,8 @@ int brul_reader_bool(struct brul_reader *r, int col, int *v,
 		     struct brul_err *err);
 /* An identifier (battery_id, ...): present, not empty, no NUL byte (it is
  * kept as a C string).  0, or -1 with "file:LINE: battery_id: missing
- * value". */
+ * value".  An id column's value has been checked by brul_reader_next
+ * already; this adds that it is there. */
 int brul_reader_id(struct brul_reader *r, int col, struct brul_field *f,
 		   struct brul_err *err);
 

@@ -37,6 +37,11 @@ struct ndval {
 	int seen;		/* nd_fast: its key was met */
 };
 
+struct idcol {
+	int col;
+	size_t max;		/* its longest id */
+};
+
 struct brul_reader {
 	struct brul_in *in;
 	enum brul_format fmt;
@@ -54,6 +59,8 @@ struct brul_reader {
 	int eof;
 	char **cols;
 	int ncols, cols_cap;
+	struct idcol *ids;	/* the columns that hold ids (id.h) */
+	size_t nids, ids_cap;
 
 	/* CSV */
 	struct csv_parser csv;

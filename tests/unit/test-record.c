@@ -310,6 +310,95 @@ test_ndjson(struct tap *t)
 	brul_reader_close(r);
 }
 
+/* The error of the first failing record of s, as brul_err_str says it,
+ * and the records read before it. */
+static const char *
+first_error(const char *s, char *b, size_t n, int *ok)
+{
+	struct brul_err err;
+	struct brul_reader *r = mem(s, BRUL_FMT_AUTO, &err);
+	int k;
+
+	*ok = 0;
+	if (r == NULL)
+		return errstr(&err, b, n);
+	/* NDJSON: a column asked for that the first object lacks */
+	brul_reader_col(r, "string_id");
+	while ((k = brul_reader_next(r, &err)) == 1)
+		(*ok)++;
+	if (k == 0)
+		snprintf(b, n, "end");
+	else
+		errstr(&err, b, n);
+	brul_reader_close(r);
+	return b;
+}
+
+/* Every id column, in CSV and NDJSON, is checked in every record: an id
+ * that would forge a field is refused with its position (issue 15, item
+ * 11); a missing one is not; columns that hold no id are not checked. */
+static void
+test_reader_ids(struct tap *t)
+{
+	char b[512], id64[65], id65[66], line[256];
+	int ok;
+
+	memset(id64, 'B', 64);
+	id64[64] = '\0';
+	memset(id65, 'B', 65);
+	id65[65] = '\0';
+	tap_streq(t, first_error("battery_id,string_id,note\n"
+	    "B0001-1,CMI-REC1-S1,\"say \"\"hi\"\", ok\"\n"
+	    "B0002-1,,\n", b, sizeof b, &ok), "end",
+	    "ids: good ids, a missing one and free text pass");
+	tap_streq(t, first_error("ts,battery_id,soc_pct\n"
+	    "2026-01-01T00:00:00Z,B0001-1,50\n"
+	    "2026-01-01T00:00:00Z,\"B0001-1\"\",\"\"soc_pct\"\":\"\"999\","
+	    "50\n", b, sizeof b, &ok),
+	    "<memory>:3: battery_id: not an id ('\"' at byte 8: an id holds "
+	    "ASCII letters, digits, '-', '_' and '.'): "
+	    "\"B0001-1\\\",\\\"soc_pct\\\":\\\"999\"",
+	    "ids: csv: a quote in an id, with its line and column");
+	tap_ok(t, ok == 1, "ids: csv: the record before it was read");
+	tap_streq(t, first_error("{\"ts\":\"2026-01-01T00:00:00Z\","
+	    "\"battery_id\":\"B0001-1\\\",\\\"soc_pct\\\":\\\"999\"}\n",
+	    b, sizeof b, &ok),
+	    "<memory>:1: battery_id: not an id ('\"' at byte 8: an id holds "
+	    "ASCII letters, digits, '-', '_' and '.'): "
+	    "\"B0001-1\\\",\\\"soc_pct\\\":\\\"999\"",
+	    "ids: ndjson: the same");
+	tap_streq(t, first_error("{\"battery_id\":\"B1\"}\n"
+	    "{\"battery_id\":\"B2\",\"string_id\":\"S 1\"}\n",
+	    b, sizeof b, &ok),
+	    "<memory>:2: string_id: not an id (' ' at byte 2: an id holds "
+	    "ASCII letters, digits, '-', '_' and '.'): \"S 1\"",
+	    "ids: ndjson: a column asked for, absent from the first object");
+	tap_streq(t, first_error("{\"battery_id\":\"B1\",\"site_id\":\"\"}\n",
+	    b, sizeof b, &ok),
+	    "<memory>:1: site_id: not an id (empty): \"\"",
+	    "ids: ndjson: an empty string is not missing");
+	tap_streq(t, first_error("{\"battery_id\":\"B1\",\"site_id\":null,"
+	    "\"model_id\":42}\n", b, sizeof b, &ok), "end",
+	    "ids: ndjson: null is missing, a number's text is an id");
+	tap_streq(t, first_error("{\"battery_id\":{\"a\":1}}\n",
+	    b, sizeof b, &ok),
+	    "<memory>:1: battery_id: not an id ('{' at byte 1: an id holds "
+	    "ASCII letters, digits, '-', '_' and '.'): \"{\\\"a\\\":1}\"",
+	    "ids: ndjson: an object is not an id");
+	snprintf(line, sizeof line, "system_id,model_id\nS1,%s\nS2,%s\n",
+	    id64, id65);
+	tap_streq(t, first_error(line, b, sizeof b, &ok),
+	    "<memory>:3: model_id: not an id (65 bytes: an id has at most "
+	    "64): \"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB...\"",
+	    "ids: 64 bytes pass, 65 do not");
+	snprintf(line, sizeof line, "alert_id,scope\n%s%s,CMI\n"
+	    "a,../etc\n", id64, id64);
+	tap_streq(t, first_error(line, b, sizeof b, &ok),
+	    "<memory>:3: scope: not an id ('.' first: an id begins with a "
+	    "letter or a digit): \"../etc\"",
+	    "ids: alert_id takes 128 bytes; an event's scope is an id");
+}
+
 /* The bytes a writer makes for one known row, in a format. */
 static char *
 write_row(enum brul_format fmt, const char *path, int *werr)
@@ -613,6 +702,7 @@ main(void)
 	test_csv_errors(&t);
 	test_empty(&t);
 	test_ndjson(&t);
+	test_reader_ids(&t);
 	test_writer(&t, dir);
 	test_writer_token_forges_nothing(&t, dir);
 	test_roundtrip(&t, dir, BRUL_FMT_CSV);
