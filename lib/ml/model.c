@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <xgboost/c_api.h>
 
+#include "core/id.h"
 #include "core/publish.h"
 #include "core/reader.h"
 #include "core/streams.h"
@@ -581,8 +582,18 @@ brul_model_load(struct brul_model *m, const char *path,
 		goto fail;
 	}
 	m->objective = (enum brul_objective)obj;
-	if ((s = brul_model_attr(m, "brul_model_id")) != NULL)
+	/* The id goes into every prediction's model_id: an id, whole. */
+	if ((s = brul_model_attr(m, "brul_model_id")) != NULL && s[0]) {
+		char why[160];
+
+		if (brul_id_check(s, strlen(s), sizeof m->id - 1, why,
+		    sizeof why) < 0) {
+			brul_err_set(err, path, 0, 0, "brul_model_id: not an "
+			    "id (%s)", why);
+			goto fail;
+		}
 		snprintf(m->id, sizeof m->id, "%s", s);
+	}
 	if ((s = brul_model_attr(m, "brul_window_s")) != NULL)
 		m->window_s = strtoll(s, NULL, 10);
 	if (load_calib(m, "brul_calibration", &m->calib, &m->has_calib, path,

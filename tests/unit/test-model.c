@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <xgboost/c_api.h>
+
 #include "ml/baseline.h"
 #include "ml/calib.h"
 #include "ml/cv.h"
@@ -397,8 +399,27 @@ test_round_trip(struct tap *t)
 	    back.calib.q[2][9] == -3.5 && strcmp(back.id, "abc123") == 0,
 	    "names, objective, calibration and id survive");
 	tap_ok(t, before[N - 1] > before[0], "a longer life predicted longer");
-	brul_model_release(&m);
 	brul_model_release(&back);
+	/* The id goes into predictions' model_id: one that is not an id,
+	 * or too long to keep whole, is refused, not cut. */
+	{
+		static const char *const bad[] = {
+			"abc 123", "0123456789abcdef0123456789abcdef" };
+		static const char *const why[] = {
+			"brul_model_id: not an id (' ' at byte 4: an id holds "
+			"ASCII letters, digits, '-', '_' and '.')",
+			"brul_model_id: not an id (32 bytes: an id has at most "
+			"31)" };
+
+		for (int k = 0; k < 2; k++) {
+			brul_model_set_attr(&m, "brul_model_id", bad[k], &e);
+			XGBoosterSaveModel(m.booster, path);
+			tap_ok(t, brul_model_load(&back, path, &e) == -1,
+			    "a model whose id is not one is refused");
+			tap_streq(t, e.msg, why[k], "and the message says why");
+		}
+	}
+	brul_model_release(&m);
 	unlink(path);
 }
 
