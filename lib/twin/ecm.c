@@ -87,7 +87,15 @@ brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 		memset(&e[n], 0, sizeof e[n]);
 		if ((rc = brul_reader_id(r, cm, &f, err)) < 0)
 			break;
+		/* Names are matched whole: a cut one would match another. */
+		if (f.n >= sizeof e[n].model) {
+			rc = brul_err_set(err, path, brul_reader_line(r), 0,
+			    "model: longer than %zu bytes",
+			    sizeof e[n].model - 1);
+			break;
+		}
 		snprintf(e[n].model, sizeof e[n].model, "%.*s", (int)f.n, f.s);
+		/* An id, at most BRUL_ID_MAX bytes (the reader checked). */
 		f = brul_reader_field(r, cb);
 		if (f.s)
 			snprintf(e[n].battery, sizeof e[n].battery, "%.*s",

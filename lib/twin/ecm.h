@@ -24,10 +24,11 @@
 #define BRUL_ECM_H
 
 #include "core/err.h"
+#include "core/id.h"
 
 struct brul_ecm {
 	char model[32];
-	char battery[64];	/* "" for a model's row */
+	char battery[BRUL_ID_MAX + 1];	/* "" for a model's row */
 	double ocv_empty_v, ocv_full_v, ocv_temp_v_per_c;
 	double r1_ratio, tau1_s, r2_ratio, tau2_s;	/* r_k: of R0 */
 	double eod_v, eod_max_v;

@@ -1,11 +1,15 @@
 /*
  * test-ekf.c: the Kalman filter's steps against the closed forms of the
  * linear case, and a covariance that stays symmetric and positive
- * definite through many updates with nearly singular measurements.
+ * definite through many updates with nearly singular measurements; the
+ * circuits file read with its names whole.
  */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "core/reader.h"
 #include "twin/ecm.h"
 #include "twin/ekf.h"
 #include "twin/fusion.h"
@@ -183,6 +187,44 @@ main(void)
 			 "R0 falls 0.8 %/degC");
 		tap_near(&t, brul_ecm_cap_factor(&e, 15), 0.94, 1e-12,
 			 "capacity falls 0.6 %/degC below 25");
+	}
+
+	/* Circuits are found by battery id and model name, whole: a
+	 * 64-byte id (the longest, brul-formats(5)) is kept, a model name
+	 * too long to keep is refused rather than cut. */
+	{
+		static const char nums[] = ",11.70,13.02,0.0012,0.6,90,1.0,"
+		    "1800,0.24,1.6,-0.008,0.006,0.97\n";
+		char id[65], csv[1024];
+		struct brul_ecm *e = NULL;
+		struct brul_reader *r;
+		struct brul_err err;
+		int n;
+
+		memset(id, '7', 64);
+		id[64] = '\0';
+		snprintf(csv, sizeof csv, "model,battery_id,ocv_empty_v,"
+		    "ocv_full_v,ocv_temp_v_per_c,r1_ratio,tau1_s,r2_ratio,"
+		    "tau2_s,eod_v,eod_max_v,r0_temp_per_c,cap_temp_per_c,"
+		    "charge_eff\nM,%s%sM,%.63s8%s", id, nums, id, nums);
+		r = brul_reader_open_mem(csv, strlen(csv), BRUL_FMT_CSV,
+		    &err);
+		n = r ? brul_ecm_read(r, &e, &err) : -1;
+		tap_ok(&t, n == 2 && brul_ecm_find(e, n, id, "M") == &e[0],
+		    "ecm: a 64-byte battery id is found whole");
+		brul_reader_close(r);
+		free(e);
+		snprintf(csv, sizeof csv, "model,ocv_empty_v,"
+		    "ocv_full_v,ocv_temp_v_per_c,r1_ratio,tau1_s,r2_ratio,"
+		    "tau2_s,eod_v,eod_max_v,r0_temp_per_c,cap_temp_per_c,"
+		    "charge_eff\nVRLA-12V100-THE-LONG-NAME-OF-A-MODEL%s", nums);
+		r = brul_reader_open_mem(csv, strlen(csv), BRUL_FMT_CSV,
+		    &err);
+		n = r ? brul_ecm_read(r, &e, &err) : 0;
+		tap_ok(&t, n == -1, "ecm: a model name too long is refused");
+		tap_streq(&t, err.msg, "model: longer than 31 bytes",
+		    "ecm: and the message says so");
+		brul_reader_close(r);
 	}
 	return tap_done(&t);
 }
