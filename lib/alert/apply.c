@@ -104,9 +104,12 @@ tell(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t,
 	struct brul_alert_change ev;
 
 	names(w, x->r, e, &ev);
-	brul_alert_id(w->id, sizeof w->id, x->r->name,
+	if (brul_alert_id(w->id, sizeof w->id, x->r->name,
 	    ev.battery_id ? ev.battery_id : ev.string_id ? ev.string_id :
-	    ev.site_id, st->ts_open);
+	    ev.site_id, st->ts_open) < 0)
+		return brul_err_set(err, NULL, 0, 0, "rule %s: the id of an "
+		    "alert on %s would be longer than %d bytes", x->r->name,
+		    w->ent, BRUL_ALERT_ID_MAX);
 	ev.ts = t;
 	ev.event = what;
 	ev.rule = x->r;

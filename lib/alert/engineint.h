@@ -17,6 +17,7 @@
 #include "alert/rules.h"
 #include "alert/state.h"
 #include "core/err.h"
+#include "core/id.h"
 #include "core/idtab.h"
 #include "core/reader.h"
 
@@ -111,7 +112,7 @@ struct brul_alert_engine {
 	int *retire, nretire, iretire;	/* blocks removed, in that order */
 	int started;
 	int64_t now;
-	char id[160], msg[400], ent[96];
+	char id[BRUL_ALERT_ID_MAX + 1], msg[400], ent[128];
 };
 
 static inline int

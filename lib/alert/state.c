@@ -93,7 +93,7 @@ brul_alert_step(const struct brul_rule *r, struct brul_alert_state *s,
 	return BRUL_ALERT_NONE;
 }
 
-void
+int
 brul_alert_id(char *buf, size_t n, const char *rule, const char *entity,
 	      int64_t ts_open)
 {
@@ -108,7 +108,8 @@ brul_alert_id(char *buf, size_t n, const char *rule, const char *entity,
 	t[j] = '\0';
 	if (j == 16 && memcmp(t + 13, "00Z", 3) == 0)
 		memcpy(t + 13, "Z", 2);
-	snprintf(buf, n, "%s.%s.%s", rule, entity, t);
+	k = (size_t)snprintf(buf, n, "%s.%s.%s", rule, entity, t);
+	return k < n ? 0 : -1;
 }
 
 double

@@ -43,9 +43,11 @@ enum brul_alert_event brul_alert_step(const struct brul_rule *r,
 
 /* The identifier of the alert of rule on entity opened at ts_open:
  * "temperature_high.B0003-1.20260102T1200Z", the same in every run over
- * the same data, never another alert's.  Into buf (truncated to n). */
-void brul_alert_id(char *buf, size_t n, const char *rule, const char *entity,
-		   int64_t ts_open);
+ * the same data, never another alert's.  Into buf: 0, or -1 when it
+ * would not fit in n bytes (never cut short: two alerts of one entity
+ * would share the part that fits). */
+int brul_alert_id(char *buf, size_t n, const char *rule, const char *entity,
+		  int64_t ts_open);
 /* v rounded to the rule's decimals, or more when that would make it equal
  * to the threshold it crossed: what events and messages show. */
 double brul_alert_round(const struct brul_rule *r, double v,

@@ -143,6 +143,24 @@ test_text(struct tap *t)
 	    1767355200);
 	tap_streq(t, buf, "temperature_high.B0003-1.20260102T1200Z",
 	    "id: rule, entity, opening minute");
+	/* Issue 15, item 12: a 151-byte battery id in a 160-byte buffer
+	 * made alerts opened at 00:10 and 01:10 one id. */
+	{
+		char a[160], b[160], ent[152];
+		int ra, rb;
+
+		memset(ent, 'B', 151);
+		ent[151] = '\0';
+		ra = brul_alert_id(a, sizeof a, "resistance_high", ent,
+		    1767226200);
+		rb = brul_alert_id(b, sizeof b, "resistance_high", ent,
+		    1767229800);
+		tap_ok(t, ra == -1 && rb == -1,
+		    "id: one too long for its buffer is refused, never cut");
+		tap_ok(t, brul_alert_id(a, sizeof a, "resistance_high", ent +
+		    23, 1767226200) == 0 && strlen(a) == 159,
+		    "id: one that fits to the last byte is whole");
+	}
 	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_OPEN, 2,
 	    "block B0003-1", 41.04, 40);
 	tap_streq(t, buf, "block temperature high: block B0003-1 at 41 °C, "
