@@ -151,8 +151,11 @@ PY
 	   "clear": -0.2, "for": "15m"}]}
 	EOF
 	alert "$F/ou" --rules "$T/rules.json" > "$T/a.csv"
-	run awk -F, '$4 == "voltage_low" && $3 == "open" && $1 >= "2026-01-02T06" && $1 < "2026-01-02T09" { n++ } END { print n + 0 }' "$T/a.csv"
-	[ "$output" -ge 20 ]
+	# every block of the string at once: one alert, the string's
+	run awk -F, '$4 == "voltage_low" && $3 == "open" && $1 >= "2026-01-02T06" && $1 < "2026-01-02T09" { print $7 "," $8 }' "$T/a.csv"
+	assert_output "CMI-REC1-S1,"
+	run grep -c ',voltage_low,.*string CMI-REC1-S1 (24 of 24 blocks) at ' "$T/a.csv"
+	[ "$output" -ge 2 ]
 }
 
 @test "a healthy fleet over 30 days opens no critical alert" {
@@ -182,6 +185,68 @@ PY
 	assert_success
 	run grep -c ',critical,' "$T/a.csv"
 	assert_output 0
+}
+
+@test "an equalize charge without the string stream: one alert of the string, not 24" {
+	# The 90-day dataset of issue 15, item 13: CMI-REC1 equalizes its
+	# strings on 29 March, 03:00-11:00; without --string-telemetry the
+	# charge cannot be told from float, and every block of the string
+	# reads over its float voltage.
+	brul-gen --days 90 --batteries 24 --emit batteries -o "$T/b.csv"
+	brul-gen --days 90 --batteries 24 -o "$T/t.csv"
+	brul-alert --quiet --fleet "$T/b.csv" "$T/t.csv" > "$T/a.csv"
+	run consistent "$T/a.csv"
+	assert_success
+	run grep ',voltage_high,' "$T/a.csv"
+	assert_line --index 0 '2026-03-29T03:15:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,open,voltage_high,critical,CMI,CMI-REC1-S1,,0.63,0.6,2026-03-29T03:15:00Z,,"block voltage over float: string CMI-REC1-S1 (24 of 24 blocks) at 0.63 V, over 0.6 V (critical)"'
+	assert_line --index 1 '2026-03-29T11:00:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,clear,voltage_high,critical,CMI,CMI-REC1-S1,,0.02,0.25,2026-03-29T03:15:00Z,2026-03-29T11:00:00Z,"block voltage over float cleared: string CMI-REC1-S1 (24 of 24 blocks) back to 0.02 V, under 0.25 V"'
+	[ "${#lines[@]}" -eq 2 ]
+	# With the string stream the charge is known, and suppresses them.
+	brul-gen --days 90 --batteries 24 --emit string_telemetry -o "$T/s.csv"
+	brul-alert --fleet "$T/b.csv" --string-telemetry "$T/s.csv" "$T/t.csv" > "$T/a.csv"
+	run grep -c ',voltage_high,' "$T/a.csv"
+	assert_output 0
+}
+
+@test "a string's alert: 90 % of its blocks at once; later ones join it, fewer keep their own" {
+	# A day with the equalize charge; NB blocks read no voltage while
+	# it starts (03:00-03:40), so that 24 - NB open at 03:15.
+	d=$T/eq
+	brul-gen --start 2026-03-29 --batteries 24 --dataset "$d" --quiet
+	blank() {	# blank N: the voltage of blocks 1 to N gone
+		awk -F, -v OFS=, -v n="$1" 'NR > 1 && $1 < "2026-03-29T03:40" && substr($2, 2, 4) + 0 <= n { $4 = "" } 1' \
+		    "$d/telemetry.csv" > "$T/t.csv"
+		brul-alert --fleet "$d/batteries.csv" "$T/t.csv" | grep ',voltage_high,'
+	}
+	# 22 of 24 is 90 %: the string's alert; the 2 others join it at
+	# 03:55 (their 15 minutes from 03:40), the string already critical.
+	run blank 2
+	assert_line --index 0 --partial '2026-03-29T03:15:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,open,voltage_high,critical,CMI,CMI-REC1-S1,,0.63,0.6,'
+	assert_line --index 0 --partial 'string CMI-REC1-S1 (22 of 24 blocks) at 0.63 V'
+	assert_line --index 1 --partial '2026-03-29T11:00:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,clear,'
+	assert_line --index 1 --partial 'string CMI-REC1-S1 (24 of 24 blocks) back to'
+	[ "${#lines[@]}" -eq 2 ]
+	# 21 of 24 is not: each block its own alert, the 3 others too.
+	blank 3 > "$T/a.csv"
+	run awk -F, '$3 == "open" { n[$8 == "" ? "string" : "block"]++ }
+	    END { print n["string"] + 0, n["block"] + 0 }' "$T/a.csv"
+	assert_output "0 24"
+}
+
+@test "a single runaway block still raises its own alert, with or without the string stream" {
+	brul-alert --fleet "$F/ra/batteries.csv" "$F/ra/telemetry.csv" > "$T/a.csv"
+	run consistent "$T/a.csv"
+	assert_success
+	run awk -F, '$4 == "thermal_runaway" && $3 == "open" { print $2, $7, $8 }' "$T/a.csv"
+	assert_output 'thermal_runaway.B0010-1.20260103T0807Z CMI-REC1-S1 B0010-1'
+	run awk -F, '$4 == "thermal_runaway" && $3 == "open" { print $2, $7, $8 }' "$F/ra/alerts.csv"
+	assert_output 'thermal_runaway.B0010-1.20260103T0807Z CMI-REC1-S1 B0010-1'
+	# no block rule's alert is the whole string's
+	brul-alert --list-rules | awk -F, '$3 == "block" { print $1 }' > "$T/block"
+	run awk -F, 'NR == FNR { block[$1] = 1; next } block[$4] && $8 == ""' \
+	    "$T/block" "$F/ra/alerts.csv" "$T/a.csv"
+	assert_output ''
+	[ "$(wc -l < "$T/block")" -ge 8 ]
 }
 
 @test "a block that stops reporting: open after 15 minutes, clear when it is back" {
@@ -250,12 +315,14 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	    --features "$T/feat.csv" "$F/ou/telemetry.csv" > "$T/a.csv"
 	run consistent "$T/a.csv"
 	assert_success
-	# The outage began at 06:00 on the 2nd: every block, that hour.
-	run awk -F, '$3 == "open" { print $1 }' "$T/a.csv"
-	[ "${#lines[@]}" -eq 24 ]
-	[ "$(printf '%s\n' "${lines[@]}" | sort -u)" = 2026-01-02T06:00:00Z ]
-	run awk -F, '$3 == "clear" { n++ } END { print n }' "$T/a.csv"
-	assert_output 24
+	# The outage began at 06:00 on the 2nd: every block, that hour, so
+	# one alert of their string.
+	run awk -F, '$3 == "open" { print $1, $2, $7, $8 }' "$T/a.csv"
+	assert_output "2026-01-02T06:00:00Z discharged.CMI-REC1-S1.20260102T0600Z CMI-REC1-S1 "
+	run grep -c 'discharged in the hour: string CMI-REC1-S1 (24 of 24 blocks) at 1, over 1 (warning)' "$T/a.csv"
+	assert_output 1
+	run awk -F, '$3 == "clear" { print $2 }' "$T/a.csv"
+	assert_output discharged.CMI-REC1-S1.20260102T0600Z
 }
 
 @test "a block removed from service: its open alerts clear, and it says no more" {

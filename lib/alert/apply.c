@@ -3,7 +3,8 @@
  * row's value (a column or a derived metric), suppression by the string's
  * modes and after ohmic tests, a string's or site's rows folded into one
  * value, each entity's readings and alert stepped, the changes told to
- * the caller; blocks removed from service retired, silent blocks found.
+ * the caller (a block rule's through group.c, at the instant's end);
+ * blocks removed from service retired, silent blocks found.
  */
 #include <math.h>
 #include <stdio.h>
@@ -92,44 +93,52 @@ names(struct brul_alert_engine *w, const struct brul_rule *r, int e,
 	    ev->site_id);
 }
 
-/* Says what happened to rule x's alert on entity e at t: event what, at
- * value v crossing thr (NAN, NAN: the block was removed from service),
- * the alert having had severity sev0 before. */
-static int
-tell(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t,
-     enum brul_alert_event what, double v, double thr, int sev0,
-     struct brul_err *err)
+int
+brul_engine_emit(struct brul_alert_engine *w, const struct rrule *x,
+		 struct brul_alert_change *ev, const char *idname,
+		 int64_t ts_open, int64_t t, enum brul_alert_event what,
+		 int severity, double v, double thr, struct brul_err *err)
 {
-	struct brul_alert_state *st = &x->st[e];
-	struct brul_alert_change ev;
-
-	names(w, x->r, e, &ev);
-	if (brul_alert_id(w->id, sizeof w->id, x->r->name,
-	    ev.battery_id ? ev.battery_id : ev.string_id ? ev.string_id :
-	    ev.site_id, st->ts_open) < 0)
+	if (brul_alert_id(w->id, sizeof w->id, x->r->name, idname,
+	    ts_open) < 0)
 		return brul_err_set(err, NULL, 0, 0, "rule %s: the id of an "
 		    "alert on %s would be longer than %d bytes", x->r->name,
 		    w->ent, BRUL_ALERT_ID_MAX);
-	ev.ts = t;
-	ev.event = what;
-	ev.rule = x->r;
-	ev.severity = what == BRUL_ALERT_CLEAR ? sev0 : st->severity;
-	ev.alert_id = w->id;
-	ev.value = isnan(v) ? v : brul_alert_round(x->r, v, thr);
-	ev.threshold = thr;
-	ev.ts_open = st->ts_open;
-	ev.ts_clear = what == BRUL_ALERT_CLEAR ? t : NONE;
+	ev->ts = t;
+	ev->event = what;
+	ev->rule = x->r;
+	ev->severity = severity;
+	ev->alert_id = w->id;
+	ev->value = isnan(v) ? v : brul_alert_round(x->r, v, thr);
+	ev->threshold = thr;
+	ev->ts_open = ts_open;
+	ev->ts_clear = what == BRUL_ALERT_CLEAR ? t : NONE;
 	if (isnan(v))
 		snprintf(w->msg, sizeof w->msg, "%s cleared: %s removed from "
 		    "service", x->r->label, w->ent);
 	else
 		brul_alert_message(w->msg, sizeof w->msg, x->r, what,
-		    ev.severity, w->ent, v, thr);
-	ev.message = w->msg;
-	return w->emit(w->arg, &ev, err) ? -1 : 0;
+		    severity, w->ent, v, thr);
+	ev->message = w->msg;
+	return w->emit(w->arg, ev, err) ? -1 : 0;
 }
 
-/* Value v of rule x for entity e at t, after the metric's steps. */
+int
+brul_engine_tell(struct brul_alert_engine *w, struct rrule *x, int e,
+		 int64_t t, enum brul_alert_event what, double v, double thr,
+		 int sev0, struct brul_err *err)
+{
+	struct brul_alert_state *st = &x->st[e];
+	struct brul_alert_change ev;
+
+	names(w, x->r, e, &ev);
+	return brul_engine_emit(w, x, &ev, ev.battery_id ? ev.battery_id :
+	    ev.string_id ? ev.string_id : ev.site_id, st->ts_open, t, what,
+	    what == BRUL_ALERT_CLEAR ? sev0 : st->severity, v, thr, err);
+}
+
+/* Value v of rule x for entity e at t, after the metric's steps.  A
+ * block rule's events wait for the instant's end (group.c). */
 static int
 judge(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t, double v,
       struct brul_err *err)
@@ -139,8 +148,11 @@ judge(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t, double v,
 	enum brul_alert_event what = brul_alert_step(x->r, &x->st[e], t, v,
 	    &thr);
 
-	return what == BRUL_ALERT_NONE ? 0 :
-	    tell(w, x, e, t, what, v, thr, sev0, err);
+	if (what == BRUL_ALERT_NONE)
+		return 0;
+	if (x->r->scope == BRUL_SCOPE_BLOCK)
+		return brul_group_defer(w, e, what, v, thr, sev0, err);
+	return brul_engine_tell(w, x, e, t, what, v, thr, sev0, err);
 }
 
 /* Blocks removed from service by t: their open alerts clear, since no
@@ -161,8 +173,9 @@ retire(struct brul_alert_engine *w, int64_t t, struct brul_err *err)
 				continue;
 			x->st[k].severity = 0;
 			x->st[k].pending = NONE;
-			if (tell(w, x, k, t, BRUL_ALERT_CLEAR, NAN, NAN, sev0,
-			    err) < 0)
+			if (brul_group_defer(w, k, BRUL_ALERT_CLEAR, NAN, NAN,
+			    sev0, err) < 0 ||
+			    brul_group_flush(w, x, t, err) < 0)
 				return -1;
 		}
 	}
@@ -323,6 +336,8 @@ brul_engine_instant(struct brul_alert_engine *w, int64_t t,
 				return -1;
 		} else if (w->src[x->r->source].ntick > 0 &&
 		    apply(w, x, t, err) < 0)
+			return -1;
+		if (w->npend > 0 && brul_group_flush(w, x, t, err) < 0)
 			return -1;
 	}
 	return 0;

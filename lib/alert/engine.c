@@ -74,6 +74,8 @@ brul_alert_engine_free(struct brul_alert_engine *w)
 			free(w->rr[i].ms);
 			free(w->rr[i].acc);
 			free(w->rr[i].touched);
+			free(w->rr[i].grouped);
+			free(w->rr[i].group);
 		}
 	for (int k = 0; w->s && k < brul_idtab_count(w->strings); k++)
 		free(w->s[k].temps);
@@ -87,6 +89,8 @@ brul_alert_engine_free(struct brul_alert_engine *w)
 	free(w->rr);
 	free(w->seen);
 	free(w->retire);
+	free(w->pend);
+	free(w->stouch);
 	free(w);
 }
 
@@ -132,6 +136,8 @@ add_block(struct brul_alert_engine *w, const struct brul_batteries *t,
 	b->base_mohm = bat->baseline_mohm;
 	b->cap_ah = bat->capacity_ah;
 	b->system = ky;
+	b->installed = bat->install_day == BRUL_NO_DAY ? NONE :
+	    bat->install_day * 86400;
 	b->removed = bat->removed_day == BRUL_NO_DAY ? NONE :
 	    bat->removed_day * 86400;
 	b->last_seen = NONE;
@@ -230,7 +236,7 @@ resolve(struct brul_alert_engine *w, const struct brul_rule *r,
 static int
 prepare(struct brul_alert_engine *w, struct brul_err *err)
 {
-	int nb = brul_idtab_count(w->blocks);
+	int nb = brul_idtab_count(w->blocks), ns = brul_idtab_count(w->strings);
 
 	if (w->src[BRUL_SRC_TELEMETRY].r == NULL)
 		return brul_err_set(err, NULL, 0, 0, "no telemetry");
@@ -244,7 +250,9 @@ prepare(struct brul_alert_engine *w, struct brul_err *err)
 		    w->sys_float[y] : w->o.float_v;
 	}
 	if ((w->seen = malloc((size_t)nb * sizeof *w->seen)) == NULL ||
-	    (w->retire = malloc((size_t)nb * sizeof *w->retire)) == NULL)
+	    (w->retire = malloc((size_t)nb * sizeof *w->retire)) == NULL ||
+	    (w->stouch = malloc(((size_t)ns + 1) * sizeof *w->stouch)) ==
+	    NULL)
 		return brul_engine_oom(err);
 	/* The removed blocks, by date of removal (insertion: few). */
 	for (int k = 0; k < nb; k++) {
@@ -284,6 +292,11 @@ prepare(struct brul_alert_engine *w, struct brul_err *err)
 		    sizeof *x->acc);
 		x->touched = malloc((size_t)x->nent * sizeof *x->touched);
 		if (!x->st || !x->ms || !x->acc || !x->touched)
+			return brul_engine_oom(err);
+		if (r->scope == BRUL_SCOPE_BLOCK &&
+		    ((x->grouped = calloc((size_t)nb, 1)) == NULL ||
+		    (x->group = calloc((size_t)ns + 1, sizeof *x->group)) ==
+		    NULL))
 			return brul_engine_oom(err);
 		for (int e = 0; e < x->nent; e++) {
 			brul_alert_reset(&x->st[e]);

@@ -33,6 +33,12 @@
  * current: below -0.5 A discharge, above 0.02 C boost, else float.  An
  * ohmic test is a block's resistance reading.
  *
+ * A block rule whose alerts open at one instant on at least 90 % of the
+ * blocks of a string in service (4 at least) opens one alert of the
+ * string instead, which the later events of those blocks update and
+ * clear (group.c): its changes have the string's id and a NULL
+ * battery_id.
+ *
  * Ownership: brul_alert_engine_new returns an engine freed by
  * brul_alert_engine_free; it keeps a pointer to the rules (which must
  * outlive it) and takes the readers given to brul_alert_engine_source.

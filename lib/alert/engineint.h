@@ -2,9 +2,10 @@
  * engineint.h: the alert engine's insides, shared by engine.c (the
  * object, its fleet, the rules made ready, the run loop), sources.c (the
  * sources' rows read in time order, what an instant's rows say about each
- * string) and apply.c (the rules over an instant: values, suppression,
- * folding, each entity's alert, the changes told).  Not for tools:
- * engine.h is the API.
+ * string), apply.c (the rules over an instant: values, suppression,
+ * folding, each entity's alert, the changes told) and group.c (a block
+ * rule's alerts on nearly every block of a string grouped into one alert
+ * of the string).  Not for tools: engine.h is the API.
  */
 #ifndef BRUL_ENGINEINT_H
 #define BRUL_ENGINEINT_H
@@ -38,6 +39,7 @@ enum { S_I, S_AMB };
 struct block {
 	int string, site, system;	/* system -1: unknown */
 	double base_mohm, float_v, cap_ah;
+	int64_t installed;	/* NONE: not known */
 	int64_t removed;	/* NONE: in service */
 	int64_t last_seen;	/* NONE: never */
 };
@@ -82,6 +84,34 @@ struct acc {
 	double sum, min, max;
 };
 
+/* A block rule's alerts that open at one instant on nearly every block
+ * of a string in service (GROUP_PCT of them, GROUP_MIN at least) are the
+ * string's doing, its charger's or its room's: group.c opens one alert
+ * of the string for them, which the blocks' later events update, and
+ * which clears with the last of them ("grouped": apply.c's folding is of
+ * a string's rows into one value). */
+#define GROUP_PCT	90
+#define GROUP_MIN	4
+
+struct group {
+	int severity;		/* the string's alert: 0 none, 1, 2 */
+	int64_t ts_open;
+	int members;		/* blocks grouped into it so far */
+	int blocks;		/* the string's blocks in service at opening */
+	int open[3];		/* members open now, by severity */
+	/* the instant being told: its opens, the worst of them */
+	int n, opening, told, sev;
+	double v, thr;
+};
+
+/* A block rule's event, held until its instant is judged whole. */
+struct pending {
+	int e;			/* the block */
+	enum brul_alert_event what;
+	double v, thr;
+	int sev0;		/* the block alert's severity before */
+};
+
 struct rrule {
 	const struct brul_rule *r;
 	int active;
@@ -92,6 +122,8 @@ struct rrule {
 	struct brul_reading *ms;
 	struct acc *acc;
 	int *touched, ntouched;
+	unsigned char *grouped;	/* block rules: per block, in its string's */
+	struct group *group;	/* block rules: per string */
 };
 
 struct brul_alert_engine {
@@ -110,6 +142,9 @@ struct brul_alert_engine {
 	struct rrule *rr;
 	int *seen, nseen;		/* blocks seen, for silence_min */
 	int *retire, nretire, iretire;	/* blocks removed, in that order */
+	struct pending *pend;		/* a block rule's events held now */
+	size_t npend, cappend;
+	int *stouch, nstouch;		/* strings with opens among them */
 	int started;
 	int64_t now;
 	char id[BRUL_ALERT_ID_MAX + 1], msg[400], ent[128];
@@ -138,5 +173,29 @@ int brul_engine_absorb(struct brul_alert_engine *w, int64_t t,
  * applied. */
 int brul_engine_instant(struct brul_alert_engine *w, int64_t t,
 			struct brul_err *err);
+/* Tells the caller what happened at t to rule x's alert on entity e:
+ * event what, at value v crossing thr (NAN, NAN: the block was removed
+ * from service), the alert having had severity sev0 before. */
+int brul_engine_tell(struct brul_alert_engine *w, struct rrule *x, int e,
+		     int64_t t, enum brul_alert_event what, double v,
+		     double thr, int sev0, struct brul_err *err);
+/* The same for an alert named idname, opened at ts_open, now of
+ * severity, whose change ev has its ids and w->ent its name in messages
+ * ("block B0001-1"). */
+int brul_engine_emit(struct brul_alert_engine *w, const struct rrule *x,
+		     struct brul_alert_change *ev, const char *idname,
+		     int64_t ts_open, int64_t t, enum brul_alert_event what,
+		     int severity, double v, double thr, struct brul_err *err);
+
+/* group.c */
+/* Holds a block rule's event on block e until brul_group_flush. */
+int brul_group_defer(struct brul_alert_engine *w, int e,
+		    enum brul_alert_event what, double v, double thr,
+		    int sev0, struct brul_err *err);
+/* Tells rule x's events held at t, in order: the opens on nearly every
+ * block of a string as one alert of the string, the later events of its
+ * blocks as its updates and its clear, the others as they are. */
+int brul_group_flush(struct brul_alert_engine *w, struct rrule *x, int64_t t,
+		    struct brul_err *err);
 
 #endif
