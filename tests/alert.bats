@@ -216,7 +216,7 @@ PY
 	blank() {	# blank N: the voltage of blocks 1 to N gone
 		awk -F, -v OFS=, -v n="$1" 'NR > 1 && $1 < "2026-03-29T03:40" && substr($2, 2, 4) + 0 <= n { $4 = "" } 1' \
 		    "$d/telemetry.csv" > "$T/t.csv"
-		brul-alert --fleet "$d/batteries.csv" "$T/t.csv" | grep ',voltage_high,'
+		brul-alert -q --fleet "$d/batteries.csv" "$T/t.csv" | grep ",voltage_high,"
 	}
 	# 22 of 24 is 90 %: the string's alert; the 2 others join it at
 	# 03:55 (their 15 minutes from 03:40), the string already critical.
@@ -231,6 +231,28 @@ PY
 	run awk -F, '$3 == "open" { n[$8 == "" ? "string" : "block"]++ }
 	    END { print n["string"] + 0, n["block"] + 0 }' "$T/a.csv"
 	assert_output "0 24"
+}
+
+@test "without the string stream, a note says once that charger modes cannot be suppressed" {
+	note="brul-alert: without --string-telemetry the charger's modes rest and equalize are unknown: rules cannot be suppressed during them"
+	run --separate-stderr brul-alert --fleet "$F/ra/batteries.csv" "$F/ra/telemetry.csv"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "$note" ]
+	# not with --quiet, nor with the string stream, nor when no rule
+	# waits on those modes
+	run --separate-stderr brul-alert -q --fleet "$F/ra/batteries.csv" "$F/ra/telemetry.csv"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	run --separate-stderr alert "$F/ra"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	printf '{"rules": [{"name": "hot", "metric": "temperature_c", "warning": 40}]}' > "$T/r.json"
+	run --separate-stderr brul-alert --rules "$T/r.json" --fleet "$F/ra/batteries.csv" "$F/ra/telemetry.csv"
+	[ "$status" -eq 0 ] && [ -z "$stderr" ]
+	# an error is said alone; a header alone has no readings to judge
+	run -1 brul-alert --fleet "$F/ra/batteries.csv" -o /dev/full "$F/ra/telemetry.csv"
+	refute_output --partial "without --string-telemetry"
+	head -n 1 "$F/ra/telemetry.csv" > "$T/h.csv"
+	run --separate-stderr brul-alert --fleet "$F/ra/batteries.csv" "$T/h.csv"
+	[ "$status" -eq 0 ] && [ "$stderr" = "brul-alert: $T/h.csv: 0 rows" ]
 }
 
 @test "a single runaway block still raises its own alert, with or without the string stream" {

@@ -70,7 +70,8 @@ static const char help[] =
 "  --force             write gzip to a terminal anyway\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
 "  --progress          show progress on stderr, even off a terminal\n"
-"  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\")\n"
+"  -q, --quiet         show no progress, no notes (\"FILE: 0 rows\", modes\n"
+"                      unknown without --string-telemetry)\n"
 "  --help, --version\n";
 
 static const struct brul_cli cli = { "brul-alert",
@@ -226,6 +227,29 @@ read_into(struct brul_alert_engine *wt, const char *path, const char *opt,
 	return rc;
 }
 
+/* Says once that rules meant to keep quiet during charger modes could
+ * not: without --string-telemetry an equalize charge looks like float. */
+static void
+note_unseen(const struct brul_alert_engine *wt)
+{
+	unsigned m = brul_alert_engine_unseen(wt);
+	char modes[64] = "";
+	size_t n = 0;
+
+	if (m == 0)
+		return;
+	for (int k = 0; k < BRUL_MODE_COUNT; k++)
+		if (m & 1u << k) {
+			m &= ~(1u << k);
+			n += (size_t)snprintf(modes + n, sizeof modes - n,
+			    "%s%s", n == 0 ? "" : m ? ", " : " and ",
+			    brul_mode_names[k]);
+		}
+	fprintf(stderr, "brul-alert: without --string-telemetry the "
+	    "charger's modes %s are unknown: rules cannot be suppressed "
+	    "during them\n", modes);
+}
+
 /* --list-rules: the rules as a table. */
 static int
 list(const struct brul_rules *rs, struct brul_writer *w)
@@ -325,6 +349,11 @@ done:
 		out = NULL;
 		goto fail;
 	}
+	/* After the output is whole, so that an error is said alone; and
+	 * only when there were readings to judge. */
+	if (wt && !o.out.quiet &&
+	    brul_reader_records(src[BRUL_SRC_TELEMETRY]) > 0)
+		note_unseen(wt);
 	brul_alert_engine_free(wt);
 	brul_rules_release(&rules);
 	return status;

@@ -359,6 +359,21 @@ brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 	return 0;
 }
 
+unsigned
+brul_alert_engine_unseen(const struct brul_alert_engine *w)
+{
+	unsigned blind = 1u << BRUL_MODE_REST | 1u << BRUL_MODE_EQUALIZE,
+	    m = 0;
+
+	if (w->src[BRUL_SRC_STRINGS].r != NULL)
+		return 0;
+	for (int i = 0; w->rr && i < w->rules->n; i++)
+		if (w->rr[i].active)
+			m |= (w->rules->v[i].during | w->rules->v[i].after) &
+			    blind;
+	return m;
+}
+
 int
 brul_alert_engine_open(const struct brul_alert_engine *w, int min)
 {

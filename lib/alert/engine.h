@@ -107,6 +107,12 @@ int brul_alert_engine_rule_active(const struct brul_alert_engine *w, int i);
 int brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 			  void *arg, struct brul_err *err);
 
+/* The modes (a mask of enum brul_mode) during or after which active rules
+ * are suppressed but which the engine cannot see: without the string
+ * stream, a mode is judged from the current, which tells discharge,
+ * boost and float but not rest or equalize.  After the run. */
+unsigned brul_alert_engine_unseen(const struct brul_alert_engine *w);
+
 /* How many alerts are open now at severity >= min (1 or 2). */
 int brul_alert_engine_open(const struct brul_alert_engine *w, int min);
 
