@@ -1,5 +1,6 @@
 /* live.c: see live.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <poll.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "core/grow.h"
@@ -16,12 +18,15 @@
 #include "serve/live.h"
 
 #define QUEUE_MAX (1u << 20)	/* bytes queued for one client */
+#define SNDBUF (64 * 1024)	/* its socket's send buffer */
 #define KEEPALIVE 15		/* seconds between comments */
 
 struct client {
 	struct client *next;
 	struct brul_live *hub;
 	struct MHD_Connection *conn;
+	int fd;				/* its socket; -1: unknown */
+	unsigned long long id;		/* told apart from a later client */
 	char site[129], battery[129];	/* filters; "" for none */
 	long long uid;			/* the token's user */
 	time_t exp;			/* the token's */
@@ -29,6 +34,16 @@ struct client {
 	size_t off, n, cap;
 	int suspended;
 	int closing;		/* 1: after what is queued; 2: at once */
+};
+
+/* What the hub's thread polls: the wake pipe, the listening connection,
+ * then the sockets of suspended clients (id: which client each is).
+ * Made with room for WATCH_MIN, so that the first two always fit. */
+#define WATCH_MIN 16
+struct watch {
+	struct pollfd *p;
+	unsigned long long *id;
+	size_t pcap, idcap, n;
 };
 
 struct brul_live {
@@ -39,9 +54,11 @@ struct brul_live {
 	int started;
 	pthread_mutex_t mu;
 	struct client *clients;
+	unsigned long long next_id;
 	int wake[2];			/* a pipe that interrupts the wait */
 	atomic_int stop;
 	atomic_int recheck;		/* a user was changed: check them */
+	struct watch watch;		/* the thread's */
 };
 
 /* One row to send, and the filters it answers to. */
@@ -58,8 +75,14 @@ queue(struct client *c, const char *s, size_t n)
 	if (c->closing)
 		return;
 	if (c->n - c->off + n > QUEUE_MAX) {
-		c->closing = 2;		/* it does not read: cut it off */
+		/* It does not read: cut it off.  Its connection waits for a
+		 * socket that does not drain, so it is shut down here, where
+		 * the connection is known to be alive (the client is freed
+		 * before its socket is closed). */
+		c->closing = 2;
 		c->off = c->n = 0;
+		if (c->fd >= 0)
+			shutdown(c->fd, SHUT_RDWR);
 	} else {
 		if (c->off > 0 && c->n + n > c->cap) {
 			memmove(c->buf, c->buf + c->off, c->n - c->off);
@@ -77,6 +100,16 @@ queue(struct client *c, const char *s, size_t n)
 		c->suspended = 0;
 		MHD_resume_connection(c->conn);
 	}
+}
+
+/* Interrupts the hub's wait.  The pipe does not block: when it is full,
+ * the thread is awake already. */
+static void
+wake(struct brul_live *l)
+{
+	ssize_t w = write(l->wake[1], "x", 1);
+
+	(void)w;
 }
 
 static ssize_t
@@ -105,9 +138,12 @@ reader(void *cls, uint64_t pos, char *buf, size_t max)
 		pthread_mutex_unlock(&l->mu);
 		return MHD_CONTENT_READER_END_OF_STREAM;
 	}
-	/* Nothing to send: hold no thread until there is. */
+	/* Nothing to send: hold no thread until there is.  The hub's
+	 * thread now watches the socket, which libmicrohttpd no longer
+	 * does, for the client leaving. */
 	c->suspended = 1;
 	MHD_suspend_connection(c->conn);
+	wake(l);
 	pthread_mutex_unlock(&l->mu);
 	return 0;
 }
@@ -136,6 +172,7 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	       const char *battery)
 {
 	static const char hello[] = "retry: 3000\n: brul live stream\n\n";
+	const union MHD_ConnectionInfo *ci;
 	struct MHD_Response *resp;
 	struct client *c;
 
@@ -143,6 +180,14 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 		return NULL;
 	c->hub = l;
 	c->conn = conn;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	c->fd = ci ? ci->connect_fd : -1;
+	/* The kernel's part of what a client that does not read pins: left
+	 * to itself, the buffer grows to megabytes before the queue above
+	 * even begins to fill. */
+	if (c->fd >= 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &(int){ SNDBUF },
+		    sizeof(int));
 	c->uid = uid;
 	c->exp = exp;
 	snprintf(c->site, sizeof c->site, "%s", site ? site : "");
@@ -157,6 +202,7 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	    "text/event-stream");
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
 	pthread_mutex_lock(&l->mu);
+	c->id = ++l->next_id;
 	queue(c, hello, sizeof hello - 1);
 	c->next = l->clients;
 	l->clients = c;
@@ -353,13 +399,10 @@ check_users(struct brul_live *l, struct brul_db *db)
 void
 brul_live_recheck(struct brul_live *l)
 {
-	ssize_t w;
-
 	if (l == NULL)
 		return;
 	atomic_store(&l->recheck, 1);
-	w = write(l->wake[1], "x", 1);	/* failing, within a second */
-	(void)w;
+	wake(l);
 }
 
 static struct brul_db *
@@ -377,16 +420,65 @@ listen_db(struct brul_live *l)
 	return db;
 }
 
+/* Fills w with the pipe, the database's socket (fd -1: none) and the
+ * suspended clients' sockets, for the peer's end (POLLRDHUP, not POLLIN:
+ * a byte a client sends must not keep the poll awake).  Out of memory,
+ * the clients are left out (a keepalive then finds those that left). */
+static void
+watch_fill(struct brul_live *l, struct watch *w, int dbfd)
+{
+	size_t n = 2;
+
+	w->p[0] = (struct pollfd){ l->wake[0], POLLIN, 0 };
+	w->p[1] = (struct pollfd){ dbfd, POLLIN, 0 };
+	w->n = 2;
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next)
+		n += c->suspended && c->fd >= 0;
+	if (brul_grow(&w->p, &w->pcap, n, sizeof *w->p) == 0 &&
+	    brul_grow(&w->id, &w->idcap, n, sizeof *w->id) == 0)
+		for (struct client *c = l->clients; c; c = c->next)
+			if (c->suspended && c->fd >= 0) {
+				w->p[w->n] = (struct pollfd){ c->fd, POLLRDHUP,
+				    0 };
+				w->id[w->n++] = c->id;
+			}
+	pthread_mutex_unlock(&l->mu);
+}
+
+/* The clients whose peer left while suspended: ended now, rather than
+ * when a keepalive fails to reach them.  A client is found by id, so
+ * that a socket closed and its number reused since the poll began is
+ * never taken for another's. */
+static void
+watch_ended(struct brul_live *l, const struct watch *w)
+{
+	pthread_mutex_lock(&l->mu);
+	for (size_t i = 2; i < w->n; i++) {
+		if (w->p[i].revents == 0)
+			continue;
+		for (struct client *c = l->clients; c; c = c->next)
+			if (c->id == w->id[i]) {
+				if (c->suspended) {
+					c->closing = 2;
+					c->suspended = 0;
+					MHD_resume_connection(c->conn);
+				}
+				break;
+			}
+	}
+	pthread_mutex_unlock(&l->mu);
+}
+
 static void *
 run(void *arg)
 {
 	struct brul_live *l = arg;
 	struct brul_db *db = NULL;
+	struct watch *w = &l->watch;
 	time_t last = time(NULL);
 
 	while (!atomic_load(&l->stop)) {
-		struct pollfd p[2] = { { l->wake[0], POLLIN, 0 },
-		    { -1, POLLIN, 0 } };
 		PGnotify *nt;
 		time_t now;
 
@@ -395,17 +487,17 @@ run(void *arg)
 			if ((db = listen_db(l)) != NULL && l->changes)
 				atomic_fetch_add(l->changes, 1);
 		}
-		if (db)
-			p[1].fd = PQsocket(brul_db_conn(db));
-		if (poll(p, db ? 2 : 1, 1000) < 0 && errno != EINTR)
+		watch_fill(l, w, db ? PQsocket(brul_db_conn(db)) : -1);
+		if (poll(w->p, w->n, 1000) < 0 && errno != EINTR)
 			break;
-		if (p[0].revents) {
-			char junk[16];
+		if (w->p[0].revents) {
+			char junk[64];
 
-			if (read(l->wake[0], junk, sizeof junk) < 0)
-				continue;
+			while (read(l->wake[0], junk, sizeof junk) > 0)
+				;
 		}
-		if (db && p[1].revents) {
+		watch_ended(l, w);
+		if (db && w->p[1].revents) {
 			if (!PQconsumeInput(brul_db_conn(db))) {
 				brul_db_close(db);	/* reopened above */
 				db = NULL;
@@ -442,17 +534,22 @@ brul_live_start(const char *conninfo, struct brul_prom *m,
 {
 	struct brul_live *l = calloc(1, sizeof *l);
 
-	if (l == NULL || (conninfo && (l->conninfo = strdup(conninfo)) ==
-	    NULL) || pipe(l->wake) < 0) {
-		if (l)
-			free(l->conninfo);
-		free(l);
+	if (l == NULL) {
 		brul_err_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
+	l->wake[0] = l->wake[1] = -1;
+	pthread_mutex_init(&l->mu, NULL);
 	l->metrics = m;
 	l->changes = changes;
-	pthread_mutex_init(&l->mu, NULL);
+	if ((conninfo && (l->conninfo = strdup(conninfo)) == NULL) ||
+	    pipe2(l->wake, O_NONBLOCK | O_CLOEXEC) < 0 ||
+	    brul_grow(&l->watch.p, &l->watch.pcap, WATCH_MIN,
+	    sizeof *l->watch.p) < 0) {
+		brul_live_stop(l);
+		brul_err_set(err, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
 	if (pthread_create(&l->thread, NULL, run, l) != 0) {
 		brul_live_stop(l);
 		brul_err_set(err, NULL, 0, 0, "cannot start a thread");
@@ -486,15 +583,16 @@ brul_live_stop(struct brul_live *l)
 		return;
 	atomic_store(&l->stop, 1);
 	if (l->started) {
-		/* Failing, the thread still wakes within a second. */
-		ssize_t w = write(l->wake[1], "x", 1);
-
-		(void)w;
+		wake(l);	/* failing, the thread wakes within a second */
 		pthread_join(l->thread, NULL);
 	}
-	close(l->wake[0]);
-	close(l->wake[1]);
+	if (l->wake[0] >= 0)
+		close(l->wake[0]);
+	if (l->wake[1] >= 0)
+		close(l->wake[1]);
 	pthread_mutex_destroy(&l->mu);
+	free(l->watch.p);
+	free(l->watch.id);
 	free(l->conninfo);
 	free(l);
 }

@@ -16,10 +16,12 @@
  * admin changes a user, and every 15 s.
  *
  * A client's connection is suspended while it has nothing to send, so it
- * holds no thread.  Each client has its own queue of at most 1 MiB: one
- * that does not read is cut off when its queue is full, and never slows
- * the others.  The listening connection is reopened (every second) when
- * PostgreSQL goes away.
+ * holds no thread; the hub's thread then watches its socket, and ends the
+ * stream as soon as the client leaves.  Each client has its own queue of
+ * at most 1 MiB (and a socket buffer of 64 KiB): one that does not read
+ * is cut off, its socket shut down, when its queue is full, and never
+ * slows the others.  The listening connection is reopened (every second)
+ * when PostgreSQL goes away.
  *
  * Ownership: brul_live_start returns a hub freed by brul_live_stop, after
  * the daemon has stopped; clients are freed with their responses.

@@ -1,0 +1,155 @@
+#!/usr/bin/env bats
+# brul-serve's live stream (GET /api/v1/stream) under clients that
+# misbehave or go away: clients that leave or stop reading, and what each
+# costs the server, against a real PostgreSQL (a throwaway cluster) and
+# real HTTP (curl and raw sockets on loopback).  serve.bats has the
+# stream's events; this file its limits.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+load helpers/fleet
+
+PGPORT_STREAM=5441
+
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	# Three days of one string: the live events come from loads the
+	# tests make.
+	fleet_setup "$d" $PGPORT_STREAM --days 3 --batteries 24 --seed 4
+	# Two loads that fill a client's queue (1 MiB) when it reads neither:
+	# 190 days of predictions for every battery each, an event of about
+	# 900 kB.
+	/usr/bin/python3 - "$d/ds/batteries.csv" "$d/pred" <<-'PY'
+	import csv, datetime, sys
+	bats = [r["battery_id"] for r in csv.DictReader(open(sys.argv[1]))]
+	for part in (1, 2):
+	    with open("%s%d.csv" % (sys.argv[2], part), "w") as f:
+	        f.write("battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,risk,model_id\n")
+	        for d in range(190 * (part - 1), 190 * part):
+	            day = datetime.date(2027, 1, 1) + datetime.timedelta(days=d)
+	            for b in bats:
+	                f.write(f"{b},{day},500,350,650,0.01,low,big\n")
+	PY
+}
+
+teardown_file() {
+	fleet_teardown "$BATS_FILE_TMPDIR" $PGPORT_STREAM
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+	export DATABASE_URL=$(cat "$F/conninfo")
+}
+
+teardown() {
+	# Whatever a test started in the background: the server last.
+	for p in $(cat "$T"/*.bg 2>/dev/null) $(cat "$T/pid" 2>/dev/null); do
+		kill "$p" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+}
+
+# serve ARGS...: brul-serve on a free port with ARGS; sets URL and PORT.
+serve() {
+	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$F/secret" \
+	    --threads 2 "$@" 2> "$T/log" &
+	echo $! > "$T/pid"
+	for i in $(seq 50); do
+		grep -q 'listening on' "$T/log" 2>/dev/null && break
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$T/log")
+	[ -n "$PORT" ]
+	URL=http://127.0.0.1:$PORT
+}
+
+token() {
+	curl -s -X POST -H 'Content-Type: application/json' \
+	    --data-binary "{\"username\":\"$1\",\"password\":\"$FLEET_PW\"}" \
+	    "$URL/api/v1/auth/login" |
+	    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+# streams: the streams the server counts open (brul_streams_open).
+streams() { curl -s "$URL/metrics" | awk '/^brul_streams_open/ { print $2 }'; }
+
+# until_streams N [TENTHS]: waits (at most TENTHS tenths of a second, 50)
+# until the server counts N streams; prints the milliseconds it took.
+until_streams() {
+	local s=$(date +%s%N) i
+	for i in $(seq "${2:-50}"); do
+		[ "$(streams)" = "$1" ] && break
+		sleep 0.1
+	done
+	echo $(( ($(date +%s%N) - s) / 1000000 ))
+	[ "$(streams)" = "$1" ]
+}
+
+# stream NAME [CURL ARGS...] QUERY: a stream read by curl in the
+# background into $T/NAME.sse (its pid in $T/NAME.bg).
+stream() {
+	local name=$1 q
+	shift
+	q=${!#}
+	curl -s -N --max-time 30 "${@:1:$#-1}" "$URL/api/v1/stream?$q" > "$T/$name.sse" &
+	echo $! > "$T/$name.bg"
+}
+
+# deaf NAME TOKEN: a client that asks for the stream with a tiny receive
+# buffer and never reads (its pid in $T/NAME.bg).
+deaf() {
+	/usr/bin/python3 - "$PORT" "$2" <<-'PY' &
+	import socket, sys, time
+	s = socket.socket()
+	s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+	s.connect(("127.0.0.1", int(sys.argv[1])))
+	s.sendall(("GET /api/v1/stream?access_token=%s HTTP/1.1\r\nHost: x\r\n\r\n" % sys.argv[2]).encode())
+	time.sleep(60)
+	PY
+	echo $! > "$T/$1.bg"
+}
+
+@test "a stream whose client left is no longer counted, at once" {
+	serve
+	v=$(token view)
+	stream a "access_token=$v"
+	stream b "access_token=$v"
+	run until_streams 2
+	assert_success
+	kill "$(cat "$T/a.bg")"
+	run until_streams 1 30
+	echo "the stream ended $output ms after its client left" >&3
+	assert_success
+	[ "$output" -lt 2000 ]
+	# The other one goes on.
+	grep -q 'brul live stream' "$T/b.sse"
+	kill "$(cat "$T/b.bg")"
+	run until_streams 0 30
+	assert_success
+}
+
+@test "a client whose queue overflows is cut off at once, the others served" {
+	serve
+	v=$(token view)
+	deaf deaf "$v"
+	stream ok "access_token=$v"
+	run until_streams 2
+	assert_success
+	brul-load -q predictions "$F/pred1.csv"
+	sleep 0.5
+	[ "$(streams)" = 2 ]
+	brul-load -q predictions "$F/pred2.csv"
+	run until_streams 1 30
+	echo "cut off $output ms after the load that overflowed" >&3
+	assert_success
+	[ "$output" -lt 2000 ]
+	# The reader got both events whole: 9120 predictions.
+	for i in $(seq 50); do
+		[ "$(grep -o '"model_id":"big"' "$T/ok.sse" | wc -l)" = 9120 ] && break
+		sleep 0.1
+	done
+	run grep -c '^event: prediction' "$T/ok.sse"
+	assert_output 2
+	[ "$(grep -o '"model_id":"big"' "$T/ok.sse" | wc -l)" = 9120 ]
+}
