@@ -16,13 +16,13 @@ setup_file() {
 	# Three days of one string: the live events come from loads the
 	# tests make.
 	fleet_setup "$d" $PGPORT_STREAM --days 3 --batteries 24 --seed 4
-	# Two loads that fill a client's queue (1 MiB) when it reads neither:
-	# 190 days of predictions for every battery each, an event of about
-	# 900 kB.
+	# Loads of 190 days of predictions for every battery: an event of
+	# about 900 kB each; two fill the queue (1 MiB) of a client that reads
+	# neither.
 	/usr/bin/python3 - "$d/ds/batteries.csv" "$d/pred" <<-'PY'
 	import csv, datetime, sys
 	bats = [r["battery_id"] for r in csv.DictReader(open(sys.argv[1]))]
-	for part in (1, 2):
+	for part in (1, 2, 3):
 	    with open("%s%d.csv" % (sys.argv[2], part), "w") as f:
 	        f.write("battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,risk,model_id\n")
 	        for d in range(190 * (part - 1), 190 * part):
@@ -152,4 +152,26 @@ deaf() {
 	run grep -c '^event: prediction' "$T/ok.sse"
 	assert_output 2
 	[ "$(grep -o '"model_id":"big"' "$T/ok.sse" | wc -l)" = 9120 ]
+}
+
+@test "a stream that takes nothing for two keepalives is closed; one that reads is not" {
+	serve --keepalive 1
+	v=$(token view)
+	deaf deaf "$v"
+	stream ok "access_token=$v"
+	run until_streams 2
+	assert_success
+	# Enough for the deaf client's socket to fill, not its queue.
+	brul-load -q predictions "$F/pred3.csv"
+	s=$(date +%s%N)
+	run until_streams 1 60
+	echo "closed $output ms after the load" >&3
+	assert_success
+	[ "$output" -lt 5000 ]
+	# The reader is idle but takes the keepalives: it stays.
+	sleep 3
+	[ "$(streams)" = 1 ]
+	kill "$(cat "$T/ok.bg")"
+	[ "$(grep -c '^: keepalive$' "$T/ok.sse")" -ge 3 ]
+	grep -q '"model_id":"big"' "$T/ok.sse"
 }

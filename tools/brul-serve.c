@@ -30,7 +30,8 @@ static const char synopsis[] =
     "                  [--pool N] [--secret-file FILE | --dev]\n"
     "                  [--cors-origin ORIGIN]... [--access-ttl DURATION]\n"
     "                  [--refresh-ttl DURATION] [--timeout SECONDS]\n"
-    "                  [--max-body BYTES] [--max-connections N] [--per-ip N]\n"
+    "                  [--keepalive SECONDS] [--max-body BYTES]\n"
+    "                  [--max-connections N] [--per-ip N]\n"
     "                  [--openapi FILE] [--www DIR] [--model FILE]\n"
     "                  [--rules FILE] [--progress | --quiet] [--check-config]\n"
     "       brul-serve --create-user NAME --role ROLE [--password-file FILE]\n"
@@ -45,7 +46,7 @@ struct options {
 	const char *role;
 	const char *password_file, *full_name;
 	const char *cors[MAX_CORS];
-	int ncors, threads, pool, dev, check, routes, timeout;
+	int ncors, threads, pool, dev, check, routes, timeout, keepalive;
 	int64_t access_ttl, refresh_ttl;
 	long max_body, max_conns, per_ip;
 	struct brul_cli_stream out;	/* --progress, --quiet */
@@ -68,6 +69,8 @@ static const char help[] =
 "  --access-ttl DURATION access tokens' life (30m)\n"
 "  --refresh-ttl DURATION refresh tokens' life (7d)\n"
 "  --timeout SECONDS     close a connection idle this long (15)\n"
+"  --keepalive SECONDS   a comment to each live stream this often (15); a\n"
+"                        stream that takes nothing for twice that is closed\n"
 "  --max-body BYTES      largest request body (65536)\n"
 "  --max-connections N   connections at once (1024); --per-ip N from one\n"
 "                        address (512)\n"
@@ -91,8 +94,8 @@ static const struct brul_cli cli = { "brul-serve",
 
 enum {
 	OPT_ACCESS_TTL = 256, OPT_CHECK, OPT_CORS, OPT_CREATE, OPT_DB, OPT_DEV,
-	OPT_FULL_NAME, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS, OPT_MODEL,
-	OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL,
+	OPT_FULL_NAME, OPT_KEEPALIVE, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS,
+	OPT_MODEL, OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL,
 	OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_RULES, OPT_SECRET_FILE,
 	OPT_THREADS, OPT_TIMEOUT, OPT_WWW
 };
@@ -107,6 +110,7 @@ static const struct option longopts[] = {
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "dev", no_argument, NULL, OPT_DEV },
 	{ "full-name", required_argument, NULL, OPT_FULL_NAME },
+	{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
@@ -190,6 +194,10 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_FULL_NAME:
 			o->full_name = optarg;
+			break;
+		case OPT_KEEPALIVE:
+			o->keepalive = (int)brul_cli_long(&cli, "--keepalive",
+			    optarg, 1, 3600);
 			break;
 		case OPT_LISTEN:
 			o->listen = optarg;
@@ -511,6 +519,7 @@ main(int argc, char **argv)
 	so.refresh_ttl = o.refresh_ttl ? (int)o.refresh_ttl : 7 * 86400;
 	so.max_body = o.max_body ? (size_t)o.max_body : 65536;
 	so.timeout = o.timeout ? o.timeout : 15;
+	so.keepalive = o.keepalive ? o.keepalive : 15;
 	so.max_conns = o.max_conns ? (unsigned)o.max_conns : 1024;
 	so.per_ip = o.per_ip ? (unsigned)o.per_ip : 512;
 	so.openapi = o.openapi;

@@ -18,8 +18,6 @@ brul_api_stream(struct brul_req *r)
 	    r->who.exp, site, bat)) == NULL)
 		return brul_reply_error(r, 500, "internal", "out of memory");
 	brul_reply_headers(r, resp);
-	/* Comments keep it alive: no idle timeout for a stream. */
-	MHD_set_connection_option(r->conn, MHD_CONNECTION_OPTION_TIMEOUT, 0u);
 	ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);
 	r->status = MHD_HTTP_OK;

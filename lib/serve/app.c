@@ -134,6 +134,8 @@ brul_app_init(struct brul_app *a, const struct brul_serve_opts *o,
 	      const struct brul_route *routes, int nroutes,
 	      struct brul_err *err)
 {
+	struct brul_live_opts lo = { 0 };
+
 	memset(a, 0, sizeof *a);
 	brul_usercache_init(&a->users);
 	brul_totals_init(&a->totals, &a->changes);
@@ -155,7 +157,8 @@ brul_app_init(struct brul_app *a, const struct brul_serve_opts *o,
 	a->prom = brul_prom_new(routes, nroutes);
 	if (!a->pool || !a->throttle || !a->deny || !a->prom)
 		return oom(err);
-	if ((a->live = brul_live_start(a->db, a->prom, &a->changes,
+	lo.keepalive = o->keepalive;
+	if ((a->live = brul_live_start(a->db, &lo, a->prom, &a->changes,
 	    err)) == NULL)
 		return -1;
 	return 0;

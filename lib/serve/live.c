@@ -19,7 +19,6 @@
 
 #define QUEUE_MAX (1u << 20)	/* bytes queued for one client */
 #define SNDBUF (64 * 1024)	/* its socket's send buffer */
-#define KEEPALIVE 15		/* seconds between comments */
 
 struct client {
 	struct client *next;
@@ -48,6 +47,7 @@ struct watch {
 
 struct brul_live {
 	char *conninfo;
+	int keepalive;			/* seconds between comments */
 	struct brul_prom *metrics;
 	atomic_uint *changes;
 	pthread_t thread;
@@ -201,6 +201,11 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	    "text/event-stream");
 	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	/* Not 0 (never): a keepalive goes out every l->keepalive seconds,
+	 * so a connection that took nothing for two of them is not
+	 * reading, or not there. */
+	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+	    (unsigned)l->keepalive * 2);
 	pthread_mutex_lock(&l->mu);
 	c->id = ++l->next_id;
 	queue(c, hello, sizeof hello - 1);
@@ -506,7 +511,7 @@ run(void *arg)
 		}
 		if (db && atomic_exchange(&l->recheck, 0))
 			check_users(l, db);
-		if ((now = time(NULL)) - last >= KEEPALIVE) {
+		if ((now = time(NULL)) - last >= l->keepalive) {
 			keepalive(l, now);
 			if (db)
 				check_users(l, db);
@@ -529,8 +534,8 @@ run(void *arg)
 }
 
 struct brul_live *
-brul_live_start(const char *conninfo, struct brul_prom *m,
-		atomic_uint *changes, struct brul_err *err)
+brul_live_start(const char *conninfo, const struct brul_live_opts *o,
+		struct brul_prom *m, atomic_uint *changes, struct brul_err *err)
 {
 	struct brul_live *l = calloc(1, sizeof *l);
 
@@ -538,6 +543,7 @@ brul_live_start(const char *conninfo, struct brul_prom *m,
 		brul_err_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
+	l->keepalive = o->keepalive > 0 ? o->keepalive : 15;
 	l->wake[0] = l->wake[1] = -1;
 	pthread_mutex_init(&l->mu, NULL);
 	l->metrics = m;

@@ -9,11 +9,13 @@
  * events, the predictions of the range the notification names), and
  * queues to each client the part its filters (site, battery) select:
  * events telemetry, alert_opened, alert_updated, alert_cleared,
- * prediction.  A comment every 15 s keeps connections (and proxies) from
- * timing out; a client whose token expires gets an `expired` event and the
- * end of its stream, and so does one whose user was disabled or deleted
- * (a `revoked` event): the users of open streams are checked when an
- * admin changes a user, and every 15 s.
+ * prediction.  A comment every keepalive (15 s by default) keeps
+ * connections (and proxies) from timing out; a stream to which nothing
+ * could be sent for two keepalives is closed.  A client whose token
+ * expires gets an `expired` event and the end of its stream, and so does
+ * one whose user was disabled or deleted (a `revoked` event): the users
+ * of open streams are checked when an admin changes a user, and every
+ * keepalive.
  *
  * A client's connection is suspended while it has nothing to send, so it
  * holds no thread; the hub's thread then watches its socket, and ends the
@@ -39,11 +41,17 @@ struct brul_live;
 struct MHD_Connection;
 struct MHD_Response;
 
+/* What the hub is started with (brul-serve(1) gives the defaults). */
+struct brul_live_opts {
+	int keepalive;		/* seconds between comments, > 0 */
+};
+
 /* changes, when not NULL, is counted up whenever brul-load commits
  * batteries or predictions (or the listening connection was lost, when a
  * change may have gone unseen): what the server remembers of them is then
  * stale. */
 struct brul_live *brul_live_start(const char *conninfo,
+				  const struct brul_live_opts *o,
 				  struct brul_prom *m,
 				  atomic_uint *changes,
 				  struct brul_err *err);

@@ -23,6 +23,7 @@ struct brul_serve_opts {
 	int access_ttl, refresh_ttl;	/* seconds */
 	size_t max_body;		/* bytes */
 	int timeout;			/* seconds a connection may idle */
+	int keepalive;			/* seconds between stream comments */
 	unsigned max_conns, per_ip;
 	const char *openapi;		/* the OpenAPI document's path */
 	const char *www;		/* the dashboard's directory */
