@@ -72,7 +72,7 @@ token() {
 }
 
 # streams: the streams the server counts open (brul_streams_open).
-streams() { curl -s "$URL/metrics" | awk '/^brul_streams_open/ { print $2 }'; }
+streams() { curl -s --max-time 5 "$URL/metrics" | awk '/^brul_streams_open/ { print $2 }'; }
 
 # until_streams N [TENTHS]: waits (at most TENTHS tenths of a second, 50)
 # until the server counts N streams; prints the milliseconds it took.
@@ -174,4 +174,92 @@ deaf() {
 	kill "$(cat "$T/ok.bg")"
 	[ "$(grep -c '^: keepalive$' "$T/ok.sse")" -ge 3 ]
 	grep -q '"model_id":"big"' "$T/ok.sse"
+}
+
+@test "one viewer cannot take every connection: streams are capped per user" {
+	serve --max-connections 40 --per-ip 30
+	v=$(token view)
+	# As the issue had it: one viewer's 30 streams from one address and
+	# 10 from another, opened by one client that holds what it gets.
+	/usr/bin/python3 - "$PORT" "$v" > "$T/many" <<-'PY' &
+	import socket, sys, time
+	socks, got = [], {}
+	for src, n in (("127.0.0.1", 30), ("127.0.0.2", 10)):
+	    for i in range(n):
+	        s = socket.socket()
+	        s.bind((src, 0))
+	        s.connect(("127.0.0.1", int(sys.argv[1])))
+	        s.sendall(("GET /api/v1/stream?access_token=%s HTTP/1.1\r\n"
+	                   "Host: x\r\n\r\n" % sys.argv[2]).encode())
+	        socks.append(s)
+	for s in socks:
+	    s.settimeout(5)
+	    data = b""
+	    while b"\r\n\r\n" not in data:
+	        data += s.recv(4096)
+	    head, body = data.decode().split("\r\n\r\n", 1)
+	    status = head.split()[1]
+	    got[status] = got.get(status, 0) + 1
+	    if status == "429":
+	        n = int(head.lower().split("content-length:")[1].split()[0])
+	        while len(body) < n:
+	            body += s.recv(4096).decode()
+	        got[body] = got.get(body, 0) + 1
+	        s.close()	# as EventSource does
+	for k in sorted(got):
+	    print(got[k], k)
+	sys.stdout.flush()
+	time.sleep(60)
+	PY
+	echo $! > "$T/many.bg"
+	for i in $(seq 100); do [ -s "$T/many" ] && break; sleep 0.1; done
+	run cat "$T/many"
+	assert_output "$(printf '%s\n' '8 200' '32 429' \
+	    '32 {"error":{"status":429,"code":"too_many_streams","message":"at most 8 live streams per user: close one first"}}')"
+	[ "$(streams)" = 8 ]
+	# Anyone else is served at once.
+	s=$(date +%s%N)
+	run curl -s --max-time 5 --interface 127.0.0.3 "$URL/health"
+	assert_output '{"status":"ok"}'
+	[ $(( ($(date +%s%N) - s) / 1000000 )) -lt 2000 ]
+	# Streams that end free their places at once.
+	kill "$(cat "$T/many.bg")"
+	run until_streams 0 30
+	assert_success
+	stream c --interface 127.0.0.2 "access_token=$v"
+	run until_streams 1
+	assert_success
+	grep -q 'brul live stream' "$T/c.sse"
+}
+
+@test "streams are capped per address and in all, each with its message" {
+	serve --streams-per-user 2 --streams-per-ip 3 --max-streams 4
+	v=$(token view); e=$(token eng); a=$(token admin)
+	stream v1 "access_token=$v"
+	stream v2 "access_token=$v"
+	stream e1 "access_token=$e"
+	run until_streams 3
+	assert_success
+	run curl -s -w '\n%{http_code}' --max-time 5 "$URL/api/v1/stream?access_token=$e"
+	assert_output "$(printf '%s\n429' '{"error":{"status":429,"code":"too_many_streams","message":"at most 3 live streams from one address: close one first"}}')"
+	stream e2 --interface 127.0.0.2 "access_token=$e"
+	run until_streams 4
+	assert_success
+	run curl -s -w '\n%{http_code}' --max-time 5 --interface 127.0.0.3 -H "Authorization: Bearer $a" "$URL/api/v1/stream"
+	assert_output "$(printf '%s\n429' '{"error":{"status":429,"code":"too_many_streams","message":"the server has its 4 live streams open: try again later"}}')"
+	# The user's own limit comes first, from any address.
+	run curl -s -w '\n%{http_code}' --max-time 5 --interface 127.0.0.3 "$URL/api/v1/stream?access_token=$v"
+	assert_line --index 1 429
+	assert_line --index 0 --partial 'at most 2 live streams per user'
+}
+
+@test "the stream limits: bad values are usage errors" {
+	run -2 brul-serve --max-streams 40 --max-connections 40 --dev
+	assert_line --index 0 'brul-serve: --max-streams 40 leaves no connection for other requests: give fewer than --max-connections (40)'
+	run -2 brul-serve --streams-per-user 0 --dev
+	assert_line --index 0 'brul-serve: --streams-per-user: expected a whole number from 1 to 65536, not "0"'
+	run -2 brul-serve --streams-per-ip x --dev
+	assert_line --index 0 --partial 'brul-serve: --streams-per-ip: expected a whole number'
+	run -2 brul-serve --keepalive 0 --dev
+	assert_line --index 0 'brul-serve: --keepalive: expected a whole number from 1 to 3600, not "0"'
 }

@@ -31,7 +31,8 @@ static const char synopsis[] =
     "                  [--cors-origin ORIGIN]... [--access-ttl DURATION]\n"
     "                  [--refresh-ttl DURATION] [--timeout SECONDS]\n"
     "                  [--keepalive SECONDS] [--max-body BYTES]\n"
-    "                  [--max-connections N] [--per-ip N]\n"
+    "                  [--max-connections N] [--per-ip N] [--max-streams N]\n"
+    "                  [--streams-per-user N] [--streams-per-ip N]\n"
     "                  [--openapi FILE] [--www DIR] [--model FILE]\n"
     "                  [--rules FILE] [--progress | --quiet] [--check-config]\n"
     "       brul-serve --create-user NAME --role ROLE [--password-file FILE]\n"
@@ -49,6 +50,7 @@ struct options {
 	int ncors, threads, pool, dev, check, routes, timeout, keepalive;
 	int64_t access_ttl, refresh_ttl;
 	long max_body, max_conns, per_ip;
+	long max_streams, streams_per_user, streams_per_ip;
 	struct brul_cli_stream out;	/* --progress, --quiet */
 };
 
@@ -74,6 +76,9 @@ static const char help[] =
 "  --max-body BYTES      largest request body (65536)\n"
 "  --max-connections N   connections at once (1024); --per-ip N from one\n"
 "                        address (512)\n"
+"  --max-streams N       live streams at once (half --max-connections);\n"
+"                        --streams-per-user N of one user (8),\n"
+"                        --streams-per-ip N from one address (64)\n"
 "  --openapi FILE        the OpenAPI document (data/openapi.json)\n"
 "  --www DIR             the dashboard's pages (data/www)\n"
 "  --model FILE          the model brul-predict uses, for the dashboard's\n"
@@ -95,9 +100,10 @@ static const struct brul_cli cli = { "brul-serve",
 enum {
 	OPT_ACCESS_TTL = 256, OPT_CHECK, OPT_CORS, OPT_CREATE, OPT_DB, OPT_DEV,
 	OPT_FULL_NAME, OPT_KEEPALIVE, OPT_LISTEN, OPT_MAX_BODY, OPT_MAX_CONNS,
-	OPT_MODEL, OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP, OPT_POOL,
-	OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_RULES, OPT_SECRET_FILE,
-	OPT_THREADS, OPT_TIMEOUT, OPT_WWW
+	OPT_MAX_STREAMS, OPT_MODEL, OPT_OPENAPI, OPT_PASSWORD_FILE, OPT_PER_IP,
+	OPT_POOL, OPT_REFRESH_TTL, OPT_ROLE, OPT_ROUTES, OPT_RULES,
+	OPT_SECRET_FILE, OPT_STREAMS_PER_IP, OPT_STREAMS_PER_USER, OPT_THREADS,
+	OPT_TIMEOUT, OPT_WWW
 };
 
 static const struct option longopts[] = {
@@ -114,6 +120,7 @@ static const struct option longopts[] = {
 	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "max-body", required_argument, NULL, OPT_MAX_BODY },
 	{ "max-connections", required_argument, NULL, OPT_MAX_CONNS },
+	{ "max-streams", required_argument, NULL, OPT_MAX_STREAMS },
 	{ "model", required_argument, NULL, OPT_MODEL },
 	{ "openapi", required_argument, NULL, OPT_OPENAPI },
 	{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
@@ -124,6 +131,8 @@ static const struct option longopts[] = {
 	{ "routes", no_argument, NULL, OPT_ROUTES },
 	{ "rules", required_argument, NULL, OPT_RULES },
 	{ "secret-file", required_argument, NULL, OPT_SECRET_FILE },
+	{ "streams-per-ip", required_argument, NULL, OPT_STREAMS_PER_IP },
+	{ "streams-per-user", required_argument, NULL, OPT_STREAMS_PER_USER },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "www", required_argument, NULL, OPT_WWW },
@@ -210,6 +219,10 @@ parse(int argc, char **argv, struct options *o)
 			o->max_conns = brul_cli_long(&cli, "--max-connections",
 			    optarg, 1, 65536);
 			break;
+		case OPT_MAX_STREAMS:
+			o->max_streams = brul_cli_long(&cli, "--max-streams",
+			    optarg, 1, 65536);
+			break;
 		case OPT_MODEL:
 			o->model = optarg;
 			break;
@@ -243,6 +256,14 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SECRET_FILE:
 			o->secret_file = optarg;
+			break;
+		case OPT_STREAMS_PER_IP:
+			o->streams_per_ip = brul_cli_long(&cli,
+			    "--streams-per-ip", optarg, 1, 65536);
+			break;
+		case OPT_STREAMS_PER_USER:
+			o->streams_per_user = brul_cli_long(&cli,
+			    "--streams-per-user", optarg, 1, 65536);
 			break;
 		case OPT_THREADS:
 			o->threads = (int)brul_cli_long(&cli, "--threads",
@@ -281,6 +302,16 @@ parse(int argc, char **argv, struct options *o)
 	}
 	if (o->pool == 0)
 		o->pool = o->threads + 2;
+	/* Streams never take every connection: other requests (/health,
+	 * a sign-in) must still get one. */
+	if (o->max_conns == 0)
+		o->max_conns = 1024;
+	if (o->max_streams >= o->max_conns)
+		brul_cli_misuse(&cli, "--max-streams %ld leaves no connection "
+		    "for other requests: give fewer than --max-connections "
+		    "(%ld)", o->max_streams, o->max_conns);
+	if (o->max_streams == 0)
+		o->max_streams = o->max_conns > 1 ? o->max_conns / 2 : 1;
 }
 
 /* The secret: --secret-file, BRUL_SECRET, or with --dev a random one.
@@ -520,7 +551,11 @@ main(int argc, char **argv)
 	so.max_body = o.max_body ? (size_t)o.max_body : 65536;
 	so.timeout = o.timeout ? o.timeout : 15;
 	so.keepalive = o.keepalive ? o.keepalive : 15;
-	so.max_conns = o.max_conns ? (unsigned)o.max_conns : 1024;
+	so.max_conns = (unsigned)o.max_conns;
+	so.max_streams = (int)o.max_streams;
+	so.streams_per_user = o.streams_per_user ? (int)o.streams_per_user :
+	    8;
+	so.streams_per_ip = o.streams_per_ip ? (int)o.streams_per_ip : 64;
 	so.per_ip = o.per_ip ? (unsigned)o.per_ip : 512;
 	so.openapi = o.openapi;
 	so.www = o.www;

@@ -1,5 +1,5 @@
 /* apistream.c: GET /api/v1/stream, the live stream (live.h), filtered by
- * site or battery. */
+ * site or battery; 429 past the hub's limits. */
 #include <microhttpd.h>
 
 #include "serve/api.h"
@@ -7,16 +7,21 @@
 int
 brul_api_stream(struct brul_req *r)
 {
-	const char *site = NULL, *bat = NULL;
+	struct brul_live_req q = { r->who.user_id, r->who.exp, NULL, NULL };
+	enum brul_live_refusal why;
 	struct MHD_Response *resp;
+	struct brul_err err;
 	int ret;
 
-	if (brul_arg_id(r, "site", &site) < 0 ||
-	    brul_arg_id(r, "battery", &bat) < 0)
+	if (brul_arg_id(r, "site", &q.site) < 0 ||
+	    brul_arg_id(r, "battery", &q.battery) < 0)
 		return r->ret;
-	if ((resp = brul_live_open(r->app->live, r->conn, r->who.user_id,
-	    r->who.exp, site, bat)) == NULL)
-		return brul_reply_error(r, 500, "internal", "out of memory");
+	if ((resp = brul_live_open(r->app->live, r->conn, &q, &why,
+	    &err)) == NULL)
+		return why == BRUL_LIVE_NOMEM ? brul_reply_error(r,
+		    MHD_HTTP_INTERNAL_SERVER_ERROR, "internal", "%s",
+		    err.msg) : brul_reply_error(r, MHD_HTTP_TOO_MANY_REQUESTS,
+		    "too_many_streams", "%s", err.msg);
 	brul_reply_headers(r, resp);
 	ret = MHD_queue_response(r->conn, MHD_HTTP_OK, resp);
 	MHD_destroy_response(resp);

@@ -158,6 +158,9 @@ brul_app_init(struct brul_app *a, const struct brul_serve_opts *o,
 	if (!a->pool || !a->throttle || !a->deny || !a->prom)
 		return oom(err);
 	lo.keepalive = o->keepalive;
+	lo.max_streams = o->max_streams;
+	lo.per_user = o->streams_per_user;
+	lo.per_addr = o->streams_per_ip;
 	if ((a->live = brul_live_start(a->db, &lo, a->prom, &a->changes,
 	    err)) == NULL)
 		return -1;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct client {
 	int fd;				/* its socket; -1: unknown */
 	unsigned long long id;		/* told apart from a later client */
 	char site[129], battery[129];	/* filters; "" for none */
+	unsigned char addr[16];		/* as limits count it */
 	long long uid;			/* the token's user */
 	time_t exp;			/* the token's */
 	char *buf;
@@ -48,6 +50,7 @@ struct watch {
 struct brul_live {
 	char *conninfo;
 	int keepalive;			/* seconds between comments */
+	int max_streams, per_user, per_addr;
 	struct brul_prom *metrics;
 	atomic_uint *changes;
 	pthread_t thread;
@@ -166,53 +169,121 @@ client_free(void *cls)
 	free(c);
 }
 
+/* The client's address as limits count it: an IPv4 address (mapped into
+ * IPv6), or the /64 of an IPv6 one, which one holder has whole. */
+static void
+client_addr(struct MHD_Connection *conn, unsigned char a[16])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	memset(a, 0, 16);
+	if (sa && sa->sa_family == AF_INET) {
+		a[10] = a[11] = 0xff;
+		memcpy(a + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+	} else if (sa && sa->sa_family == AF_INET6) {
+		const struct in6_addr *in =
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		memcpy(a, in, IN6_IS_ADDR_V4MAPPED(in) ? 16 : 8);
+	}
+}
+
+/* Whether c may open beside the streams open (with the hub locked):
+ * 0, or why not, with the message. */
+static int
+client_allowed(struct brul_live *l, const struct client *c,
+	       struct brul_err *err)
+{
+	int all = 0, user = 0, addr = 0;
+
+	for (const struct client *o = l->clients; o; o = o->next) {
+		if (o->closing)
+			continue;
+		all++;
+		user += o->uid == c->uid;
+		addr += memcmp(o->addr, c->addr, sizeof c->addr) == 0;
+	}
+	if (user >= l->per_user) {
+		brul_err_set(err, NULL, 0, 0, "at most %d live streams per "
+		    "user: close one first", l->per_user);
+		return BRUL_LIVE_USER;
+	}
+	if (addr >= l->per_addr) {
+		brul_err_set(err, NULL, 0, 0, "at most %d live streams from "
+		    "one address: close one first", l->per_addr);
+		return BRUL_LIVE_ADDR;
+	}
+	if (all >= l->max_streams) {
+		brul_err_set(err, NULL, 0, 0, "the server has its %d live "
+		    "streams open: try again later", l->max_streams);
+		return BRUL_LIVE_FULL;
+	}
+	return 0;
+}
+
 struct MHD_Response *
 brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
-	       long long uid, time_t exp, const char *site,
-	       const char *battery)
+	       const struct brul_live_req *q, enum brul_live_refusal *why,
+	       struct brul_err *err)
 {
 	static const char hello[] = "retry: 3000\n: brul live stream\n\n";
 	const union MHD_ConnectionInfo *ci;
-	struct MHD_Response *resp;
+	struct MHD_Response *resp = NULL;
 	struct client *c;
+	int no;
 
-	if ((c = calloc(1, sizeof *c)) == NULL)
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		*why = BRUL_LIVE_NOMEM;
+		brul_err_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
+	}
 	c->hub = l;
 	c->conn = conn;
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	c->fd = ci ? ci->connect_fd : -1;
-	/* The kernel's part of what a client that does not read pins: left
-	 * to itself, the buffer grows to megabytes before the queue above
-	 * even begins to fill. */
-	if (c->fd >= 0)
-		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &(int){ SNDBUF },
-		    sizeof(int));
-	c->uid = uid;
-	c->exp = exp;
-	snprintf(c->site, sizeof c->site, "%s", site ? site : "");
-	snprintf(c->battery, sizeof c->battery, "%s", battery ? battery : "");
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
-	    reader, c, client_free);
-	if (resp == NULL) {
+	client_addr(conn, c->addr);
+	c->uid = q->uid;
+	c->exp = q->exp;
+	snprintf(c->site, sizeof c->site, "%s", q->site ? q->site : "");
+	snprintf(c->battery, sizeof c->battery, "%s",
+	    q->battery ? q->battery : "");
+	/* Counted and added in one step, so that two clients at once cannot
+	 * both take the last place. */
+	pthread_mutex_lock(&l->mu);
+	if ((no = client_allowed(l, c, err)) == 0 &&
+	    (resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
+	    reader, c, client_free)) == NULL) {
+		no = BRUL_LIVE_NOMEM;
+		brul_err_set(err, NULL, 0, 0, "out of memory");
+	}
+	if (no) {
+		pthread_mutex_unlock(&l->mu);
+		*why = no;
 		free(c);
 		return NULL;
 	}
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	    "text/event-stream");
-	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
-	/* Not 0 (never): a keepalive goes out every l->keepalive seconds,
-	 * so a connection that took nothing for two of them is not
-	 * reading, or not there. */
-	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
-	    (unsigned)l->keepalive * 2);
-	pthread_mutex_lock(&l->mu);
 	c->id = ++l->next_id;
 	queue(c, hello, sizeof hello - 1);
 	c->next = l->clients;
 	l->clients = c;
 	pthread_mutex_unlock(&l->mu);
 	brul_prom_streams(l->metrics, 1);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/event-stream");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no");
+	/* The kernel's part of what a client that does not read pins: left
+	 * to itself, the buffer grows to megabytes before the queue above
+	 * even begins to fill. */
+	if (c->fd >= 0)
+		setsockopt(c->fd, SOL_SOCKET, SO_SNDBUF, &(int){ SNDBUF },
+		    sizeof(int));
+	/* Not 0 (never): a keepalive goes out every l->keepalive seconds,
+	 * so a connection that took nothing for two of them is not
+	 * reading, or not there. */
+	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+	    (unsigned)l->keepalive * 2);
 	return resp;
 }
 
@@ -543,11 +614,21 @@ brul_live_start(const char *conninfo, const struct brul_live_opts *o,
 		brul_err_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
 	}
-	l->keepalive = o->keepalive > 0 ? o->keepalive : 15;
+	l->keepalive = o->keepalive;
+	l->max_streams = o->max_streams;
+	l->per_user = o->per_user;
+	l->per_addr = o->per_addr;
 	l->wake[0] = l->wake[1] = -1;
 	pthread_mutex_init(&l->mu, NULL);
 	l->metrics = m;
 	l->changes = changes;
+	if (o->keepalive <= 0 || o->max_streams <= 0 || o->per_user <= 0 ||
+	    o->per_addr <= 0) {
+		brul_live_stop(l);
+		brul_err_set(err, NULL, 0, 0, "the live streams' keepalive "
+		    "and limits must be positive");
+		return NULL;
+	}
 	if ((conninfo && (l->conninfo = strdup(conninfo)) == NULL) ||
 	    pipe2(l->wake, O_NONBLOCK | O_CLOEXEC) < 0 ||
 	    brul_grow(&l->watch.p, &l->watch.pcap, WATCH_MIN,

@@ -22,8 +22,10 @@
  * stream as soon as the client leaves.  Each client has its own queue of
  * at most 1 MiB (and a socket buffer of 64 KiB): one that does not read
  * is cut off, its socket shut down, when its queue is full, and never
- * slows the others.  The listening connection is reopened (every second)
- * when PostgreSQL goes away.
+ * slows the others.  Streams are limited in all, per user and per
+ * address, so that no one takes the connections every other request
+ * needs.  The listening connection is reopened (every second) when
+ * PostgreSQL goes away.
  *
  * Ownership: brul_live_start returns a hub freed by brul_live_stop, after
  * the daemon has stopped; clients are freed with their responses.
@@ -44,6 +46,24 @@ struct MHD_Response;
 /* What the hub is started with (brul-serve(1) gives the defaults). */
 struct brul_live_opts {
 	int keepalive;		/* seconds between comments, > 0 */
+	int max_streams;	/* streams open at once, > 0 */
+	int per_user;		/* of one user, > 0 */
+	int per_addr;		/* from one address (IPv6: one /64), > 0 */
+};
+
+/* A client asking for a stream. */
+struct brul_live_req {
+	long long uid;			/* the token's user */
+	time_t exp;			/* the token's expiry */
+	const char *site, *battery;	/* filters; NULL: any */
+};
+
+/* Why brul_live_open gave no stream. */
+enum brul_live_refusal {
+	BRUL_LIVE_NOMEM = 1,	/* out of memory */
+	BRUL_LIVE_FULL,		/* max_streams are open */
+	BRUL_LIVE_USER,		/* per_user are the user's */
+	BRUL_LIVE_ADDR		/* per_addr are the address's */
 };
 
 /* changes, when not NULL, is counted up whenever brul-load commits
@@ -55,14 +75,16 @@ struct brul_live *brul_live_start(const char *conninfo,
 				  struct brul_prom *m,
 				  atomic_uint *changes,
 				  struct brul_err *err);
-/* A stream for the request on conn, of user uid whose token expires at
- * exp, filtered by site and battery (NULL: any): the response for the
- * caller to queue (it begins with a hello), or NULL out of memory.  The
- * hub keeps the client until libmicrohttpd frees the response. */
+/* A stream for the request q on conn: the response for the caller to
+ * queue (it begins with a hello), or NULL with why and err (a message
+ * for the client: the limit reached).  Streams on their way out do not
+ * count against the limits.  The hub keeps the client until
+ * libmicrohttpd frees the response. */
 struct MHD_Response *brul_live_open(struct brul_live *l,
 				    struct MHD_Connection *conn,
-				    long long uid, time_t exp,
-				    const char *site, const char *battery);
+				    const struct brul_live_req *q,
+				    enum brul_live_refusal *why,
+				    struct brul_err *err);
 /* A user was changed: the users of open streams are checked at once. */
 void brul_live_recheck(struct brul_live *l);
 /* Ends every stream: each gets what is queued, then its end. */

@@ -24,6 +24,8 @@ struct brul_serve_opts {
 	size_t max_body;		/* bytes */
 	int timeout;			/* seconds a connection may idle */
 	int keepalive;			/* seconds between stream comments */
+	int max_streams;		/* live streams at once */
+	int streams_per_user, streams_per_ip;
 	unsigned max_conns, per_ip;
 	const char *openapi;		/* the OpenAPI document's path */
 	const char *www;		/* the dashboard's directory */
