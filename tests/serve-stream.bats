@@ -22,7 +22,7 @@ setup_file() {
 	/usr/bin/python3 - "$d/ds/batteries.csv" "$d/pred" <<-'PY'
 	import csv, datetime, sys
 	bats = [r["battery_id"] for r in csv.DictReader(open(sys.argv[1]))]
-	for part in (1, 2, 3):
+	for part in (1, 2, 3, 4):
 	    with open("%s%d.csv" % (sys.argv[2], part), "w") as f:
 	        f.write("battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,risk,model_id\n")
 	        for d in range(190 * (part - 1), 190 * part):
@@ -94,6 +94,43 @@ stream() {
 	q=${!#}
 	curl -s -N --max-time 30 "${@:1:$#-1}" "$URL/api/v1/stream?$q" > "$T/$name.sse" &
 	echo $! > "$T/$name.bg"
+}
+
+# ids FILE: each event of a stream on a line: its id's number, its name
+# and the batteries in its data (B0001-1x3: three items of it); an id
+# alone says "id N".
+ids() {
+	awk '/^id: / { sub(/.*-/, "", $2); id = $2; next }
+	/^event: / { ev = $2; next }
+	/^data: / { d = $0; b = ""; n = 0; split("", k)
+		while (match(d, /"battery_id":"[^"]*"/)) {
+			x = substr(d, RSTART + 14, RLENGTH - 15)
+			if (!(x in k)) o[++n] = x
+			k[x]++
+			d = substr(d, RSTART + RLENGTH)
+		}
+		for (i = 1; i <= n; i++)
+			b = b " " o[i] (k[o[i]] > 1 ? "x" k[o[i]] : "")
+		print id, ev b; id = ""; ev = ""; next }
+	/^$/ { if (id != "") print "id", id; id = "" }' "$1"
+}
+
+# key FILE: the run's key in the ids of a stream.
+key() { sed -n 's/^id: \([0-9a-f]*\)-.*/\1/p' "$1" | head -1; }
+
+# tele FILE BATTERY...: a minute of telemetry for those blocks of string
+# CMI-REC1-S1, the minute after the last one the test wrote, in an hour
+# of its own.
+MINUTE=0
+tele() {
+	local f=$1 b
+	shift
+	MINUTE=$((MINUTE + 1))
+	echo ts,battery_id,string_id,voltage_v,current_a,temperature_c,resistance_mohm > "$f"
+	for b in "$@"; do
+		printf '2026-02-01T%02d:%02d:00Z,%s,CMI-REC1-S1,13.57,0.15,26.9,\n' \
+		    "$BATS_TEST_NUMBER" "$MINUTE" "$b" >> "$f"
+	done
 }
 
 # deaf NAME TOKEN: a client that asks for the stream with a tiny receive
@@ -169,7 +206,7 @@ deaf() {
 	assert_success
 	[ "$output" -lt 5000 ]
 	# The reader is idle but takes the keepalives: it stays.
-	sleep 3
+	sleep 2.5
 	[ "$(streams)" = 1 ]
 	kill "$(cat "$T/ok.bg")"
 	[ "$(grep -c '^: keepalive$' "$T/ok.sse")" -ge 3 ]
@@ -262,4 +299,86 @@ deaf() {
 	assert_line --index 0 --partial 'brul-serve: --streams-per-ip: expected a whole number'
 	run -2 brul-serve --keepalive 0 --dev
 	assert_line --index 0 'brul-serve: --keepalive: expected a whole number from 1 to 3600, not "0"'
+}
+
+@test "a client that comes back with Last-Event-ID gets what it missed, in order, filtered" {
+	serve
+	v=$(token view)
+	stream all "access_token=$v"
+	stream one "battery=B0003-1&access_token=$v"
+	run until_streams 2
+	assert_success
+	sleep 0.2
+	run ids "$T/all.sse"
+	assert_output 'id 0'
+	k=$(key "$T/all.sse")
+	kill "$(cat "$T/all.bg")" "$(cat "$T/one.bg")"
+	run until_streams 0
+	stream watch "access_token=$v"
+	# Meanwhile: two loads of telemetry and an alert.
+	tele "$T/t1.csv" B0003-1 B0010-1
+	brul-load -q telemetry "$T/t1.csv"
+	printf '%s\n' ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message \
+	    '2026-02-01T00:01:00Z,test.B0010-1.x,open,temperature_high,warning,CMI,CMI-REC1-S1,B0010-1,36,35,2026-02-01T00:01:00Z,,hot' > "$T/a.csv"
+	brul-load -q alerts "$T/a.csv"
+	tele "$T/t2.csv" B0010-1
+	brul-load -q telemetry "$T/t2.csv"
+	# Sent (to another client) before the first comes back.
+	for i in $(seq 30); do grep -q "^id: $k-3$" "$T/watch.sse" && break; sleep 0.1; done
+	grep -q "^id: $k-3$" "$T/watch.sse"
+	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?access_token=$v" > "$T/all2.sse" || true
+	run ids "$T/all2.sse"
+	assert_output "$(printf '%s\n' '1 telemetry B0003-1 B0010-1' '2 alert_opened B0010-1' '3 telemetry B0010-1')"
+	grep -q 'brul live stream' "$T/all2.sse"
+	# Filtered: what its filter selects, then the newest id.
+	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?battery=B0003-1&access_token=$v" > "$T/one2.sse" || true
+	run ids "$T/one2.sse"
+	assert_output "$(printf '%s\n' '1 telemetry B0003-1' 'id 3')"
+	# From the newest: nothing.
+	curl -s -N --max-time 1 -H "Last-Event-ID: $k-3" "$URL/api/v1/stream?access_token=$v" > "$T/all3.sse" || true
+	run ids "$T/all3.sse"
+	assert_output ''
+}
+
+@test "an id of another run, or one the window no longer holds, gets a reload event" {
+	serve --keepalive 1
+	v=$(token view)
+	curl -s -N --max-time 1 "$URL/api/v1/stream?access_token=$v" > "$T/a.sse" || true
+	k=$(key "$T/a.sse")
+	[ -n "$k" ]
+	other=$(printf '%08x' $(( (0x$k + 1) % 4294967296 )))
+	for id in "$other-0" "$k-1" "garbage"; do
+		curl -s -N --max-time 1 -H "Last-Event-ID: $id" "$URL/api/v1/stream?access_token=$v" > "$T/b.sse" || true
+		run head -7 "$T/b.sse"
+		assert_output "$(printf '%s\n' 'retry: 3000' ': brul live stream' '' "id: $k-0" 'event: reload' 'data: {"reason":"unknown_id"}' '')"
+	done
+	# A filtered client keeps up through the keepalives: its id moves on.
+	stream one "battery=B0003-1&access_token=$v"
+	sleep 0.5
+	# 1100 alert events in one load: more than the window (1024) holds.
+	/usr/bin/python3 - > "$T/alerts.csv" <<-'PY'
+	print("ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message")
+	for i in range(1100):
+	    print("2026-02-02T00:00:00Z,test.win.%d,open,temperature_high,warning,CMI,CMI-REC1-S1,B0010-1,36,35,2026-02-02T00:00:00Z,,hot" % i)
+	PY
+	brul-load -q alerts "$T/alerts.csv"
+	for i in $(seq 30); do grep -q "^id: $k-1100$" "$T/one.sse" && break; sleep 0.1; done
+	run ids "$T/one.sse"
+	assert_line 'id 1100'
+	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?access_token=$v" > "$T/c.sse" || true
+	run ids "$T/c.sse"
+	assert_output "$(printf '%s\n' '1100 reload')"
+	grep -q '^data: {"reason":"window"}$' "$T/c.sse"
+	# The filtered client's id is still held: it missed nothing.
+	curl -s -N --max-time 1 -H "Last-Event-ID: $k-1100" "$URL/api/v1/stream?battery=B0003-1&access_token=$v" > "$T/d.sse" || true
+	run ids "$T/d.sse"
+	assert_output ''
+	# More than half a queue to replay (an event of 900 kB): a reload.
+	brul-load -q predictions "$F/pred4.csv"
+	for i in $(seq 30); do grep -q "^id: $k-1101$" "$T/one.sse" && break; sleep 0.1; done
+	grep -q "^id: $k-1101$" "$T/one.sse"
+	curl -s -N --max-time 1 -H "Last-Event-ID: $k-1100" "$URL/api/v1/stream?access_token=$v" > "$T/e.sse" || true
+	run ids "$T/e.sse"
+	assert_output '1101 reload'
+	grep -q '^data: {"reason":"window"}$' "$T/e.sse"
 }

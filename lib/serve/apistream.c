@@ -1,5 +1,5 @@
 /* apistream.c: GET /api/v1/stream, the live stream (live.h), filtered by
- * site or battery; 429 past the hub's limits. */
+ * site or battery, from Last-Event-ID; 429 past the hub's limits. */
 #include <microhttpd.h>
 
 #include "serve/api.h"
@@ -7,7 +7,7 @@
 int
 brul_api_stream(struct brul_req *r)
 {
-	struct brul_live_req q = { r->who.user_id, r->who.exp, NULL, NULL };
+	struct brul_live_req q = { .uid = r->who.user_id, .exp = r->who.exp };
 	enum brul_live_refusal why;
 	struct MHD_Response *resp;
 	struct brul_err err;
@@ -16,6 +16,9 @@ brul_api_stream(struct brul_req *r)
 	if (brul_arg_id(r, "site", &q.site) < 0 ||
 	    brul_arg_id(r, "battery", &q.battery) < 0)
 		return r->ret;
+	/* A browser that reconnects says the id of the last event it got. */
+	q.last_id = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    "Last-Event-ID");
 	if ((resp = brul_live_open(r->app->live, r->conn, &q, &why,
 	    &err)) == NULL)
 		return why == BRUL_LIVE_NOMEM ? brul_reply_error(r,

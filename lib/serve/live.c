@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -17,9 +18,13 @@
 #include "db/db.h"
 #include "db/pgjson.h"
 #include "serve/live.h"
+#include "serve/replay.h"
 
 #define QUEUE_MAX (1u << 20)	/* bytes queued for one client */
 #define SNDBUF (64 * 1024)	/* its socket's send buffer */
+#define REPLAY_EVENTS 1024	/* the window: events kept */
+#define REPLAY_BYTES (8u << 20)	/* and at most their size */
+#define REPLAY_MAX (QUEUE_MAX / 2)	/* the most one client is replayed */
 
 struct client {
 	struct client *next;
@@ -35,6 +40,8 @@ struct client {
 	size_t off, n, cap;
 	int suspended;
 	int closing;		/* 1: after what is queued; 2: at once */
+	int placed;		/* it was given an id ... */
+	unsigned long long seq;	/* ... this event's: the last given */
 };
 
 /* What the hub's thread polls: the wake pipe, the listening connection,
@@ -62,38 +69,41 @@ struct brul_live {
 	atomic_int stop;
 	atomic_int recheck;		/* a user was changed: check them */
 	struct watch watch;		/* the thread's */
+	struct brul_replay replay;	/* the events' ids, the last ones */
 };
 
-/* One row to send, and the filters it answers to. */
-struct item {
-	char site[129], battery[129];
-	char *json;
-};
+/* Ends c's stream at once (with the hub locked), with what is queued
+ * unsent: the client comes back with the id of the last event it got.
+ * Its connection may wait for a socket that does not drain, so the
+ * socket is shut down here, where the connection is known to be alive
+ * (the client is freed before its socket is closed). */
+static void
+cut(struct client *c)
+{
+	c->closing = 2;
+	c->off = c->n = 0;
+	if (c->fd >= 0)
+		shutdown(c->fd, SHUT_RDWR);
+}
 
 /* Appends text to c's queue (with the hub locked) and wakes its
- * connection; a queue over QUEUE_MAX ends the stream instead. */
+ * connection; a queue over QUEUE_MAX (it does not read) ends the stream
+ * instead. */
 static void
 queue(struct client *c, const char *s, size_t n)
 {
 	if (c->closing)
 		return;
-	if (c->n - c->off + n > QUEUE_MAX) {
-		/* It does not read: cut it off.  Its connection waits for a
-		 * socket that does not drain, so it is shut down here, where
-		 * the connection is known to be alive (the client is freed
-		 * before its socket is closed). */
-		c->closing = 2;
-		c->off = c->n = 0;
-		if (c->fd >= 0)
-			shutdown(c->fd, SHUT_RDWR);
-	} else {
+	if (c->n - c->off + n > QUEUE_MAX)
+		cut(c);
+	else {
 		if (c->off > 0 && c->n + n > c->cap) {
 			memmove(c->buf, c->buf + c->off, c->n - c->off);
 			c->n -= c->off;
 			c->off = 0;
 		}
 		if (brul_grow(&c->buf, &c->cap, c->n + n, 1) < 0)
-			c->closing = 2;
+			cut(c);
 		else {
 			memcpy(c->buf + c->n, s, n);
 			c->n += n;
@@ -169,6 +179,198 @@ client_free(void *cls)
 	free(c);
 }
 
+/* Whether c's filters select item it. */
+static int
+selects(const struct client *c, const struct brul_replay_item *it)
+{
+	return (it->site == NULL || c->site[0] == '\0' ||
+	    strcmp(c->site, it->site) == 0) && (it->battery == NULL ||
+	    c->battery[0] == '\0' || strcmp(c->battery, it->battery) == 0);
+}
+
+/* Event e as c is to get it, appended to b: the items its filters
+ * select, as one JSON array (an array event) or as the event's one item,
+ * under the event's id.  Whether it selected any. */
+static int
+render(const struct brul_live *l, const struct client *c,
+       const struct brul_replay_event *e, struct brul_sbuf *b)
+{
+	char id[BRUL_REPLAY_ID_MAX];
+	int k = 0;
+
+	brul_replay_id(&l->replay, e->seq, id);
+	for (int i = 0; i < e->n; i++) {
+		if (!selects(c, &e->it[i]))
+			continue;
+		if (k++ == 0 || !e->array)
+			brul_sbuf_fmt(b, "id: %s\nevent: %s\ndata: %s", id,
+			    e->name, e->array ? "[" : "");
+		else
+			brul_sbuf_add(b, ",", 1);
+		brul_sbuf_str(b, e->it[i].json);
+		if (!e->array)
+			brul_sbuf_add(b, "\n\n", 2);
+	}
+	if (e->array && k > 0)
+		brul_sbuf_add(b, "]\n\n", 3);
+	return k > 0;
+}
+
+/* Numbers event name (items it[0..n)), keeps it for replay and queues it
+ * to each client whose filters select some of it.  One step under the
+ * lock, so that a client opening meanwhile gets it once: by replay, or
+ * here. */
+static void
+broadcast(struct brul_live *l, const char *name, int array,
+	  const struct brul_replay_item *it, int n)
+{
+	struct brul_replay_event e = { 0, name, array, n, it };
+	struct brul_sbuf b = { 0 };
+
+	pthread_mutex_lock(&l->mu);
+	e.seq = brul_replay_add(&l->replay, name, array, it, n);
+	for (struct client *c = l->clients; c; c = c->next) {
+		b.n = 0;
+		b.oom = 0;
+		if (c->closing || !render(l, c, &e, &b))
+			continue;
+		if (b.oom) {
+			cut(c);		/* rather than a gap it cannot see */
+			continue;
+		}
+		queue(c, b.s, b.n);
+		c->seq = e.seq;
+		c->placed = 1;
+	}
+	pthread_mutex_unlock(&l->mu);
+	free(b.s);
+}
+
+/* What a notification on channel brings, read once and sent out.  Each
+ * statement gives the site and battery a row answers to, then the row. */
+static void
+notified(struct brul_live *l, struct brul_db *db, const char *channel,
+	 const char *payload)
+{
+	static const char tele[] =
+	    "SELECT b.site_id, t.battery_id, t.battery_id, b.site_id, t.ts, "
+	    "t.voltage_v, t.current_a, t.temperature_c, t.resistance_mohm "
+	    "FROM (SELECT DISTINCT ON (battery_id) * FROM telemetry "
+	    "  WHERE ts >= greatest($1::timestamptz, $2::timestamptz - "
+	    "  interval '1 hour') AND ts <= $2::timestamptz "
+	    "  ORDER BY battery_id, ts DESC) t JOIN batteries b USING "
+	    "(battery_id) ORDER BY t.battery_id";
+	static const char alerts[] =
+	    "SELECT coalesce(site_id, ''), coalesce(battery_id, ''), "
+	    "alert_id, ts, event, kind, severity, site_id, string_id, "
+	    "battery_id, value, threshold, message FROM alert_events "
+	    "WHERE ts >= $1::timestamptz AND ts <= $2::timestamptz "
+	    "ORDER BY ts, alert_id LIMIT 10000";
+	static const char preds[] =
+	    "SELECT b.site_id, p.battery_id, p.battery_id, b.site_id, p.date, "
+	    "p.rul_days, p.rul_p10_days, p.rul_p90_days, p.p_fail_30d, "
+	    "p.p_fail_90d, p.p_fail_180d, p.risk, p.model_id FROM predictions "
+	    "p JOIN batteries b USING (battery_id) WHERE p.date >= $1::date "
+	    "AND p.date <= $2::date ORDER BY p.battery_id, p.date LIMIT 10000";
+	const char *sql, *v[2];
+	json_t *o = json_loads(payload, 0, NULL), *from, *to;
+	struct brul_sbuf js = { 0 };
+	struct brul_replay_item *it;
+	struct brul_err err;
+	PGresult *res = NULL;
+	size_t *at;
+	int n;
+
+	if (o == NULL)
+		return;
+	from = json_object_get(o, "from");
+	to = json_object_get(o, "to");
+	if (!json_is_string(from) || !json_is_string(to)) {
+		json_decref(o);
+		return;
+	}
+	v[0] = json_string_value(from);
+	v[1] = json_string_value(to);
+	sql = strcmp(channel, "brul_telemetry") == 0 ? tele :
+	    strcmp(channel, "brul_alerts") == 0 ? alerts : preds;
+	res = brul_db_query(db, sql, 2, v, &err);
+	json_decref(o);
+	if (res == NULL || (n = PQntuples(res)) == 0) {
+		PQclear(res);
+		return;
+	}
+	it = calloc((size_t)n, sizeof *it);
+	at = calloc((size_t)n + 1, sizeof *at);
+	/* Each row's JSON once, NUL-separated in one buffer. */
+	for (int i = 0; i < n && it && at; i++) {
+		at[i] = js.n;
+		brul_pgjson_object(&js, res, i, 2);
+		brul_sbuf_add(&js, "", 1);
+	}
+	if (it != NULL && at != NULL && !js.oom) {	/* not half */
+		for (int i = 0; i < n; i++) {
+			it[i].site = PQgetvalue(res, i, 0);
+			it[i].battery = PQgetvalue(res, i, 1);
+			it[i].json = js.s + at[i];
+		}
+		if (sql == tele)
+			broadcast(l, "telemetry", 1, it, n);
+		else if (sql == preds)
+			broadcast(l, "prediction", 1, it, n);
+		else
+			for (int i = 0; i < n; i++) {
+				const char *e = PQgetvalue(res, i, 4);
+
+				broadcast(l, strcmp(e, "open") == 0 ?
+				    "alert_opened" : strcmp(e, "update") == 0 ?
+				    "alert_updated" : "alert_cleared", 0,
+				    &it[i], 1);
+			}
+	}
+	free(js.s);
+	free(at);
+	free(it);
+	PQclear(res);
+}
+
+/* Queues to c (with the hub locked) the id of the newest event, as a
+ * line of the block the caller ends, when c has not had it: every event
+ * up to it that c's filters select is queued already, so that a client
+ * that comes back from there misses nothing, and a filtered client's id
+ * does not fall out of the window. */
+static void
+place(struct brul_live *l, struct client *c)
+{
+	char id[BRUL_REPLAY_ID_MAX], line[BRUL_REPLAY_ID_MAX + 8];
+
+	if (c->placed && c->seq == l->replay.seq)
+		return;
+	brul_replay_id(&l->replay, l->replay.seq, id);
+	queue(c, line, (size_t)snprintf(line, sizeof line, "id: %s\n", id));
+	c->seq = l->replay.seq;
+	c->placed = 1;
+}
+
+/* Comments to every client, with the newest id; the end for those whose
+ * token expired. */
+static void
+keepalive(struct brul_live *l, time_t now)
+{
+	static const char ping[] = ": keepalive\n\n";
+	static const char gone[] = "event: expired\ndata: {}\n\n";
+
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next)
+		if (c->exp && now >= c->exp) {
+			queue(c, gone, sizeof gone - 1);
+			c->closing = 1;
+		} else {
+			place(l, c);
+			queue(c, ping, sizeof ping - 1);
+		}
+	pthread_mutex_unlock(&l->mu);
+}
+
 /* The client's address as limits count it: an IPv4 address (mapped into
  * IPv6), or the /64 of an IPv6 one, which one holder has whole. */
 static void
@@ -223,6 +425,56 @@ client_allowed(struct brul_live *l, const struct client *c,
 	return 0;
 }
 
+/* What c missed since event from, queued to it (with the hub locked): 0,
+ * or -1 when the window no longer holds it all, or it is more than
+ * REPLAY_MAX bytes (it would leave no room in the queue). */
+static int
+replay(struct brul_live *l, struct client *c, unsigned long long from)
+{
+	struct brul_sbuf b = { 0 };
+	unsigned long long last = from;
+
+	if (!brul_replay_since(&l->replay, from))
+		return -1;
+	for (unsigned long long s = from + 1; s <= l->replay.seq &&
+	    !b.oom && b.n <= REPLAY_MAX; s++) {
+		const struct brul_replay_event *e = brul_replay_get(&l->replay,
+		    s);
+
+		if (e && render(l, c, e, &b))
+			last = s;
+	}
+	if (b.oom || b.n > REPLAY_MAX) {
+		free(b.s);
+		return -1;
+	}
+	if (b.n > 0)
+		queue(c, b.s, b.n);
+	free(b.s);
+	c->seq = last;
+	return 0;
+}
+
+/* Tells c (with the hub locked) to reload what it shows, why, under the
+ * newest id. */
+static void
+reload(struct brul_live *l, struct client *c, const char *why)
+{
+	char id[BRUL_REPLAY_ID_MAX];
+	struct brul_sbuf b = { 0 };
+
+	brul_replay_id(&l->replay, l->replay.seq, id);
+	brul_sbuf_fmt(&b, "id: %s\nevent: reload\ndata: {\"reason\":\"%s\"}"
+	    "\n\n", id, why);
+	if (b.oom)
+		cut(c);
+	else
+		queue(c, b.s, b.n);
+	free(b.s);
+	c->seq = l->replay.seq;
+	c->placed = 1;
+}
+
 struct MHD_Response *
 brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	       const struct brul_live_req *q, enum brul_live_refusal *why,
@@ -231,6 +483,7 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	static const char hello[] = "retry: 3000\n: brul live stream\n\n";
 	const union MHD_ConnectionInfo *ci;
 	struct MHD_Response *resp = NULL;
+	unsigned long long from;
 	struct client *c;
 	int no;
 
@@ -250,7 +503,8 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	snprintf(c->battery, sizeof c->battery, "%s",
 	    q->battery ? q->battery : "");
 	/* Counted and added in one step, so that two clients at once cannot
-	 * both take the last place. */
+	 * both take the last place, and in the same step as what it missed
+	 * is queued, so that it gets each event once. */
 	pthread_mutex_lock(&l->mu);
 	if ((no = client_allowed(l, c, err)) == 0 &&
 	    (resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16384,
@@ -266,6 +520,21 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	}
 	c->id = ++l->next_id;
 	queue(c, hello, sizeof hello - 1);
+	if (q->last_id && *q->last_id) {
+		if (brul_replay_parse(&l->replay, q->last_id, &from) < 0)
+			reload(l, c, "unknown_id");
+		else {
+			/* The browser keeps the id it was last given. */
+			c->placed = 1;
+			c->seq = from;
+			if (replay(l, c, from) < 0)
+				reload(l, c, "window");
+		}
+	}
+	if (!c->placed || c->seq != l->replay.seq) {
+		place(l, c);
+		queue(c, "\n", 1);
+	}
 	c->next = l->clients;
 	l->clients = c;
 	pthread_mutex_unlock(&l->mu);
@@ -285,148 +554,6 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
 	    (unsigned)l->keepalive * 2);
 	return resp;
-}
-
-/* Sends event `name` to each client: the items its filters select, as a
- * JSON array (array 1), or each as its own event. */
-static void
-broadcast(struct brul_live *l, const char *name, struct item *it, int n,
-	  int array)
-{
-	pthread_mutex_lock(&l->mu);
-	for (struct client *c = l->clients; c; c = c->next) {
-		int first = 1;
-
-		for (int i = 0; i < n; i++) {
-			if ((c->site[0] && strcmp(c->site, it[i].site) != 0) ||
-			    (c->battery[0] &&
-			     strcmp(c->battery, it[i].battery) != 0))
-				continue;
-			if (!array || first) {
-				queue(c, "event: ", 7);
-				queue(c, name, strlen(name));
-				queue(c, array ? "\ndata: [" : "\ndata: ",
-				    array ? 8 : 7);
-			} else
-				queue(c, ",", 1);
-			queue(c, it[i].json, strlen(it[i].json));
-			if (!array)
-				queue(c, "\n\n", 2);
-			first = 0;
-		}
-		if (array && !first)
-			queue(c, "]\n\n", 3);
-	}
-	pthread_mutex_unlock(&l->mu);
-}
-
-/* What a notification on channel brings, read once and sent out.  Each
- * statement gives the site and battery a row answers to, then the row. */
-static void
-notified(struct brul_live *l, struct brul_db *db, const char *channel,
-	 const char *payload)
-{
-	static const char tele[] =
-	    "SELECT b.site_id, t.battery_id, t.battery_id, b.site_id, t.ts, "
-	    "t.voltage_v, t.current_a, t.temperature_c, t.resistance_mohm "
-	    "FROM (SELECT DISTINCT ON (battery_id) * FROM telemetry "
-	    "  WHERE ts >= greatest($1::timestamptz, $2::timestamptz - "
-	    "  interval '1 hour') AND ts <= $2::timestamptz "
-	    "  ORDER BY battery_id, ts DESC) t JOIN batteries b USING "
-	    "(battery_id) ORDER BY t.battery_id";
-	static const char alerts[] =
-	    "SELECT coalesce(site_id, ''), coalesce(battery_id, ''), "
-	    "alert_id, ts, event, kind, severity, site_id, string_id, "
-	    "battery_id, value, threshold, message FROM alert_events "
-	    "WHERE ts >= $1::timestamptz AND ts <= $2::timestamptz "
-	    "ORDER BY ts, alert_id LIMIT 10000";
-	static const char preds[] =
-	    "SELECT b.site_id, p.battery_id, p.battery_id, b.site_id, p.date, "
-	    "p.rul_days, p.rul_p10_days, p.rul_p90_days, p.p_fail_30d, "
-	    "p.p_fail_90d, p.p_fail_180d, p.risk, p.model_id FROM predictions "
-	    "p JOIN batteries b USING (battery_id) WHERE p.date >= $1::date "
-	    "AND p.date <= $2::date ORDER BY p.battery_id, p.date LIMIT 10000";
-	const char *sql, *v[2];
-	json_t *o = json_loads(payload, 0, NULL), *from, *to;
-	struct brul_sbuf js = { 0 };
-	struct brul_err err;
-	PGresult *res = NULL;
-	struct item *it;
-	size_t *at;
-	int n;
-
-	if (o == NULL)
-		return;
-	from = json_object_get(o, "from");
-	to = json_object_get(o, "to");
-	if (!json_is_string(from) || !json_is_string(to)) {
-		json_decref(o);
-		return;
-	}
-	v[0] = json_string_value(from);
-	v[1] = json_string_value(to);
-	sql = strcmp(channel, "brul_telemetry") == 0 ? tele :
-	    strcmp(channel, "brul_alerts") == 0 ? alerts : preds;
-	res = brul_db_query(db, sql, 2, v, &err);
-	json_decref(o);
-	if (res == NULL || (n = PQntuples(res)) == 0 ||
-	    (it = calloc((size_t)n, sizeof *it)) == NULL) {
-		PQclear(res);
-		return;
-	}
-	if ((at = calloc((size_t)n + 1, sizeof *at)) == NULL) {
-		free(it);
-		PQclear(res);
-		return;
-	}
-	/* Each row's JSON once, NUL-separated in one buffer. */
-	for (int i = 0; i < n; i++) {
-		at[i] = js.n;
-		brul_pgjson_object(&js, res, i, 2);
-		brul_sbuf_add(&js, "", 1);
-	}
-	for (int i = 0; i < n && !js.oom; i++) {
-		snprintf(it[i].site, sizeof it[i].site, "%s",
-		    PQgetvalue(res, i, 0));
-		snprintf(it[i].battery, sizeof it[i].battery, "%s",
-		    PQgetvalue(res, i, 1));
-		it[i].json = js.s + at[i];
-	}
-	if (js.oom)
-		n = 0;		/* nothing to send, rather than half */
-	if (sql == tele)
-		broadcast(l, "telemetry", it, n, 1);
-	else if (sql == preds)
-		broadcast(l, "prediction", it, n, 1);
-	else
-		for (int i = 0; i < n; i++) {
-			const char *e = PQgetvalue(res, i, 4);
-
-			broadcast(l, strcmp(e, "open") == 0 ? "alert_opened" :
-			    strcmp(e, "update") == 0 ? "alert_updated" :
-			    "alert_cleared", &it[i], 1, 0);
-		}
-	free(js.s);
-	free(at);
-	free(it);
-	PQclear(res);
-}
-
-/* Comments to every client; the end for those whose token expired. */
-static void
-keepalive(struct brul_live *l, time_t now)
-{
-	static const char ping[] = ": keepalive\n\n";
-	static const char gone[] = "event: expired\ndata: {}\n\n";
-
-	pthread_mutex_lock(&l->mu);
-	for (struct client *c = l->clients; c; c = c->next)
-		if (c->exp && now >= c->exp) {
-			queue(c, gone, sizeof gone - 1);
-			c->closing = 1;
-		} else
-			queue(c, ping, sizeof ping - 1);
-	pthread_mutex_unlock(&l->mu);
 }
 
 /* Ends the streams of users disabled or deleted since they opened them
@@ -609,6 +736,7 @@ brul_live_start(const char *conninfo, const struct brul_live_opts *o,
 		struct brul_prom *m, atomic_uint *changes, struct brul_err *err)
 {
 	struct brul_live *l = calloc(1, sizeof *l);
+	unsigned key;
 
 	if (l == NULL) {
 		brul_err_set(err, NULL, 0, 0, "out of memory");
@@ -629,10 +757,16 @@ brul_live_start(const char *conninfo, const struct brul_live_opts *o,
 		    "and limits must be positive");
 		return NULL;
 	}
+	/* The run's key, in every event id: an id from before a restart is
+	 * not taken for one of this run. */
+	if (getrandom(&key, sizeof key, 0) != sizeof key)
+		key = (unsigned)time(NULL) ^ (unsigned)getpid() << 16;
 	if ((conninfo && (l->conninfo = strdup(conninfo)) == NULL) ||
 	    pipe2(l->wake, O_NONBLOCK | O_CLOEXEC) < 0 ||
 	    brul_grow(&l->watch.p, &l->watch.pcap, WATCH_MIN,
-	    sizeof *l->watch.p) < 0) {
+	    sizeof *l->watch.p) < 0 ||
+	    brul_replay_init(&l->replay, key, REPLAY_EVENTS,
+	    REPLAY_BYTES) < 0) {
 		brul_live_stop(l);
 		brul_err_set(err, NULL, 0, 0, "out of memory");
 		return NULL;
@@ -680,6 +814,7 @@ brul_live_stop(struct brul_live *l)
 	pthread_mutex_destroy(&l->mu);
 	free(l->watch.p);
 	free(l->watch.id);
+	brul_replay_release(&l->replay);
 	free(l->conninfo);
 	free(l);
 }

@@ -24,8 +24,15 @@
  * is cut off, its socket shut down, when its queue is full, and never
  * slows the others.  Streams are limited in all, per user and per
  * address, so that no one takes the connections every other request
- * needs.  The listening connection is reopened (every second) when
- * PostgreSQL goes away.
+ * needs.
+ *
+ * Every event has an id (replay.h), and the hub keeps a window of the
+ * last ones: a client that comes back with Last-Event-ID gets what it
+ * missed, filtered as before, or a `reload` event when it cannot (the
+ * window no longer holds it, it is too much, the id is of another run).
+ * Every client is told the newest id when it opens and, when its filters
+ * passed events by, with the keepalive.  The listening connection is
+ * reopened (every second) when PostgreSQL goes away.
  *
  * Ownership: brul_live_start returns a hub freed by brul_live_stop, after
  * the daemon has stopped; clients are freed with their responses.
@@ -56,6 +63,7 @@ struct brul_live_req {
 	long long uid;			/* the token's user */
 	time_t exp;			/* the token's expiry */
 	const char *site, *battery;	/* filters; NULL: any */
+	const char *last_id;		/* Last-Event-ID; NULL: none */
 };
 
 /* Why brul_live_open gave no stream. */
