@@ -382,3 +382,39 @@ deaf() {
 	assert_output '1101 reload'
 	grep -q '^data: {"reason":"window"}$' "$T/e.sse"
 }
+
+@test "PostgreSQL restarts: open streams are told to reload, and hear the next loads" {
+	serve
+	v=$(token view)
+	stream s "access_token=$v"
+	stream gone "access_token=$v"
+	run until_streams 2
+	assert_success
+	k=$(key "$T/s.sse")
+	kill "$(cat "$T/gone.bg")"
+	PGDIR=$(cat "$F/pgdir")
+	PG_PORT=$PGPORT_STREAM sh "$BATS_TEST_DIRNAME/helpers/pg.sh" stop "$PGDIR/c"
+	sleep 0.5
+	PG_PORT=$PGPORT_STREAM sh "$BATS_TEST_DIRNAME/helpers/pg.sh" restart "$PGDIR/c"
+	# A load right after PostgreSQL is back, maybe before brul-serve
+	# listens again: its clients hear of it, or are told to reload.
+	sleep 0.1
+	tele "$T/t1.csv" B0003-1
+	brul-load -q telemetry "$T/t1.csv"
+	for i in $(seq 30); do grep -q '^event: reload' "$T/s.sse" && break; sleep 0.1; done
+	grep -A1 '^event: reload' "$T/s.sse" | grep -q '^data: {"reason":"missed"}$'
+	tele "$T/t2.csv" B0010-1
+	brul-load -q telemetry "$T/t2.csv"
+	for i in $(seq 30); do grep -q B0010-1 "$T/s.sse" && break; sleep 0.1; done
+	run ids "$T/s.sse"
+	assert_line --regexp '^[0-9]+ reload$'
+	assert_line --regexp '^[0-9]+ telemetry B0010-1$'
+	# The reload comes before the load after it.
+	[ "$(ids "$T/s.sse" | grep -n reload | head -1 | cut -d: -f1)" -lt \
+	    "$(ids "$T/s.sse" | grep -n B0010-1 | cut -d: -f1)" ]
+	# A client away during the restart gets the reload when it comes back.
+	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?access_token=$v" > "$T/back.sse" || true
+	run ids "$T/back.sse"
+	assert_line --regexp '^[0-9]+ reload$'
+	assert_line --regexp '^[0-9]+ telemetry B0010-1$'
+}

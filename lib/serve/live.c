@@ -246,6 +246,15 @@ broadcast(struct brul_live *l, const char *name, int array,
 	free(b.s);
 }
 
+/* Tells every client to reload: events may have been missed here. */
+static void
+missed(struct brul_live *l)
+{
+	struct brul_replay_item it = { NULL, NULL, "{\"reason\":\"missed\"}" };
+
+	broadcast(l, "reload", 0, &it, 1);
+}
+
 /* What a notification on channel brings, read once and sent out.  Each
  * statement gives the site and battery a row answers to, then the row. */
 static void
@@ -295,7 +304,14 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	    strcmp(channel, "brul_alerts") == 0 ? alerts : preds;
 	res = brul_db_query(db, sql, 2, v, &err);
 	json_decref(o);
-	if (res == NULL || (n = PQntuples(res)) == 0) {
+	if (res == NULL) {
+		/* What the load brought cannot be sent: say so, unless the
+		 * connection is lost, when the next one says it. */
+		if (PQstatus(brul_db_conn(db)) == CONNECTION_OK)
+			missed(l);
+		return;
+	}
+	if ((n = PQntuples(res)) == 0) {
 		PQclear(res);
 		return;
 	}
@@ -307,7 +323,9 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 		brul_pgjson_object(&js, res, i, 2);
 		brul_sbuf_add(&js, "", 1);
 	}
-	if (it != NULL && at != NULL && !js.oom) {	/* not half */
+	if (it == NULL || at == NULL || js.oom)
+		missed(l);	/* nothing to send, rather than half */
+	else {
 		for (int i = 0; i < n; i++) {
 			it[i].site = PQgetvalue(res, i, 0);
 			it[i].battery = PQgetvalue(res, i, 1);
@@ -680,18 +698,32 @@ run(void *arg)
 	struct brul_db *db = NULL;
 	struct watch *w = &l->watch;
 	time_t last = time(NULL);
+	int lost = 0;		/* there was no LISTEN for a while */
 
 	while (!atomic_load(&l->stop)) {
 		PGnotify *nt;
 		time_t now;
 
 		if (db == NULL || PQstatus(brul_db_conn(db)) != CONNECTION_OK) {
+			lost |= db != NULL;
 			brul_db_close(db);
-			if ((db = listen_db(l)) != NULL && l->changes)
-				atomic_fetch_add(l->changes, 1);
+			if ((db = listen_db(l)) == NULL)
+				lost = 1;
+			else {
+				if (l->changes)
+					atomic_fetch_add(l->changes, 1);
+				/* A commit before the LISTEN notified no one;
+				 * one after it is heard.  What a client reads
+				 * once it has this event has them all. */
+				if (lost)
+					missed(l);
+				lost = 0;
+			}
 		}
 		watch_fill(l, w, db ? PQsocket(brul_db_conn(db)) : -1);
-		if (poll(w->p, w->n, 1000) < 0 && errno != EINTR)
+		/* Without a listening connection, try again soon: each
+		 * moment without one costs every client a reload. */
+		if (poll(w->p, w->n, db ? 1000 : 200) < 0 && errno != EINTR)
 			break;
 		if (w->p[0].revents) {
 			char junk[64];
@@ -704,6 +736,7 @@ run(void *arg)
 			if (!PQconsumeInput(brul_db_conn(db))) {
 				brul_db_close(db);	/* reopened above */
 				db = NULL;
+				lost = 1;
 				continue;
 			}
 		}

@@ -31,8 +31,10 @@
  * missed, filtered as before, or a `reload` event when it cannot (the
  * window no longer holds it, it is too much, the id is of another run).
  * Every client is told the newest id when it opens and, when its filters
- * passed events by, with the keepalive.  The listening connection is
- * reopened (every second) when PostgreSQL goes away.
+ * passed events by, with the keepalive.  Every client gets a `reload`
+ * too when the hub may itself have missed notifications: after its
+ * listening connection was lost (it is then reopened every 0.2 s), or
+ * when it cannot read what a load brought.
  *
  * Ownership: brul_live_start returns a hub freed by brul_live_stop, after
  * the daemon has stopped; clients are freed with their responses.
