@@ -59,7 +59,9 @@ async function listen() {
     const { name, arg } = where();
     if (views[name].concerns?.(arg, readings)) soon();
   });
-  for (const kind of ["alert_opened", "alert_updated", "alert_cleared", "prediction"])
+  // reload: the server cannot say what this page missed (it restarted,
+  // lost its database, or we were away too long): redraw from the API.
+  for (const kind of ["alert_opened", "alert_updated", "alert_cleared", "prediction", "reload"])
     live.addEventListener(kind, () => {
       seen(kind.replace("_", " "));
       // Not under someone typing into a form.
