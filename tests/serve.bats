@@ -679,10 +679,11 @@ PY
 	s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
 	s.connect(("127.0.0.1", int(sys.argv[1])))
 	s.sendall(("GET /api/v1/stream?access_token=%s HTTP/1.1\r\nHost: x\r\n\r\n" % sys.argv[2]).encode())
-	time.sleep(10)
+	time.sleep(60)
 	PY
 	stuck=$!
-	curl -s -N --max-time 8 "$URL/api/v1/stream?access_token=$v" > "$T/ok.sse" &
+	# Both are killed below: their own limits only outlast the loads.
+	curl -s -N --max-time 60 "$URL/api/v1/stream?access_token=$v" > "$T/ok.sse" &
 	c=$!
 	sleep 0.5
 	[ "$(curl -s "$URL/metrics" | awk '/^brul_streams_open/ { print $2 }')" -ge 2 ]
