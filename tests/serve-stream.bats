@@ -86,13 +86,23 @@ until_streams() {
 	[ "$(streams)" = "$1" ]
 }
 
+# until_in FILE REGEX: waits (at most 10 s) until a line of FILE matches.
+until_in() {
+	local i
+	for i in $(seq 100); do
+		grep -q "$2" "$1" && return 0
+		sleep 0.1
+	done
+	grep -q "$2" "$1"
+}
+
 # stream NAME [CURL ARGS...] QUERY: a stream read by curl in the
 # background into $T/NAME.sse (its pid in $T/NAME.bg).
 stream() {
 	local name=$1 q
 	shift
 	q=${!#}
-	curl -s -N --max-time 30 "${@:1:$#-1}" "$URL/api/v1/stream?$q" > "$T/$name.sse" &
+	curl -s -N --max-time 60 "${@:1:$#-1}" "$URL/api/v1/stream?$q" > "$T/$name.sse" &
 	echo $! > "$T/$name.bg"
 }
 
@@ -131,6 +141,37 @@ tele() {
 		printf '2026-02-01T%02d:%02d:00Z,%s,CMI-REC1-S1,13.57,0.15,26.9,\n' \
 		    "$BATS_TEST_NUMBER" "$MINUTE" "$b" >> "$f"
 	done
+}
+
+# resume FILE ID QUERY: what a client that comes back with Last-Event-ID
+# ID (none when empty) is sent at once, into FILE: the stream, read until
+# it has been quiet for 0.6 s (or for 5 s at most).
+resume() {
+	/usr/bin/python3 - "$PORT" "$2" "$3" > "$1" <<-'PY'
+	import socket, sys, time
+	s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+	req = "GET /api/v1/stream?%s HTTP/1.0\r\nHost: x\r\n" % sys.argv[3]
+	if sys.argv[2]:
+	    req += "Last-Event-ID: %s\r\n" % sys.argv[2]
+	s.sendall((req + "\r\n").encode())
+	data, end = b"", time.time() + 5
+	s.settimeout(5)
+	while b"\r\n\r\n" not in data:	# the answer may be slow to begin
+	    more = s.recv(65536)
+	    if not more:
+	        break
+	    data += more
+	s.settimeout(0.6)
+	while time.time() < end:
+	    try:
+	        more = s.recv(65536)
+	    except socket.timeout:
+	        break
+	    if not more:
+	        break
+	    data += more
+	sys.stdout.write(data.partition(b"\r\n\r\n")[2].decode())
+	PY
 }
 
 # deaf NAME TOKEN: a client that asks for the stream with a tiny receive
@@ -308,7 +349,8 @@ deaf() {
 	stream one "battery=B0003-1&access_token=$v"
 	run until_streams 2
 	assert_success
-	sleep 0.2
+	until_in "$T/all.sse" '^id: '
+	until_in "$T/one.sse" '^id: '
 	run ids "$T/all.sse"
 	assert_output 'id 0'
 	k=$(key "$T/all.sse")
@@ -324,31 +366,31 @@ deaf() {
 	tele "$T/t2.csv" B0010-1
 	brul-load -q telemetry "$T/t2.csv"
 	# Sent (to another client) before the first comes back.
-	for i in $(seq 30); do grep -q "^id: $k-3$" "$T/watch.sse" && break; sleep 0.1; done
-	grep -q "^id: $k-3$" "$T/watch.sse"
-	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?access_token=$v" > "$T/all2.sse" || true
+	until_in "$T/watch.sse" "^id: $k-3$"
+	resume "$T/all2.sse" "$k-0" "access_token=$v"
 	run ids "$T/all2.sse"
 	assert_output "$(printf '%s\n' '1 telemetry B0003-1 B0010-1' '2 alert_opened B0010-1' '3 telemetry B0010-1')"
 	grep -q 'brul live stream' "$T/all2.sse"
 	# Filtered: what its filter selects, then the newest id.
-	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?battery=B0003-1&access_token=$v" > "$T/one2.sse" || true
+	resume "$T/one2.sse" "$k-0" "battery=B0003-1&access_token=$v"
 	run ids "$T/one2.sse"
 	assert_output "$(printf '%s\n' '1 telemetry B0003-1' 'id 3')"
 	# From the newest: nothing.
-	curl -s -N --max-time 1 -H "Last-Event-ID: $k-3" "$URL/api/v1/stream?access_token=$v" > "$T/all3.sse" || true
+	resume "$T/all3.sse" "$k-3" "access_token=$v"
 	run ids "$T/all3.sse"
 	assert_output ''
+	grep -q 'brul live stream' "$T/all3.sse"
 }
 
 @test "an id of another run, or one the window no longer holds, gets a reload event" {
 	serve --keepalive 1
 	v=$(token view)
-	curl -s -N --max-time 1 "$URL/api/v1/stream?access_token=$v" > "$T/a.sse" || true
+	resume "$T/a.sse" "" "access_token=$v"
 	k=$(key "$T/a.sse")
 	[ -n "$k" ]
 	other=$(printf '%08x' $(( (0x$k + 1) % 4294967296 )))
 	for id in "$other-0" "$k-1" "garbage"; do
-		curl -s -N --max-time 1 -H "Last-Event-ID: $id" "$URL/api/v1/stream?access_token=$v" > "$T/b.sse" || true
+		resume "$T/b.sse" "$id" "access_token=$v"
 		run head -7 "$T/b.sse"
 		assert_output "$(printf '%s\n' 'retry: 3000' ': brul live stream' '' "id: $k-0" 'event: reload' 'data: {"reason":"unknown_id"}' '')"
 	done
@@ -362,22 +404,22 @@ deaf() {
 	    print("2026-02-02T00:00:00Z,test.win.%d,open,temperature_high,warning,CMI,CMI-REC1-S1,B0010-1,36,35,2026-02-02T00:00:00Z,,hot" % i)
 	PY
 	brul-load -q alerts "$T/alerts.csv"
-	for i in $(seq 30); do grep -q "^id: $k-1100$" "$T/one.sse" && break; sleep 0.1; done
+	until_in "$T/one.sse" "^id: $k-1100$"
 	run ids "$T/one.sse"
 	assert_line 'id 1100'
-	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?access_token=$v" > "$T/c.sse" || true
+	resume "$T/c.sse" "$k-0" "access_token=$v"
 	run ids "$T/c.sse"
 	assert_output "$(printf '%s\n' '1100 reload')"
 	grep -q '^data: {"reason":"window"}$' "$T/c.sse"
 	# The filtered client's id is still held: it missed nothing.
-	curl -s -N --max-time 1 -H "Last-Event-ID: $k-1100" "$URL/api/v1/stream?battery=B0003-1&access_token=$v" > "$T/d.sse" || true
+	resume "$T/d.sse" "$k-1100" "battery=B0003-1&access_token=$v"
 	run ids "$T/d.sse"
 	assert_output ''
+	grep -q 'brul live stream' "$T/d.sse"
 	# More than half a queue to replay (an event of 900 kB): a reload.
 	brul-load -q predictions "$F/pred4.csv"
-	for i in $(seq 30); do grep -q "^id: $k-1101$" "$T/one.sse" && break; sleep 0.1; done
-	grep -q "^id: $k-1101$" "$T/one.sse"
-	curl -s -N --max-time 1 -H "Last-Event-ID: $k-1100" "$URL/api/v1/stream?access_token=$v" > "$T/e.sse" || true
+	until_in "$T/one.sse" "^id: $k-1101$"
+	resume "$T/e.sse" "$k-1100" "access_token=$v"
 	run ids "$T/e.sse"
 	assert_output '1101 reload'
 	grep -q '^data: {"reason":"window"}$' "$T/e.sse"
@@ -390,6 +432,7 @@ deaf() {
 	stream gone "access_token=$v"
 	run until_streams 2
 	assert_success
+	until_in "$T/s.sse" '^id: '
 	k=$(key "$T/s.sse")
 	kill "$(cat "$T/gone.bg")"
 	PGDIR=$(cat "$F/pgdir")
@@ -401,11 +444,11 @@ deaf() {
 	sleep 0.1
 	tele "$T/t1.csv" B0003-1
 	brul-load -q telemetry "$T/t1.csv"
-	for i in $(seq 30); do grep -q '^event: reload' "$T/s.sse" && break; sleep 0.1; done
+	until_in "$T/s.sse" '^event: reload'
 	grep -A1 '^event: reload' "$T/s.sse" | grep -q '^data: {"reason":"missed"}$'
 	tele "$T/t2.csv" B0010-1
 	brul-load -q telemetry "$T/t2.csv"
-	for i in $(seq 30); do grep -q B0010-1 "$T/s.sse" && break; sleep 0.1; done
+	until_in "$T/s.sse" B0010-1
 	run ids "$T/s.sse"
 	assert_line --regexp '^[0-9]+ reload$'
 	assert_line --regexp '^[0-9]+ telemetry B0010-1$'
@@ -413,7 +456,7 @@ deaf() {
 	[ "$(ids "$T/s.sse" | grep -n reload | head -1 | cut -d: -f1)" -lt \
 	    "$(ids "$T/s.sse" | grep -n B0010-1 | cut -d: -f1)" ]
 	# A client away during the restart gets the reload when it comes back.
-	curl -s -N --max-time 1 -H "Last-Event-ID: $k-0" "$URL/api/v1/stream?access_token=$v" > "$T/back.sse" || true
+	resume "$T/back.sse" "$k-0" "access_token=$v"
 	run ids "$T/back.sse"
 	assert_line --regexp '^[0-9]+ reload$'
 	assert_line --regexp '^[0-9]+ telemetry B0010-1$'
