@@ -337,3 +337,39 @@ wrong() {
 	[ "${stderr_lines[0]}" = "brul-load: $F/ds/telemetry.csv: expected a batteries stream, and this is a telemetry stream" ]
 	[ "${stderr_lines[1]}" = "brul-load: $F/ds/telemetry.csv: nothing was loaded" ]
 }
+
+# The tools whose -o FILE goes to a temporary beside FILE, renamed to it
+# once complete (core/publish.h): brul-train's model.
+WRITERS="brul-train"
+
+@test "-o: a symbolic link planted in a sticky world-writable directory is replaced, its target left intact" {
+	mkdir -m 1777 "$T/shared"
+	for t in $WRITERS; do
+		printf 'precious\n' > "$T/target"
+		chmod 644 "$T/target"
+		ln -sfn "$T/target" "$T/shared/out"
+		# planted by someone else, as in /tmp
+		[ "$(id -u)" -ne 0 ] || chown -h nobody "$T/shared/out"
+		run --separate-stderr "$t" -q $(valid "$t") -o "$T/shared/out"
+		[ "$status" -eq 0 ] && [ "$(cat "$T/target")" = precious ] &&
+		    [ ! -L "$T/shared/out" ] && [ -s "$T/shared/out" ] ||
+		    { echo "$t: $status: $stderr: $(ls -l "$T/shared")"; false; }
+		# nothing else left there
+		[ "$(ls -A "$T/shared")" = out ]
+		rm "$T/shared/out"
+	done
+	# brul-train's report too
+	ln -s "$T/target" "$T/shared/report.json"
+	run --separate-stderr brul-train -q $(valid brul-train) \
+	    --report "$T/shared/report.json"
+	assert_success
+	[ "$(cat "$T/target")" = precious ]
+	[ ! -L "$T/shared/report.json" ]
+	# and each file of brul-gen's dataset
+	ln -s "$T/target" "$T/shared/telemetry.csv"
+	run --separate-stderr brul-gen -q --days 1 --batteries 1 \
+	    --dataset "$T/shared"
+	assert_success
+	[ "$(cat "$T/target")" = precious ]
+	[ ! -L "$T/shared/telemetry.csv" ]
+}

@@ -325,7 +325,7 @@ main(int argc, char **argv)
 	struct brul_err e;
 	struct live live = { 0 };
 	static const struct brul_err oom = { .msg = "out of memory" };
-	int written[BRUL_SIM_NSTREAMS] = { 0 };	/* closed, not published */
+	int begun[BRUL_SIM_NSTREAMS] = { 0 };	/* pub[s] made, not published */
 	int rc = 0;
 
 	brul_err_clear(&e);
@@ -386,8 +386,10 @@ main(int argc, char **argv)
 		if (o.dataset) {
 			snprintf(name, sizeof name, "%s/%s%s", o.dataset,
 			    brul_sim_stream_name(s), extension(&o));
-			if (brul_publish_begin(&pub[s], name, "", &e) < 0)
+			if (brul_publish_begin(&pub[s], name, &e) < 0 ||
+			    brul_publish_open(&pub[s], &e) < 0)
 				goto fail;
+			begun[s] = 1;
 		}
 		outs[s] = brul_out_open(o.dataset ? pub[s].tmp : o.out.output,
 		    &oo, &e);
@@ -431,7 +433,6 @@ main(int argc, char **argv)
 			continue;
 		brul_writer_free(ws[s]);
 		ws[s] = NULL;
-		written[s] = o.dataset != NULL;
 		if (brul_out_close(outs[s], &e) < 0) {
 			outs[s] = NULL;
 			goto fail;
@@ -439,7 +440,7 @@ main(int argc, char **argv)
 		outs[s] = NULL;
 	}
 	for (int s = 0; o.dataset && s < BRUL_SIM_NSTREAMS; s++) {
-		written[s] = 0;
+		begun[s] = 0;
 		if (brul_publish_commit(&pub[s], &e) < 0)
 			goto fail;
 	}
@@ -460,7 +461,7 @@ fail:
 		brul_writer_free(ws[s]);
 		if (outs[s])
 			brul_out_abort(outs[s]);
-		if (written[s])
+		if (begun[s])
 			brul_publish_abort(&pub[s]);
 	}
 	rc = 1;

@@ -174,16 +174,13 @@ static int
 writable(const char *path, struct brul_err *e)
 {
 	struct brul_publish pub;
-	FILE *fp;
 
-	if (brul_publish_begin(&pub, path, "", e) < 0)
+	if (brul_publish_begin(&pub, path, e) < 0)
 		return -1;
 	if (pub.in_place)
 		return 0;	/* a device or a pipe: not opened twice */
-	if ((fp = fopen(pub.tmp, "w")) == NULL)
-		return brul_err_set(e, path, 0, 0, "cannot create: %s",
-		    strerror(errno));
-	fclose(fp);
+	if (brul_publish_open(&pub, e) < 0)
+		return -1;
 	brul_publish_abort(&pub);
 	return 0;
 }
@@ -193,11 +190,13 @@ write_report(const char *path, json_t *report, struct brul_err *e)
 {
 	struct brul_publish pub;
 
-	if (brul_publish_begin(&pub, path, "", e) < 0)
+	if (brul_publish_begin(&pub, path, e) < 0 ||
+	    brul_publish_open(&pub, e) < 0)
 		return -1;
-	if (json_dump_file(report, pub.tmp, JSON_INDENT(2) |
+	errno = 0;
+	if (json_dumpfd(report, pub.fd, JSON_INDENT(2) |
 	    JSON_REAL_PRECISION(6) | JSON_PRESERVE_ORDER) != 0) {
-		int err = errno;
+		int err = errno ? errno : EIO;
 
 		brul_publish_abort(&pub);
 		return brul_err_set(e, path, 0, 0, "cannot write the report: "

@@ -303,7 +303,7 @@ set_calib(struct brul_model *m, const char *key, const struct brul_calib *c,
 }
 
 /* The booster as XGBoost's JSON, whatever the file is named, written
- * whole or not at all. */
+ * whole or not at all (publish.h). */
 static int
 write_json(struct brul_model *m, const char *path, struct brul_err *err)
 {
@@ -311,26 +311,27 @@ write_json(struct brul_model *m, const char *path, struct brul_err *err)
 	const char *buf;
 	bst_ulong len;
 	char msg[256];
-	FILE *fp;
-	int ok;
+	ssize_t w;
 
 	if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"json\"}",
 	    &len, &buf) != 0)
 		return brul_err_set(err, path, 0, 0, "cannot write the model: "
 		    "%s", xgb_message(msg, sizeof msg));
-	if (brul_publish_begin(&pub, path, "", err) < 0)
+	if (brul_publish_begin(&pub, path, err) < 0 ||
+	    brul_publish_open(&pub, err) < 0)
 		return -1;
-	if ((fp = fopen(pub.tmp, "w")) == NULL)
-		return brul_err_set(err, path, 0, 0, "cannot create: %s",
-		    strerror(errno));
-	ok = fwrite(buf, 1, len, fp) == len;
-	ok = fclose(fp) == 0 && ok;
-	if (!ok) {
-		int e = errno;
+	while (len > 0) {
+		if ((w = write(pub.fd, buf, len)) <= 0) {
+			int e = w == 0 ? EIO : errno;
 
-		brul_publish_abort(&pub);
-		return brul_err_set(err, path, 0, 0, "cannot write the model: "
-		    "%s", strerror(e));
+			if (w == -1 && e == EINTR)
+				continue;
+			brul_publish_abort(&pub);
+			return brul_err_set(err, path, 0, 0, "cannot write the "
+			    "model: %s", strerror(e));
+		}
+		buf += w;
+		len -= (bst_ulong)w;
 	}
 	return brul_publish_commit(&pub, err);
 }

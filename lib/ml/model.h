@@ -86,8 +86,8 @@ int brul_model_set_attr(struct brul_model *m, const char *key,
 const char *brul_model_attr(const struct brul_model *m, const char *key);
 
 /* Stores the calibrations and id as attributes and writes the model to
- * path through path.partial and a rename, so that a reader never sees half
- * a model.  0 or -1. */
+ * path through a temporary and a rename (core/publish.h), so that a
+ * reader never sees half a model.  0 or -1. */
 int brul_model_save(struct brul_model *m, const char *path,
 		    struct brul_err *err);
 /* Loads a model written by brul_model_save; a file without brul's
