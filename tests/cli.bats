@@ -338,9 +338,10 @@ wrong() {
 	[ "${stderr_lines[1]}" = "brul-load: $F/ds/telemetry.csv: nothing was loaded" ]
 }
 
-# The tools whose -o FILE goes to a temporary beside FILE, renamed to it
-# once complete (core/publish.h): brul-train's model.
-WRITERS="brul-train"
+# The tools that write a stream with -o, and brul-train its model: each
+# -o FILE goes to a temporary beside FILE, renamed to it once complete
+# (core/publish.h, brul(7) CONVENTIONS).
+WRITERS="brul-gen brul-features brul-train brul-predict brul-twin brul-alert"
 
 @test "-o: a symbolic link planted in a sticky world-writable directory is replaced, its target left intact" {
 	mkdir -m 1777 "$T/shared"
@@ -372,4 +373,45 @@ WRITERS="brul-train"
 	assert_success
 	[ "$(cat "$T/target")" = precious ]
 	[ ! -L "$T/shared/telemetry.csv" ]
+}
+
+@test "-o: a bad input row leaves the old file as it was, and no temporary" {
+	awk -F, -v OFS=, 'NR == 40 { $5 = "x" } 1' "$F/ds/telemetry.csv" > "$T/t.csv"
+	awk -F, -v OFS=, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "v_mean") c = i }
+	    NR == 5 { $c = "abc" } 1' "$F/features.csv" > "$T/f.csv"
+	mkdir "$T/out"
+	for t in brul-features brul-predict brul-twin brul-alert; do
+		in=$T/t.csv
+		[ "$t" = brul-predict ] && in=$T/f.csv
+		echo yesterday > "$T/out/o.csv"
+		run --separate-stderr "$t" $(reading "$t") -o "$T/out/o.csv" "$in"
+		[ "$status" -eq 1 ] && [[ "$stderr" == "$t: $in:"* ]] &&
+		    [ "$(cat "$T/out/o.csv")" = yesterday ] &&
+		    [ "$(ls -A "$T/out")" = o.csv ] ||
+		    { echo "$t: $status: $stderr: $(ls -A "$T/out")"; false; }
+	done
+}
+
+@test "-o: /dev/null, a named pipe and /dev/fd/1 are written in place" {
+	mkfifo "$T/fifo"
+	for t in $WRITERS; do
+		run --separate-stderr "$t" -q $(valid "$t") -o /dev/null
+		[ "$status" -eq 0 ] && [ -c /dev/null ] ||
+		    { echo "$t -o /dev/null: $status: $stderr"; false; }
+		"$t" -q $(valid "$t") -o "$T/want"
+		cat "$T/fifo" > "$T/got" &
+		run --separate-stderr "$t" -q $(valid "$t") -o "$T/fifo"
+		wait $!
+		[ "$status" -eq 0 ] && [ -p "$T/fifo" ] && cmp -s "$T/want" "$T/got" ||
+		    { echo "$t -o fifo: $status: $stderr"; false; }
+		# stdout a file, through its /dev/fd name (as /dev/stdout, but a
+		# mistake could not rename anything over it), >> appending
+		echo first > "$T/got"
+		run --separate-stderr sh -c '"$@" >> "$0"' "$T/got" "$t" -q \
+		    $(valid "$t") -o /dev/fd/1
+		[ "$status" -eq 0 ] &&
+		    [ "$(head -n 1 "$T/got")" = first ] &&
+		    cmp -s "$T/want" <(sed 1d "$T/got") ||
+		    { echo "$t -o /dev/fd/1: $status: $stderr"; false; }
+	done
 }

@@ -4,6 +4,11 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
+teardown() {
+	# a brul-gen a failed test left running in the background
+	[ -z "${pid:-}" ] || kill "$pid" 2>/dev/null || true
+}
+
 @test "--help prints usage on stdout and exits 0" {
 	run --separate-stderr brul-gen --help
 	assert_success
@@ -204,7 +209,49 @@ load helpers/common
 		    brul-gen --days 2 --batteries 24 $z -o "$BATS_TEST_TMPDIR/one.csv"
 		assert_failure 1
 		[ ! -e "$BATS_TEST_TMPDIR/one.csv" ]
+		# a file already there is left as it was, with no temporary
+		mkdir "$BATS_TEST_TMPDIR/old"
+		echo old > "$BATS_TEST_TMPDIR/old/one.csv"
+		run --separate-stderr env FAILWRITE_AFTER=$((lim / 3)) LD_PRELOAD="$shim" \
+		    brul-gen --days 2 --batteries 24 $z -o "$BATS_TEST_TMPDIR/old/one.csv"
+		assert_failure 1
+		[ "$(cat "$BATS_TEST_TMPDIR/old/one.csv")" = old ]
+		[ "$(ls -A "$BATS_TEST_TMPDIR/old")" = one.csv ]
+		rm -r "$BATS_TEST_TMPDIR/old"
 	done
+}
+
+# wait_partial NAME: the temporary NAME is being written to, once it holds
+# data (within 30 s).
+wait_partial() {
+	local i f
+	for i in $(seq 300); do
+		for f in "$1".*.partial; do
+			[ -s "$f" ] && { echo "$f"; return 0; }
+		done
+		sleep 0.1
+	done
+	echo "no $1.*.partial" >&2
+	return 1
+}
+
+@test "-o killed (SIGKILL) mid-write: the old file stays whole, the temporary does not look like it, the next run is not tripped" {
+	cd "$BATS_TEST_TMPDIR"
+	echo old > out.csv.gz
+	brul-gen --days 30 -q -o out.csv.gz &
+	pid=$!
+	tmp=$(wait_partial out.csv.gz)
+	kill -KILL $pid
+	wait $pid || true
+	[ "$(cat out.csv.gz)" = old ]
+	# what a killed run leaves: its temporary, named as such
+	[[ "$tmp" == out.csv.gz.????????.partial ]]
+	[ -s "$tmp" ]
+	# the next run is not tripped by it, nor touches it
+	run -0 brul-gen --batteries 2 -q -o out.csv.gz
+	gzip -t out.csv.gz
+	[ "$(gzip -dc out.csv.gz | sed 1d | wc -l)" -eq 2880 ]
+	[ "$(ls -A | sort)" = "$(printf 'out.csv.gz\n%s' "$tmp")" ]
 }
 
 @test "the full fleet has 9 sites, 21 systems, 99 strings, 2376 blocks" {

@@ -16,7 +16,6 @@
 
 #include "cli.h"
 #include "core/progress.h"
-#include "core/publish.h"
 #include "core/reader.h"
 #include "core/stream.h"
 #include "core/timefmt.h"
@@ -319,13 +318,11 @@ main(int argc, char **argv)
 	struct brul_out_opts oo;
 	struct brul_out *outs[BRUL_SIM_NSTREAMS] = { 0 };
 	struct brul_writer *ws[BRUL_SIM_NSTREAMS] = { 0 };
-	struct brul_publish pub[BRUL_SIM_NSTREAMS];
 	struct brul_progress prog;
 	int summary;
 	struct brul_err e;
 	struct live live = { 0 };
 	static const struct brul_err oom = { .msg = "out of memory" };
-	int begun[BRUL_SIM_NSTREAMS] = { 0 };	/* pub[s] made, not published */
 	int rc = 0;
 
 	brul_err_clear(&e);
@@ -383,16 +380,11 @@ main(int argc, char **argv)
 
 		if (!o.dataset && s != o.emit)
 			continue;
-		if (o.dataset) {
+		if (o.dataset)
 			snprintf(name, sizeof name, "%s/%s%s", o.dataset,
 			    brul_sim_stream_name(s), extension(&o));
-			if (brul_publish_begin(&pub[s], name, &e) < 0 ||
-			    brul_publish_open(&pub[s], &e) < 0)
-				goto fail;
-			begun[s] = 1;
-		}
-		outs[s] = brul_out_open(o.dataset ? pub[s].tmp : o.out.output,
-		    &oo, &e);
+		outs[s] = brul_out_open(o.dataset ? name : o.out.output, &oo,
+		    &e);
 		if (!outs[s])
 			goto fail;
 		cols = brul_sim_stream_columns(s, &ncols);
@@ -428,20 +420,20 @@ main(int argc, char **argv)
 	/* progress_end turns the meter off; the summary shows where it was on */
 	summary = o.dataset && prog.on;
 	brul_progress_end(&prog, brul_sim_stats(sim)->rows[BRUL_SIM_TELEMETRY]);
+	/* Every file complete and on disk before any takes its name. */
 	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		if (!outs[s])
 			continue;
 		brul_writer_free(ws[s]);
 		ws[s] = NULL;
-		if (brul_out_close(outs[s], &e) < 0) {
-			outs[s] = NULL;
+		if (brul_out_finish(outs[s], &e) < 0)
 			goto fail;
-		}
-		outs[s] = NULL;
 	}
-	for (int s = 0; o.dataset && s < BRUL_SIM_NSTREAMS; s++) {
-		begun[s] = 0;
-		if (brul_publish_commit(&pub[s], &e) < 0)
+	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
+		int r = brul_out_close(outs[s], &e);
+
+		outs[s] = NULL;
+		if (r < 0)
 			goto fail;
 	}
 	if (summary) {
@@ -459,10 +451,7 @@ fail:
 	brul_cli_error(&cli, &e);
 	for (int s = 0; s < BRUL_SIM_NSTREAMS; s++) {
 		brul_writer_free(ws[s]);
-		if (outs[s])
-			brul_out_abort(outs[s]);
-		if (begun[s])
-			brul_publish_abort(&pub[s]);
+		brul_out_abort(outs[s]);
 	}
 	rc = 1;
 out:

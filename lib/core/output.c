@@ -1,12 +1,9 @@
 /*
  * output.c: output streams, plain or gzip (see stream.h): opening, the
  * buffer writers fill, flushing, closing, aborting.  Gzip output goes to
- * gzpool.c block by block.
+ * gzpool.c block by block; a named file through publish.c.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +73,6 @@ out_free(struct brul_out *out)
 	else
 		free(out->buf);
 	free(out->name);
-	free(out->path);
 	free(out);
 }
 
@@ -94,7 +90,6 @@ brul_out_open(const char *path, const struct brul_out_opts *opts,
 {
 	static const struct brul_out_opts defaults;
 	struct brul_out *out;
-	struct stat st;
 	const char *name;
 	int named, gzip;
 	long ncpu;
@@ -112,28 +107,18 @@ brul_out_open(const char *path, const struct brul_out_opts *opts,
 	}
 	out->fd = STDOUT_FILENO;
 	if (named) {
-		out->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
-		if (out->fd == -1) {
-			brul_err_set(err, name, 0, 0, "cannot create: %s",
-			    strerror(errno));
+		if (brul_publish_begin(&out->pub, path, err) < 0 ||
+		    brul_publish_open(&out->pub, err) < 0) {
 			out_free(out);
 			return NULL;
 		}
-		out->close_fd = 1;
-		/* Only a regular file is ours to remove on failure: never
-		 * unlink /dev/full or a named pipe. */
-		if (fstat(out->fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    (out->path = strdup(path)) == NULL)
-			goto oom;
+		out->named = 1;
+		out->fd = out->pub.fd;
 	}
 	if (gzip && !opts->force_tty && isatty(out->fd)) {
-		/* A terminal is not a file we created: nothing to remove. */
 		brul_err_set(err, name, 0, 0, "refusing to write compressed "
 		    "data to a terminal (use -o FILE or --force)");
-		if (out->close_fd)
-			close(out->fd);
-		out_free(out);
+		brul_out_abort(out);
 		return NULL;
 	}
 	out->level = opts->level >= 1 && opts->level <= 9 ? opts->level : 6;
@@ -239,13 +224,25 @@ brul_out_flush(struct brul_out *out, struct brul_err *err)
 	return out->failed ? out_report(out, err) : 0;
 }
 
-int
-brul_out_close(struct brul_out *out, struct brul_err *err)
+/* A failure publish.c reports (fsync, close, rename), kept as the
+ * stream's first error. */
+static void
+out_publish_err(struct brul_out *out, const struct brul_err *e)
 {
-	int ret = 0;
+	if (!out->failed) {
+		out->failed = 1;
+		out->err = *e;
+	}
+}
 
-	if (out == NULL)
-		return 0;
+int
+brul_out_finish(struct brul_out *out, struct brul_err *err)
+{
+	struct brul_err e;
+
+	if (out->finished)
+		return out->failed ? out_report(out, err) : 0;
+	out->finished = 1;
 	if (!out->failed) {
 		if (out->gz != NULL)
 			brul_gz_finish(out);
@@ -254,17 +251,32 @@ brul_out_close(struct brul_out *out, struct brul_err *err)
 	}
 	if (out->gz != NULL)
 		brul_gz_stop(out->gz);
-	/* Some file systems report write errors only at close. */
-	if (out->close_fd && close(out->fd) == -1 && errno != EINTR &&
-	    !out->failed)
-		brul_out_write_err(out, errno);
+	if (out->named && !out->failed &&
+	    brul_publish_finish(&out->pub, &e) < 0)
+		out_publish_err(out, &e);
+	return out->failed ? out_report(out, err) : 0;
+}
+
+int
+brul_out_close(struct brul_out *out, struct brul_err *err)
+{
+	struct brul_err e;
+	int ret = 0;
+
+	if (out == NULL)
+		return 0;
+	brul_out_finish(out, NULL);
+	if (out->named && !out->failed &&
+	    brul_publish_commit(&out->pub, &e) < 0)
+		out_publish_err(out, &e);
 	if (out->failed) {
 		if (err != NULL)
 			*err = out->err;
-		if (out->path != NULL)
-			unlink(out->path);
 		ret = -1;
 	}
+	/* After a failure: the temporary goes, the name stays as it was. */
+	if (out->named)
+		brul_publish_abort(&out->pub);
 	out_free(out);
 	return ret;
 }
@@ -276,9 +288,7 @@ brul_out_abort(struct brul_out *out)
 		return;
 	if (out->gz != NULL)
 		brul_gz_stop(out->gz);
-	if (out->close_fd)
-		close(out->fd);
-	if (out->path != NULL)
-		unlink(out->path);
+	if (out->named)
+		brul_publish_abort(&out->pub);
 	out_free(out);
 }

@@ -1,6 +1,6 @@
 /*
- * publish.h: writing a file that must appear whole or not at all (a
- * model, a report, brul-gen's dataset files).
+ * publish.h: writing a file that must appear whole or not at all: every
+ * named output of the tools (output.c's streams, a model, a report).
  *
  * The data go to a temporary beside the name given, NAME.XXXXXXXX.partial
  * (eight random letters and digits), created with O_CREAT | O_EXCL |

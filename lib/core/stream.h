@@ -15,16 +15,22 @@
  * so compressing uses every core while the producer goes on; the bytes do not
  * depend on the number of threads.
  *
+ * A named output is written as publish.h says: to a temporary beside the
+ * name, renamed to it by brul_out_close once complete and on disk, so that
+ * nothing half-written is ever under the name, and an error leaves the old
+ * file (or none); a device or a pipe is written in place.
+ *
  * Ownership: brul_in_open / brul_out_open return objects the caller frees
  * with brul_in_close / brul_out_close (which also report deferred errors:
- * a full disk is an error).  brul_out_abort frees without flushing and, for
- * a named file, removes it, so that nothing half-written is left behind.
+ * a full disk is an error).  brul_out_abort frees without flushing and
+ * removes the temporary, leaving the name as it was.
  */
 #ifndef BRUL_STREAM_H
 #define BRUL_STREAM_H
 
 #include <stddef.h>
 #include <sys/types.h>
+
 #include "core/err.h"
 
 struct brul_in;
@@ -69,8 +75,13 @@ int brul_out_write(struct brul_out *out, const void *p, size_t n,
 /* Pushes what is buffered to the file (a gzip sync point when compressing,
  * so a reader sees every row so far): for --live.  0 or -1. */
 int brul_out_flush(struct brul_out *out, struct brul_err *err);
-/* Finishes, checks and frees: 0 or -1 (err set; the file is then removed
- * if it was a named file). */
+/* Completes the data (the gzip trailer), flushes them to disk and closes
+ * the file, without renaming it yet: a tool writing several files calls
+ * it on each before closing any, so that all appear or none.  0 or -1
+ * (err set); brul_out_close or brul_out_abort must still follow. */
+int brul_out_finish(struct brul_out *out, struct brul_err *err);
+/* Finishes (if not done), puts the file under its name, frees: 0 or -1
+ * (err set; the temporary is then removed and the old file left). */
 int brul_out_close(struct brul_out *out, struct brul_err *err);
 void brul_out_abort(struct brul_out *out);
 const char *brul_out_name(const struct brul_out *out);

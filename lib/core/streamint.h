@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/publish.h"
 #include "core/stream.h"
 
 #define BLK_SIZE	(512 * 1024)	/* gzip output: bytes per block */
@@ -19,10 +20,11 @@
 struct gz;
 
 struct brul_out {
-	int fd;
-	int close_fd;
+	int fd;			/* stdout, or pub.fd */
+	int named;		/* pub is in use: -o FILE */
+	int finished;		/* brul_out_finish ran */
+	struct brul_publish pub;	/* the temporary, renamed at close */
 	char *name;
-	char *path;		/* to remove on failure; NULL for stdout */
 	int level;
 	int nthreads;
 	int failed;

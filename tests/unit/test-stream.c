@@ -3,8 +3,10 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -137,7 +139,8 @@ same(struct buf a, const void *p, size_t n)
 static int
 write_file(const char *p, struct buf d, int gzip, int threads, size_t step)
 {
-	struct brul_out_opts o = { gzip, 6, threads, 0 };
+	struct brul_out_opts o = { .gzip = gzip, .level = 6,
+	    .threads = threads };
 	struct brul_err err;
 	struct brul_out *out;
 	size_t i = 0, k;
@@ -370,7 +373,7 @@ static void
 test_errors(struct tap *t, const char *dir)
 {
 	char p[128], msg[600];
-	struct brul_out_opts o = { 0, 0, 1, 0 };
+	struct brul_out_opts o = { .threads = 1 };
 	struct brul_err err;
 	struct brul_out *out;
 	struct brul_in *in;
@@ -435,7 +438,7 @@ test_errors(struct tap *t, const char *dir)
 static void
 test_tty(struct tap *t, const char *dir)
 {
-	struct brul_out_opts o = { 1, 0, 1, 0 };
+	struct brul_out_opts o = { .gzip = 1, .threads = 1 };
 	struct brul_err err;
 	struct brul_out *out;
 	int m;
@@ -490,7 +493,7 @@ drain(void *arg)
 static void
 test_live(struct tap *t, const char *dir, struct buf d)
 {
-	struct brul_out_opts o = { 1, 0, 2, 0 };
+	struct brul_out_opts o = { .gzip = 1, .threads = 2 };
 	struct brul_err err;
 	struct brul_out *out;
 	struct drain dr;
@@ -532,23 +535,52 @@ test_live(struct tap *t, const char *dir, struct buf d)
 	brul_in_close(dr.in);
 }
 
+/* The temporary p is being written to, p.XXXXXXXX.partial, into tmp:
+ * 0, or -1 when there is not exactly one. */
+static int
+temporary(const char *p, char *tmp, size_t n)
+{
+	char dir[PATH_MAX];
+	const char *base = strrchr(p, '/') + 1;
+	size_t len = strlen(base);
+	struct dirent *e;
+	DIR *d;
+	int found = 0;
+
+	snprintf(dir, sizeof dir, "%.*s", (int)(base - 1 - p), p);
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, base, len) == 0 &&
+		    e->d_name[len] == '.' && strlen(e->d_name) == len + 17 &&
+		    strcmp(e->d_name + len + 9, ".partial") == 0 &&
+		    found++ == 0 &&
+		    snprintf(tmp, n, "%s/%s", dir, e->d_name) >= (int)n)
+			found++;
+	closedir(d);
+	return found == 1 ? 0 : -1;
+}
+
 static void
 test_flush_threads(struct tap *t, const char *dir, struct buf d)
 {
-	struct brul_out_opts o = { 1, 0, 2, 0 };
+	struct brul_out_opts o = { .gzip = 1, .threads = 2 };
 	struct brul_err err;
 	struct brul_out *out;
 	struct buf b;
-	char p[128], q[128];
+	char p[128], q[128], tmp[PATH_MAX];
 	size_t half = d.n / 2;
 
 	path(dir, p, sizeof(p), "flushed.gz");
 	out = brul_out_open(p, &o, &err);
 	brul_out_write(out, d.p, half, &err);
 	tap_ok(t, brul_out_flush(out, &err) == 0, "flush with threads");
-	/* A copy of the file as it is now: decodable up to the flush. */
+	/* A copy of the file as it is now (its temporary, until the
+	 * close): decodable up to the flush. */
 	path(dir, q, sizeof(q), "flushed-copy.gz");
-	b = slurp_raw(p);
+	if (temporary(p, tmp, sizeof tmp) < 0)
+		abort();
+	b = slurp_raw(tmp);
 	spit_raw(q, b.p, b.n);
 	free(b.p);
 	tap_ok(t, read_file(q, &b, &err) == -1 && same(b, d.p, half),
@@ -559,6 +591,208 @@ test_flush_threads(struct tap *t, const char *dir, struct buf d)
 	    read_file(p, &b, &err) == 0 && same(b, d.p, d.n),
 	    "flush: the whole file after close");
 	free(b.p);
+}
+
+/* Whether file p holds exactly the text want. */
+static int
+holds(const char *p, const char *want)
+{
+	struct buf b = slurp_raw(p);
+	int ok = b.p != NULL && b.n == strlen(want) &&
+	    memcmp(b.p, want, b.n) == 0;
+
+	free(b.p);
+	return ok;
+}
+
+/* The entries of dir, but . and .. */
+static int
+entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* text written to p by brul_out and closed: close's result. */
+static int
+put(const char *p, const char *text)
+{
+	struct brul_out_opts o = { .threads = 1 };
+	struct brul_err err;
+	struct brul_out *out;
+
+	if ((out = brul_out_open(p, &o, &err)) == NULL)
+		return -1;
+	brul_out_write(out, text, strlen(text), &err);
+	return brul_out_close(out, &err);
+}
+
+struct fifo_reader {
+	char path[128];
+	char got[64];
+};
+
+static void *
+read_fifo(void *arg)
+{
+	struct fifo_reader *r = arg;
+	ssize_t n, k = 0;
+	int fd = open(r->path, O_RDONLY);
+
+	while (fd != -1 && k < (ssize_t)sizeof r->got - 1 &&
+	    (n = read(fd, r->got + k, sizeof r->got - 1 - (size_t)k)) > 0)
+		k += n;
+	r->got[k] = '\0';
+	if (fd != -1)
+		close(fd);
+	return NULL;
+}
+
+/* A named output appears whole or not at all (core/publish.h). */
+static void
+test_publish(struct tap *t, const char *top)
+{
+	struct brul_out_opts o = { .threads = 1 };
+	char dir[80], p[128], q[128], u[192], stale[160], tmp[PATH_MAX];
+	struct brul_out *out;
+	struct brul_err err;
+	struct stat st;
+	mode_t um;
+	int ok;
+
+	path(top, dir, sizeof(dir), "pub");
+	mkdir(dir, 0700);
+	path(dir, p, sizeof(p), "out.csv");
+	spit_raw(p, "old\n", 4);
+
+	out = brul_out_open(p, &o, &err);
+	brul_out_write(out, "new\n", 4, &err);
+	brul_out_flush(out, &err);
+	tap_ok(t, temporary(p, tmp, sizeof tmp) == 0 && holds(tmp, "new\n"),
+	    "output: written to NAME.XXXXXXXX.partial, beside the name");
+	tap_ok(t, holds(p, "old\n"),
+	    "output: the name keeps the old file while the new is written");
+	ok = brul_out_close(out, &err) == 0;
+	tap_ok(t, ok && holds(p, "new\n") && stat(tmp, &st) == -1 &&
+	    entries(dir) == 1,
+	    "output: close renames the temporary to the name");
+
+	out = brul_out_open(p, &o, &err);
+	brul_out_write(out, "half", 4, &err);
+	temporary(p, tmp, sizeof tmp);
+	brul_out_abort(out);
+	tap_ok(t, holds(p, "new\n") && stat(tmp, &st) == -1 &&
+	    entries(dir) == 1,
+	    "output: abort (an error) leaves the old file, no temporary");
+
+	/* What a killed run leaves must not stop the next one. */
+	snprintf(stale, sizeof(stale), "%s.partial", p);
+	spit_raw(stale, "stale", 5);
+	spit_raw(tmp, "stale", 5);
+	tap_ok(t, put(p, "next\n") == 0 && holds(p, "next\n") &&
+	    holds(tmp, "stale") && holds(stale, "stale"),
+	    "output: a killed run's temporary is no obstacle, nor touched");
+	unlink(stale);
+	unlink(tmp);
+
+	path(dir, u, sizeof(u), "target");
+	spit_raw(u, "precious\n", 9);
+	path(dir, q, sizeof(q), "link.csv");
+	if (symlink(u, q) == -1)
+		abort();
+	tap_ok(t, put(q, "new\n") == 0 && holds(u, "precious\n") &&
+	    lstat(q, &st) == 0 && S_ISREG(st.st_mode) && holds(q, "new\n"),
+	    "output: a symbolic link as the name is replaced, not followed");
+	path(dir, u, sizeof(u), "nowhere");
+	path(dir, q, sizeof(q), "dangling.csv");
+	if (symlink(u, q) == -1)
+		abort();
+	tap_ok(t, put(q, "new\n") == 0 && lstat(u, &st) == -1 &&
+	    lstat(q, &st) == 0 && S_ISREG(st.st_mode),
+	    "output: a dangling link is replaced, nothing made where it "
+	    "pointed");
+
+	path(dir, q, sizeof(q), "hard.csv");
+	if (link(p, q) == -1)
+		abort();
+	tap_ok(t, put(p, "newer\n") == 0 && holds(p, "newer\n") &&
+	    holds(q, "next\n"),
+	    "output: another hard link keeps the old file (the name is "
+	    "replaced)");
+
+	um = umask(027);
+	chmod(p, 0600);
+	ok = put(p, "x\n") == 0 && stat(p, &st) == 0;
+	umask(um);
+	tap_ok(t, ok && (st.st_mode & 07777) == 0640,
+	    "output: the mode is a fresh file's, 0666 less the umask");
+
+	out = brul_out_open(dir, &o, &err);
+	tap_ok(t, out == NULL && strcmp(err.msg, "is a directory") == 0,
+	    "output: a directory is an error");
+
+	path(dir, q, sizeof(q), "became-a-dir");
+	out = brul_out_open(q, &o, &err);
+	brul_out_write(out, "x\n", 2, &err);
+	temporary(q, tmp, sizeof tmp);
+	mkdir(q, 0700);
+	path(q, u, sizeof(u), "inside");
+	spit_raw(u, "x", 1);
+	tap_ok(t, brul_out_close(out, &err) == -1 &&
+	    strcmp(err.msg, "cannot replace: Is a directory") == 0 &&
+	    strcmp(err.where, q) == 0 && stat(tmp, &st) == -1,
+	    "output: a rename that fails is an error, the temporary removed");
+
+	tap_ok(t, put("/dev/null", "x\n") == 0 &&
+	    stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode),
+	    "output: /dev/null is written in place");
+	{
+		struct fifo_reader r;
+		pthread_t th;
+
+		path(dir, r.path, sizeof(r.path), "fifo");
+		if (mkfifo(r.path, 0600) == -1)
+			abort();
+		pthread_create(&th, NULL, read_fifo, &r);
+		ok = put(r.path, "a,b\n1,2\n") == 0;
+		pthread_join(th, NULL);
+		tap_ok(t, ok && strcmp(r.got, "a,b\n1,2\n") == 0 &&
+		    temporary(r.path, tmp, sizeof tmp) == -1 &&
+		    lstat(r.path, &st) == 0 &&
+		    S_ISFIFO(st.st_mode),
+		    "output: a named pipe is written in place");
+	}
+	/* A link to the process's own stderr when that is a file: written
+	 * through it (>> appends), the link kept.  /dev/stderr is such a
+	 * link; one of our own keeps /dev out of harm's way. */
+	path(dir, q, sizeof(q), "stderr.txt");
+	path(dir, u, sizeof(u), "stderr-link");
+	if (stat("/proc/self/fd/2", &st) == -1) {
+		tap_ok(t, 1, "output: a link to stderr # SKIP no /proc");
+	} else {
+		int saved = dup(2), fd;
+
+		spit_raw(q, "first\n", 6);
+		if ((fd = open(q, O_WRONLY | O_APPEND)) == -1 ||
+		    symlink("/proc/self/fd/2", u) == -1)
+			abort();
+		dup2(fd, 2);
+		close(fd);
+		ok = put(u, "second\n") == 0;
+		dup2(saved, 2);
+		close(saved);
+		tap_ok(t, ok && holds(q, "first\nsecond\n") &&
+		    lstat(u, &st) == 0 && S_ISLNK(st.st_mode),
+		    "output: a link to our own stderr, a file, is appended to");
+	}
 }
 
 int
@@ -582,6 +816,7 @@ main(void)
 	test_tty(&t, dir);
 	test_live(&t, dir, d);
 	test_flush_threads(&t, dir, d);
+	test_publish(&t, dir);
 	free(d.p);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
