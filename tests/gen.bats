@@ -254,6 +254,41 @@ wait_partial() {
 	[ "$(ls -A | sort)" = "$(printf 'out.csv.gz\n%s' "$tmp")" ]
 }
 
+@test "-o interrupted (SIGTERM, SIGINT, SIGHUP): the old file stays, the temporary is removed, the status says the signal" {
+	cd "$BATS_TEST_TMPDIR"
+	for sig in TERM INT HUP; do
+		echo old > out.csv
+		# a background job ignores SIGINT unless told otherwise
+		env --default-signal=INT brul-gen --days 30 -q -o out.csv &
+		pid=$!
+		wait_partial out.csv > /dev/null
+		kill -$sig $pid
+		st=0
+		wait $pid || st=$?
+		[ "$st" -eq $((128 + $(kill -l $sig))) ] ||
+		    { echo "SIG$sig: status $st"; false; }
+		[ "$(cat out.csv)" = old ]
+		[ "$(ls -A)" = out.csv ]
+	done
+	# every file of a dataset
+	brul-gen --dataset ds --days 30 -q &
+	pid=$!
+	wait_partial ds/telemetry.csv > /dev/null
+	kill -TERM $pid
+	wait $pid || true
+	[ -z "$(ls -A ds)" ]
+	# a signal ignored from the start (nohup) stays ignored
+	env --ignore-signal=HUP brul-gen --days 30 -q -o out.csv &
+	pid=$!
+	wait_partial out.csv > /dev/null
+	kill -HUP $pid
+	sleep 0.5
+	kill -0 $pid
+	kill -TERM $pid
+	wait $pid || true
+	[ "$(ls -A)" = "$(printf 'ds\nout.csv')" ]
+}
+
 @test "the full fleet has 9 sites, 21 systems, 99 strings, 2376 blocks" {
 	[ "$(brul-gen --emit sites | sed 1d | wc -l)" -eq 9 ]
 	[ "$(brul-gen --emit systems | sed 1d | wc -l)" -eq 21 ]

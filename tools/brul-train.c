@@ -175,7 +175,7 @@ writable(const char *path, struct brul_err *e)
 {
 	struct brul_publish pub;
 
-	if (brul_publish_begin(&pub, path, e) < 0)
+	if (brul_publish_begin(&pub, path, brul_cli_temp, e) < 0)
 		return -1;
 	if (pub.in_place)
 		return 0;	/* a device or a pipe: not opened twice */
@@ -190,7 +190,7 @@ write_report(const char *path, json_t *report, struct brul_err *e)
 {
 	struct brul_publish pub;
 
-	if (brul_publish_begin(&pub, path, e) < 0 ||
+	if (brul_publish_begin(&pub, path, brul_cli_temp, e) < 0 ||
 	    brul_publish_open(&pub, e) < 0)
 		return -1;
 	errno = 0;
@@ -267,7 +267,8 @@ main(int argc, char **argv)
 	if (brul_train_validate(&j, &e) < 0 ||
 	    (fit && brul_train_fit(&j, &e) < 0) ||
 	    (o.t.test && brul_train_test(&j, &e) < 0) ||
-	    (o.out.output && brul_model_save(&j.m, o.out.output, &e) < 0))
+	    (o.out.output && brul_model_save(&j.m, o.out.output,
+	    brul_cli_temp, &e) < 0))
 		goto out;
 	brul_progress_end(&prog.p, total);
 	report = brul_train_report(&j);

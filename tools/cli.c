@@ -1,13 +1,84 @@
 /* cli.c: what the tools' command lines share (cli.h). */
 #include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/num.h"
 #include "core/timefmt.h"
+
+/*
+ * The temporaries being written (brul_cli_temp), for the signal handler:
+ * the one mutable state of the tools, kept here so that lib/ has none.
+ * A slot's path is written before it is armed and rewritten only while
+ * disarmed; the flags are atomic because a signal may land on any thread
+ * (gzip's, XGBoost's).
+ */
+#define MAX_TEMPS	16
+static char temps[MAX_TEMPS][PATH_MAX];
+static atomic_int armed[MAX_TEMPS];
+static int catching;	/* the handler is installed */
+
+static const int fatal[] = { SIGHUP, SIGINT, SIGTERM };
+
+/* Removes the temporaries, then dies of sig as if uncaught (the handler
+ * was reset on entry), so that the caller sees the signal.  unlink(2)
+ * and raise(3) are async-signal-safe. */
+static void
+on_fatal(int sig)
+{
+	for (int i = 0; i < MAX_TEMPS; i++)
+		if (atomic_load(&armed[i]))
+			unlink(temps[i]);
+	raise(sig);
+}
+
+static void
+catch_fatal(void)
+{
+	struct sigaction sa, old;
+
+	catching = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaddset(&sa.sa_mask, fatal[i]);
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++) {
+		/* A signal ignored when the tool started (nohup, a
+		 * background job's SIGINT) stays ignored. */
+		if (sigaction(fatal[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(fatal[i], &sa, NULL);
+	}
+}
+
+void
+brul_cli_temp(const char *tmp, int made)
+{
+	for (int i = 0; i < MAX_TEMPS; i++) {
+		if (made && !atomic_load(&armed[i])) {
+			snprintf(temps[i], sizeof temps[i], "%s", tmp);
+			atomic_store(&armed[i], 1);
+			if (!catching)
+				catch_fatal();
+			return;
+		}
+		if (!made && atomic_load(&armed[i]) &&
+		    strcmp(temps[i], tmp) == 0) {
+			atomic_store(&armed[i], 0);
+			return;
+		}
+	}
+}
 
 void
 brul_cli_usage(const struct brul_cli *c)
@@ -235,4 +306,5 @@ brul_cli_out_opts(const struct brul_cli_stream *s, struct brul_out_opts *oo)
 	memset(oo, 0, sizeof(*oo));
 	oo->gzip = s->gzip;
 	oo->force_tty = s->force;
+	oo->note = brul_cli_temp;
 }

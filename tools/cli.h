@@ -3,8 +3,8 @@
  * (it prints and exits, which lib/ never does): the tool's name in
  * messages, the usage line and --help, --version, a value refused, the
  * options of a tool that writes a stream (-o, -z, --format, --force), and
- * those
- * every tool takes (--progress, --quiet and -q).
+ * those every tool takes (--progress, --quiet and -q); the temporaries of
+ * its outputs, removed when a signal ends it.
  *
  * A tool lists BRUL_CLI_OPTIONS and BRUL_CLI_PROGRESS_OPTIONS (and
  * BRUL_CLI_STREAM_OPTIONS when it writes a stream) in its long options,
@@ -140,9 +140,17 @@ void brul_cli_die(const struct brul_cli *c, const struct brul_err *e)
 int brul_cli_option(const struct brul_cli *c, struct brul_cli_stream *s,
 		    int ch, const char *arg);
 
-/* The output options s asks for (gzip, force_tty), the rest zero: a
- * tool sets its own (level, threads) after. */
+/* The output options s asks for (gzip, force_tty) and brul_cli_temp as
+ * the note, the rest zero: a tool sets its own (level, threads) after. */
 void brul_cli_out_opts(const struct brul_cli_stream *s,
 		       struct brul_out_opts *oo);
+
+/* A brul_publish_note (core/publish.h): remembers a temporary an output
+ * is written to until it is renamed or removed, and from the first one
+ * on, catches SIGHUP, SIGINT and SIGTERM (those not ignored when the tool
+ * started) to remove them before dying of the signal, so that an
+ * interrupted run leaves the old file and no temporary.  Up to 16 at
+ * once (brul-gen --dataset has 9); beyond, one is not removed. */
+void brul_cli_temp(const char *tmp, int made);
 
 #endif

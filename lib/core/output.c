@@ -107,7 +107,7 @@ brul_out_open(const char *path, const struct brul_out_opts *opts,
 	}
 	out->fd = STDOUT_FILENO;
 	if (named) {
-		if (brul_publish_begin(&out->pub, path, err) < 0 ||
+		if (brul_publish_begin(&out->pub, path, opts->note, err) < 0 ||
 		    brul_publish_open(&out->pub, err) < 0) {
 			out_free(out);
 			return NULL;

@@ -60,7 +60,7 @@ std_fd(const struct stat *st)
 
 int
 brul_publish_begin(struct brul_publish *p, const char *path,
-    struct brul_err *err)
+    brul_publish_note *note, struct brul_err *err)
 {
 	struct stat st, target;
 	int w;
@@ -68,6 +68,7 @@ brul_publish_begin(struct brul_publish *p, const char *path,
 	memset(p, 0, sizeof *p);
 	p->fd = -1;
 	p->std_fd = -1;
+	p->note = note;
 	w = snprintf(p->name, sizeof p->name, "%s", path);
 	if (w < 0 || (size_t)w >= sizeof p->name)
 		return brul_err_set(err, path, 0, 0, "name too long");
@@ -106,6 +107,7 @@ int
 brul_publish_open(struct brul_publish *p, struct brul_err *err)
 {
 	struct stat st;
+	int e;
 
 	if (p->std_fd != -1) {
 		/* The shell's own descriptor: its offset and O_APPEND (>>)
@@ -132,11 +134,17 @@ brul_publish_open(struct brul_publish *p, struct brul_err *err)
 		}
 		return 0;
 	}
+	if (p->note != NULL)
+		p->note(p->tmp, 1);
 	p->fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_NOCTTY | O_CLOEXEC, 0666);
-	if (p->fd == -1)
+	if (p->fd == -1) {
+		e = errno;
+		if (p->note != NULL)
+			p->note(p->tmp, 0);
 		return brul_err_set(err, p->name, 0, 0, "cannot create: %s",
-		    strerror(errno));
+		    strerror(e));
+	}
 	p->made = 1;
 	return 0;
 }
@@ -200,6 +208,8 @@ brul_publish_commit(struct brul_publish *p, struct brul_err *err)
 		    strerror(e));
 	}
 	p->made = 0;
+	if (p->note != NULL)
+		p->note(p->tmp, 0);
 	sync_dir(p->name);
 	return 0;
 }
@@ -214,5 +224,7 @@ brul_publish_abort(struct brul_publish *p)
 	if (p->made) {
 		unlink(p->tmp);
 		p->made = 0;
+		if (p->note != NULL)
+			p->note(p->tmp, 0);
 	}
 }

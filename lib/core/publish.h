@@ -35,6 +35,11 @@
 
 #include "core/err.h"
 
+/* Told a temporary's name before it is created (made 1) and once it is
+ * gone, renamed or removed (made 0): for a tool that removes it when a
+ * signal ends the process.  NULL: nobody to tell. */
+typedef void brul_publish_note(const char *tmp, int made);
+
 struct brul_publish {
 	char name[PATH_MAX];	/* as given: what is replaced; messages */
 	char tmp[PATH_MAX];	/* the temporary; "" when in place */
@@ -45,6 +50,7 @@ struct brul_publish {
 				 * stdout (1) or stderr (2); else -1 */
 	dev_t dev;		/* in place: what brul_publish_begin saw, */
 	ino_t ino;		/* checked again once it is opened */
+	brul_publish_note *note;
 };
 
 /* Decides where the data for path go, and names the temporary; opens
@@ -52,7 +58,7 @@ struct brul_publish {
  * cannot be looked at (a missing directory on the way is the open's
  * error). */
 int brul_publish_begin(struct brul_publish *p, const char *path,
-		       struct brul_err *err);
+		       brul_publish_note *note, struct brul_err *err);
 /* Creates the temporary, or opens the device: p->fd.  0 or -1. */
 int brul_publish_open(struct brul_publish *p, struct brul_err *err);
 /* The data are complete: for a temporary, fsync(2) and close; for a

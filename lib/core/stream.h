@@ -32,6 +32,7 @@
 #include <sys/types.h>
 
 #include "core/err.h"
+#include "core/publish.h"
 
 struct brul_in;
 struct brul_out;
@@ -57,6 +58,7 @@ struct brul_out_opts {
 	int level;		/* zlib level 1-9; 0 means 6 */
 	int threads;		/* compressing threads; 0 means online CPUs */
 	int force_tty;		/* 1: allow gzip to a terminal */
+	brul_publish_note *note;	/* told the temporary's name; NULL */
 };
 
 /* NULL with err set when the file cannot be created, or when gzip would go

@@ -305,7 +305,8 @@ set_calib(struct brul_model *m, const char *key, const struct brul_calib *c,
 /* The booster as XGBoost's JSON, whatever the file is named, written
  * whole or not at all (publish.h). */
 static int
-write_json(struct brul_model *m, const char *path, struct brul_err *err)
+write_json(struct brul_model *m, const char *path, brul_publish_note *note,
+    struct brul_err *err)
 {
 	struct brul_publish pub;
 	const char *buf;
@@ -317,7 +318,7 @@ write_json(struct brul_model *m, const char *path, struct brul_err *err)
 	    &len, &buf) != 0)
 		return brul_err_set(err, path, 0, 0, "cannot write the model: "
 		    "%s", xgb_message(msg, sizeof msg));
-	if (brul_publish_begin(&pub, path, err) < 0 ||
+	if (brul_publish_begin(&pub, path, note, err) < 0 ||
 	    brul_publish_open(&pub, err) < 0)
 		return -1;
 	while (len > 0) {
@@ -338,7 +339,7 @@ write_json(struct brul_model *m, const char *path, struct brul_err *err)
 
 int
 brul_model_save(struct brul_model *m, const char *path,
-    struct brul_err *err)
+    brul_publish_note *note, struct brul_err *err)
 {
 	json_t *names = json_array();
 	char *text;
@@ -363,7 +364,7 @@ brul_model_save(struct brul_model *m, const char *path,
 	    (m->has_base_calib && set_calib(m, "brul_baseline_calibration",
 	    &m->base_calib, err) < 0))
 		return -1;
-	return write_json(m, path, err);
+	return write_json(m, path, note, err);
 }
 
 static int

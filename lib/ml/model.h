@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/publish.h"
 #include "ml/calib.h"
 #include "ml/labels.h"
 
@@ -86,10 +87,10 @@ int brul_model_set_attr(struct brul_model *m, const char *key,
 const char *brul_model_attr(const struct brul_model *m, const char *key);
 
 /* Stores the calibrations and id as attributes and writes the model to
- * path through a temporary and a rename (core/publish.h), so that a
- * reader never sees half a model.  0 or -1. */
+ * path through a temporary and a rename (core/publish.h, note told its
+ * name), so that a reader never sees half a model.  0 or -1. */
 int brul_model_save(struct brul_model *m, const char *path,
-		    struct brul_err *err);
+		    brul_publish_note *note, struct brul_err *err);
 /* Loads a model written by brul_model_save; a file without brul's
  * attributes is an error, which says what the file is when it is no
  * model at all (a features stream, gzip ...).  0 or -1. */

@@ -387,7 +387,7 @@ test_round_trip(struct tap *t)
 		m.calib.q[2][k] = k - 12.5;
 	m.has_calib = 1;
 	snprintf(m.id, sizeof m.id, "abc123");
-	tap_ok(t, brul_model_save(&m, path, &e) == 0, "model saves");
+	tap_ok(t, brul_model_save(&m, path, NULL, &e) == 0, "model saves");
 	if (!tap_ok(t, brul_model_load(&back, path, &e) == 0, "model loads"))
 		printf("# %s\n", e.msg);
 	brul_model_predict(&back, x, N, after, &e);

@@ -405,7 +405,7 @@ write_row(enum brul_format fmt, const char *path, int *werr)
 {
 	static const char *const cols[] = { "ts", "battery_id", "voltage_v",
 	    "current_a", "note", "ok", "date", "n", "x\"y" };
-	struct brul_out_opts o = { 0, 0, 1, 0 };
+	struct brul_out_opts o = { .threads = 1 };
 	struct brul_err err;
 	struct brul_out *out = brul_out_open(path, &o, &err);
 	struct brul_writer *w = brul_writer_new(out, fmt, cols, 9, &err);
@@ -437,7 +437,7 @@ write_row(enum brul_format fmt, const char *path, int *werr)
 static void
 test_writer(struct tap *t, const char *dir)
 {
-	struct brul_out_opts o = { 0, 0, 1, 0 };
+	struct brul_out_opts o = { .threads = 1 };
 	static const char *const one[] = { "v" };
 	struct brul_err err;
 	struct brul_out *out;
@@ -560,7 +560,7 @@ test_roundtrip(struct tap *t, const char *dir, enum brul_format fmt)
 {
 	static const char *const cols[] = { "ts", "id", "v", "f", "s", "d",
 	    "b" };
-	struct brul_out_opts o = { 0, 0, 2, 0 };
+	struct brul_out_opts o = { .threads = 2 };
 	struct brul_err err;
 	struct brul_out *out;
 	struct brul_writer *w;
@@ -650,7 +650,7 @@ test_roundtrip(struct tap *t, const char *dir, enum brul_format fmt)
 static void
 test_chunks(struct tap *t, const char *dir)
 {
-	struct brul_out_opts o = { 0, 0, 1, 0 };
+	struct brul_out_opts o = { .threads = 1 };
 	struct brul_err err;
 	struct brul_out *out;
 	struct brul_reader *r;

@@ -795,6 +795,62 @@ test_publish(struct tap *t, const char *top)
 	}
 }
 
+/* What the note was told, in order: '+' or '-' and the temporary; and
+ * whether the temporary was there when it was told it would be made.  A
+ * test's own state: a note takes no argument. */
+static char told[4][PATH_MAX + 1];
+static int ntold, existed;
+
+static void
+note(const char *tmp, int made)
+{
+	if (made)
+		existed = access(tmp, F_OK) == 0;
+	if (ntold < 4)
+		snprintf(told[ntold++], sizeof told[0], "%c%s", made ? '+' : '-',
+		    tmp);
+}
+
+/* A tool's signal handler learns each temporary from the note. */
+static void
+test_note(struct tap *t, const char *top)
+{
+	struct brul_out_opts o = { .threads = 1, .note = note };
+	char p[128], tmp[PATH_MAX];
+	struct brul_out *out;
+	struct brul_err err;
+
+	path(top, p, sizeof(p), "noted.csv");
+	ntold = 0;
+	out = brul_out_open(p, &o, &err);
+	temporary(p, tmp, sizeof tmp);
+	tap_ok(t, ntold == 1 && told[0][0] == '+' &&
+	    strcmp(told[0] + 1, tmp) == 0 && !existed,
+	    "note: told the temporary's name before it is made");
+	brul_out_write(out, "x\n", 2, &err);
+	brul_out_close(out, &err);
+	tap_ok(t, ntold == 2 && told[1][0] == '-' &&
+	    strcmp(told[1] + 1, tmp) == 0,
+	    "note: told once the temporary is renamed");
+	ntold = 0;
+	out = brul_out_open(p, &o, &err);
+	temporary(p, tmp, sizeof tmp);
+	brul_out_abort(out);
+	tap_ok(t, ntold == 2 && told[1][0] == '-' &&
+	    strcmp(told[1] + 1, tmp) == 0,
+	    "note: told once the temporary is removed");
+	ntold = 0;
+	out = brul_out_open("/dev/null", &o, &err);
+	brul_out_close(out, &err);
+	tap_ok(t, ntold == 0, "note: nothing to tell for a device");
+	path(top, p, sizeof(p), "no/such/dir.csv");
+	ntold = 0;
+	out = brul_out_open(p, &o, &err);
+	tap_ok(t, out == NULL && ntold == 2 && told[0][0] == '+' &&
+	    told[1][0] == '-' && strcmp(told[0] + 1, told[1] + 1) == 0,
+	    "note: a temporary that cannot be made is told gone");
+}
+
 int
 main(void)
 {
@@ -817,6 +873,7 @@ main(void)
 	test_live(&t, dir, d);
 	test_flush_threads(&t, dir, d);
 	test_publish(&t, dir);
+	test_note(&t, dir);
 	free(d.p);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
