@@ -500,7 +500,7 @@ write_tokens(enum brul_format fmt, const char *path, const char *const *ids,
 	     int n)
 {
 	static const char *const cols[] = { "battery_id", "soc_pct" };
-	struct brul_out_opts o = { 0, 0, 1, 0 };
+	struct brul_out_opts o = { .threads = 1 };
 	struct brul_err err;
 	struct brul_out *out = brul_out_open(path, &o, &err);
 	struct brul_writer *w = brul_writer_new(out, fmt, cols, 2, &err);
