@@ -461,3 +461,38 @@ deaf() {
 	assert_line --regexp '^[0-9]+ reload$'
 	assert_line --regexp '^[0-9]+ telemetry B0010-1$'
 }
+
+@test "a stream ends at once when its session is signed out, not another's" {
+	serve
+	login() {
+		curl -s -X POST -H 'Content-Type: application/json' \
+		    --data-binary "{\"username\":\"view\",\"password\":\"$FLEET_PW\"}" \
+		    "$URL/api/v1/auth/login"
+	}
+	field() { /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+	a=$(login) b=$(login)
+	ta=$(echo "$a" | field access_token) ra=$(echo "$a" | field refresh_token)
+	tb=$(echo "$b" | field access_token) rb=$(echo "$b" | field refresh_token)
+	stream a "access_token=$ta"
+	stream b "access_token=$tb"
+	run until_streams 2
+	assert_success
+	# sign out of session a: its stream hears "revoked" and ends
+	run curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $ta" \
+	    -H 'Content-Type: application/json' --data-binary "{\"refresh_token\":\"$ra\"}" \
+	    "$URL/api/v1/auth/logout"
+	assert_output 204
+	run until_in "$T/a.sse" '^event: revoked'
+	assert_success
+	run until_streams 1 30
+	assert_success
+	! grep -q '^event: revoked' "$T/b.sse"
+	# signing out of every session ends the other one too
+	run curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $tb" \
+	    "$URL/api/v1/auth/logout"
+	assert_output 204
+	run until_in "$T/b.sse" '^event: revoked'
+	assert_success
+	run until_streams 0 30
+	assert_success
+}

@@ -251,6 +251,7 @@ brul_api_logout(struct brul_req *r)
 		brul_denylist_token(r->app->deny, &r->who, time(NULL));
 	else
 		brul_denylist_user(r->app->deny, r->who.user_id, time(NULL));
+	brul_live_recheck(r->app->live);
 	return brul_reply_none(r);
 }
 
@@ -326,6 +327,7 @@ brul_api_change_password(struct brul_req *r)
 	/* Every access token made so far goes, the caller's too: it may be
 	 * a copy.  The caller's new one is made after. */
 	brul_denylist_user(r->app->deny, r->who.user_id, time(NULL));
+	brul_live_recheck(r->app->live);
 	return tokens(r, r->who.user_id, r->who.name, brul_role_name(r->role),
 	    NULL, refresh);
 }

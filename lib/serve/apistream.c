@@ -7,7 +7,7 @@
 int
 brul_api_stream(struct brul_req *r)
 {
-	struct brul_live_req q = { .uid = r->who.user_id, .exp = r->who.exp };
+	struct brul_live_req q = { .who = &r->who };
 	enum brul_live_refusal why;
 	struct MHD_Response *resp;
 	struct brul_err err;

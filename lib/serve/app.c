@@ -158,6 +158,7 @@ brul_app_init(struct brul_app *a, const struct brul_serve_opts *o,
 	if (!a->pool || !a->throttle || !a->deny || !a->prom)
 		return oom(err);
 	lo.keepalive = o->keepalive;
+	lo.deny = a->deny;
 	lo.max_streams = o->max_streams;
 	lo.per_user = o->streams_per_user;
 	lo.per_addr = o->streams_per_ip;

@@ -172,12 +172,32 @@ keepalive(struct brul_live *l, time_t now)
 
 	pthread_mutex_lock(&l->mu);
 	for (struct client *c = l->clients; c; c = c->next)
-		if (c->exp && now >= c->exp) {
+		if (c->who.exp && now >= c->who.exp) {
 			brul_live_queue(c, gone, sizeof gone - 1);
 			c->closing = 1;
 		} else {
 			brul_live_place(l, c);
 			brul_live_queue(c, ping, sizeof ping - 1);
+		}
+	pthread_mutex_unlock(&l->mu);
+}
+
+static const char revoked[] = "event: revoked\ndata: {}\n\n";
+
+/* Ends the streams whose token was revoked since they opened (a sign-out,
+ * a new password, an admin's change): the deny list says so without the
+ * database. */
+static void
+check_tokens(struct brul_live *l, time_t now)
+{
+	if (l->deny == NULL)
+		return;
+	pthread_mutex_lock(&l->mu);
+	for (struct client *c = l->clients; c; c = c->next)
+		if (c->closing == 0 &&
+		    brul_denylist_refused(l->deny, &c->who, now)) {
+			brul_live_queue(c, revoked, sizeof revoked - 1);
+			c->closing = 1;
 		}
 	pthread_mutex_unlock(&l->mu);
 }
@@ -188,7 +208,6 @@ keepalive(struct brul_live *l, time_t now)
 static void
 check_users(struct brul_live *l, struct brul_db *db)
 {
-	static const char gone[] = "event: revoked\ndata: {}\n\n";
 	static const char sql[] = "SELECT user_id FROM users WHERE user_id = "
 	    "ANY ($1::bigint[]) AND active";
 	struct brul_sbuf ids = { 0 };
@@ -199,7 +218,8 @@ check_users(struct brul_live *l, struct brul_db *db)
 	brul_sbuf_str(&ids, "{");
 	pthread_mutex_lock(&l->mu);
 	for (struct client *c = l->clients; c; c = c->next)
-		brul_sbuf_fmt(&ids, "%s%lld", ids.n > 1 ? "," : "", c->uid);
+		brul_sbuf_fmt(&ids, "%s%lld", ids.n > 1 ? "," : "",
+		    (long long)c->who.user_id);
 	pthread_mutex_unlock(&l->mu);
 	brul_sbuf_str(&ids, "}");
 	v[0] = ids.s;
@@ -214,9 +234,9 @@ check_users(struct brul_live *l, struct brul_db *db)
 
 		for (int i = 0; i < PQntuples(res) && !active; i++)
 			active = strtoll(PQgetvalue(res, i, 0), NULL, 10) ==
-			    c->uid;
+			    c->who.user_id;
 		if (!active && c->closing == 0) {
-			brul_live_queue(c, gone, sizeof gone - 1);
+			brul_live_queue(c, revoked, sizeof revoked - 1);
 			c->closing = 1;
 		}
 	}
@@ -348,10 +368,14 @@ run(void *arg)
 				continue;
 			}
 		}
-		if (db && atomic_exchange(&l->recheck, 0))
-			check_users(l, db);
+		if (atomic_exchange(&l->recheck, 0)) {
+			check_tokens(l, time(NULL));
+			if (db)
+				check_users(l, db);
+		}
 		if ((now = time(NULL)) - last >= l->keepalive) {
 			keepalive(l, now);
+			check_tokens(l, now);
 			if (db)
 				check_users(l, db);
 			last = now;
@@ -390,6 +414,7 @@ brul_live_start(const char *conninfo, const struct brul_live_opts *o,
 	l->wake[0] = l->wake[1] = -1;
 	pthread_mutex_init(&l->mu, NULL);
 	l->metrics = m;
+	l->deny = o->deny;
 	l->changes = changes;
 	if (o->keepalive <= 0 || o->max_streams <= 0 || o->per_user <= 0 ||
 	    o->per_addr <= 0) {

@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include "core/err.h"
+#include "serve/denylist.h"
 #include "serve/prometheus.h"
 
 struct brul_live;
@@ -58,12 +59,13 @@ struct brul_live_opts {
 	int max_streams;	/* streams open at once, > 0 */
 	int per_user;		/* of one user, > 0 */
 	int per_addr;		/* from one address (IPv6: one /64), > 0 */
+	struct brul_denylist *deny;	/* tokens revoked: their streams end;
+					 * NULL: none */
 };
 
 /* A client asking for a stream. */
 struct brul_live_req {
-	long long uid;			/* the token's user */
-	time_t exp;			/* the token's expiry */
+	const struct brul_claims *who;	/* the token: user, id, expiry */
 	const char *site, *battery;	/* filters; NULL: any */
 	const char *last_id;		/* Last-Event-ID; NULL: none */
 };
@@ -95,7 +97,8 @@ struct MHD_Response *brul_live_open(struct brul_live *l,
 				    const struct brul_live_req *q,
 				    enum brul_live_refusal *why,
 				    struct brul_err *err);
-/* A user was changed: the users of open streams are checked at once. */
+/* A user was changed, or tokens revoked: the users and tokens of open
+ * streams are checked at once. */
 void brul_live_recheck(struct brul_live *l);
 /* Ends every stream: each gets what is queued, then its end. */
 void brul_live_close_all(struct brul_live *l);

@@ -198,7 +198,7 @@ client_allowed(struct brul_live *l, const struct client *c,
 		if (o->closing)
 			continue;
 		all++;
-		user += o->uid == c->uid;
+		user += o->who.user_id == c->who.user_id;
 		addr += memcmp(o->addr, c->addr, sizeof c->addr) == 0;
 	}
 	if (user >= l->per_user) {
@@ -291,8 +291,7 @@ brul_live_open(struct brul_live *l, struct MHD_Connection *conn,
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	c->fd = ci ? ci->connect_fd : -1;
 	client_addr(conn, c->addr);
-	c->uid = q->uid;
-	c->exp = q->exp;
+	c->who = *q->who;
 	snprintf(c->site, sizeof c->site, "%s", q->site ? q->site : "");
 	snprintf(c->battery, sizeof c->battery, "%s",
 	    q->battery ? q->battery : "");

@@ -37,8 +37,7 @@ struct client {
 	unsigned long long id;		/* told apart from a later client */
 	char site[129], battery[129];	/* filters; "" for none */
 	unsigned char addr[16];		/* as limits count it */
-	long long uid;			/* the token's user */
-	time_t exp;			/* the token's */
+	struct brul_claims who;		/* its token's */
 	char *buf;
 	size_t off, n, cap;
 	int suspended;
@@ -62,6 +61,7 @@ struct brul_live {
 	int keepalive;			/* seconds between comments */
 	int max_streams, per_user, per_addr;
 	struct brul_prom *metrics;
+	struct brul_denylist *deny;	/* NULL: none */
 	atomic_uint *changes;
 	pthread_t thread;
 	int started;
@@ -70,7 +70,8 @@ struct brul_live {
 	unsigned long long next_id;
 	int wake[2];			/* a pipe that interrupts the wait */
 	atomic_int stop;
-	atomic_int recheck;		/* a user was changed: check them */
+	atomic_int recheck;		/* a user was changed or tokens
+					 * revoked: check them */
 	struct watch watch;		/* the thread's */
 	struct brul_replay replay;	/* the events' ids, the last ones */
 };
