@@ -341,3 +341,14 @@ wait_partial() {
 	[ "$stderr" = "brul-gen: --shard 3/4: the selection has 2 strings, so share 3 is empty (give 2 shares or fewer)" ]
 	[ -z "$output" ]
 }
+
+@test "a site id too long for the fleet is refused, never cut short" {
+	d=$BATS_TEST_TMPDIR/data
+	mkdir -p "$d"
+	cp "$BATS_TEST_DIRNAME/../data/"*.csv "$d/"
+	sed -i '2s/^[^,]*,/BANGKOK-CENTRAL,/' "$d/sites.csv"
+	BRUL_DATA=$d run --separate-stderr brul-gen --batteries 24 --emit sites
+	assert_failure 1
+	[ "$stderr" = "brul-gen: $d/sites.csv:2: site_id: longer than 7 bytes" ]
+	[ -z "$output" ]
+}

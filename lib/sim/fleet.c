@@ -32,15 +32,23 @@ open_data(const char *name, const char *stream, const char *const *names,
 	return r;
 }
 
-static void
-copy_field(struct brul_reader *r, int col, char *dst, size_t n)
+/* A text field into dst of n bytes; -1 with the position when it does
+ * not fit: an id cut short would name another site, silently. */
+static int
+copy_field(struct brul_reader *r, int col, char *dst, size_t n,
+	   struct brul_err *err)
 {
 	struct brul_field f = brul_reader_field(r, col);
-	size_t len = f.s ? (f.n < n - 1 ? f.n : n - 1) : 0;
+	size_t len = f.s ? f.n : 0;
 
+	if (len > n - 1)
+		return brul_err_set(err, brul_reader_name(r),
+		    brul_reader_line(r), 0, "%s: longer than %zu bytes",
+		    brul_reader_colname(r, col), n - 1);
 	if (len)
 		memcpy(dst, f.s, len);
 	dst[len] = '\0';
+	return 0;
 }
 
 /* A required number; -1 with the position when missing or malformed. */
@@ -86,7 +94,8 @@ load_regions(struct brul_fleet *f, struct brul_err *err)
 			goto nomem;
 		f->regions = p;
 		g = &f->regions[f->nregions++];
-		copy_field(r, cols[0], g->name, sizeof g->name);
+		if (copy_field(r, cols[0], g->name, sizeof g->name, err) < 0)
+			goto fail;
 		for (int m = 0; m < 12; m++)
 			if (num(r, cols[1 + m], &g->t_month[m], err) < 0)
 				goto fail;
@@ -141,10 +150,14 @@ load_sites(struct brul_fleet *f, struct brul_err *err)
 		f->sites = p;
 		s = &f->sites[f->nsites++];
 		memset(s, 0, sizeof *s);
-		copy_field(r, cols[0], s->id, sizeof s->id);
-		copy_field(r, cols[1], s->name, sizeof s->name);
-		copy_field(r, cols[2], s->province, sizeof s->province);
-		copy_field(r, cols[3], region, sizeof region);
+		if (copy_field(r, cols[0], s->id, sizeof s->id, err) < 0 ||
+		    copy_field(r, cols[1], s->name, sizeof s->name, err) < 0 ||
+		    copy_field(r, cols[2], s->province, sizeof s->province,
+		    err) < 0 ||
+		    copy_field(r, cols[3], region, sizeof region, err) < 0) {
+			brul_reader_close(r);
+			return -1;
+		}
 		s->region = -1;
 		for (int i = 0; i < f->nregions; i++)
 			if (strcmp(f->regions[i].name, region) == 0)
