@@ -26,7 +26,7 @@
 	((100 - BRUL_VRLA_EOL_SOH_PCT) / (BRUL_VRLA_EOL_R_RATIO - 1))
 /* A block with no rise: rated capacity, give or take the spread of new
  * blocks (points). */
-#define BRUL_HEALTH_NEW_SD_PCT	2.0
+#define BRUL_HEALTH_NEW_SD_PCT	1.5
 /* The slope's relative standard deviation, block to block. */
 #define BRUL_HEALTH_SLOPE_SD	0.2
 /* The ohmic tester's repeatability, of the reading, that the baseline

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "twin/health.h"
 #include "twin/twin.h"
 
 /* Process noise per minute (standard deviations), and measurement noise. */
@@ -30,6 +31,7 @@ brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
 	memset(t, 0, sizeof *t);
 	t->m = m;
 	t->cap_rated_ah = cap_rated_ah;
+	t->r0_base = r0_mohm;
 	t->ts = INT64_MIN;
 	t->last_i = 0;
 	t->last_t = 25;
@@ -206,9 +208,13 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 
 	out->soc_pct = 100 * x[BRUL_TW_SOC];
 	out->soc_sd_pct = 100 * sqrt(f->P[BRUL_TW_SOC][BRUL_TW_SOC]);
-	out->soh_pct = 100 * x[BRUL_TW_Q] / t->cap_rated_ah;
-	out->soh_sd_pct = 100 * sqrt(f->P[BRUL_TW_Q][BRUL_TW_Q]) /
-	    t->cap_rated_ah;
+	/* Health from the resistance every day; the capacity only once a
+	 * discharge has moved it off its prior. */
+	brul_health_estimate(x[BRUL_TW_R0], sqrt(f->P[BRUL_TW_R0][BRUL_TW_R0]),
+	    t->r0_base, t->trend.n > 0 || t->discharged ?
+	    100 * x[BRUL_TW_Q] / t->cap_rated_ah : NAN,
+	    100 * sqrt(f->P[BRUL_TW_Q][BRUL_TW_Q]) / t->cap_rated_ah,
+	    &out->soh_pct, &out->soh_sd_pct);
 	out->r0_mohm = x[BRUL_TW_R0] * gr;
 	if (brul_trend_rul(&t->trend, out->soh_pct, out->soh_sd_pct,
 			   &out->rul_days, &out->rul_sd_days) < 0)

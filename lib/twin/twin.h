@@ -8,7 +8,9 @@
  * state of health (capacity over rated) comes out of the data: it moves
  * when a discharge shows how many ampere-hours a fall in voltage took.
  * Before any discharge it stays at its prior, rated capacity, with a wide
- * standard deviation that says so.
+ * standard deviation that says so; the state of health a step reports is
+ * then the ohmic resistance's against the baseline (health.h), fused with
+ * the capacity once a discharge has told it.
  *
  * The voltage is a measurement of the circuit only when the battery drives
  * it: discharging, or at rest.  While a charger holds the string (float,
@@ -36,6 +38,7 @@ enum { BRUL_TW_SOC, BRUL_TW_V1, BRUL_TW_V2, BRUL_TW_R0, BRUL_TW_Q, BRUL_TW_N };
 struct brul_twin {
 	const struct brul_ecm *m;
 	double cap_rated_ah;
+	double r0_base;		/* the commissioning baseline, mOhm */
 	struct brul_ekf f;
 	int64_t ts;		/* of the last step; INT64_MIN before any */
 	double last_i, last_t;	/* the last current and temperature read */

@@ -22,7 +22,8 @@ main(void)
 	brul_health_ohmic(6, 0, 4, &soh, &sd);
 	tap_near(&t, soh, 80, 1e-9,
 	    "a rise of 50 % is the end of life, 80 % (IEEE 1188)");
-	tap_near(&t, sd, sqrt(4 + 16 + pow(40.0 / 4 * 0.02 * 6, 2)), 1e-9,
+	tap_near(&t, sd, sqrt(pow(BRUL_HEALTH_NEW_SD_PCT, 2) + 16 +
+	    pow(40.0 / 4 * 0.02 * 6, 2)), 1e-9,
 	    "at the end of life: the slope's 20 % of the 20-point loss too");
 	brul_health_ohmic(4.8, 0, 4, &soh, &sd);
 	tap_near(&t, soh, 92, 1e-9, "a rise of 20 % is 8 points: linear");
