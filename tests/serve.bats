@@ -391,7 +391,7 @@ PY
 	get alert-rules > "$T/rules.json"
 	# What SQL says, as JSON: the latest twin state and prediction of
 	# each block in service.
-	latest="SELECT b.battery_id, b.site_id, (SELECT soh_pct FROM twin w WHERE w.battery_id = b.battery_id ORDER BY ts DESC LIMIT 1) AS soh, (SELECT rul_days FROM predictions p WHERE p.battery_id = b.battery_id ORDER BY date DESC LIMIT 1) AS rul FROM batteries b WHERE removed_date IS NULL"
+	latest="SELECT b.battery_id, b.site_id, (SELECT soh_pct FROM twin w WHERE w.battery_id = b.battery_id ORDER BY ts DESC LIMIT 1) AS soh, (SELECT soh_sd_pct FROM twin w WHERE w.battery_id = b.battery_id ORDER BY ts DESC LIMIT 1) AS sd, (SELECT rul_days FROM predictions p WHERE p.battery_id = b.battery_id ORDER BY date DESC LIMIT 1) AS rul FROM batteries b WHERE removed_date IS NULL"
 	q "SELECT json_agg(x) FROM ($latest) x" > "$T/latest.sql"
 	q "SELECT json_agg(x) FROM (SELECT DISTINCT ON (battery_id) battery_id, temperature_c, voltage_v FROM telemetry WHERE battery_id IN (SELECT battery_id FROM batteries WHERE site_id = 'CMI') ORDER BY battery_id, ts DESC) x" > "$T/tele.sql"
 	q "SELECT json_agg(x) FROM (SELECT DISTINCT ON (battery_id) battery_id, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL AND battery_id IN (SELECT battery_id FROM batteries WHERE site_id = 'CMI') ORDER BY battery_id, ts DESC) x" > "$T/res.sql"
@@ -408,9 +408,11 @@ assert f["batteries"] == len(latest) == 48, f
 for days in (30, 90, 180):
     assert f[f"due_{days}d"] == sum(1 for x in latest if x["rul"] is not None and x["rul"] <= days), days
 edges = [-1e9, 80, 85, 90, 95, 1e9]
-want = [sum(1 for x in latest if x["soh"] is not None and lo <= x["soh"] < hi) for lo, hi in zip(edges, edges[1:])]
+# a band only when the estimate tells it (twin/health.h)
+known = lambda x: x["soh"] is not None and x["sd"] is not None and (x["sd"] <= 5 or x["soh"] + x["sd"] < 80)
+want = [sum(1 for x in latest if known(x) and lo <= x["soh"] < hi) for lo, hi in zip(edges, edges[1:])]
 assert f["soh"] == want and sum(want) > 0, (f["soh"], want)
-assert f["soh_unknown"] == sum(1 for x in latest if x["soh"] is None)
+assert f["soh_unknown"] == sum(1 for x in latest if not known(x))
 assert sum(x["batteries"] for x in s["sites"]) == f["batteries"]
 blocks = j("blocks.json")["items"]
 assert len(blocks) == sum(1 for x in latest if x["site_id"] == "CMI") > 0
@@ -422,6 +424,7 @@ for b in blocks:
     assert b["temperature_c"] == tele[b["battery_id"]]["temperature_c"], b
     assert b["resistance_mohm"] == res[b["battery_id"]], b
     assert b["soh_pct"] == soh[b["battery_id"]] and b["baseline_mohm"] > 0, b
+    assert b["soh_known"] == known(next(x for x in latest if x["battery_id"] == b["battery_id"])), b
 tw = j("twin.json")
 assert len(tw["points"]) == j("twin.sql") > 0 and tw["from"] == "2026-01-03T00:00:00Z"
 assert [p["ts"] for p in tw["points"]] == sorted(p["ts"] for p in tw["points"])

@@ -7,6 +7,7 @@
 #include "core/timefmt.h"
 #include "db/pgjson.h"
 #include "serve/api.h"
+#include "twin/health.h"
 
 /* A site with its counts: batteries in service, strings, open alerts. */
 #define SITE_COUNTS \
@@ -376,18 +377,23 @@ brul_api_predictions_latest(struct brul_req *r)
 
 /* Joins each battery b to its latest prediction p and twin estimate w:
  * one index probe each, so the whole fleet costs milliseconds however
- * long its history. */
+ * long its history.  w.soh_known: whether its state of health tells its
+ * band (twin/health.h: a standard deviation of 5 points at most), false
+ * without an estimate. */
 #define LATEST_JOINS \
 	"FROM batteries b LEFT JOIN LATERAL (SELECT q.rul_days, " \
 	"  q.rul_p10_days, q.rul_p90_days, q.risk FROM predictions q " \
 	"  WHERE q.battery_id = b.battery_id ORDER BY q.date DESC, " \
 	"  q.model_id LIMIT 1) p ON true LEFT JOIN LATERAL (SELECT " \
-	"  w.soh_pct, w.soc_pct FROM twin w WHERE w.battery_id = " \
+	"  w.soh_pct, w.soh_sd_pct, " BRUL_HEALTH_KNOWN_SQL("w") " AS " \
+	"  soh_known, w.soc_pct FROM twin w WHERE w.battery_id = " \
 	"  b.battery_id ORDER BY w.ts DESC LIMIT 1) w ON true "
 
 /* The fleet and each site at a glance: blocks in service, those due
  * within 30, 90 and 180 days, and state of health in bands whose lower
- * edges are soh_edges_pct (under 80 % is a block at its end of life). */
+ * edges are soh_edges_pct (under 80 % is a block at its end of life);
+ * a block whose estimate cannot tell its band, or that has none, is
+ * counted as unknown, not in a band. */
 #define SUMMARY_ROW \
 	"json_build_object('batteries', g.n, 'predicted', g.predicted, " \
 	"'due_30d', g.d30, 'due_90d', g.d90, 'due_180d', g.d180, 'soh', " \
@@ -398,11 +404,13 @@ static const struct brul_stmt summary = { "fleet_summary",
     "  predicted, count(*) FILTER (WHERE p.rul_days <= 30) AS d30, "
     "  count(*) FILTER (WHERE p.rul_days <= 90) AS d90, count(*) FILTER "
     "  (WHERE p.rul_days <= 180) AS d180, count(*) FILTER (WHERE "
-    "  w.soh_pct < 80) AS s0, count(*) FILTER (WHERE w.soh_pct >= 80 AND "
-    "  w.soh_pct < 85) AS s1, count(*) FILTER (WHERE w.soh_pct >= 85 AND "
-    "  w.soh_pct < 90) AS s2, count(*) FILTER (WHERE w.soh_pct >= 90 AND "
-    "  w.soh_pct < 95) AS s3, count(*) FILTER (WHERE w.soh_pct >= 95) AS "
-    "  s4, count(*) FILTER (WHERE w.soh_pct IS NULL) AS su "
+    "  w.soh_known AND w.soh_pct < 80) AS s0, count(*) FILTER (WHERE "
+    "  w.soh_known AND w.soh_pct >= 80 AND w.soh_pct < 85) AS s1, "
+    "  count(*) FILTER (WHERE w.soh_known AND w.soh_pct >= 85 AND "
+    "  w.soh_pct < 90) AS s2, count(*) FILTER (WHERE w.soh_known AND "
+    "  w.soh_pct >= 90 AND w.soh_pct < 95) AS s3, count(*) FILTER (WHERE "
+    "  w.soh_known AND w.soh_pct >= 95) AS s4, count(*) FILTER (WHERE "
+    "  w.soh_known IS NOT TRUE) AS su "
     LATEST_JOINS "WHERE b.removed_date IS NULL GROUP BY ROLLUP "
     "  (b.site_id)) "
     "SELECT json_build_object('soh_edges_pct', json_build_array(80, 85, "
@@ -427,7 +435,8 @@ static const struct brul_stmt site_blocks = { "fleet_site_blocks",
     "  SELECT json_agg(x ORDER BY x.string_id, x.position, x.battery_id) "
     "  FROM (SELECT b.battery_id, b.system_id, b.string_id, b.position, "
     "  b.baseline_mohm, t.ts, t.voltage_v, t.current_a, t.temperature_c, "
-    "  h.resistance_mohm, h.hour AS resistance_hour, w.soh_pct, w.soc_pct, "
+    "  h.resistance_mohm, h.hour AS resistance_hour, w.soh_pct, "
+    "  w.soh_sd_pct, coalesce(w.soh_known, false) AS soh_known, w.soc_pct, "
     "  p.rul_days, p.rul_p10_days, p.rul_p90_days, p.risk "
     LATEST_JOINS "LEFT JOIN LATERAL (SELECT t.ts, t.voltage_v, t.current_a, "
     "  t.temperature_c FROM telemetry t WHERE t.battery_id = b.battery_id "
