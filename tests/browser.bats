@@ -63,7 +63,8 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	shots=$(cd "$BRUL_BIN/../.." && pwd)/build/screenshots
 	mkdir -p "$shots"
 	latest="SELECT DISTINCT ON (p.battery_id) p.* FROM predictions p JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL ORDER BY p.battery_id, p.date DESC, p.model_id"
-	twin="SELECT DISTINCT ON (w.battery_id) w.soh_pct FROM twin w JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL ORDER BY w.battery_id, w.ts DESC"
+	# a band only when the estimate tells it (twin/health.h), else unknown
+	twin="SELECT DISTINCT ON (w.battery_id) CASE WHEN w.soh_sd_pct <= 5 OR w.soh_pct + w.soh_sd_pct < 80 THEN w.soh_pct END AS soh_pct FROM twin w JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL ORDER BY w.battery_id, w.ts DESC"
 	site=$(q "SELECT site_id FROM batteries WHERE removed_date IS NULL GROUP BY site_id ORDER BY count(*) DESC, site_id LIMIT 1")
 	inside="SELECT battery_id FROM batteries WHERE site_id = '$site' AND removed_date IS NULL"
 	q "SELECT json_build_object(

@@ -22,7 +22,8 @@ export function measures(rules, blocks = []) {
   const w = r?.warning ?? 20, c = r?.critical ?? 50;
   return {
     health: { name: "state of health", unit: " %", d: 1, good: "high", edges: [80, 85, 90, 95],
-      value: (b) => b.soh_pct },
+      // grey when the estimate cannot tell a band (soh_known false)
+      value: (b) => (b.soh_known === false ? null : b.soh_pct) },
     rul: { name: "predicted RUL", unit: " d", d: 0, good: "high", edges: [30, 90, 180, 365],
       value: (b) => b.rul_days },
     // A room at 24-27 °C is one colour; a block 5 °C over it is not.

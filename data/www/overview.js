@@ -11,9 +11,10 @@ const tile = (key, value, text, cls = "") =>
   el("div", { class: `tile ${cls}`, "data-count": key }, el("b", {}, fmt(value)), text);
 const bandNames = (e) => [`under ${e[0]} %`, ...e.slice(1).map((x, i) => `${e[i]}–${x} %`), `${e.at(-1)} % and over`];
 
-// A site's blocks by band of health, as one bar split in proportion.
+// A site's blocks by band of health, as one bar split in proportion; grey
+// for those whose estimate is too uncertain to tell a band (or missing).
 function healthBar(s, names) {
-  const parts = s.soh.map((n, i) => [n, bandColours[i], names[i]]).concat([[s.soh_unknown, GREY, "no estimate"]])
+  const parts = s.soh.map((n, i) => [n, bandColours[i], names[i]]).concat([[s.soh_unknown, GREY, "unknown"]])
     .filter(([n]) => n);
   return el("div", { class: "stack", role: "img",
     "aria-label": parts.map(([n, , name]) => `${n} ${name}`).join(", ") || "no blocks" },
@@ -39,7 +40,7 @@ export async function overview(view) {
     el("div", { class: "row", id: "health" },
       bars({ title: "State of health, the twin's latest estimate (blocks)", unit: " blocks",
         items: [...names.map((label, i) => ({ label: label.replace(" and over", "+").replace("under ", "<"),
-          value: f.soh[i], colour: bandColours[i] })), { label: "none", value: f.soh_unknown, colour: GREY }] })),
+          value: f.soh[i], colour: bandColours[i] })), { label: "unknown", value: f.soh_unknown, colour: GREY }] })),
     el("h2", {}, "Sites"),
     scroll(el("table", { id: "sites" },
       el("thead", {}, el("tr", {},
@@ -56,6 +57,6 @@ export async function overview(view) {
         el("td", { class: "num sev-warning" }, fmt(s.open_alerts.warning)),
         el("td", { class: "num hide-narrow" }, fmt((bySite[s.site_id] ?? none).due_90d)),
         el("td", { class: "wide" }, healthBar(bySite[s.site_id] ?? none, names))))))),
-    el("ul", { class: "legend" }, [...names, "no estimate"].map((name, i) =>
+    el("ul", { class: "legend" }, [...names, "unknown"].map((name, i) =>
       el("li", {}, el("span", { class: "swatch", style: { background: bandColours[i] ?? GREY } }), name))));
 }

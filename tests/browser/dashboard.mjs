@@ -104,6 +104,8 @@ try {
   check(await page.locator("tr[data-site]").count() === want.sites, "overview: a row per site");
   const soh = await page.$$eval("#health rect[data-value]", (rs) => rs.map((r) => Number(r.dataset.value)));
   check(same(soh, want.soh), `overview: state of health by band ${soh} (SQL ${want.soh})`);
+  const sohLabels = await page.$$eval("#health rect[data-value] title", (ts) => ts.map((t) => t.textContent));
+  check(sohLabels.at(-1)?.startsWith("unknown:"), `overview: the last bar is the unknown band (${sohLabels.at(-1)})`);
   const bytes = await page.evaluate(() => performance.getEntriesByType("navigation").concat(
     performance.getEntriesByType("resource")).filter((e) => !e.name.includes("/api/"))
     .reduce((n, e) => n + e.decodedBodySize, 0));
