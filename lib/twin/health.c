@@ -7,7 +7,7 @@
 #include "twin/health.h"
 
 #define SOH_MIN	0.0
-#define SOH_MAX	110.0	/* a new block gives up to a few % over rated */
+#define SOH_MAX	110.0	/* new blocks give a few % over rated */
 
 int
 brul_health_ohmic(double r25, double r25_sd, double base, double *soh,
