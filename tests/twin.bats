@@ -323,3 +323,14 @@ PY
 	assert_failure 1
 	assert_output --partial 'missing column "rul_p10_days"'
 }
+
+@test "a log that starts at rest part-charged is read off the rest voltage, not assumed full" {
+	# VRLA-12V100's rest voltage runs from 11.70 V empty to 13.02 V full
+	# (data/ecm.csv): 12.36 V at rest is half-charged, +- 0.1 V of the
+	# curve's own spread (R_REST) over its slope, 1.32 V.
+	printf 'battery_id,model,capacity_ah,baseline_mohm\nB1,VRLA-12V100,100,4\n' > "$T/fleet.csv"
+	printf 'ts,battery_id,voltage_v,current_a,temperature_c\n' > "$T/tel.csv"
+	printf '2026-01-01T00:0%d:00Z,B1,12.36,0.0,25\n' 0 1 2 >> "$T/tel.csv"
+	run -0 "$BRUL_BIN"/brul-twin --fleet "$T/fleet.csv" "$T/tel.csv"
+	awk -F, 'NR > 1 { if ($3 < 48 || $3 > 52 || $4 < 2 || $4 > 8) exit 1 }' <<< "$output"
+}

@@ -170,6 +170,13 @@ brul_ecm_ocv(const struct brul_ecm *e, double soc, double temp_c)
 }
 
 double
+brul_ecm_soc_at(const struct brul_ecm *e, double v, double temp_c)
+{
+	return (v - e->ocv_empty_v - e->ocv_temp_v_per_c * (temp_c - 25)) /
+	    (e->ocv_full_v - e->ocv_empty_v);
+}
+
+double
 brul_ecm_ocv_slope(const struct brul_ecm *e)
 {
 	return e->ocv_full_v - e->ocv_empty_v;

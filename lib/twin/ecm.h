@@ -53,6 +53,8 @@ struct brul_writer;
 int brul_ecm_put(struct brul_writer *w, const struct brul_ecm *e);
 
 double brul_ecm_ocv(const struct brul_ecm *e, double soc, double temp_c);
+/* The state of charge (unclamped) whose OCV at temp_c is v. */
+double brul_ecm_soc_at(const struct brul_ecm *e, double v, double temp_c);
 /* d OCV / d soc. */
 double brul_ecm_ocv_slope(const struct brul_ecm *e);
 /* The end-of-discharge overpotential (>= 0) at C-rate c (a fraction of

@@ -22,6 +22,12 @@
 #define FLOAT_TAU_S	21600.0	/* float brings a block back to full */
 #define MAX_DT_S	3600	/* longer gaps: the state has settled */
 
+static double
+clampd(double x, double lo, double hi)
+{
+	return x < lo ? lo : x > hi ? hi : x;
+}
+
 void
 brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
 	       double cap_rated_ah, double r0_mohm)
@@ -33,6 +39,7 @@ brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
 	t->cap_rated_ah = cap_rated_ah;
 	t->r0_base = r0_mohm;
 	t->ts = INT64_MIN;
+	t->ts_first = 1;
 	t->last_i = 0;
 	t->last_t = 25;
 	f->n = BRUL_TW_N;
@@ -75,10 +82,24 @@ brul_twin_predict_cov(double P[][BRUL_EKF_MAX], double f00, double f04,
 	}
 }
 
-static double
-clampd(double x, double lo, double hi)
+/*
+ * A twin's first sample, at rest below full: a log or a feed may start
+ * part-charged, so the state of charge is read off the open-circuit curve
+ * (v less what the sensor's current drops across R0), as uncertain as the
+ * curve's own spread (R_REST) over its slope.  Under load the
+ * polarisation's history is unknown: the prior stays, and the voltage
+ * updates move it.
+ */
+static void
+init_from_rest(struct brul_twin *t, double i, double v, double temp,
+	       double gr)
 {
-	return x < lo ? lo : x > hi ? hi : x;
+	const struct brul_ecm *m = t->m;
+	double *x = t->f.x, sd = R_REST / brul_ecm_ocv_slope(m);
+
+	x[BRUL_TW_SOC] = clampd(brul_ecm_soc_at(m, v - i * x[BRUL_TW_R0] *
+	    gr / 1000, temp), 0, 1);
+	t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] = sd * sd;
 }
 
 int
@@ -116,6 +137,10 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	drives = i < DISCHARGE_A ||
 	    (fabs(i) < -DISCHARGE_A && !isnan(v) &&
 	     v < brul_ecm_ocv(m, 1, temp) + 0.05);
+
+	if (t->ts_first && drives && !isnan(v) && i >= DISCHARGE_A)
+		init_from_rest(t, i, v, temp, gr);
+	t->ts_first = 0;
 
 	/* Predict. */
 	for (int k = 0; k < BRUL_TW_N; k++)

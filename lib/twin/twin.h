@@ -45,6 +45,9 @@ struct brul_twin {
 	struct brul_trend trend;	/* its health after each discharge */
 	int driving, discharged;	/* the battery sets the voltage; and
 					 * has discharged since it took over */
+	int ts_first;		/* no sample yet: the first may set the
+				 * state of charge (a log may start
+				 * part-charged) */
 };
 
 /* What one step says about the block. */
@@ -59,7 +62,9 @@ struct brul_twin_out {
 	double rul_days, rul_sd_days;	/* along the health trend, or NaN */
 };
 
-/* A fresh twin: full, no polarisation, R0 from r0_mohm (the commissioning
+/* A fresh twin: full (until its first sample, when the block drives its
+ * voltage then, reads the state of charge off the open-circuit curve), no
+ * polarisation, R0 from r0_mohm (the commissioning
  * baseline at 25 degC; +-30 %), capacity rated (+-15 %). */
 void brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
 		    double cap_rated_ah, double r0_mohm);
