@@ -59,6 +59,17 @@ brul_ecm_load(const char *path, struct brul_ecm **out, struct brul_err *err)
 	return n;
 }
 
+/* An optional fitted value of column col (< 0: no such column) into *v:
+ * NaN when empty or absent, else above 0.  0 or -1. */
+static int
+fitted(struct brul_reader *r, int col, double *v, struct brul_err *err)
+{
+	*v = NAN;
+	if (col >= 0 && brul_reader_positive(r, col, v, err) < 0)
+		return -1;
+	return 0;
+}
+
 int
 brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 	      struct brul_err *err)
@@ -66,13 +77,15 @@ brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 	const char *path = brul_reader_name(r);
 	struct brul_ecm *e = NULL;
 	size_t cap = 0;
-	int c[12], cm, cb, n = 0, rc;
+	int c[12], cm, cb, cr, cc, n = 0, rc;
 
 	*out = NULL;
 	rc = -1;
 	if ((cm = brul_reader_require(r, "model", err)) < 0)
 		goto out;
 	cb = brul_reader_has_col(r, "battery_id");
+	cr = brul_reader_has_col(r, "r0_mohm");
+	cc = brul_reader_has_col(r, "capacity_ah");
 	for (int k = 0; k < 12; k++)
 		if ((c[k] = brul_reader_require(r, brul_ecm_columns[k + 2],
 		    err)) < 0)
@@ -107,7 +120,8 @@ brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 				    brul_reader_line(r), 0, "%s: missing value",
 				    brul_ecm_columns[k + 2]);
 		}
-		if (rc < 0)
+		if (rc < 0 || (rc = fitted(r, cr, &e[n].r0_mohm, err)) < 0 ||
+		    (rc = fitted(r, cc, &e[n].capacity_ah, err)) < 0)
 			break;
 		if (!(e[n].tau1_s > 0 && e[n].tau2_s > 0 &&
 		    e[n].ocv_full_v > e[n].ocv_empty_v &&

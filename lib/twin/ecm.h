@@ -34,6 +34,10 @@ struct brul_ecm {
 	double eod_v, eod_max_v;
 	double r0_temp_per_c, cap_temp_per_c;
 	double charge_eff;
+	/* What --fit found for a battery's own row (columns r0_mohm, at 25
+	 * degC, and capacity_ah, usable at 25 degC): the twin starts from
+	 * them.  NaN when the row or the file has none. */
+	double r0_mohm, capacity_ah;
 };
 
 /* Reads path (NULL: data/ecm.csv) into *e (malloc'd); the count, or -1. */
@@ -46,7 +50,8 @@ int brul_ecm_read(struct brul_reader *r, struct brul_ecm **e,
 const struct brul_ecm *brul_ecm_find(const struct brul_ecm *e, int n,
 				     const char *battery, const char *model);
 /* The columns of ecm.csv, in order; and e's values for them, written to w
- * without ending the row (0 or -1). */
+ * without ending the row (0 or -1).  The fitted r0_mohm and capacity_ah
+ * are optional columns after them, which --fit writes itself. */
 extern const char *const brul_ecm_columns[];
 #define BRUL_ECM_NCOLS 14
 struct brul_writer;

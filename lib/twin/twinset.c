@@ -10,6 +10,12 @@
 #include "core/idtab.h"
 #include "twin/twinset.h"
 
+/* The spread of what --fit found, as a share of it (R0) and of the rated
+ * capacity (the fit's grid is 2.5 % of rated; twice that for what the
+ * grid does not see). */
+#define FIT_R0_SD	0.1
+#define FIT_CAP_SD	0.05
+
 struct brul_twinset {
 	struct brul_ecm *ecm;
 	int necm;
@@ -57,6 +63,31 @@ brul_twinset_count(const struct brul_twinset *s)
 	return brul_idtab_count(s->ids);
 }
 
+/*
+ * A fresh twin for b.  A circuit --fit identified for this very battery
+ * carries its R0 and usable capacity: the twin starts from them, not from
+ * the baseline and the rated capacity, with the spread of the fit's grid
+ * (capacities 2.5 % of rated apart) and of a fitted resistance.
+ */
+static void
+seed(struct brul_twin *tw, const struct brul_ecm *m,
+     const struct brul_battery *b)
+{
+	int own = m->battery[0] != '\0';
+	double *x = tw->f.x, (*P)[BRUL_EKF_MAX] = tw->f.P;
+
+	brul_twin_init(tw, m, b->capacity_ah, own && m->r0_mohm > 0 ?
+	    m->r0_mohm : b->baseline_mohm);
+	if (own && m->r0_mohm > 0)
+		P[BRUL_TW_R0][BRUL_TW_R0] = FIT_R0_SD * FIT_R0_SD *
+		    m->r0_mohm * m->r0_mohm;
+	if (own && m->capacity_ah > 0) {
+		x[BRUL_TW_Q] = m->capacity_ah;
+		P[BRUL_TW_Q][BRUL_TW_Q] = FIT_CAP_SD * FIT_CAP_SD *
+		    b->capacity_ah * b->capacity_ah;
+	}
+}
+
 int
 brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
 			struct brul_err *err)
@@ -80,8 +111,7 @@ brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
 		    sizeof *s->tw) < 0)
 			rc = brul_err_set(err, NULL, 0, 0, "out of memory");
 		else
-			brul_twin_init(&s->tw[k], m, b->capacity_ah,
-			    b->baseline_mohm);
+			seed(&s->tw[k], m, b);
 	}
 	brul_batteries_free(t);
 	return rc;
