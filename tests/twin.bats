@@ -356,3 +356,13 @@ B2,100.00,15.00,4.000" ]
 	run -1 "$BRUL_BIN"/brul-twin --fleet "$T/fleet.csv" --ecm "$T/ecm.csv" "$T/tel.csv"
 	[[ "$output" == *"ecm.csv:3: r0_mohm: not above zero: -1"* ]]
 }
+
+@test "--fit: a discharge that starts part-charged after a rest is counted from its rest voltage" {
+	printf 'battery_id,model,capacity_ah,baseline_mohm\nB1,VRLA-12V100,100,4\n' > "$T/fleet.csv"
+	awk -v soc0=0.6 -f "$BATS_TEST_DIRNAME/helpers/ecm-discharge.awk" > "$T/tel.csv"
+	run -0 brul-twin --fit --fleet "$T/fleet.csv" "$T/tel.csv"
+	echo "$output"
+	# The circuit it was drawn from: OCV 11.70 to 13.02 V, knee 0.24 V,
+	# 90 Ah usable, and next to no error left.
+	[ "$(sed -n 4p <<< "$output" | cut -d, -f2-4,10,16)" = "B1,11.7001,13.0199,0.2400,90.0" ]
+}

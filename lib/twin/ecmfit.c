@@ -33,6 +33,7 @@ brul_ecmfit_init(struct brul_ecmfit *f, const struct brul_ecm *prior,
 	f->r0_mohm = r0_mohm;
 	f->ts = INT64_MIN;
 	f->last_t = 25;
+	f->soc0 = NAN;
 }
 
 void
@@ -70,6 +71,13 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 		f->g2[b] = f->g2[b] * e + gr * i * (1 - e);
 	}
 	if (i >= DISCHARGE_A) {
+		/* At rest the voltage relaxes towards the open-circuit
+		 * curve: long enough, and it tells where a discharge starts. */
+		if (i < -DISCHARGE_A && !isnan(v)) {
+			f->rest_v = v - m->ocv_temp_v_per_c * (temp - 25);
+			f->rest_s += dt;
+		} else
+			f->rest_s = 0;
 		/* Not discharging: what a charger puts back is counted back,
 		 * so that the next discharge starts from where this one left
 		 * the block (full, after float). */
@@ -85,8 +93,18 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	if (!f->in_discharge) {
 		f->in_discharge = 1;
 		f->discharges++;
+		/* After a long rest the block need not be full (a log may
+		 * start part-charged, a rest may follow a discharge): the
+		 * rest voltage on the prior's curve says where it starts. */
+		f->soc0 = NAN;
+		if (f->rest_s >= BRUL_FIT_REST_S)
+			f->soc0 = fmin(fmax((f->rest_v - m->ocv_empty_v) /
+			    brul_ecm_ocv_slope(m), 0), 1);
+		f->ah_dis = 0;
+		f->rest_s = 0;
 	}
 	f->ah -= i * dt / 3600 / brul_ecm_cap_factor(m, temp);
+	f->ah_dis -= i * dt / 3600 / brul_ecm_cap_factor(m, temp);
 	if (isnan(v))
 		return;
 	c = -i / f->cap_ah;
@@ -94,7 +112,8 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	x[0] = 1;
 	x[2] = i * gr;
 	for (int q = 0; q < BRUL_FIT_CAP; q++) {
-		s = 1 - f->ah / (cap_share(q) * f->cap_ah);
+		s = isnan(f->soc0) ? 1 - f->ah / (cap_share(q) * f->cap_ah) :
+		    f->soc0 - f->ah_dis / (cap_share(q) * f->cap_ah);
 		if (s < 0) {
 			f->short_of[q] = 1;	/* emptied before the end */
 			continue;

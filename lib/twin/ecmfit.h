@@ -10,8 +10,11 @@
  *   v = a + b soc + R0 i + R1 g1 + R2 g2 - k c / soc^2 (+ k_T (T - 25))
  *
  * where g1 and g2 are the current filtered through each time constant and
- * soc is counted down from full (a discharge follows float; what a charger
- * puts back is counted back) to the usable capacity, which is not known
+ * soc is counted down from where the discharge started: full (it follows
+ * float; what a charger puts back is counted back), or, after a rest of
+ * half an hour or more, the rest voltage on the prior's open-circuit curve
+ * (a log may start part-charged) down to the usable capacity, which is
+ * not known
  * either: it is tried on a grid too, and the end-of-discharge knee tells
  * it.  The time constants tried are the prior's, a third of it and three
  * times it.  R0 is fitted only when the current varies enough to
@@ -34,6 +37,8 @@
 #define BRUL_FIT_TAU2 3
 #define BRUL_FIT_CAP 21		/* capacities tried: 60 % to 110 % of rated */
 #define BRUL_FIT_P 6
+#define BRUL_FIT_REST_S 1800	/* a rest this long before a discharge
+				 * tells where it starts */
 
 struct brul_ecmfit {
 	const struct brul_ecm *prior;	/* temperature terms, charge_eff */
@@ -49,6 +54,11 @@ struct brul_ecmfit {
 	double last_i, last_t;		/* stand-ins for missing values */
 	double r0_mohm;			/* the reading or baseline held */
 	double si, sii;			/* of the discharge current */
+	double rest_v, rest_s;		/* the last rest voltage (25 degC), and
+					 * for how long the block has rested */
+	double soc0, ah_dis;		/* where this discharge started (NaN:
+					 * counted from full), and removed
+					 * since, at 25 degC */
 	int64_t ts;
 	int in_discharge;
 	long n;				/* samples used */
