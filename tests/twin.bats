@@ -7,7 +7,7 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-HEADER=ts,battery_id,soc_pct,soc_sd_pct,soh_pct,soh_sd_pct,r0_mohm,v_pred_v,residual_v,innovation_z
+HEADER=ts,battery_id,soc_pct,soc_sd_pct,soh_pct,soh_sd_pct,r0_mohm,v_pred_v,residual_v,innovation_z,runtime_min,runtime_lo_min,runtime_hi_min
 
 setup_file() {
 	d=$BATS_FILE_TMPDIR
@@ -291,13 +291,13 @@ PY
 	    "$T/d/telemetry.csv" > "$T/t.csv"
 	[ "$(head -1 "$T/t.csv")" = "$HEADER,rul_twin_days,rul_twin_sd_days,rul_days,rul_sd_days" ]
 	# No trend before two discharges a month apart.
-	run awk -F, '$1 < "2026-03-04T13" && $11 != ""' "$T/t.csv"
+	run awk -F, '$1 < "2026-03-04T13" && $14 != ""' "$T/t.csv"
 	assert_output ""
 	# After them, the trend's life agrees with the truth within two of
 	# its standard deviations, for every block that has one.
 	run awk -F, 'NR == FNR { if ($1 == "2026-03-11") rul[$2] = $4; next }
-		$1 == "2026-03-11T00:00:00Z" && $11 != "" { n++
-		d = $11 - rul[$2]; if (d < 0) d = -d; if (d <= 2 * $12) ok++ }
+		$1 == "2026-03-11T00:00:00Z" && $14 != "" { n++
+		d = $14 - rul[$2]; if (d < 0) d = -d; if (d <= 2 * $15) ok++ }
 		END { print n, ok }' "$T/d/labels.csv" "$T/t.csv"
 	read -r n ok <<< "$output"
 	echo "$n blocks with a trend, $ok within 2 sd"
@@ -306,16 +306,16 @@ PY
 	# counted down to the row's day, fused with the twin's.
 	run awk -F, '$1 == "2026-03-11T00:00:00Z" && $2 == "B0001-1" {
 		p = 200 - 5; sp = 200 / (2 * 1.2816)
-		wa = 1 / ($12 * $12); wb = 1 / (sp * sp)
-		m = (wa * $11 + wb * p) / (wa + wb); s = 1 / sqrt(wa + wb)
-		dm = m - $13; ds = s - $14
+		wa = 1 / ($15 * $15); wb = 1 / (sp * sp)
+		m = (wa * $14 + wb * p) / (wa + wb); s = 1 / sqrt(wa + wb)
+		dm = m - $16; ds = s - $17
 		print (dm < 0.11 && dm > -0.11 && ds < 0.11 && ds > -0.11) ? "ok" : "bad " m " " s " " $0 }' "$T/t.csv"
 	assert_output ok
 	# A prediction without an interval, or no prediction: the twin's.
-	run awk -F, '$1 == "2026-03-11T00:00:00Z" && $2 != "B0001-1" && $11 != "" && ($13 != $11 || $14 != $12)' "$T/t.csv"
+	run awk -F, '$1 == "2026-03-11T00:00:00Z" && $2 != "B0001-1" && $14 != "" && ($16 != $14 || $17 != $15)' "$T/t.csv"
 	assert_output ""
 	# Before its date, B0001-1's March prediction does not count yet.
-	run awk -F, '$1 == "2026-03-05T00:00:00Z" && $2 == "B0001-1" && $13 != $11' "$T/t.csv"
+	run awk -F, '$1 == "2026-03-05T00:00:00Z" && $2 == "B0001-1" && $16 != $14' "$T/t.csv"
 	assert_output ""
 	# A predictions stream without the interval's columns is refused.
 	cut -d, -f1-3 "$T/pred.csv" > "$T/bad.csv"
@@ -365,4 +365,35 @@ B2,100.00,15.00,4.000" ]
 	# The circuit it was drawn from: OCV 11.70 to 13.02 V, knee 0.24 V,
 	# 90 Ah usable, and next to no error left.
 	[ "$(sed -n 4p <<< "$output" | cut -d, -f2-4,10,16)" = "B1,11.7001,13.0199,0.2400,90.0" ]
+}
+
+@test "runtime: minutes to a block's cut-off at the present load, within 10 % after the first 20 % of its discharge" {
+	# Each block says how long it has left to 10.5 V (1.75 V a cell); the
+	# blocks whose own voltage got there before the string stopped
+	# (14:09) tell how long it really was.  Judged from 20 % of each such
+	# discharge on, to 10 % of the time left or 2 minutes, whichever is
+	# more (the last minutes are a couple of samples): 99 % of the rows
+	# within it, none beyond 15 %; the 90 % interval holding the time
+	# left in at least 80 % of them.
+	run awk -F, 'NR == FNR { if (FNR > 1 && $1 >= "2026-01-01T06" && $1 < "2026-01-01T14:09" && $4 <= 10.5 && !($2 in hit)) hit[$2] = $1; next }
+		function t(s) { split(s, a, /[-T:Z]/); return a[3] * 1440 + a[4] * 60 + a[5] }
+		FNR > 1 && $11 != "" && ($2 in hit) && $1 < hit[$2] {
+			left = t(hit[$2]) - t($1); whole = t(hit[$2]) - t("2026-01-01T06:00:00Z")
+			if (left > 0.8 * whole) next
+			d = $11 - left; if (d < 0) d = -d
+			tol = 0.1 * left; if (tol < 2) tol = 2
+			k++; if (d > tol) { bad++; if (bad < 5) print "off", $1, $2, $11, left }
+			if (d > 1.5 * tol) worse++
+			if (left >= $12 && left <= $13) in_++ }
+		END { print length(hit), k, bad / k, worse + 0, in_ / k }' "$F/ds/telemetry.csv" "$F/twin.csv"
+	echo "$output"
+	read -r blocks k bad worse inside <<< "${lines[-1]}"
+	[ "$blocks" -ge 5 ] && [ "$k" -ge 1000 ] && [ "$worse" = 0 ]
+	awk -v b="$bad" -v i="$inside" 'BEGIN { exit !(b <= 0.01 && i >= 0.8) }'
+	# None while a charger holds the string, or at rest after cut-off.
+	run awk -F, 'NR > 1 && $11 != "" && ($1 < "2026-01-01T06:00" || $1 >= "2026-01-01T14:10")' "$F/twin.csv"
+	assert_output ""
+	run brul-twin --fleet "$F/ds/batteries.csv" --cutoff 20 /dev/null
+	assert_failure 2
+	assert_output --partial "--cutoff"
 }

@@ -17,19 +17,21 @@
 #include "core/writer.h"
 #include "twin/ecm.h"
 #include "twin/ecmfit.h"
+#include "twin/runtime.h"
 #include "twin/fusion.h"
 #include "twin/twinset.h"
 
 static const char synopsis[] =
-    "usage: brul-twin --fleet FILE [--every DURATION] [--ecm FILE]\n"
-    "                 [--predictions FILE] [--format csv|ndjson] [-z] [-o FILE]\n"
-    "                 [--progress | --quiet] [FILE ...]\n"
+    "usage: brul-twin --fleet FILE [--every DURATION] [--cutoff VOLTS]\n"
+    "                 [--ecm FILE] [--predictions FILE] [--format csv|ndjson]\n"
+    "                 [-z] [-o FILE] [--progress | --quiet] [FILE ...]\n"
     "       brul-twin --fit --fleet FILE [--ecm FILE] [-o FILE] [FILE ...]\n";
 
 #define INPUT	"brul-twin's input"	/* the operands, in messages */
 
 struct options {
 	const char *fleet, *ecm, *predictions;
+	double cutoff_v;
 	int64_t every;
 	int fit;
 	struct brul_cli_stream out;
@@ -38,10 +40,11 @@ struct options {
 static const char *const columns[] = {
 	"ts", "battery_id", "soc_pct", "soc_sd_pct", "soh_pct", "soh_sd_pct",
 	"r0_mohm", "v_pred_v", "residual_v", "innovation_z",
+	"runtime_min", "runtime_lo_min", "runtime_hi_min",
 	/* with --predictions */
 	"rul_twin_days", "rul_twin_sd_days", "rul_days", "rul_sd_days"
 };
-#define NCOLS_BASE 10
+#define NCOLS_BASE 13
 
 /* Each battery's latest prediction (--predictions). */
 struct pred {
@@ -53,11 +56,14 @@ static const char help[] =
 "Reads telemetry (CSV or NDJSON, plain or gzip; files in order, or stdin;\n"
 "per battery in ascending time) and writes each block's estimated state:\n"
 "state of charge and of health with their standard deviations, R0, the\n"
-"predicted voltage, the residual and the normalised innovation.\n"
+"predicted voltage, the residual and the normalised innovation, and while\n"
+"it discharges the minutes left to the cut-off at the present load.\n"
 "\n"
 "  --fleet FILE        the batteries stream: models, capacities, baselines\n"
 "  --every DURATION    one row per battery per DURATION (60s, 15m, 1h, 1d)\n"
 "                      instead of one per sample\n"
+"  --cutoff VOLTS      the cut-off per 12 V block for runtime_min (default\n"
+"                      10.5: 1.75 V a cell; 6 to 13)\n"
 "  --ecm FILE          the circuits' parameters (default: data/ecm.csv)\n"
 "  --predictions FILE  brul-predict's predictions, fused with the twin's own\n"
 "                      remaining useful life (more columns)\n"
@@ -75,13 +81,14 @@ static const struct brul_cli cli = { "brul-twin",
     "--fleet FILE [options] [FILE ...]", synopsis, help };
 
 enum {
-	OPT_ECM = 256, OPT_EVERY, OPT_FIT, OPT_FLEET, OPT_PREDICTIONS
+	OPT_CUTOFF = 256, OPT_ECM, OPT_EVERY, OPT_FIT, OPT_FLEET, OPT_PREDICTIONS
 };
 
 static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
 	BRUL_CLI_STREAM_OPTIONS,
 	BRUL_CLI_PROGRESS_OPTIONS,
+	{ "cutoff", required_argument, NULL, OPT_CUTOFF },
 	{ "ecm", required_argument, NULL, OPT_ECM },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "fit", no_argument, NULL, OPT_FIT },
@@ -99,6 +106,10 @@ parse(int argc, char **argv, struct options *o)
 		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_CUTOFF:
+			o->cutoff_v = brul_cli_double(&cli, "--cutoff", optarg,
+			    6, 13, "volts per 12 V block, from 6 to 13");
+			break;
 		case OPT_ECM:
 			o->ecm = optarg;
 			break;
@@ -203,7 +214,8 @@ put_fused(struct brul_writer *w, int64_t ts, const struct pred *p,
 
 static int
 put(struct brul_writer *w, int64_t ts, const char *id,
-    const struct brul_twin_out *s, const struct pred *p, struct brul_err *e)
+    const struct brul_twin_out *s, const struct brul_runtime *rt,
+    const struct pred *p, struct brul_err *e)
 {
 	int rc = 0;
 
@@ -217,6 +229,9 @@ put(struct brul_writer *w, int64_t ts, const char *id,
 	rc |= brul_writer_fixed(w, s->v_pred_v, 3);
 	rc |= brul_writer_fixed(w, s->residual_v, 4);
 	rc |= brul_writer_fixed(w, s->score, 3);
+	rc |= brul_writer_fixed(w, rt->min, 1);
+	rc |= brul_writer_fixed(w, rt->lo_min, 1);
+	rc |= brul_writer_fixed(w, rt->hi_min, 1);
 	if (p)
 		rc |= put_fused(w, ts, p, s);
 	rc |= brul_writer_end(w);
@@ -248,6 +263,7 @@ run(struct brul_reader *r, struct brul_twinset *set, const struct options *o,
 		struct brul_field id;
 		struct brul_twin *tw;
 		struct brul_twin_out s;
+		struct brul_runtime rt;
 		double i, v, t, ohm;
 		int64_t ts, prev;
 		int k;
@@ -291,7 +307,9 @@ run(struct brul_reader *r, struct brul_twinset *set, const struct options *o,
 		    ts - last[k] < o->every)
 			continue;
 		last[k] = ts;
-		if ((rc = put(w, ts, brul_twinset_id(set, k), &s,
+		/* Only for the rows written: it runs the circuit forward. */
+		brul_twin_runtime(tw, o->cutoff_v, &rt);
+		if ((rc = put(w, ts, brul_twinset_id(set, k), &s, &rt,
 		    preds ? &preds[k] : NULL, e)) < 0)
 			break;
 		brul_progress_update(prog, ++*rows);
@@ -447,7 +465,8 @@ fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 int
 main(int argc, char **argv)
 {
-	struct options o = { .out.format = BRUL_FMT_CSV };
+	struct options o = { .out.format = BRUL_FMT_CSV,
+	    .cutoff_v = BRUL_RUNTIME_CUTOFF_V };
 	struct brul_twinset *set = NULL;
 	struct brul_out_opts oo;
 	struct brul_out *out = NULL;

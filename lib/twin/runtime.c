@@ -1,0 +1,71 @@
+/*
+ * runtime.c: see runtime.h.
+ */
+#include <math.h>
+
+#include "twin/runtime.h"
+
+#define DISCHARGE_A	(-0.2)	/* as twin.c: below, the battery drives */
+#define STEP_SHARE	0.002	/* of the capacity per step of the run */
+
+/* Minutes from state of charge soc until the circuit's voltage at current
+ * i (< 0) reaches cutoff, the polarisation starting at the twin's. */
+static double
+run_down(const struct brul_twin *t, double soc, double i, double temp,
+	 double cutoff)
+{
+	const struct brul_ecm *m = t->m;
+	const double *x = t->f.x;
+	double gr = brul_ecm_r0_factor(m, temp);
+	double q = x[BRUL_TW_Q] * brul_ecm_cap_factor(m, temp);
+	double r0 = x[BRUL_TW_R0] * gr / 1000, c = -i / t->cap_rated_ah;
+	double v1 = x[BRUL_TW_V1], v2 = x[BRUL_TW_V2], d, v, pv, dt, e1, e2;
+	double min = 0;
+
+	/* Steps of a fixed share of the capacity: the same count for a
+	 * short discharge and a long one, and fine enough at the knee. */
+	dt = STEP_SHARE * q * 3600 / -i;
+	e1 = exp(-dt / m->tau1_s);
+	e2 = exp(-dt / m->tau2_s);
+	pv = brul_ecm_ocv(m, soc, temp) + i * r0 + v1 + v2 -
+	    brul_ecm_eod(m, c, soc, &d);
+	if (pv <= cutoff)
+		return 0;
+	while (min < BRUL_RUNTIME_MAX_MIN) {
+		double ps = soc;
+
+		soc += i * dt / 3600 / q;
+		v1 = v1 * e1 + m->r1_ratio * r0 * i * (1 - e1);
+		v2 = v2 * e2 + m->r2_ratio * r0 * i * (1 - e2);
+		if (soc <= 0)
+			return min + dt / 60 * ps / (ps - soc);
+		v = brul_ecm_ocv(m, soc, temp) + i * r0 + v1 + v2 -
+		    brul_ecm_eod(m, c, soc, &d);
+		if (v <= cutoff)
+			return min + dt / 60 * (pv - cutoff) / (pv - v);
+		pv = v;
+		min += dt / 60;
+	}
+	return BRUL_RUNTIME_MAX_MIN;
+}
+
+int
+brul_twin_runtime(const struct brul_twin *t, double cutoff_v,
+		  struct brul_runtime *rt)
+{
+	const double *x = t->f.x;
+	double i = t->last_i, s = x[BRUL_TW_SOC], q = x[BRUL_TW_Q], sd;
+
+	rt->min = rt->lo_min = rt->hi_min = NAN;
+	if (!t->driving || !(i < DISCHARGE_A) || t->ts == INT64_MIN)
+		return 0;
+	/* The remaining ampere-hours s q: their variance, first order. */
+	sd = q * q * t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] +
+	    s * s * t->f.P[BRUL_TW_Q][BRUL_TW_Q] +
+	    2 * s * q * t->f.P[BRUL_TW_SOC][BRUL_TW_Q];
+	sd = sqrt(sd > 0 ? sd : 0) / q;
+	rt->min = run_down(t, s, i, t->last_t, cutoff_v);
+	rt->lo_min = run_down(t, s - 1.645 * sd, i, t->last_t, cutoff_v);
+	rt->hi_min = run_down(t, s + 1.645 * sd, i, t->last_t, cutoff_v);
+	return 1;
+}

@@ -1,0 +1,33 @@
+/*
+ * runtime.h: how long a discharging block has left: the minutes until its
+ * voltage falls to a cut-off at the present load, the question an operator
+ * asks during an outage.  The twin's circuit (ecm.h) is run forward from
+ * its present state at the last current and temperature it read, until
+ * the terminal voltage (knee included) reaches the cut-off or the charge
+ * runs out.  The interval moves the starting charge by 1.645 standard
+ * deviations of the remaining ampere-hours (state of charge and capacity
+ * together, with their covariance) either way: a 90 % interval for what
+ * the filter knows; the load is taken as it is now.
+ *
+ * Ownership: struct brul_runtime is plain storage; the twin stays the
+ * caller's and is not changed.
+ */
+#ifndef BRUL_RUNTIME_H
+#define BRUL_RUNTIME_H
+
+#include "twin/twin.h"
+
+#define BRUL_RUNTIME_CUTOFF_V	10.5	/* per 12 V block: 1.75 V a cell */
+#define BRUL_RUNTIME_MAX_MIN	(7 * 24 * 60)	/* beyond: reported as it */
+
+struct brul_runtime {
+	double min, lo_min, hi_min;	/* minutes; NaN when not discharging */
+};
+
+/* The runtime of twin t to cutoff_v (V per block) at its present load:
+ * 1 with *rt filled while the block drives a discharge, else 0 with NaN
+ * in it. */
+int brul_twin_runtime(const struct brul_twin *t, double cutoff_v,
+		      struct brul_runtime *rt);
+
+#endif
