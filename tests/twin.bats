@@ -397,3 +397,19 @@ B2,100.00,15.00,4.000" ]
 	assert_failure 2
 	assert_output --partial "--cutoff"
 }
+
+@test "a failed block on float: the estimates stay physical and the score stays high" {
+	# B0003-1 runs away and fails at 00:00 on the 3rd (a shorted cell:
+	# 11.8 V while the string floats); no charge went out of it.
+	brul-gen --dataset "$T/ra" --batteries 24 --days 4 \
+	    --scenario runaway,battery=B0003-1,fail=2026-01-03T00:00:00Z
+	brul-twin --fleet "$T/ra/batteries.csv" --every 1h "$T/ra/telemetry.csv" > "$T/twin.csv"
+	run awk -F, '$2 == "B0003-1" && $1 >= "2026-01-03T00:00:00Z" { n++
+		if ($3 < 95 || $5 > 120 || $5 < 80 || $10 > -6) { bad++; if (bad < 4) print } }
+		END { print n, bad + 0 }' "$T/twin.csv"
+	echo "$output"
+	[ "${lines[-1]%% *}" -ge 24 ] && [ "${lines[-1]##* }" = 0 ]
+	# Every block's state of health stays within physical bounds.
+	run awk -F, 'NR > 1 && ($5 > 120 || $5 < 20 || $3 < 0 || $3 > 105)' "$T/twin.csv"
+	assert_output ""
+}

@@ -17,9 +17,12 @@
 				 * the slow relaxation dominate */
 #define R_OHM	0.02		/* of the reading: the tester's repeatability */
 
+#define GATE_Z		6.0	/* at rest, a residual beyond this many
+				 * standard deviations is not the circuit's */
 #define DISCHARGE_A	(-0.2)	/* below: the battery drives the load */
 #define BOOST_C		0.02	/* above, of C: a charger recharging it */
 #define FLOAT_TAU_S	21600.0	/* float brings a block back to full */
+#define CAP_MAX		1.2	/* of rated: a new block's most */
 #define MAX_DT_S	3600	/* longer gaps: the state has settled */
 
 static double
@@ -192,15 +195,25 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		    0;
 		double vp = brul_ecm_ocv(m, x[BRUL_TW_SOC], temp) +
 		    i * x[BRUL_TW_R0] * gr / 1000 + x[BRUL_TW_V1] +
-		    x[BRUL_TW_V2] - eod, S;
+		    x[BRUL_TW_V2] - eod, S, r;
 
 		H[BRUL_TW_SOC] = brul_ecm_ocv_slope(m) - deod;
 		H[BRUL_TW_V1] = 1;
 		H[BRUL_TW_V2] = 1;
 		H[BRUL_TW_R0] = i * gr / 1000;
 		H[BRUL_TW_Q] = 0;
-		S = brul_ekf_update(f, v - vp, H, i < DISCHARGE_A ?
-				    R_V * R_V : R_REST * R_REST);
+		r = i < DISCHARGE_A ? R_V * R_V : R_REST * R_REST;
+		S = r;
+		for (int j = 0; j < BRUL_TW_N; j++)
+			for (int k = 0; k < BRUL_TW_N; k++)
+				S += H[j] * f->P[j][k] * H[k];
+		/* At rest a block's voltage cannot move by many standard
+		 * deviations without charge going in or out: one that does
+		 * has failed (a shorted or open cell), and taking it as the
+		 * circuit's would drag the estimates into nonsense.  The
+		 * state stays; the score says it, and stays high. */
+		if (i < DISCHARGE_A || fabs(v - vp) <= GATE_Z * sqrt(S))
+			brul_ekf_update(f, v - vp, H, r);
 		out->v_pred_v = vp;
 		out->residual_v = v - vp;
 		out->score = (v - vp) / sqrt(S);
@@ -228,8 +241,9 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	t->driving = drives;
 	x[BRUL_TW_SOC] = clampd(x[BRUL_TW_SOC], 0, 1.05);
 	x[BRUL_TW_R0] = clampd(x[BRUL_TW_R0], 0.1, 1000);
+	/* A block holds at most a little over its rated capacity. */
 	x[BRUL_TW_Q] = clampd(x[BRUL_TW_Q], 0.2 * t->cap_rated_ah,
-			      1.5 * t->cap_rated_ah);
+			      CAP_MAX * t->cap_rated_ah);
 
 	out->soc_pct = 100 * x[BRUL_TW_SOC];
 	out->soc_sd_pct = 100 * sqrt(f->P[BRUL_TW_SOC][BRUL_TW_SOC]);
