@@ -162,6 +162,10 @@ run_doc() {
 	run_doc man/brul-predict.1
 }
 
+@test "brul-import(1)'s examples run as written" {
+	run_doc man/brul-import.1
+}
+
 @test "brul-load(1)'s examples run as written" {
 	run_doc man/brul-load.1
 }

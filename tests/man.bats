@@ -118,12 +118,16 @@ same_options() {
 	same_options brul-twin
 }
 
+@test "brul-import --help and brul-import(1) list the same long options" {
+	same_options brul-import
+}
+
 @test "brul-serve --help and brul-serve(1) list the same long options" {
 	same_options brul-serve
 }
 
 @test "every tool answers --help on stdout and --version, status 0" {
-	for t in gen features train predict load alert twin serve; do
+	for t in gen features train predict load alert twin serve import; do
 		run "$bin/brul-$t" --help
 		[ "$status" -eq 0 ] || { echo "brul-$t --help: $status"; false; }
 		[[ "${lines[0]}" == "usage: brul-$t"* ]] ||
