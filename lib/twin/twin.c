@@ -248,9 +248,10 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	out->soc_pct = 100 * x[BRUL_TW_SOC];
 	out->soc_sd_pct = 100 * sqrt(f->P[BRUL_TW_SOC][BRUL_TW_SOC]);
 	/* Health from the resistance every day; the capacity only once a
-	 * discharge has moved it off its prior. */
+	 * discharge (this one, or those --fit read) has moved it off its
+	 * prior. */
 	brul_health_estimate(x[BRUL_TW_R0], sqrt(f->P[BRUL_TW_R0][BRUL_TW_R0]),
-	    t->r0_base, t->trend.n > 0 || t->discharged ?
+	    t->r0_base, t->trend.n > 0 || t->discharged || t->cap_fitted ?
 	    100 * x[BRUL_TW_Q] / t->cap_rated_ah : NAN,
 	    100 * sqrt(f->P[BRUL_TW_Q][BRUL_TW_Q]) / t->cap_rated_ah,
 	    &out->soh_pct, &out->soh_sd_pct);

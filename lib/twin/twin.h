@@ -45,6 +45,8 @@ struct brul_twin {
 	struct brul_trend trend;	/* its health after each discharge */
 	int driving, discharged;	/* the battery sets the voltage; and
 					 * has discharged since it took over */
+	int cap_fitted;		/* its capacity comes from a --fit of its
+				 * own discharges, not from the rating */
 	int ts_first;		/* no sample yet: the first may set the
 				 * state of charge (a log may start
 				 * part-charged) */

@@ -78,11 +78,15 @@ seed(struct brul_twin *tw, const struct brul_ecm *m,
 
 	brul_twin_init(tw, m, b->capacity_ah, own && m->r0_mohm > 0 ?
 	    m->r0_mohm : b->baseline_mohm);
+	/* Health is the rise over the commissioning baseline, whatever
+	 * R0 the twin starts from. */
+	tw->r0_base = b->baseline_mohm;
 	if (own && m->r0_mohm > 0)
 		P[BRUL_TW_R0][BRUL_TW_R0] = FIT_R0_SD * FIT_R0_SD *
 		    m->r0_mohm * m->r0_mohm;
 	if (own && m->capacity_ah > 0) {
 		x[BRUL_TW_Q] = m->capacity_ah;
+		tw->cap_fitted = 1;
 		P[BRUL_TW_Q][BRUL_TW_Q] = FIT_CAP_SD * FIT_CAP_SD *
 		    b->capacity_ah * b->capacity_ah;
 	}
