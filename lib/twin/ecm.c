@@ -22,18 +22,22 @@ clamp(double x, double lo, double hi)
 const char *const brul_ecm_columns[BRUL_ECM_NCOLS] = {
 	"model", "battery_id", "ocv_empty_v", "ocv_full_v",
 	"ocv_temp_v_per_c", "r1_ratio", "tau1_s", "r2_ratio", "tau2_s",
-	"eod_v", "eod_max_v", "r0_temp_per_c", "cap_temp_per_c", "charge_eff"
+	"eod_v", "eod_max_v", "r0_temp_per_c", "cap_temp_per_c", "charge_eff",
+	"ocv_bow_v"
 };
+
+/* The numeric columns, from ocv_empty_v; the last may be missing. */
+#define NUMS (BRUL_ECM_NCOLS - 2)
 
 /* The numbers of a row, in column order from ocv_empty_v. */
 static double *
 field(struct brul_ecm *e, int k)
 {
-	double *v[12] = {
+	double *v[NUMS] = {
 		&e->ocv_empty_v, &e->ocv_full_v, &e->ocv_temp_v_per_c,
 		&e->r1_ratio, &e->tau1_s, &e->r2_ratio, &e->tau2_s,
 		&e->eod_v, &e->eod_max_v, &e->r0_temp_per_c,
-		&e->cap_temp_per_c, &e->charge_eff
+		&e->cap_temp_per_c, &e->charge_eff, &e->ocv_bow_v
 	};
 	return v[k];
 }
@@ -77,7 +81,7 @@ brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 	const char *path = brul_reader_name(r);
 	struct brul_ecm *e = NULL;
 	size_t cap = 0;
-	int c[12], cm, cb, cr, cc, n = 0, rc;
+	int c[NUMS], cm, cb, cr, cc, n = 0, rc;
 
 	*out = NULL;
 	rc = -1;
@@ -86,10 +90,12 @@ brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 	cb = brul_reader_has_col(r, "battery_id");
 	cr = brul_reader_has_col(r, "r0_mohm");
 	cc = brul_reader_has_col(r, "capacity_ah");
-	for (int k = 0; k < 12; k++)
+	for (int k = 0; k < NUMS - 1; k++)
 		if ((c[k] = brul_reader_require(r, brul_ecm_columns[k + 2],
 		    err)) < 0)
 			goto out;
+	/* The bow came later: a file without it has straight curves. */
+	c[NUMS - 1] = brul_reader_has_col(r, "ocv_bow_v");
 	while ((rc = brul_reader_next(r, err)) == 1) {
 		struct brul_field f;
 
@@ -113,7 +119,9 @@ brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 		if (f.s)
 			snprintf(e[n].battery, sizeof e[n].battery, "%.*s",
 				 (int)f.n, f.s);
-		for (int k = 0; k < 12 && rc >= 0; k++) {
+		for (int k = 0; k < NUMS && rc >= 0; k++) {
+			if (c[k] < 0)
+				continue;
 			rc = brul_reader_double(r, c[k], field(&e[n], k), err);
 			if (rc == 0)
 				rc = brul_err_set(err, path,
@@ -127,11 +135,14 @@ brul_ecm_read(struct brul_reader *r, struct brul_ecm **out,
 		    e[n].ocv_full_v > e[n].ocv_empty_v &&
 		    e[n].r1_ratio >= 0 && e[n].r2_ratio >= 0 &&
 		    e[n].eod_v >= 0 && e[n].eod_max_v > 0 &&
-		    e[n].charge_eff > 0 && e[n].charge_eff <= 1)) {
+		    e[n].charge_eff > 0 && e[n].charge_eff <= 1 &&
+		    4 * fabs(e[n].ocv_bow_v) <
+		    e[n].ocv_full_v - e[n].ocv_empty_v)) {
 			rc = brul_err_set(err, path, brul_reader_line(r), 0,
 			    "time constants and eod_max_v must be above 0, "
 			    "ratios and eod_v not below, charge_eff in (0, 1], "
-			    "and the full OCV above the empty one");
+			    "the full OCV above the empty one, and the bow "
+			    "less than a quarter of the span between them");
 			break;
 		}
 		n++;
@@ -165,35 +176,69 @@ brul_ecm_find(const struct brul_ecm *e, int n, const char *battery,
 int
 brul_ecm_put(struct brul_writer *w, const struct brul_ecm *e)
 {
-	static const int dec[12] = { 4, 4, 5, 4, 0, 4, 0, 4, 2, 4, 4, 3 };
+	static const int dec[NUMS] = { 4, 4, 5, 4, 0, 4, 0, 4, 2, 4, 4, 3, 4 };
 	int rc = brul_writer_cstr(w, e->model);
 
 	rc |= e->battery[0] ? brul_writer_cstr(w, e->battery) :
 	    brul_writer_null(w);
-	for (int k = 0; k < 12; k++)
+	for (int k = 0; k < NUMS; k++)
 		rc |= brul_writer_fixed(w, *field((struct brul_ecm *)e, k),
 					dec[k]);
 	return rc ? -1 : 0;
 }
 
 double
+brul_ecm_bow_shape(double soc)
+{
+	return soc <= 0 || soc >= 1 ? 0 : 4 * soc * (1 - soc);
+}
+
+/* The curve at 25 degC: a parabola within [0, 1], straight on along its
+ * end slopes beyond. */
+static double
+curve(const struct brul_ecm *e, double soc)
+{
+	double span = e->ocv_full_v - e->ocv_empty_v, w = e->ocv_bow_v;
+
+	if (soc < 0)
+		return e->ocv_empty_v + (span + 4 * w) * soc;
+	if (soc > 1)
+		return e->ocv_full_v + (span - 4 * w) * (soc - 1);
+	return e->ocv_empty_v + span * soc + w * brul_ecm_bow_shape(soc);
+}
+
+double
 brul_ecm_ocv(const struct brul_ecm *e, double soc, double temp_c)
 {
-	return e->ocv_empty_v + (e->ocv_full_v - e->ocv_empty_v) * soc +
-	    e->ocv_temp_v_per_c * (temp_c - 25);
+	return curve(e, soc) + e->ocv_temp_v_per_c * (temp_c - 25);
+}
+
+double
+brul_ecm_ocv_slope(const struct brul_ecm *e, double soc)
+{
+	double s = clamp(soc, 0, 1);
+
+	return e->ocv_full_v - e->ocv_empty_v + 4 * e->ocv_bow_v * (1 - 2 * s);
 }
 
 double
 brul_ecm_soc_at(const struct brul_ecm *e, double v, double temp_c)
 {
-	return (v - e->ocv_empty_v - e->ocv_temp_v_per_c * (temp_c - 25)) /
-	    (e->ocv_full_v - e->ocv_empty_v);
-}
+	double u = v - e->ocv_temp_v_per_c * (temp_c - 25);
+	double span = e->ocv_full_v - e->ocv_empty_v, w = e->ocv_bow_v;
+	double b, d;
 
-double
-brul_ecm_ocv_slope(const struct brul_ecm *e)
-{
-	return e->ocv_full_v - e->ocv_empty_v;
+	if (u <= e->ocv_empty_v)
+		return (u - e->ocv_empty_v) / (span + 4 * w);
+	if (u >= e->ocv_full_v)
+		return 1 + (u - e->ocv_full_v) / (span - 4 * w);
+	if (fabs(w) < 1e-9 * span)
+		return (u - e->ocv_empty_v) / span;
+	/* 4 w s^2 - (span + 4 w) s + (u - empty) = 0, the root in [0, 1]:
+	 * written so that it does not cancel as w goes to 0. */
+	b = span + 4 * w;
+	d = sqrt(fmax(b * b - 16 * w * (u - e->ocv_empty_v), 0));
+	return 2 * (u - e->ocv_empty_v) / (b + d);
 }
 
 double

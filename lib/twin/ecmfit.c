@@ -22,6 +22,10 @@ cap_share(int q)
 }
 
 #define DISCHARGE_A (-0.2)
+#define BOW_SPAN 0.7		/* of charge at the rated capacity (the
+				 * same for every capacity tried), to fit a
+				 * curve's bow */
+#define RATED 16		/* the capacity tried that is the rated */
 
 void
 brul_ecmfit_init(struct brul_ecmfit *f, const struct brul_ecm *prior,
@@ -98,8 +102,8 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 		 * rest voltage on the prior's curve says where it starts. */
 		f->soc0 = NAN;
 		if (f->rest_s >= BRUL_FIT_REST_S)
-			f->soc0 = fmin(fmax((f->rest_v - m->ocv_empty_v) /
-			    brul_ecm_ocv_slope(m), 0), 1);
+			f->soc0 = fmin(fmax(brul_ecm_soc_at(m, f->rest_v,
+			    25), 0), 1);
 		f->ah_dis = 0;
 		f->rest_s = 0;
 	}
@@ -124,6 +128,11 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 			continue;
 		x[1] = s;
 		x[5] = -c / (s * s);
+		x[6] = brul_ecm_bow_shape(s);
+		if (q == RATED) {
+			f->smin = f->nq[q] ? fmin(f->smin, s) : s;
+			f->smax = f->nq[q] ? fmax(f->smax, s) : s;
+		}
 		for (int a = 0; a < BRUL_FIT_TAU1; a++)
 			for (int b = 0; b < BRUL_FIT_TAU2; b++) {
 				double (*X)[BRUL_FIT_P] = f->xtx[a][b][q];
@@ -271,6 +280,7 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 	/* Under a varying current: both RC pairs, then the slow one
 	 * dropped, then both (a real block's slow relaxation may not be
 	 * an RC pair's). */
+	for (int bow = 0; bow < 2; bow++)
 	for (int drop = 0; drop < (varies ? 3 : 1); drop++)
 	for (int a = 0; a < BRUL_FIT_TAU1; a++)
 	for (int b = 0; b < BRUL_FIT_TAU2; b++)
@@ -281,6 +291,11 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 			held[4] = drop >= 1 ? 0 : NAN;
 			held[3] = drop >= 2 ? 0 : NAN;
 		}
+		/* The curve's bow, where the discharges crossed enough of
+		 * it to tell it from the knee and the line; else the
+		 * prior's (the model's, from rests across the curve). */
+		held[6] = bow || f->smax - f->smin < BOW_SPAN ?
+		    m->ocv_bow_v : NAN;
 
 		/* A capacity the discharge went past cannot be the block's. */
 		if (f->short_of[q])
@@ -293,7 +308,8 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 			continue;
 		/* Physical: resistances and the knee not negative, the rest
 		 * voltage rising with charge. */
-		if (t[1] <= 0 || t[2] <= 0 || t[3] < 0 || t[4] < 0 || t[5] < 0)
+		if (t[1] <= 4 * fabs(t[6]) || t[2] <= 0 || t[3] < 0 ||
+		    t[4] < 0 || t[5] < 0)
 			continue;
 		/* Capacities keep different samples (the knee's): compare
 		 * the mean square. */
@@ -316,6 +332,7 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 	out->tau1_s = tau_at(m->tau1_s, ba);
 	out->tau2_s = tau_at(m->tau2_s, bb);
 	out->eod_v = bt[5];
+	out->ocv_bow_v = bt[6];
 	*r0_mohm = 1000 * bt[2];
 	*cap_ah = cap_share(bq) * f->cap_ah;
 	*rmse_v = sqrt(best > 0 ? best : 0);

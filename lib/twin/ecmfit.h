@@ -3,11 +3,12 @@
  * least squares on the voltage under load.
  *
  * With the two time constants fixed, the circuit's voltage is linear in
- * six unknowns: the rest voltage empty (a) and its rise to full (b), R0,
- * the two polarisation resistances R1 and R2, and the end-of-discharge
- * coefficient k:
+ * seven unknowns: the rest voltage empty (a), its rise to full (b) and the
+ * curve's bow (w), R0, the two polarisation resistances R1 and R2, and the
+ * end-of-discharge coefficient k:
  *
- *   v = a + b soc + R0 i + R1 g1 + R2 g2 - k c / soc^2 (+ k_T (T - 25))
+ *   v = a + b soc + w 4 soc (1 - soc) + R0 i + R1 g1 + R2 g2 - k c / soc^2
+ *       (+ k_T (T - 25))
  *
  * where g1 and g2 are the current filtered through each time constant and
  * soc is counted down from where the discharge started: full (it follows
@@ -16,8 +17,10 @@
  * (a log may start part-charged) down to the usable capacity, which is
  * not known
  * either: it is tried on a grid too, and the end-of-discharge knee tells
- * it.  The time constants tried are the prior's, a third of it and three
- * times it.  R0 is fitted only when the current varies enough to
+ * it.  The bow is fitted only where the discharges crossed 70 % of the
+ * rated capacity (half a discharge cannot tell a bow from the knee and
+ * the line); otherwise the prior's, the model's, holds.  The time
+ * constants tried are the prior's, a third of it and three times it.  R0 is fitted only when the current varies enough to
  * tell it from the rest voltage (a constant-power discharge does not);
  * otherwise it is held at the block's latest ohmic reading, else at the
  * baseline it was given.  The normal equations are summed as the samples stream
@@ -36,7 +39,7 @@
 #define BRUL_FIT_TAU1 3
 #define BRUL_FIT_TAU2 3
 #define BRUL_FIT_CAP 21		/* capacities tried: 60 % to 110 % of rated */
-#define BRUL_FIT_P 6
+#define BRUL_FIT_P 7
 #define BRUL_FIT_REST_S 1800	/* a rest this long before a discharge
 				 * tells where it starts */
 
@@ -51,6 +54,8 @@ struct brul_ecmfit {
 	double ah;			/* removed since full, at 25 degC */
 	char short_of[BRUL_FIT_CAP];	/* a discharge went past it */
 	long nq[BRUL_FIT_CAP];		/* samples summed for each */
+	double smin, smax;		/* the charge they span, at the rated
+					 * capacity */
 	double last_i, last_t;		/* stand-ins for missing values */
 	double r0_mohm;			/* the reading or baseline held */
 	double si, sii;			/* of the discharge current */

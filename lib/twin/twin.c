@@ -98,10 +98,11 @@ init_from_rest(struct brul_twin *t, double i, double v, double temp,
 	       double gr)
 {
 	const struct brul_ecm *m = t->m;
-	double *x = t->f.x, sd = R_REST / brul_ecm_ocv_slope(m);
+	double *x = t->f.x, sd;
 
 	x[BRUL_TW_SOC] = clampd(brul_ecm_soc_at(m, v - i * x[BRUL_TW_R0] *
 	    gr / 1000, temp), 0, 1);
+	sd = R_REST / brul_ecm_ocv_slope(m, x[BRUL_TW_SOC]);
 	t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] = sd * sd;
 }
 
@@ -197,7 +198,7 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		    i * x[BRUL_TW_R0] * gr / 1000 + x[BRUL_TW_V1] +
 		    x[BRUL_TW_V2] - eod, S, r;
 
-		H[BRUL_TW_SOC] = brul_ecm_ocv_slope(m) - deod;
+		H[BRUL_TW_SOC] = brul_ecm_ocv_slope(m, x[BRUL_TW_SOC]) - deod;
 		H[BRUL_TW_V1] = 1;
 		H[BRUL_TW_V2] = 1;
 		H[BRUL_TW_R0] = i * gr / 1000;

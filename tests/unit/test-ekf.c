@@ -11,6 +11,7 @@
 
 #include "core/reader.h"
 #include "twin/ecm.h"
+#include "twin/ecmfit.h"
 #include "twin/ekf.h"
 #include "twin/fusion.h"
 #include "twin/twin.h"
@@ -187,6 +188,92 @@ main(void)
 			 "R0 falls 0.8 %/degC");
 		tap_near(&t, brul_ecm_cap_factor(&e, 15), 0.94, 1e-12,
 			 "capacity falls 0.6 %/degC below 25");
+	}
+
+	/* A curved rest voltage: the ends stay, the middle rises by the
+	 * bow, the slope follows, and the inverse is exact. */
+	{
+		struct brul_ecm e = {
+			.ocv_empty_v = 11.70, .ocv_full_v = 13.02,
+			.ocv_temp_v_per_c = 0.0012, .ocv_bow_v = 0.15
+		};
+		double worst = 0;
+
+		tap_near(&t, brul_ecm_ocv(&e, 0, 25), 11.70, 1e-12,
+			 "bowed OCV: empty where it was");
+		tap_near(&t, brul_ecm_ocv(&e, 1, 25), 13.02, 1e-12,
+			 "bowed OCV: full where it was");
+		tap_near(&t, brul_ecm_ocv(&e, 0.5, 35), 12.36 + 0.15 + 0.012,
+			 1e-12, "bowed OCV: the bow at half charge");
+		tap_near(&t, brul_ecm_ocv_slope(&e, 0.25), 1.32 + 0.3, 1e-12,
+			 "bowed OCV: the slope at a quarter");
+		tap_near(&t, brul_ecm_ocv(&e, -0.1, 25), 11.70 - 0.1 * 1.92,
+			 1e-12, "bowed OCV: straight on below empty");
+		for (int j = -20; j <= 120; j++) {
+			double soc = j / 100.0;
+			double back = brul_ecm_soc_at(&e,
+			    brul_ecm_ocv(&e, soc, 5), 5);
+
+			worst = fmax(worst, fabs(back - soc));
+		}
+		tap_ok(&t, worst < 1e-12,
+		    "bowed OCV: soc_at inverts it from -20 % to 120 %");
+		e.ocv_bow_v = -0.15;
+		tap_near(&t, brul_ecm_soc_at(&e, brul_ecm_ocv(&e, 0.3, 25), 25),
+			 0.3, 1e-12, "a negative bow inverts too");
+	}
+
+	/* --fit finds a bow where the discharges cross the curve, and
+	 * keeps the model's where they cross half of it. */
+	{
+		struct brul_ecm prior = {
+			.ocv_empty_v = 11.70, .ocv_full_v = 13.02,
+			.ocv_temp_v_per_c = 0.0012, .r1_ratio = 0.6,
+			.tau1_s = 90, .r2_ratio = 1.0, .tau2_s = 1800,
+			.eod_v = 0.24, .eod_max_v = 1.6, .charge_eff = 0.97
+		}, got;
+		struct brul_ecmfit *f = malloc(sizeof *f);
+		const double cap = 100, r0 = 0.005, bow = 0.12;
+
+		for (int half = 0; half < 2 && f; half++) {
+			double ah = 0, g1 = 0, g2 = 0, r0_mohm, cap_ah, rmse;
+			int rc;
+
+			brul_ecmfit_init(f, &prior, cap, 5);
+			for (int j = 0; ; j++) {
+				double i = (j / 10) % 2 ? -20 : -10, soc, v;
+
+				ah -= i / 60;
+				soc = 1 - ah / cap;
+				if (soc < (half ? 0.55 : 0.1))
+					break;
+				g1 = g1 * exp(-60 / 90.0) +
+				    i * (1 - exp(-60 / 90.0));
+				g2 = g2 * exp(-60 / 1800.0) +
+				    i * (1 - exp(-60 / 1800.0));
+				v = 11.70 + 1.32 * soc +
+				    bow * brul_ecm_bow_shape(soc) + r0 * i +
+				    0.6 * r0 * g1 + 1.0 * r0 * g2 -
+				    0.24 * (-i / cap) / (soc * soc);
+				brul_ecmfit_add(f, 60 * (int64_t)j, i, v, 25,
+						NAN);
+			}
+			rc = brul_ecmfit_solve(f, &got, &r0_mohm, &cap_ah,
+					       &rmse);
+			if (!half) {
+				printf("# bow %.4f V, empty %.4f V, %.1f Ah\n",
+				    got.ocv_bow_v, got.ocv_empty_v, cap_ah);
+				tap_ok(&t, rc == 0 && fabs(got.ocv_bow_v -
+				    bow) < 0.005 && fabs(got.ocv_empty_v -
+				    11.70) < 0.01 && fabs(cap_ah - cap) < 1,
+				    "fit: a bow of 0.12 V found, and the "
+				    "curve's ends and the capacity");
+			} else
+				tap_ok(&t, rc == 0 && got.ocv_bow_v == 0,
+				    "fit: half a discharge keeps the "
+				    "model's bow");
+		}
+		free(f);
 	}
 
 	/* Circuits are found by battery id and model name, whole: a
