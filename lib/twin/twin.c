@@ -11,7 +11,8 @@
 #define Q_SOC	2e-4		/* fraction */
 #define Q_RC	2e-3		/* V */
 #define Q_R0	2e-3		/* mOhm */
-#define Q_CAP	1e-2		/* Ah */
+#define Q_CAP	1e-4		/* of the rated capacity: a 9 Ah block
+				 * drifts no faster, in share, than a 100 Ah one */
 #define R_V	0.004		/* V: sensor and model together */
 #define R_REST	0.1		/* V: at rest, the block's own OCV offset and
 				 * the slow relaxation dominate */
@@ -182,7 +183,8 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	q[BRUL_TW_V1] = Q_RC * Q_RC * dt / 60;
 	q[BRUL_TW_V2] = Q_RC * Q_RC * dt / 60;
 	q[BRUL_TW_R0] = Q_R0 * Q_R0 * dt / 60;
-	q[BRUL_TW_Q] = Q_CAP * Q_CAP * dt / 60;
+	q[BRUL_TW_Q] = Q_CAP * Q_CAP * t->cap_rated_ah * t->cap_rated_ah *
+	    dt / 60;
 	brul_twin_predict_cov(f->P, F[BRUL_TW_SOC][BRUL_TW_SOC],
 			      F[BRUL_TW_SOC][BRUL_TW_Q], e1,
 			      F[BRUL_TW_V1][BRUL_TW_R0], e2,

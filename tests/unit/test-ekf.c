@@ -190,6 +190,34 @@ main(void)
 			 "capacity falls 0.6 %/degC below 25");
 	}
 
+	/* The capacity's drift is a share of the block's: a 9 Ah block on
+	 * float for a day is no less sure of its health, in points, than a
+	 * 100 Ah one. */
+	{
+		struct brul_ecm e = {
+			.ocv_empty_v = 11.70, .ocv_full_v = 13.02,
+			.ocv_temp_v_per_c = 0.0012, .r1_ratio = 0.6,
+			.tau1_s = 90, .r2_ratio = 1.0, .tau2_s = 1800,
+			.eod_v = 0.24, .eod_max_v = 1.6, .charge_eff = 0.97
+		};
+		struct brul_twin small, big;
+		struct brul_twin_out o;
+		double a, b;
+
+		brul_twin_init(&small, &e, 9, 20);
+		brul_twin_init(&big, &e, 100, 4);
+		for (int j = 0; j < 1440; j++) {
+			brul_twin_step(&small, 60 * (int64_t)j, 0.009, 13.62,
+				       25, NAN, &o);
+			brul_twin_step(&big, 60 * (int64_t)j, 0.1, 13.62, 25,
+				       NAN, &o);
+		}
+		a = sqrt(small.f.P[BRUL_TW_Q][BRUL_TW_Q]) / 9;
+		b = sqrt(big.f.P[BRUL_TW_Q][BRUL_TW_Q]) / 100;
+		tap_near(&t, a, b, 1e-9 * b,
+			 "capacity drift on float: the same share at 9 Ah as at 100 Ah");
+	}
+
 	/* A curved rest voltage: the ends stay, the middle rises by the
 	 * bow, the slope follows, and the inverse is exact. */
 	{
