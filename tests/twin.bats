@@ -270,6 +270,29 @@ PY
 	assert_line "brul-twin: --fit: 24 of 24 batteries had too little discharge to fit (30 samples at least); they keep their model's circuit"
 }
 
+@test "--fit-models: a model's row is the median of its fitted blocks' circuits" {
+	brul-gen --dataset "$T/d4" --batteries 24 --days 4 \
+	    --scenario outage,site=CMI,start=2026-01-01T06:00:00Z,duration=14h \
+	    --scenario outage,site=CMI,start=2026-01-03T06:00:00Z,duration=14h
+	run -0 brul-twin --fit --fit-models --fleet "$T/d4/batteries.csv" -o "$T/fit.csv" "$T/d4/telemetry.csv"
+	assert_output "brul-twin: --fit-models: VRLA-12V100: the median of 24 blocks' circuits"
+	# Every parameter, column by column: an even count, the middle two's
+	# mean (to the column's decimals).
+	for c in 3 4 10 15; do
+		want=$(awk -F, -v c=$c 'NR > 1 && $2 != "" { print $c }' "$T/fit.csv" | sort -g |
+		    awk '{ v[NR] = $1 } END { printf "%.4f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+		got=$(awk -F, -v c=$c '$1 == "VRLA-12V100" && $2 == "" { printf "%.4f", $c }' "$T/fit.csv")
+		echo "column $c: median $want, row $got"
+		awk -v a="$want" -v b="$got" 'BEGIN { d = a - b; exit !(d < 0.00015 && d > -0.00015) }'
+	done
+	# A model none of whose blocks was fitted keeps the row it was read with.
+	[ "$(grep '^VRLA-12V120,,' "$T/fit.csv" | cut -d, -f3-15)" = "$(grep '^VRLA-12V120,' "$BATS_TEST_DIRNAME/../data/ecm.csv" |
+	    awk -F, -v OFS=, '{ printf "%.4f,%.4f,%.5f,%.4f,%.0f,%.4f,%.0f,%.4f,%.2f,%.4f,%.4f,%.3f,%.4f\n", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }')" ]
+	# Without --fit it means nothing.
+	run -2 brul-twin --fit-models --fleet "$T/d4/batteries.csv" "$T/d4/telemetry.csv"
+	assert_line --index 0 "brul-twin: --fit-models goes with --fit"
+}
+
 @test "a reading of nothing, a gap in the current: the estimates hold" {
 	# An ohmic reading of 0 before the outage, and the current missing
 	# for half an hour in the middle of the discharge.

@@ -25,7 +25,8 @@ static const char synopsis[] =
     "usage: brul-twin --fleet FILE [--every DURATION] [--cutoff VOLTS]\n"
     "                 [--ecm FILE] [--predictions FILE] [--format csv|ndjson]\n"
     "                 [-z] [-o FILE] [--progress | --quiet] [FILE ...]\n"
-    "       brul-twin --fit --fleet FILE [--ecm FILE] [-o FILE] [FILE ...]\n";
+    "       brul-twin --fit [--fit-models] --fleet FILE [--ecm FILE] [-o FILE]\n"
+    "                 [FILE ...]\n";
 
 #define INPUT	"brul-twin's input"	/* the operands, in messages */
 
@@ -33,7 +34,7 @@ struct options {
 	const char *fleet, *ecm, *predictions;
 	double cutoff_v;
 	int64_t every;
-	int fit;
+	int fit, fit_models;
 	struct brul_cli_stream out;
 };
 
@@ -69,6 +70,8 @@ static const char help[] =
 "                      remaining useful life (more columns)\n"
 "  --fit               identify each block's circuit from its discharges and\n"
 "                      write it as rows for --ecm\n"
+"  --fit-models        with --fit: each model's row the median of its\n"
+"                      fitted blocks' circuits (three at least)\n"
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  --force             write gzip to a terminal anyway\n"
@@ -81,7 +84,8 @@ static const struct brul_cli cli = { "brul-twin",
     "--fleet FILE [options] [FILE ...]", synopsis, help };
 
 enum {
-	OPT_CUTOFF = 256, OPT_ECM, OPT_EVERY, OPT_FIT, OPT_FLEET, OPT_PREDICTIONS
+	OPT_CUTOFF = 256, OPT_ECM, OPT_EVERY, OPT_FIT, OPT_FIT_MODELS, OPT_FLEET,
+	OPT_PREDICTIONS
 };
 
 static const struct option longopts[] = {
@@ -92,6 +96,7 @@ static const struct option longopts[] = {
 	{ "ecm", required_argument, NULL, OPT_ECM },
 	{ "every", required_argument, NULL, OPT_EVERY },
 	{ "fit", no_argument, NULL, OPT_FIT },
+	{ "fit-models", no_argument, NULL, OPT_FIT_MODELS },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
 	{ NULL, 0, NULL, 0 }
@@ -120,6 +125,9 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_FIT:
 			o->fit = 1;
 			break;
+		case OPT_FIT_MODELS:
+			o->fit_models = 1;
+			break;
 		case OPT_FLEET:
 			o->fleet = optarg;
 			break;
@@ -134,6 +142,8 @@ parse(int argc, char **argv, struct options *o)
 		brul_cli_misuse(&cli, "--fleet FILE is required (the "
 		    "batteries stream: each block's model, capacity and "
 		    "baseline)");
+	if (o->fit_models && !o->fit)
+		brul_cli_misuse(&cli, "--fit-models goes with --fit");
 	/* --fit writes circuits, not states: what shapes states is moot */
 	if (o->fit && (o->every || o->predictions))
 		brul_cli_misuse(&cli, "--fit writes one circuit per block: not "
@@ -404,54 +414,101 @@ fit_init(struct brul_twinset *set, struct brul_err *e)
 	return f;
 }
 
-/* A row per battery with enough discharge to fit (in fleet order); the
- * others are said on stderr. */
+/* What --fit found for one battery. */
+struct fitted {
+	struct brul_ecm c;
+	double r0, cap, rmse;
+	int got;		/* brul_ecmfit_solve's: 0, -1 or -2 */
+};
+
+/* Model k's row: with --fit-models and three fitted blocks of the model
+ * at least, the median of their circuits; else the row as it was read.
+ * 0, or -1 when out of memory. */
+static int
+model_row(const struct brul_ecm *model, const struct fitted *fit, int n,
+	  const struct options *o, struct brul_ecm *row, int *pooled)
+{
+	struct brul_ecm *same;
+	int m = 0, rc = 0;
+
+	*row = *model;
+	*pooled = 0;
+	if (!o->fit_models)
+		return 0;
+	if ((same = malloc(((size_t)n + 1) * sizeof *same)) == NULL)
+		return -1;
+	for (int k = 0; k < n; k++)
+		if (fit[k].got == 0 &&
+		    strcmp(fit[k].c.model, model->model) == 0)
+			same[m++] = fit[k].c;
+	if (m >= 3) {
+		rc = brul_ecm_median(same, m, row);
+		*pooled = m;
+	}
+	free(same);
+	return rc;
+}
+
+/* The models' rows, then a row per battery with enough discharge to fit
+ * (in fleet order); the others are said on stderr. */
 static int
 fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 	  const struct options *o, struct brul_writer *w, struct brul_err *e)
 {
-	int n = brul_twinset_count(set), none = 0, odd = 0, nm;
+	int n = brul_twinset_count(set), none = 0, odd = 0, nm, rc = 0;
 	const struct brul_ecm *models = brul_twinset_ecm(set, &nm);
+	struct fitted *fit = calloc((size_t)n + 1, sizeof *fit);
 
+	if (fit == NULL) {
+		brul_err_set(e, NULL, 0, 0, "out of memory");
+		return -1;
+	}
+	for (int k = 0; k < n; k++) {
+		fit[k].got = brul_ecmfit_solve(&f[k], &fit[k].c, &fit[k].r0,
+		    &fit[k].cap, &fit[k].rmse);
+		none += fit[k].got == -1;
+		odd += fit[k].got == -2;
+	}
 	/* The models' rows first, so that the file serves --ecm alone. */
-	for (int k = 0; k < nm; k++) {
-		int rc = 0;
+	for (int k = 0; k < nm && rc == 0; k++) {
+		struct brul_ecm row;
+		int pooled;
 
 		if (models[k].battery[0])
 			continue;
-		rc |= brul_ecm_put(w, &models[k]);
+		if (model_row(&models[k], fit, n, o, &row, &pooled) < 0) {
+			brul_err_set(e, NULL, 0, 0, "out of memory");
+			rc = -1;
+			break;
+		}
+		if (pooled && o->out.progress != BRUL_PROGRESS_QUIET)
+			fprintf(stderr, "brul-twin: --fit-models: %s: the "
+			    "median of %d blocks' circuits\n", row.model,
+			    pooled);
+		rc |= brul_ecm_put(w, &row);
 		for (int c = 0; c < 4; c++)
 			rc |= brul_writer_null(w);
 		rc |= brul_writer_end(w);
-		if (rc) {
+		if (rc)
 			*e = *brul_writer_err(w);
-			return -1;
-		}
 	}
-	for (int k = 0; k < n; k++) {
-		struct brul_ecm c;
-		double r0, cap, rmse;
-		int rc = 0, got = brul_ecmfit_solve(&f[k], &c, &r0, &cap,
-						    &rmse);
-
-		if (got < 0) {
-			none += got == -1;
-			odd += got == -2;
+	for (int k = 0; k < n && rc == 0; k++) {
+		if (fit[k].got < 0)
 			continue;
-		}
-		snprintf(c.battery, sizeof c.battery, "%s",
+		snprintf(fit[k].c.battery, sizeof fit[k].c.battery, "%s",
 			 brul_twinset_id(set, k));
-		rc |= brul_ecm_put(w, &c);
-		rc |= brul_writer_fixed(w, r0, 3);
-		rc |= brul_writer_fixed(w, cap, 1);
-		rc |= brul_writer_fixed(w, rmse, 4);
+		rc |= brul_ecm_put(w, &fit[k].c);
+		rc |= brul_writer_fixed(w, fit[k].r0, 3);
+		rc |= brul_writer_fixed(w, fit[k].cap, 1);
+		rc |= brul_writer_fixed(w, fit[k].rmse, 4);
 		rc |= brul_writer_int(w, f[k].n);
 		rc |= brul_writer_end(w);
-		if (rc) {
+		if (rc)
 			*e = *brul_writer_err(w);
-			return -1;
-		}
 	}
+	free(fit);
+	if (rc)
+		return -1;
 	if (none && o->out.progress != BRUL_PROGRESS_QUIET)
 		fprintf(stderr, "brul-twin: --fit: %d of %d batteries had too "
 		    "little discharge to fit (30 samples at least); they keep "

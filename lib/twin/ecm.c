@@ -187,6 +187,39 @@ brul_ecm_put(struct brul_writer *w, const struct brul_ecm *e)
 	return rc ? -1 : 0;
 }
 
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+brul_ecm_median(const struct brul_ecm *e, int n, struct brul_ecm *out)
+{
+	double *v = malloc((size_t)n * sizeof *v);
+
+	if (v == NULL)
+		return -1;
+	*out = e[0];
+	out->battery[0] = '\0';
+	out->r0_mohm = out->capacity_ah = NAN;
+	for (int k = 0; k < NUMS; k++) {
+		for (int j = 0; j < n; j++)
+			v[j] = *field((struct brul_ecm *)&e[j], k);
+		qsort(v, (size_t)n, sizeof *v, cmp_double);
+		*field(out, k) = n % 2 ? v[n / 2] :
+		    (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+	/* Medians taken one by one need not keep the curve rising. */
+	if (4 * fabs(out->ocv_bow_v) >= out->ocv_full_v - out->ocv_empty_v)
+		out->ocv_bow_v = copysign(0.24 * (out->ocv_full_v -
+		    out->ocv_empty_v), out->ocv_bow_v);
+	return 0;
+}
+
 double
 brul_ecm_bow_shape(double soc)
 {

@@ -68,6 +68,12 @@ extern const char *const brul_ecm_columns[];
 struct brul_writer;
 int brul_ecm_put(struct brul_writer *w, const struct brul_ecm *e);
 
+/* A model's circuit from n (>= 1) circuits of its blocks, e[0..n) (as
+ * --fit found them): each parameter their median, so that a block the fit
+ * read badly does not move it; the model's name from e[0], no battery,
+ * no fitted R0 or capacity.  0, or -1 when out of memory. */
+int brul_ecm_median(const struct brul_ecm *e, int n, struct brul_ecm *out);
+
 double brul_ecm_ocv(const struct brul_ecm *e, double soc, double temp_c);
 /* The state of charge (unclamped) whose OCV at temp_c is v. */
 double brul_ecm_soc_at(const struct brul_ecm *e, double v, double temp_c);
