@@ -50,6 +50,10 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 
 	if (ts <= f->ts)
 		return;
+	/* A log that begins under load says nothing of where the block
+	 * started: that discharge is not the circuit's evidence. */
+	if (f->ts == INT64_MIN && i < DISCHARGE_A)
+		f->blind = 1;
 	f->ts = ts;
 	if (dt > 3600)
 		dt = 3600;
@@ -92,8 +96,13 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 				f->ah = 0;
 		}
 		f->in_discharge = 0;
+		f->blind = 0;
 		return;
 	}
+	/* Nor is it counted: where it left the block is as unknown as where
+	 * it found it, and a charge after it says full, as after float. */
+	if (f->blind)
+		return;
 	if (!f->in_discharge) {
 		f->in_discharge = 1;
 		f->discharges++;

@@ -14,18 +14,20 @@
  * soc is counted down from where the discharge started: full (it follows
  * float; what a charger puts back is counted back), or, after a rest of
  * half an hour or more, the rest voltage on the prior's open-circuit curve
- * (a log may start part-charged) down to the usable capacity, which is
- * not known
- * either: it is tried on a grid too, and the end-of-discharge knee tells
- * it.  The bow is fitted only where the discharges crossed 70 % of the
- * rated capacity (half a discharge cannot tell a bow from the knee and
- * the line); otherwise the prior's, the model's, holds.  The time
- * constants tried are the prior's, a third of it and three times it.  R0 is fitted only when the current varies enough to
- * tell it from the rest voltage (a constant-power discharge does not);
- * otherwise it is held at the block's latest ohmic reading, else at the
- * baseline it was given.  The normal equations are summed as the samples stream
- * by, for each pair of time constants on a grid, and the pair with the
- * least squared error wins: memory per battery, never per sample.
+ * (a log may start part-charged) down to the usable capacity, which is not
+ * known either.  A discharge the log begins in, with nothing before it
+ * (float, a charge, a rest) to say where it started, is left out.  The
+ * capacity is tried on a grid too, and the end-of-discharge knee tells it.
+ * The bow is fitted only where the discharges crossed 70 % of the rated
+ * capacity (half a discharge cannot tell a bow from the knee and the
+ * line); otherwise the prior's, the model's, holds.  The time constants
+ * tried are the prior's, a third of it and three times it.  R0 is fitted
+ * only when the current varies enough to tell it from the rest voltage (a
+ * constant-power discharge does not); otherwise it is held at the block's
+ * latest ohmic reading, else at the baseline it was given.  The normal
+ * equations are summed as the samples stream by, for each pair of time
+ * constants on a grid, and the pair with the least squared error wins:
+ * memory per battery, never per sample.
  *
  * Ownership: struct brul_ecmfit is plain storage.
  */
@@ -66,6 +68,7 @@ struct brul_ecmfit {
 					 * since, at 25 degC */
 	int64_t ts;
 	int in_discharge;
+	int blind;			/* in a discharge the log began in */
 	long n;				/* samples used */
 	int discharges;
 };

@@ -4,8 +4,8 @@
 # the project).  Each log becomes a battery T1 ... T12 of brul telemetry
 # (one minute apart, current sign turned to brul's, 27 degC: the bench did
 # not log temperature); its circuit is fitted on the first half of each log
-# that starts full (--fit assumes a discharge starts full), then the twin
-# runs over every log.  Prints, per log, the state-of-charge RMSE against
+# that starts full (a discharge the log begins in tells --fit nothing of
+# where it began), then the twin runs over every log.  Prints, per log, the state-of-charge RMSE against
 # the truth (remaining Ah over capacity) over the whole log and its second
 # half, and the voltage RMSE over the second half, which the fit never saw.
 set -eu
@@ -27,11 +27,18 @@ for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
 		printf "%s,%s,%.3f\n", ts, id, 100 * $6 / cap >> tru
 	}' "$data/test$n.csv"
 done
-# The first half of the logs that start full.
+# The first half of the logs that start full, each after a sample of the
+# charge that filled it (the bench's notes say it was charged full; the
+# log itself begins under load, which tells --fit nothing of where).
 awk -F, 'FNR == 1 { pass++ }
 	pass == 1 { if (FNR > 1 && $2 == $3) full["T" substr($1, 5)] = 1; next }
 	pass == 2 { if (FNR > 1) n[$2]++; next }
-	FNR == 1 || ($2 in full && ++k[$2] <= n[$2] / 2)' \
+	FNR == 1 { print; next }
+	$2 in full && ++k[$2] <= n[$2] / 2 {
+		if (k[$2] == 1)
+			print "2025-12-31T23:59:00Z," $2 ",,,1.00,27.0,"
+		print
+	}' \
     "$data/battery_info.csv" "$work/telemetry.csv" "$work/telemetry.csv" > "$work/half.csv"
 "$bin"/brul-twin --quiet --fit --fleet "$work/fleet.csv" -o "$work/fit.csv" "$work/half.csv"
 "$bin"/brul-twin --fleet "$work/fleet.csv" --ecm "$work/fit.csv" -o "$work/twin.csv" \

@@ -268,6 +268,8 @@ main(void)
 			int rc;
 
 			brul_ecmfit_init(f, &prior, cap, 5);
+			/* A charge, then the discharge from full. */
+			brul_ecmfit_add(f, -60, 1.0, NAN, 25, NAN);
 			for (int j = 0; ; j++) {
 				double i = (j / 10) % 2 ? -20 : -10, soc, v;
 
@@ -300,6 +302,38 @@ main(void)
 				tap_ok(&t, rc == 0 && got.ocv_bow_v == 0,
 				    "fit: half a discharge keeps the "
 				    "model's bow");
+		}
+		free(f);
+	}
+
+	/* A log that begins under load says nothing of where the block
+	 * started: that discharge is left out of the fit; the next, after
+	 * a charge, is counted from full. */
+	{
+		struct brul_ecm prior = {
+			.ocv_empty_v = 11.70, .ocv_full_v = 13.02,
+			.ocv_temp_v_per_c = 0.0012, .r1_ratio = 0.6,
+			.tau1_s = 90, .r2_ratio = 1.0, .tau2_s = 1800,
+			.eod_v = 0.24, .eod_max_v = 1.6, .charge_eff = 0.97
+		}, got;
+		struct brul_ecmfit *f = malloc(sizeof *f);
+		double r0_mohm, cap_ah, rmse;
+		int64_t ts = 0;
+
+		if (f) {
+			brul_ecmfit_init(f, &prior, 100, 5);
+			for (int j = 0; j < 100; j++, ts += 60)
+				brul_ecmfit_add(f, ts, -10, 12.6, 25, NAN);
+			tap_ok(&t, f->n == 0 && brul_ecmfit_solve(f, &got,
+			    &r0_mohm, &cap_ah, &rmse) == -1,
+			    "fit: a log's first discharge, its start unknown, "
+			    "is left out");
+			for (int j = 0; j < 30; j++, ts += 60)
+				brul_ecmfit_add(f, ts, 5, 14.1, 25, NAN);
+			for (int j = 0; j < 40; j++, ts += 60)
+				brul_ecmfit_add(f, ts, -10, 12.6, 25, NAN);
+			tap_ok(&t, f->n == 40 && f->discharges == 1,
+			    "fit: the discharge after a charge is counted");
 		}
 		free(f);
 	}
