@@ -241,7 +241,7 @@ PY
 	cat "$T/err"
 	# The models' rows, then one row per block, both discharges in it.
 	[ "$(head -1 "$T/fit.csv")" = "model,battery_id,ocv_empty_v,ocv_full_v,ocv_temp_v_per_c,r1_ratio,tau1_s,r2_ratio,tau2_s,eod_v,eod_max_v,r0_temp_per_c,cap_temp_per_c,charge_eff,ocv_bow_v,r0_mohm,capacity_ah,fit_rmse_v,samples" ]
-	[ "$(awk -F, 'NR > 1 && $2 == ""' "$T/fit.csv" | wc -l)" = 2 ]
+	[ "$(awk -F, 'NR > 1 && $2 == ""' "$T/fit.csv" | wc -l)" = $(($(wc -l < "$BATS_TEST_DIRNAME/../data/ecm.csv") - 1)) ]
 	[ "$(awk -F, 'NR > 1 && $2 != "" && $19 > 900' "$T/fit.csv" | wc -l)" -ge 22 ]
 	# The simulator's circuit: OCV 11.70 to 13.02 V, straight, knee 0.24
 	# V.  Fitted from discharges to cut-off the bow comes out at 0.02-0.03
@@ -412,7 +412,7 @@ PY
 	echo "$output"
 	# The circuit it was drawn from: OCV 11.70 to 13.02 V, knee 0.24 V,
 	# 90 Ah usable, and next to no error left.
-	[ "$(sed -n 4p <<< "$output" | cut -d, -f2-4,10,17)" = "B1,11.7001,13.0199,0.2400,90.0" ]
+	[ "$(grep "^VRLA-12V100,B1," <<< "$output" | cut -d, -f2-4,10,17)" = "B1,11.7001,13.0199,0.2400,90.0" ]
 }
 
 @test "runtime: minutes to a block's cut-off at the present load, within 10 % after the first 20 % of its discharge" {

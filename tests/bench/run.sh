@@ -139,6 +139,36 @@ echo "  one row per battery and day:  $t_tw s = $(awk -v r=$rows -v t="$t_tw" 'B
 echo "  one row per sample (10 columns each): $t_twf s = $(awk -v r=$rows -v t="$t_twf" 'BEGIN { printf "%.2f", r / t / 1e6 }') M samples/s"
 
 echo
+echo "== brul-twin on real blocks (../shared/data; tests/real-*.bats hold the marks)"
+real=${BRUL_REAL_DATA:-$(dirname "$0")/../../../shared/data}
+helpers=$(dirname "$0")/../helpers
+if [ -d "$real/real-vrla-agm/uct-capacity" ]; then
+	BRUL_BIN=$bin sh "$helpers/real-agm.sh" "$real/real-vrla-agm/uct-capacity" "$tmp/agm" |
+	    awk 'NR > 1 { r = 9 * $2 / 100 / $4; e = 100 * ($6 - $5) / $6; h = $3 - 100 * $4 / 9
+		if (h < 0) h = -h
+		if (n++ == 0) { rlo = rhi = r; elo = ehi = e; hlo = hhi = h }
+		if (r < rlo) rlo = r; if (r > rhi) rhi = r
+		if (e < elo) elo = e; if (e > ehi) ehi = e
+		if (h < hlo) hlo = h; if (h > hhi) hhi = h }
+		END { printf "  9 Ah AGM capacity tests, %d blocks, circuit fitted on the others: runtime 10 min in %.1f-%.1f %% short (mark 5)\n", n, elo, ehi
+		      printf "    Ah measured at C/6 over the own fit capacity: %.3f-%.3f, spread %.1f %% (mark 3); health %.1f-%.1f points from the fit (mark 8)\n", rlo, rhi, 100 * (rhi / rlo - 1), hlo, hhi }'
+else
+	echo "  no AGM capacity tests in $real: skipped"
+fi
+if [ -f "$real/real-lead-acid/battery_info.csv" ]; then
+	BRUL_BIN=$bin sh "$helpers/real-logs.sh" "$real/real-lead-acid" "$tmp/tubular" |
+	    awk 'NR > 1 && $3 == "yes" { s[++n] = $5; v[n] = $6 }
+		END { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) {
+			if (s[j] < s[i]) { t = s[i]; s[i] = s[j]; s[j] = t }
+			if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t } }
+		      m = n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
+		      w = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+		      printf "  tubular logs, %d fitted, unseen halves: median SOC RMSE %.1f points (mark 10), voltage %.3f V (mark 0.2); simulator 0.6\n", n, m, w }'
+else
+	echo "  no tubular logs in $real: skipped"
+fi
+
+echo
 echo "== brul-alert: the default rules over the 90-day telemetry and string stream (gzip), one core"
 d90=$tmp/d90
 alert="taskset -c 0 $bin/brul-alert --fleet $fleet --systems $d90/systems.csv.gz --string-telemetry $d90/string_telemetry.csv.gz $tz"
