@@ -41,7 +41,8 @@ for id in $ids; do
 	grep -v "^HR12-9,C0" "$work/loo-$id.csv" > "$work/type-$id.csv"
 	"$bin"/brul-twin -q --fleet "$work/fleet.csv" --ecm "$work/type-$id.csv" \
 	    -o "$work/twin-$id.csv" "$work/$id.csv"
-	fit=$(awk -F, -v id="$id" '$2 == id { print $17 }' "$work/own.csv")
+	fit=$(awk -F, -v id="$id" 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == "capacity_ah") c = k }
+	    $2 == id { print $c }' "$work/own.csv")
 	# The twin's row of each sample, by its time (one battery).
 	awk -F, -v id="$id" -v fit="${fit:-NA}" '
 	function sec(t,  s) {	# within a month: these logs span two days
