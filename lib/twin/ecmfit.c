@@ -26,6 +26,9 @@ cap_share(int q)
 				 * same for every capacity tried), to fit a
 				 * curve's bow */
 #define RATED 16		/* the capacity tried that is the rated */
+#define KNEE_V 10.8		/* 1.8 V a cell: a discharge that took a
+				 * 12 V block there under load reached its
+				 * knee */
 
 void
 brul_ecmfit_init(struct brul_ecmfit *f, const struct brul_ecm *prior,
@@ -120,6 +123,8 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	f->ah_dis -= i * dt / 3600 / brul_ecm_cap_factor(m, temp);
 	if (isnan(v))
 		return;
+	if (v <= KNEE_V)
+		f->knee_seen = 1;
 	c = -i / f->cap_ah;
 	y = v - m->ocv_temp_v_per_c * (temp - 25);
 	x[0] = 1;
@@ -286,9 +291,12 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 		held[3] = m->r1_ratio * held[2];
 		held[4] = m->r2_ratio * held[2];
 	}
-	/* Under a varying current: both RC pairs, then the slow one
-	 * dropped, then both (a real block's slow relaxation may not be
-	 * an RC pair's). */
+	/* Until a discharge reached the knee, the curve's span and the
+	 * capacity trade off (only their ratio shows): the model's span
+	 * first, free only when no physical circuit holds it.  Under a
+	 * varying current: both RC pairs, then the slow one dropped, then
+	 * both (a real block's slow relaxation may not be an RC pair's). */
+	for (int pass = f->knee_seen; pass < 2 && ba < 0; pass++)
 	for (int bow = 0; bow < 2; bow++)
 	for (int drop = 0; drop < (varies ? 3 : 1); drop++)
 	for (int a = 0; a < BRUL_FIT_TAU1; a++)
@@ -305,6 +313,7 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 		 * prior's (the model's, from rests across the curve). */
 		held[6] = bow || f->smax - f->smin < BOW_SPAN ?
 		    m->ocv_bow_v : NAN;
+		held[1] = pass ? NAN : m->ocv_full_v - m->ocv_empty_v;
 
 		/* A capacity the discharge went past cannot be the block's. */
 		if (f->short_of[q])

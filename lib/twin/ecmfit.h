@@ -20,7 +20,10 @@
  * capacity is tried on a grid too, and the end-of-discharge knee tells it.
  * The bow is fitted only where the discharges crossed 70 % of the rated
  * capacity (half a discharge cannot tell a bow from the knee and the
- * line); otherwise the prior's, the model's, holds.  The time constants
+ * line); otherwise the prior's, the model's, holds.  Until a discharge
+ * reached the knee (1.8 V a cell under load), the curve's span and the
+ * capacity trade off, only their ratio showing: the span is the model's
+ * unless no physical circuit holds it.  The time constants
  * tried are the prior's, a third of it and three times it.  R0 is fitted
  * only when the current varies enough to tell it from the rest voltage (a
  * constant-power discharge does not); otherwise it is held at the block's
@@ -58,6 +61,7 @@ struct brul_ecmfit {
 	long nq[BRUL_FIT_CAP];		/* samples summed for each */
 	double smin, smax;		/* the charge they span, at the rated
 					 * capacity */
+	int knee_seen;			/* a discharge reached the knee */
 	double last_i, last_t;		/* stand-ins for missing values */
 	double r0_mohm;			/* the reading or baseline held */
 	double si, sii;			/* of the discharge current */

@@ -163,7 +163,7 @@ if [ -f "$real/real-lead-acid/battery_info.csv" ]; then
 			if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t } }
 		      m = n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
 		      w = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-		      printf "  tubular logs, %d fitted, unseen halves: median SOC RMSE %.1f points (mark 10), voltage %.3f V (mark 0.2); simulator 0.6\n", n, m, w }'
+		      printf "  tubular logs, %d fitted, unseen halves: median SOC RMSE %.1f points (mark 7), voltage %.3f V (mark 0.15); simulator 0.6\n", n, m, w }'
 else
 	echo "  no tubular logs in $real: skipped"
 fi
