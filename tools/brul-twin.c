@@ -421,7 +421,7 @@ struct fitted {
 	int got;		/* brul_ecmfit_solve's: 0, -1 or -2 */
 };
 
-/* Model k's row: with --fit-models and three fitted blocks of the model
+/* A model's row: with --fit-models and three fitted blocks of the model
  * at least, the median of their circuits; else the row as it was read.
  * 0, or -1 when out of memory. */
 static int
