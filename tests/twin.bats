@@ -446,6 +446,34 @@ PY
 	assert_output --partial "--cutoff"
 }
 
+@test "--load: between discharges, the minutes the block would hold a design load" {
+	# Before the outage (full, on float) and a day after it (recharged,
+	# its capacity seen): the minutes to 10.5 V at a constant 10 A, and
+	# the ampere-hours they make, below the capacity the twin holds
+	# (the knee and R0 take their share) but most of it at C/10.
+	brul-twin --fleet "$F/ds/batteries.csv" --every 1h --load 10 \
+	    "$F/ds/telemetry.csv" > "$T/load.csv"
+	run awk -F, '$2 == "B0001-1" && ($1 == "2026-01-01T05:00:00Z" ||
+	    $1 == "2026-01-02T23:00:00Z") { print $1, $5, $11, $12, $13 }' "$T/load.csv"
+	echo "$output"
+	[ "${#lines[@]}" = 2 ]
+	for l in "${lines[@]}"; do
+		awk -v l="$l" 'BEGIN { split(l, a, " "); ah = a[3] * 10 / 60
+			exit !(ah < a[2] && ah > 0.85 * a[2] && a[4] < a[3] && a[3] < a[5]) }'
+	done
+	# During the outage the runtime is at the block's own load, as
+	# without --load.
+	run awk -F, 'NR == FNR { if ($1 >= "2026-01-01T07" && $1 < "2026-01-01T13" && $2 == "B0001-1") r[$1] = $11; next }
+		($1 in r) && $2 == "B0001-1" && $11 != r[$1] { print }' "$F/twin.csv" "$T/load.csv"
+	assert_output ""
+	run brul-twin --fleet "$F/ds/batteries.csv" --load 0.1 /dev/null
+	assert_failure 2
+	assert_output --partial "--load: expected amperes, from 0.5 to 10000"
+	run brul-twin --fit --fleet "$F/ds/batteries.csv" --load 10 /dev/null
+	assert_failure 2
+	assert_output --partial "not with --load"
+}
+
 @test "a failed block on float: the estimates stay physical and the score stays high" {
 	# B0003-1 runs away and fails at 00:00 on the 3rd (a shorted cell:
 	# 11.8 V while the string floats); no charge went out of it.

@@ -23,8 +23,9 @@
 
 static const char synopsis[] =
     "usage: brul-twin --fleet FILE [--every DURATION] [--cutoff VOLTS]\n"
-    "                 [--ecm FILE] [--predictions FILE] [--format csv|ndjson]\n"
-    "                 [-z] [-o FILE] [--progress | --quiet] [FILE ...]\n"
+    "                 [--load AMPS] [--ecm FILE] [--predictions FILE]\n"
+    "                 [--format csv|ndjson] [-z] [-o FILE]\n"
+    "                 [--progress | --quiet] [FILE ...]\n"
     "       brul-twin --fit [--fit-models] --fleet FILE [--ecm FILE] [-o FILE]\n"
     "                 [FILE ...]\n";
 
@@ -32,7 +33,7 @@ static const char synopsis[] =
 
 struct options {
 	const char *fleet, *ecm, *predictions;
-	double cutoff_v;
+	double cutoff_v, load_a;	/* load_a: 0 when none */
 	int64_t every;
 	int fit, fit_models;
 	struct brul_cli_stream out;
@@ -58,13 +59,16 @@ static const char help[] =
 "per battery in ascending time) and writes each block's estimated state:\n"
 "state of charge and of health with their standard deviations, R0, the\n"
 "predicted voltage, the residual and the normalised innovation, and while\n"
-"it discharges the minutes left to the cut-off at the present load.\n"
+"it discharges the minutes left to the cut-off at the present load (with\n"
+"--load, between discharges, at that load).\n"
 "\n"
 "  --fleet FILE        the batteries stream: models, capacities, baselines\n"
 "  --every DURATION    one row per battery per DURATION (60s, 15m, 1h, 1d)\n"
 "                      instead of one per sample\n"
 "  --cutoff VOLTS      the cut-off per 12 V block for runtime_min (default\n"
 "                      10.5: 1.75 V a cell; 6 to 13)\n"
+"  --load AMPS         between discharges, runtime_min is the minutes to the\n"
+"                      cut-off at a constant AMPS from now (0.5 to 10000)\n"
 "  --ecm FILE          the circuits' parameters (default: data/ecm.csv)\n"
 "  --predictions FILE  brul-predict's predictions, fused with the twin's own\n"
 "                      remaining useful life (more columns)\n"
@@ -85,7 +89,7 @@ static const struct brul_cli cli = { "brul-twin",
 
 enum {
 	OPT_CUTOFF = 256, OPT_ECM, OPT_EVERY, OPT_FIT, OPT_FIT_MODELS, OPT_FLEET,
-	OPT_PREDICTIONS
+	OPT_LOAD, OPT_PREDICTIONS
 };
 
 static const struct option longopts[] = {
@@ -98,6 +102,7 @@ static const struct option longopts[] = {
 	{ "fit", no_argument, NULL, OPT_FIT },
 	{ "fit-models", no_argument, NULL, OPT_FIT_MODELS },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
+	{ "load", required_argument, NULL, OPT_LOAD },
 	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
 	{ NULL, 0, NULL, 0 }
 };
@@ -131,6 +136,10 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_FLEET:
 			o->fleet = optarg;
 			break;
+		case OPT_LOAD:
+			o->load_a = brul_cli_double(&cli, "--load", optarg,
+			    0.5, 10000, "amperes, from 0.5 to 10000");
+			break;
 		case OPT_PREDICTIONS:
 			o->predictions = optarg;
 			break;
@@ -145,9 +154,10 @@ parse(int argc, char **argv, struct options *o)
 	if (o->fit_models && !o->fit)
 		brul_cli_misuse(&cli, "--fit-models goes with --fit");
 	/* --fit writes circuits, not states: what shapes states is moot */
-	if (o->fit && (o->every || o->predictions))
+	if (o->fit && (o->every || o->predictions || o->load_a))
 		brul_cli_misuse(&cli, "--fit writes one circuit per block: not "
-		    "with %s", o->every ? "--every" : "--predictions");
+		    "with %s", o->every ? "--every" : o->predictions ?
+		    "--predictions" : "--load");
 }
 
 static struct brul_twinset *
@@ -318,7 +328,7 @@ run(struct brul_reader *r, struct brul_twinset *set, const struct options *o,
 			continue;
 		last[k] = ts;
 		/* Only for the rows written: it runs the circuit forward. */
-		brul_twin_runtime(tw, o->cutoff_v, &rt);
+		brul_twin_runtime(tw, o->cutoff_v, o->load_a, &rt);
 		if ((rc = put(w, ts, brul_twinset_id(set, k), &s, &rt,
 		    preds ? &preds[k] : NULL, e)) < 0)
 			break;

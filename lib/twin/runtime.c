@@ -9,18 +9,17 @@
 #define STEP_SHARE	0.002	/* of the capacity per step of the run */
 
 /* Minutes from state of charge soc until the circuit's voltage at current
- * i (< 0) reaches cutoff, the polarisation starting at the twin's. */
+ * i (< 0) reaches cutoff, the polarisation starting at v1, v2. */
 static double
 run_down(const struct brul_twin *t, double soc, double i, double temp,
-	 double cutoff)
+	 double cutoff, double v1, double v2)
 {
 	const struct brul_ecm *m = t->m;
 	const double *x = t->f.x;
 	double gr = brul_ecm_r0_factor(m, temp);
 	double q = x[BRUL_TW_Q] * brul_ecm_cap_factor(m, temp);
 	double r0 = x[BRUL_TW_R0] * gr / 1000, c = -i / t->cap_rated_ah;
-	double v1 = x[BRUL_TW_V1], v2 = x[BRUL_TW_V2], d, v, pv, dt, e1, e2;
-	double min = 0;
+	double d, v, pv, dt, e1, e2, min = 0;
 
 	/* Steps of a fixed share of the capacity: the same count for a
 	 * short discharge and a long one, and fine enough at the knee. */
@@ -50,22 +49,32 @@ run_down(const struct brul_twin *t, double soc, double i, double temp,
 }
 
 int
-brul_twin_runtime(const struct brul_twin *t, double cutoff_v,
+brul_twin_runtime(const struct brul_twin *t, double cutoff_v, double load_a,
 		  struct brul_runtime *rt)
 {
 	const double *x = t->f.x;
 	double i = t->last_i, s = x[BRUL_TW_SOC], q = x[BRUL_TW_Q], sd;
+	double v1 = x[BRUL_TW_V1], v2 = x[BRUL_TW_V2];
 
 	rt->min = rt->lo_min = rt->hi_min = NAN;
-	if (!t->driving || !(i < DISCHARGE_A) || t->ts == INT64_MIN)
+	if (t->ts == INT64_MIN)
 		return 0;
+	if (!t->driving || !(i < DISCHARGE_A)) {
+		if (!(load_a > -DISCHARGE_A))
+			return 0;
+		/* A load that is not there: from rest, whatever a charger
+		 * left in the RC pairs gone before it would bite. */
+		i = -load_a;
+		v1 = v2 = 0;
+	}
 	/* The remaining ampere-hours s q: their variance, first order. */
 	sd = q * q * t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] +
 	    s * s * t->f.P[BRUL_TW_Q][BRUL_TW_Q] +
 	    2 * s * q * t->f.P[BRUL_TW_SOC][BRUL_TW_Q];
 	sd = sqrt(sd > 0 ? sd : 0) / q;
-	rt->min = run_down(t, s, i, t->last_t, cutoff_v);
-	rt->lo_min = run_down(t, s - 1.645 * sd, i, t->last_t, cutoff_v);
-	rt->hi_min = run_down(t, s + 1.645 * sd, i, t->last_t, cutoff_v);
+	rt->min = run_down(t, s, i, t->last_t, cutoff_v, v1, v2);
+	sd *= 1.645;
+	rt->lo_min = run_down(t, s - sd, i, t->last_t, cutoff_v, v1, v2);
+	rt->hi_min = run_down(t, s + sd, i, t->last_t, cutoff_v, v1, v2);
 	return 1;
 }

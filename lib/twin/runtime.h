@@ -1,7 +1,9 @@
 /*
  * runtime.h: how long a discharging block has left: the minutes until its
  * voltage falls to a cut-off at the present load, the question an operator
- * asks during an outage.  The twin's circuit (ecm.h) is run forward from
+ * asks during an outage; and, between outages, how long it would hold a
+ * given load (the autonomy at the design load; times that current, the
+ * capacity at its rate, what a capacity test measures).  The twin's circuit (ecm.h) is run forward from
  * its present state at the last current and temperature it read, until
  * the terminal voltage (knee included) reaches the cut-off or the charge
  * runs out.  The interval moves the starting charge by 1.645 standard
@@ -21,13 +23,15 @@
 #define BRUL_RUNTIME_MAX_MIN	(7 * 24 * 60)	/* beyond: reported as it */
 
 struct brul_runtime {
-	double min, lo_min, hi_min;	/* minutes; NaN when not discharging */
+	double min, lo_min, hi_min;	/* minutes; NaN when not known */
 };
 
-/* The runtime of twin t to cutoff_v (V per block) at its present load:
- * 1 with *rt filled while the block drives a discharge, else 0 with NaN
- * in it. */
+/* The runtime of twin t to cutoff_v (V per block): while the block drives
+ * a discharge, at its present load; otherwise, when load_a (A) is above
+ * 0.2, at a constant discharge of load_a starting now, from rest.  1 with
+ * *rt filled, else 0 with NaN in it (no sample yet; or no discharge and
+ * no load_a: pass NAN or 0). */
 int brul_twin_runtime(const struct brul_twin *t, double cutoff_v,
-		      struct brul_runtime *rt);
+		      double load_a, struct brul_runtime *rt);
 
 #endif

@@ -11,8 +11,11 @@
 # the block's whole log with that circuit and its rated 9 Ah.  Prints, per
 # block: the Ah its second discharge delivered (the truth, as % of rated),
 # the twin's state of health at the end of it, the capacity --fit finds from
-# the block's own log (Ah), and the minutes to cut-off the twin predicted 10
-# minutes into the second discharge against the minutes that followed.
+# the block's own log (Ah), the minutes to cut-off the twin predicted 10
+# minutes into the second discharge against the minutes that followed, and
+# the capacity at the test's 1.56 A it predicted at rest before the second
+# discharge, having seen the first (brul-twin --load: the minutes it would
+# hold 1.56 A, times 1.56 A), as % of rated.
 set -eu
 data=$1 work=$2
 bin=${BRUL_BIN:-build/bin}
@@ -33,14 +36,14 @@ ids=$(awk -F, 'NR > 1 { print $1 }' "$work/fleet.csv")
 } > "$work/generic.csv"
 "$bin"/brul-twin -q --fit --fleet "$work/fleet.csv" --ecm "$work/generic.csv" \
     -o "$work/own.csv" $(for id in $ids; do echo "$work/$id.csv"; done)
-echo "block measured_pct soh_pct fit_ah runtime_min actual_min"
+echo "block measured_pct soh_pct fit_ah runtime_min actual_min predicted_pct"
 for id in $ids; do
 	others=$(for o in $ids; do [ "$o" = "$id" ] || echo "$work/$o.csv"; done)
 	"$bin"/brul-twin -q --fit --fit-models --fleet "$work/fleet.csv" \
 	    --ecm "$work/generic.csv" -o "$work/loo-$id.csv" $others
 	grep -v "^HR12-9,C0" "$work/loo-$id.csv" > "$work/type-$id.csv"
 	"$bin"/brul-twin -q --fleet "$work/fleet.csv" --ecm "$work/type-$id.csv" \
-	    -o "$work/twin-$id.csv" "$work/$id.csv"
+	    --load 1.56 -o "$work/twin-$id.csv" "$work/$id.csv"
 	fit=$(awk -F, -v id="$id" 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == "capacity_ah") c = k }
 	    $2 == id { print $c }' "$work/own.csv")
 	# The twin's row of each sample, by its time (one battery).
@@ -52,14 +55,14 @@ for id in $ids; do
 	FNR == 1 { next }
 	FILENAME == ARGV[1] { soh[$1] = $5; rt[$1] = $11; next }
 	$4 < -0.5 {
-		if (!on) { d++; t0 = sec($1); ah = 0; r = "" }
+		if (!on) { d++; t0 = sec($1); ah = 0; r = ""; cap = rest }
 		on = 1; ah += -$4 * 30 / 3600; end = sec($1); h = soh[$1]
 		if (d == 2 && r == "" && end - t0 >= 600) { r = rt[$1]; t10 = end }
 		next
 	}
 	on && d == 2 {
-		printf "%s %.1f %.1f %s %.0f %.0f\n", id, 100 * ah / 9, h,
-		    fit, r, (end - t10) / 60
+		printf "%s %.1f %.1f %s %.0f %.0f %.1f\n", id, 100 * ah / 9, h,
+		    fit, r, (end - t10) / 60, 100 * cap * 1.56 / 60 / 9
 	}
-	{ on = 0 }' "$work/twin-$id.csv" "$work/$id.csv"
+	{ on = 0; rest = rt[$1] }' "$work/twin-$id.csv" "$work/$id.csv"
 done

@@ -2,6 +2,7 @@
  * test-ekf.c: the Kalman filter's steps against the closed forms of the
  * linear case, and a covariance that stays symmetric and positive
  * definite through many updates with nearly singular measurements; the
+ * runtime at a design load against the circuit's closed form; the
  * circuits file read with its names whole.
  */
 #include <math.h>
@@ -14,6 +15,7 @@
 #include "twin/ecmfit.h"
 #include "twin/ekf.h"
 #include "twin/fusion.h"
+#include "twin/runtime.h"
 #include "twin/twin.h"
 #include "tap.h"
 
@@ -162,6 +164,40 @@ main(void)
 				if (fabs(a.P[i][j] - b.P[i][j]) > worst)
 					worst = fabs(a.P[i][j] - b.P[i][j]);
 		tap_ok(&t, worst < 1e-15, "the twin's F P F' + Q equals the general one");
+	}
+
+	/* The runtime at a design load, from rest, full: over 20 hours the
+	 * RC pairs settle, so the ampere-hours to the cut-off are the
+	 * capacity down to the charge s where 11.70 + 1.32 s - i R0 (1 +
+	 * 0.6 + 1.0) - 0.24 (i / 100) / s^2 = 10.5 (bisection). */
+	{
+		struct brul_twin tw;
+		struct brul_twin_out o;
+		struct brul_runtime rt, fast;
+		double lo = 0.03, hi = 1, i = 5, r0 = 0.005;
+
+		for (int n = 0; n < 60; n++) {
+			double s = (lo + hi) / 2;
+
+			if (11.70 + 1.32 * s - i * r0 * 2.6 -
+			    0.24 * (i / 100) / (s * s) > 10.5)
+				hi = s;
+			else
+				lo = s;
+		}
+		brul_twin_init(&tw, &generic, 100, 1000 * r0);
+		brul_twin_step(&tw, 0, 0, 13.02, 25, NAN, &o);
+		tap_ok(&t, brul_twin_runtime(&tw, 10.5, NAN, &rt) == 0 &&
+		       isnan(rt.min), "at rest, no load: no runtime");
+		tap_ok(&t, brul_twin_runtime(&tw, 10.5, i, &rt) == 1,
+		       "at rest, a design load: a runtime");
+		tap_near(&t, rt.min * i / 60, 100 * (1 - lo), 0.05,
+			 "5 A from full: the Ah to the cut-off, as the circuit says");
+		tap_ok(&t, rt.lo_min < rt.min && rt.min < rt.hi_min,
+		       "its interval holds it");
+		brul_twin_runtime(&tw, 10.5, 50, &fast);
+		tap_ok(&t, fast.min * 50 < rt.min * i,
+		       "ten times the load: fewer ampere-hours (the knee)");
 	}
 
 	/* The health trend and the fusion. */
