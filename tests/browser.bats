@@ -67,6 +67,12 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	twin="SELECT DISTINCT ON (w.battery_id) CASE WHEN w.soh_sd_pct <= 5 OR w.soh_pct + w.soh_sd_pct < 80 THEN w.soh_pct END AS soh_pct FROM twin w JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL ORDER BY w.battery_id, w.ts DESC"
 	site=$(q "SELECT site_id FROM batteries WHERE removed_date IS NULL GROUP BY site_id ORDER BY count(*) DESC, site_id LIMIT 1")
 	inside="SELECT battery_id FROM batteries WHERE site_id = '$site' AND removed_date IS NULL"
+	# The block the pages open: its latest hour again through brul-twin
+	# --load and brul-load, with the minutes it would hold 10 A.
+	block=$(q "SELECT min(battery_id) FROM ($inside) x")
+	brul-twin --fleet "$F/ds/batteries.csv" --every 1h --load 10 "$F/ds/telemetry.csv" |
+	    awk -F, -v b="$block" 'NR == 1 { print; next } $2 == b { l = $0 } END { print l }' |
+	    brul-load -q twin
 	q "SELECT json_build_object(
 	    'sites', (SELECT count(*) FROM sites),
 	    'strings', (SELECT count(*) FROM strings),
@@ -92,7 +98,8 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	    'site_resistance_pct', (SELECT json_object_agg(x.battery_id, (x.resistance_mohm / b.baseline_mohm - 1) * 100)
 	        FROM (SELECT DISTINCT ON (battery_id) battery_id, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL
 	        AND battery_id IN ($inside) ORDER BY battery_id, ts DESC) x JOIN batteries b USING (battery_id)),
-	    'block', (SELECT min(battery_id) FROM ($inside) x),
+	    'block', '$block',
+	    'runtime', (SELECT to_char(round(runtime_min::numeric), 'FM999,999') FROM twin WHERE battery_id = '$block' ORDER BY ts DESC LIMIT 1),
 	    'next', '2026-01-02T00:00',
 	    'model', json_build_object('rows', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_cv"])["model"]["all"]["rows"])' "$F/model.json"),
 	        'sampled', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_oof"])["sampled"])' "$F/model.json")))" > "$F/expect.json"

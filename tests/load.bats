@@ -127,11 +127,11 @@ digest() {
 @test "migrate twice: the schema once, then nothing to do" {
 	run brul-load --migrate
 	assert_success
-	assert_output "$(printf 'brul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql')"
+	assert_output "$(printf 'brul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql')"
 	run brul-load --migrate
 	assert_success
-	assert_output "brul-load: the schema is up to date (version 2)"
-	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 2 ]
+	assert_output "brul-load: the schema is up to date (version 3)"
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 3 ]
 	[ "$(q "SELECT count(*) FROM pg_tables WHERE tablename IN ('sites', 'systems', 'strings', 'batteries', 'labels', 'events', 'features', 'predictions', 'alerts', 'alert_events', 'users', 'telemetry_hourly', 'twin', 'refresh_tokens')")" = 14 ]
 	[ "$(q "SELECT relkind FROM pg_class WHERE relname = 'telemetry'")" = p ]
 }
@@ -141,20 +141,20 @@ digest() {
 	assert_failure 1
 	assert_output --partial "no brul schema (no table schema_migrations): run brul-load --migrate"
 	brul-load --migrate -q
-	q "CREATE TABLE saved AS SELECT * FROM schema_migrations WHERE version = 2"
-	q "DELETE FROM schema_migrations WHERE version = 2"
+	q "CREATE TABLE saved AS SELECT * FROM schema_migrations WHERE version = 3"
+	q "DELETE FROM schema_migrations WHERE version = 3"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "schema (version 1) is older than this brul's (2): run brul-load --migrate"
+	assert_output --partial "schema (version 2) is older than this brul's (3): run brul-load --migrate"
 	q "INSERT INTO schema_migrations SELECT * FROM saved"
-	q "INSERT INTO schema_migrations VALUES (3, '003-future.sql', 'x')"
+	q "INSERT INTO schema_migrations VALUES (4, '004-future.sql', 'x')"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (2): install a newer brul"
+	assert_output --partial "is newer than this brul's (3): install a newer brul"
 	run brul-load --migrate
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (2): install a newer brul"
-	q "DELETE FROM schema_migrations WHERE version = 3"
+	assert_output --partial "is newer than this brul's (3): install a newer brul"
+	q "DELETE FROM schema_migrations WHERE version = 4"
 	q "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"
 	run brul-load --migrate
 	assert_failure 1
@@ -187,13 +187,13 @@ digest() {
 	assert_output --partial "create the database with brul-load --migrate --create-db, or createdb 't${BATS_SUITE_TEST_NUMBER}'\\''s \"new\" db'"
 	run brul-load --migrate --create-db
 	assert_success
-	assert_output "$(printf 'brul-load: created the database %s\nbrul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql' "$PGDATABASE")"
+	assert_output "$(printf 'brul-load: created the database %s\nbrul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql' "$PGDATABASE")"
 	[ "$(psql -d postgres -qXAtc "SELECT count(*) FROM pg_database WHERE datname = '$(printf '%s' "$PGDATABASE" | sed "s/'/''/g")'")" = 1 ]
-	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 2 ]
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 3 ]
 	# There now: nothing to create, nothing to migrate.
 	run brul-load --migrate --create-db
 	assert_success
-	assert_output "brul-load: the schema is up to date (version 2)"
+	assert_output "brul-load: the schema is up to date (version 3)"
 	# The server not running: its own hint, status 3.
 	run brul-load --db "host=$T port=1 dbname=x" --migrate --create-db
 	assert_failure 3

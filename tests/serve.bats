@@ -106,7 +106,7 @@ PY
 	run req GET /health
 	assert_output "$(printf '{"status":"ok"}\n200')"
 	run req GET /health/ready
-	assert_output "$(printf '{"status":"ready","schema":2}\n200')"
+	assert_output "$(printf '{"status":"ready","schema":3}\n200')"
 	run status GET /metrics
 	assert_output 200
 	run curl -s "$URL/metrics"
@@ -378,6 +378,28 @@ PY
 	# One battery: its latest reading, prediction and twin state.
 	curl -s -H "Authorization: Bearer $v" "$URL/api/v1/batteries/B0002-1" |
 	    /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["telemetry"]["ts"].startswith("2026-01-07T23:59") and d["twin"]["soh_pct"] > 0 and d["prediction"]["model_id"] == "fixture", d'
+}
+
+@test "a block's runtime to cut-off: from brul-twin through brul-load to the API" {
+	v=$(token view)
+	# The twin's latest hour of B0002-1 again, now with the minutes it
+	# would hold 10 A (brul-twin --load): the row it replaces plus them.
+	brul-twin --fleet "$F/ds/batteries.csv" --every 1h --load 10 \
+	    "$F/ds/telemetry.csv" | awk -F, 'NR == 1 { print; next }
+	    $2 == "B0002-1" { l = $0 } END { print l }' > "$T/tw.csv"
+	want=$(tail -1 "$T/tw.csv" | cut -d, -f1,11-13)
+	[ "$(tail -1 "$T/tw.csv" | cut -d, -f11)" != "" ]
+	brul-load -q twin "$T/tw.csv"
+	run /usr/bin/python3 -c 'import json,sys
+d = json.load(sys.stdin)["twin"]
+print(",".join([d["ts"]] + ["%.1f" % d[k] for k in ("runtime_min", "runtime_lo_min", "runtime_hi_min")]))' \
+	    < <(curl -s -H "Authorization: Bearer $v" "$URL/api/v1/batteries/B0002-1")
+	assert_output "$want"
+	run /usr/bin/python3 -c 'import json,sys
+p = json.load(sys.stdin)["points"]
+print(p[-1]["runtime_min"], sum(x["runtime_min"] is None for x in p) == len(p) - 1)' \
+	    < <(curl -s -H "Authorization: Bearer $v" "$URL/api/v1/batteries/B0002-1/twin")
+	assert_output "$(echo "$want" | cut -d, -f2) True"
 }
 
 @test "the dashboard's reads: summary, a site's blocks, twin, events, model and rules agree with SQL and the files" {
@@ -830,7 +852,7 @@ PY
 
 @test "--check-config, --create-user and bad usage" {
 	run -0 brul-serve --check-config --secret-file "$F/secret" --listen 127.0.0.1:0
-	assert_line 'database: reachable, schema version 2'
+	assert_line 'database: reachable, schema version 3'
 	run -1 brul-serve --check-config --listen 127.0.0.1:0
 	assert_output --partial 'no secret: give --secret-file FILE'
 	head -c 10 /dev/urandom > "$T/short"

@@ -2,7 +2,8 @@
 // and temperature over the range chosen (raw, or the hourly and daily
 // rollups), its resistance against its baseline with brul-alert's
 // thresholds, its RUL history with the interval, the twin's state of
-// charge and health, its alerts and what happened to it.
+// charge and health (and, while it discharges, its minutes to cut-off),
+// its alerts and what happened to it.
 
 import { api } from "./api.js";
 import { colours, timeChart } from "./chart.js";
@@ -70,6 +71,10 @@ export async function block(view, id, q) {
       el("div", { class: "tile" }, el("b", {}, w ? `${fmt(w.soh_pct, 1)} %` : "–"),
         w?.soh_sd_pct != null ? `state of health (twin), ± ${fmt(w.soh_sd_pct, 1)}` : "state of health (twin)"),
       el("div", { class: "tile" }, el("b", {}, w ? `${fmt(w.soc_pct, 0)} %` : "–"), "state of charge (twin)"),
+      // While it discharges (or, brul-twin --load, at the design load):
+      // the question an operator asks during an outage.
+      w?.runtime_min != null ? el("div", { class: "tile", id: "runtime" }, el("b", {}, `${fmt(w.runtime_min)} min`),
+        `to cut-off (twin, at ${when(w.ts)}), 90 %: ${fmt(w.runtime_lo_min)}–${fmt(w.runtime_hi_min)} min`) : null,
       el("div", { class: "tile" }, el("b", {}, now ? `${fmt(now.voltage_v, 2)} V` : "–"), now ? `${fmt(now.temperature_c, 1)} °C at ${when(now.ts)}` : "no reading"),
       el("div", { class: "tile" }, el("b", {}, fmt(b.open_alerts)), "alerts open")),
     el("p", { class: "muted" }, `Position ${b.position ?? "?"} of ${b.string_id} · ${b.model ?? ""} ${b.capacity_ah ? `${b.capacity_ah} Ah` : ""} · installed ${b.install_date ?? "–"} · baseline ${fmt(base, 2)} mΩ`),

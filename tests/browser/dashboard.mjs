@@ -207,6 +207,9 @@ try {
     `block ${want.block}: the twin's chart has the API's ${tw.points.length} estimates`);
   check(await page.locator("text=baseline").count() > 0 && await page.locator("svg text", { hasText: "warning (+20 %)" }).count() === 1,
     `block ${want.block}: resistance drawn against its baseline and brul-alert's thresholds`);
+  const runtime = await page.$eval("#runtime b", (b) => b.textContent).catch(() => null);
+  check(runtime === `${want.runtime} min`,
+    `block ${want.block}: the twin's minutes to cut-off, ${runtime} (SQL: ${want.runtime})`);
 
   // The model, as brul-train recorded it.
   await go(page, "#/model", "#model-metrics");
