@@ -171,6 +171,12 @@ if [ -f "$real/real-lead-acid/battery_info.csv" ]; then
 else
 	echo "  no tubular logs in $real: skipped"
 fi
+if [ -d "$real/real-field-bboxx" ]; then
+	BRUL_BIN=$bin sh "$helpers/real-field.sh" "$real/real-field-bboxx" "$tmp/field" |
+	    awk 'NR > 1 { printf "  field telemetry (solar home, 17 Ah), battery %s: %d voltage updates, one-step voltage RMSE %.3f V (mark 0.1); %d estimates not finite\n", $1, $3, $4, $11 }'
+else
+	echo "  no field telemetry in $real: skipped"
+fi
 
 echo
 echo "== brul-alert: the default rules over the 90-day telemetry and string stream (gzip), one core"
