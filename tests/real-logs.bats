@@ -21,12 +21,13 @@ setup() {
 	echo "$output"
 	[ "${#lines[@]}" = 13 ]
 	table=$output
-	# The logs that start full get a circuit of their own, most of them.
+	# The logs that start full get a circuit of their own, every one
+	# (test2.csv's glitch, 16 minutes of 1.5 V, left out by brul-import).
 	read -r n f < <(awk 'NR > 1 && $2 == "full" { n++; if ($3 == "yes") f++ } END { print n, f }' <<< "$table")
-	[ "$n" = 7 ] && [ "$f" -ge 6 ]
+	[ "$n" = 7 ] && [ "$f" = 7 ]
 	# Over the halves the fit never saw: the median state-of-charge RMSE
 	# at most 7 points and the median voltage RMSE at most 0.15 V (today
-	# 5.7 and 0.11); over every log, whole, the median at most 10 points
+	# 5.7 and 0.136); over every log, whole, the median at most 10 points
 	# (today 9.2).
 	median() { sort -n | awk '{ v[NR] = $1 } END { print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
 	soc2=$(awk 'NR > 1 && $3 == "yes" { print $5 }' <<< "$table" | median)
