@@ -62,8 +62,8 @@ brul_twin_runtime(const struct brul_twin *t, double cutoff_v, double load_a,
 	if (!t->driving || !(i < DISCHARGE_A)) {
 		if (!(load_a > -DISCHARGE_A))
 			return 0;
-		/* A load that is not there: from rest, whatever a charger
-		 * left in the RC pairs gone before it would bite. */
+		/* A load yet to come starts from rest: what a charger left
+		 * in the RC pairs is taken as gone by then. */
 		i = -load_a;
 		v1 = v2 = 0;
 	}

@@ -3,10 +3,11 @@
  * voltage falls to a cut-off at the present load, the question an operator
  * asks during an outage; and, between outages, how long it would hold a
  * given load (the autonomy at the design load; times that current, the
- * capacity at its rate, what a capacity test measures).  The twin's circuit (ecm.h) is run forward from
- * its present state at the last current and temperature it read, until
- * the terminal voltage (knee included) reaches the cut-off or the charge
- * runs out.  The interval moves the starting charge by 1.645 standard
+ * capacity at its rate, what a capacity test measures).  The twin's
+ * circuit (ecm.h) is run forward from its present state at the last
+ * current (or the load given) and temperature it read, until the terminal
+ * voltage (knee included) reaches the cut-off or the charge runs out.
+ * The interval moves the starting charge by 1.645 standard
  * deviations of the remaining ampere-hours (state of charge and capacity
  * together, with their covariance) either way: a 90 % interval for what
  * the filter knows; the load is taken as it is now.
