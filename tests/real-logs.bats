@@ -28,7 +28,7 @@ setup() {
 	# Over the halves the fit never saw: the median state-of-charge RMSE
 	# at most 7 points and the median voltage RMSE at most 0.15 V (today
 	# 5.7 and 0.136); over every log, whole, the median at most 10 points
-	# (today 9.2).
+	# (today 8.2).
 	median() { sort -n | awk '{ v[NR] = $1 } END { print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
 	soc2=$(awk 'NR > 1 && $3 == "yes" { print $5 }' <<< "$table" | median)
 	v2=$(awk 'NR > 1 && $3 == "yes" { print $6 }' <<< "$table" | median)

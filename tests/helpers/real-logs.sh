@@ -7,7 +7,8 @@
 # that starts full (a discharge the log begins in tells --fit nothing of
 # where it began), then the twin runs over every log.  Prints, per log, the state-of-charge RMSE against
 # the truth (remaining Ah over capacity) over the whole log and its second
-# half, and the voltage RMSE over the second half, which the fit never saw.
+# half, and the voltage RMSE over the second half, which the fit never saw
+# (over the minutes the twin read: not those brul-import left out).
 set -eu
 data=$1 work=$2
 bin=${BRUL_BIN:-build/bin}
@@ -51,7 +52,7 @@ awk -F, 'FNR == 1 { pass++ }
 awk -F, 'FILENAME == ARGV[1] { if (FNR > 1 && $2 == $3) full["T" substr($1, 5)] = 1; next }
 	FILENAME == ARGV[2] { if (FNR > 1 && $2 != "") fit[$2] = 1; next }
 	FILENAME == ARGV[3] { if (FNR > 1) { n[$2]++; tw[$1 "," $2] = $3 "," $9 }; next }
-	FNR > 1 { split(tw[$1 "," $2], t, ","); e = t[1] - $3
+	FNR > 1 && ($1 "," $2) in tw { split(tw[$1 "," $2], t, ","); e = t[1] - $3
 		se[$2] += e * e; c[$2]++
 		if (++k[$2] > n[$2] / 2) { se2[$2] += e * e; c2[$2]++
 			if (t[2] != "") { ve[$2] += t[2] * t[2]; vc[$2]++ } } }
