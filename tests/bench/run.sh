@@ -171,6 +171,13 @@ if [ -f "$real/real-lead-acid/battery_info.csv" ]; then
 else
 	echo "  no tubular logs in $real: skipped"
 fi
+if [ -d "$real/real-vrla-agm/uct-soc-batch-a/eis" ]; then
+	BRUL_BIN=$bin sh "$helpers/real-eis-r0.sh" "$real/real-vrla-agm/uct-soc-batch-a" "$tmp/eisr0" |
+	    awk 'NR > 1 { n++; if ($4 >= 0.85 && $4 <= 1.15) ok++; r = r sprintf(" %s %.2f", $1, $4) }
+		END { printf "  9 Ah AGM batch A, R0 after a 0.9 A discharge over the spectrum'"'"'s 3 kHz real part:%s; within 15 %%: %d of %d (target all)\n", r, ok, n }'
+else
+	echo "  no AGM spectra in $real: skipped"
+fi
 if [ -d "$real/real-field-bboxx" ]; then
 	BRUL_BIN=$bin sh "$helpers/real-field.sh" "$real/real-field-bboxx" "$tmp/field" |
 	    awk 'NR > 1 { printf "  field telemetry (solar home, 17 Ah), battery %s: %d voltage updates, one-step voltage RMSE %.3f V (mark 0.1); %d estimates not finite\n", $1, $3, $4, $11 }'
