@@ -468,7 +468,7 @@ PY
 	assert_output ""
 	run brul-twin --fleet "$F/ds/batteries.csv" --load 0.1 /dev/null
 	assert_failure 2
-	assert_output --partial "--load: expected amperes, from 0.5 to 10000"
+	assert_output --partial "--load: expected amperes, from 0.25 to 10000"
 	run brul-twin --fit --fleet "$F/ds/batteries.csv" --load 10 /dev/null
 	assert_failure 2
 	assert_output --partial "not with --load"

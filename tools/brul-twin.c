@@ -68,7 +68,7 @@ static const char help[] =
 "  --cutoff VOLTS      the cut-off per 12 V block for runtime_min (default\n"
 "                      10.5: 1.75 V a cell; 6 to 13)\n"
 "  --load AMPS         between discharges, runtime_min is the minutes to the\n"
-"                      cut-off at a constant AMPS from now (0.5 to 10000)\n"
+"                      cut-off at a constant AMPS from now (0.25 to 10000)\n"
 "  --ecm FILE          the circuits' parameters (default: data/ecm.csv)\n"
 "  --predictions FILE  brul-predict's predictions, fused with the twin's own\n"
 "                      remaining useful life (more columns)\n"
@@ -138,7 +138,7 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_LOAD:
 			o->load_a = brul_cli_double(&cli, "--load", optarg,
-			    0.5, 10000, "amperes, from 0.5 to 10000");
+			    0.25, 10000, "amperes, from 0.25 to 10000");
 			break;
 		case OPT_PREDICTIONS:
 			o->predictions = optarg;
