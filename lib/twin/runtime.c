@@ -71,7 +71,8 @@ brul_twin_runtime(const struct brul_twin *t, double cutoff_v, double load_a,
 	sd = q * q * t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] +
 	    s * s * t->f.P[BRUL_TW_Q][BRUL_TW_Q] +
 	    2 * s * q * t->f.P[BRUL_TW_SOC][BRUL_TW_Q];
-	sd = sqrt(sd > 0 ? sd : 0) / q;
+	sd = sqrt((sd > 0 ? sd : 0) / (q * q) +
+	    BRUL_RUNTIME_KNEE_SD * BRUL_RUNTIME_KNEE_SD);
 	rt->min = run_down(t, s, i, t->last_t, cutoff_v, v1, v2);
 	sd *= 1.645;
 	rt->lo_min = run_down(t, s - sd, i, t->last_t, cutoff_v, v1, v2);

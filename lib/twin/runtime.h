@@ -8,9 +8,11 @@
  * current (or the load given) and temperature it read, until the terminal
  * voltage (knee included) reaches the cut-off or the charge runs out.
  * The interval moves the starting charge by 1.645 standard
- * deviations of the remaining ampere-hours (state of charge and capacity
- * together, with their covariance) either way: a 90 % interval for what
- * the filter knows; the load is taken as it is now.
+ * deviations of the remaining ampere-hours either way, a 90 % interval:
+ * what the filter knows (state of charge and capacity together, with
+ * their covariance) and what it cannot, where this block's knee lies
+ * against its type's circuit (BRUL_RUNTIME_KNEE_SD of the capacity); the
+ * load is taken as it is now.
  *
  * Ownership: struct brul_runtime is plain storage; the twin stays the
  * caller's and is not changed.
@@ -22,6 +24,11 @@
 
 #define BRUL_RUNTIME_CUTOFF_V	10.5	/* per 12 V block: 1.75 V a cell */
 #define BRUL_RUNTIME_MAX_MIN	(7 * 24 * 60)	/* beyond: reported as it */
+/* Blocks of one type reach their knee this share of their capacity apart
+ * (seven aged 9 Ah AGM blocks, each under a circuit fitted on the six
+ * others: up to 3 %); a filter that has tracked the voltage all along
+ * still cannot tell where this block's lies until it is there. */
+#define BRUL_RUNTIME_KNEE_SD	0.015
 
 struct brul_runtime {
 	double min, lo_min, hi_min;	/* minutes; NaN when not known */

@@ -146,6 +146,7 @@ if [ -d "$real/real-vrla-agm/uct-capacity" ]; then
 	BRUL_BIN=$bin sh "$helpers/real-agm.sh" "$real/real-vrla-agm/uct-capacity" "$tmp/agm" |
 	    awk 'NR > 1 { r = 9 * $2 / 100 / $4; e = 100 * ($6 - $5) / $6; h = $3 - 100 * $4 / 9
 		c = 100 * ($7 - $2) / $2; if ($8 == 100) whole++; if ($9 > over) { over = $9; who = $1 }
+		if (n == 0 || $10 < held) held = $10
 		if (h < 0) h = -h
 		if (n++ == 0) { rlo = rhi = r; elo = ehi = e; hlo = hhi = h; clo = chi = c }
 		if (r < rlo) rlo = r; if (r > rhi) rhi = r
@@ -154,7 +155,7 @@ if [ -d "$real/real-vrla-agm/uct-capacity" ]; then
 		if (h < hlo) hlo = h; if (h > hhi) hhi = h }
 		END { printf "  9 Ah AGM capacity tests, %d blocks, circuit fitted on the others: runtime 10 min in %.1f-%.1f %% short (mark 5)\n", n, elo, ehi
 		      printf "    capacity at C/6 predicted after the first discharge (--load): %+.1f to %+.1f %% of the second'"'"'s measured (mark 5)\n", clo, chi
-		      printf "    runtime after the first 20 %% of the second discharge within 10 %% throughout: %d of %d blocks (target all); over by up to %.0f %% (%s)\n", whole, n, over, who
+		      printf "    runtime after the first 20 %% of the second discharge within 10 %% throughout: %d of %d blocks (target all); over by up to %.0f %% (%s); its 90 %% interval held them at %.0f %% of the samples at least\n", whole, n, over, who, held
 		      printf "    Ah measured at C/6 over the own fit capacity: %.3f-%.3f, spread %.1f %% (mark 3); health %.1f-%.1f points from the fit (mark 8)\n", rlo, rhi, 100 * (rhi / rlo - 1), hlo, hhi }'
 else
 	echo "  no AGM capacity tests in $real: skipped"

@@ -17,8 +17,9 @@
 # discharge, having seen the first (brul-twin --load: the minutes it would
 # hold 1.56 A, times 1.56 A), as % of rated; and over the second discharge
 # after its first 20 %, the share of the twin's runtimes within 10 % (or 2
-# minutes) of the minutes that followed, and the most they were over by
-# while more than 20 minutes were left (%).
+# minutes) of the minutes that followed, the most they were over by
+# while more than 20 minutes were left (%), and the share of them whose
+# 90 % interval held the minutes that followed (to half a minute).
 set -eu
 data=$1 work=$2
 bin=${BRUL_BIN:-build/bin}
@@ -39,7 +40,7 @@ ids=$(awk -F, 'NR > 1 { print $1 }' "$work/fleet.csv")
 } > "$work/generic.csv"
 "$bin"/brul-twin -q --fit --fleet "$work/fleet.csv" --ecm "$work/generic.csv" \
     -o "$work/own.csv" $(for id in $ids; do echo "$work/$id.csv"; done)
-echo "block measured_pct soh_pct fit_ah runtime_min actual_min predicted_pct rt20_ok_pct rt20_over_pct"
+echo "block measured_pct soh_pct fit_ah runtime_min actual_min predicted_pct rt20_ok_pct rt20_over_pct rt20_in90_pct"
 for id in $ids; do
 	others=$(for o in $ids; do [ "$o" = "$id" ] || echo "$work/$o.csv"; done)
 	"$bin"/brul-twin -q --fit --fit-models --fleet "$work/fleet.csv" \
@@ -56,16 +57,20 @@ for id in $ids; do
 		return s + substr(t, 15, 2) * 60 + substr(t, 18, 2)
 	}
 	FNR == 1 { next }
-	FILENAME == ARGV[1] { soh[$1] = $5; rt[$1] = $11; next }
+	FILENAME == ARGV[1] { soh[$1] = $5; rt[$1] = $11; lo[$1] = $12
+		hi[$1] = $13; next }
 	$4 < -0.5 {
 		if (!on) { d++; t0 = sec($1); ah = 0; r = ""; cap = rest }
 		on = 1; ah += -$4 * 30 / 3600; end = sec($1); h = soh[$1]
 		if (d == 2 && r == "" && end - t0 >= 600) { r = rt[$1]; t10 = end }
-		if (d == 2) { n++; at[n] = end; said[n] = rt[$1] }
+		if (d == 2) {
+			n++; at[n] = end; said[n] = rt[$1]
+			low[n] = lo[$1]; high[n] = hi[$1]
+		}
 		next
 	}
 	on && d == 2 {
-		ok = all = over = 0
+		ok = all = over = held = 0
 		for (k = 1; k <= n; k++) {
 			left = (end - at[k]) / 60
 			if (at[k] < t0 + 0.2 * (end - t0) || said[k] == "")
@@ -73,10 +78,13 @@ for id in $ids; do
 			e = said[k] - left; tol = left > 20 ? 0.1 * left : 2
 			all++; if (e <= tol && e >= -tol) ok++
 			if (left > 20 && e / left > over) over = e / left
+			if (low[k] <= left + 0.5 && high[k] >= left - 0.5)
+				held++
 		}
-		printf "%s %.1f %.1f %s %.0f %.0f %.1f %.1f %.1f\n", id, 100 * ah / 9,
-		    h, fit, r, (end - t10) / 60, 100 * cap * 1.56 / 60 / 9,
-		    100 * ok / all, 100 * over
+		printf "%s %.1f %.1f %s %.0f %.0f %.1f %.1f %.1f %.1f\n", id,
+		    100 * ah / 9, h, fit, r, (end - t10) / 60,
+		    100 * cap * 1.56 / 60 / 9, 100 * ok / all, 100 * over,
+		    100 * held / all
 	}
 	{ on = 0; rest = rt[$1] }' "$work/twin-$id.csv" "$work/$id.csv"
 done
