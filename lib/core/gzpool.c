@@ -2,19 +2,18 @@
  * gzpool.c: gzip output compressed by a pool of threads (see streamint.h).
  *
  * As pigz does: the producer (output.c) fills fixed-size blocks, workers
- * deflate them independently (each primed with the 32 KiB of input before
- * it and ended on a byte boundary with a sync flush), and one writer thread
- * puts them out in order, combining the CRCs.  Block boundaries depend only
- * on the bytes and the flush calls, so the output does not depend on the
- * number of threads.
+ * deflate them independently (deflate.h: by ISA-L or zlib; each primed
+ * with the 32 KiB of input before it and ended on a byte boundary with a
+ * sync flush), and one writer thread puts them out in order, combining
+ * the CRCs.  Block boundaries depend only on the bytes and the flush calls,
+ * so the output does not depend on the number of threads.
  */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
+#include "core/deflate.h"
 #include "core/streamint.h"
 
 #define DICT_SIZE	32768		/* deflate's window */
@@ -27,7 +26,7 @@ struct blk {
 	size_t dict_len;
 	unsigned char *z;	/* the compressed block */
 	size_t z_cap, z_len;
-	unsigned long crc;
+	uint32_t crc;
 	long seq;
 	int last;
 	int done;
@@ -56,15 +55,15 @@ struct gz {
 	int started;		/* threads running */
 	int writer_live;
 	int header_done;
-	unsigned long crc;	/* of all input; the writer's (or, before */
+	uint32_t crc;		/* of all input; the writer's (or, before */
 	uint64_t total;		/* the threads start, the producer's) */
 	unsigned char hist[DICT_SIZE];	/* last input bytes, for the dict */
 	size_t hist_len;
 	struct blk *cur;	/* the block the producer fills */
 	int fd;
 	int level;
-	z_stream zs;		/* for blocks compressed before threads start */
-	int zinit;
+	struct brul_deflate *d;	/* for blocks compressed before threads
+				 * start */
 };
 
 static void
@@ -91,43 +90,14 @@ blk_new(void)
 	return b;
 }
 
-/* Raw deflate of one block, primed with its dictionary, ended on a byte
- * boundary (sync flush) or, for the last block, with the final block. */
+/* One block deflated, primed with its dictionary, and its CRC. */
 static int
-blk_deflate(z_stream *zs, struct blk *b)
+blk_deflate(struct brul_deflate *d, struct blk *b)
 {
-	size_t need;
-	unsigned char *z;
-	int flush = b->last ? Z_FINISH : Z_SYNC_FLUSH;
-	int ret;
-
-	if (deflateReset(zs) != Z_OK)
+	if (brul_deflate_block(d, b->dict, b->dict_len, b->in, b->in_len,
+	    b->last, &b->z, &b->z_cap, &b->z_len) == -1)
 		return -1;
-	if (b->dict_len > 0 &&
-	    deflateSetDictionary(zs, b->dict, (uInt)b->dict_len) != Z_OK)
-		return -1;
-	zs->next_in = b->in;
-	zs->avail_in = (uInt)b->in_len;
-	b->z_len = 0;
-	need = deflateBound(zs, (uLong)b->in_len) + 64;
-	for (;;) {
-		if (b->z_cap - b->z_len < need) {
-			if ((z = realloc(b->z, b->z_len + need)) == NULL)
-				return -1;
-			b->z = z;
-			b->z_cap = b->z_len + need;
-		}
-		zs->next_out = b->z + b->z_len;
-		zs->avail_out = (uInt)(b->z_cap - b->z_len);
-		ret = deflate(zs, flush);
-		b->z_len = b->z_cap - zs->avail_out;
-		if (ret == Z_STREAM_ERROR)
-			return -1;
-		if (b->last ? ret == Z_STREAM_END : zs->avail_out > 0)
-			break;
-		need = 4096;
-	}
-	b->crc = crc32(0, b->in, (uInt)b->in_len);
+	b->crc = brul_crc32(0, b->in, b->in_len);
 	return 0;
 }
 
@@ -136,12 +106,7 @@ gz_worker(void *arg)
 {
 	struct gz *g = arg;
 	struct blk *b;
-	z_stream zs;
-	int ok;
-
-	memset(&zs, 0, sizeof(zs));
-	ok = deflateInit2(&zs, g->level, Z_DEFLATED, -15, 8,
-	    Z_DEFAULT_STRATEGY) == Z_OK;
+	struct brul_deflate *d = brul_deflate_new(g->level);
 	pthread_mutex_lock(&g->mu);
 	for (;;) {
 		while (!g->stop && g->jobs == NULL)
@@ -152,14 +117,13 @@ gz_worker(void *arg)
 		if ((g->jobs = b->next) == NULL)
 			g->jobs_tail = NULL;
 		pthread_mutex_unlock(&g->mu);
-		b->zerr = !ok || blk_deflate(&zs, b) == -1;
+		b->zerr = d == NULL || blk_deflate(d, b) == -1;
 		pthread_mutex_lock(&g->mu);
 		b->done = 1;
 		pthread_cond_signal(&g->done_cv);
 	}
 	pthread_mutex_unlock(&g->mu);
-	if (ok)
-		deflateEnd(&zs);
+	brul_deflate_free(d);
 	return NULL;
 }
 
@@ -181,8 +145,8 @@ gz_writer(void *arg)
 		pthread_mutex_unlock(&g->mu);
 		e = b->zerr ? -1 : brul_fd_write_all(g->fd, b->z, b->z_len);
 		if (e == 0) {
-			g->crc = crc32_combine(g->crc, b->crc,
-			    (z_off_t)b->in_len);
+			g->crc = brul_crc32_combine(g->crc, b->crc,
+			    b->in_len);
 			g->total += b->in_len;
 		}
 		last = b->last;
@@ -217,7 +181,8 @@ gz_put_header(struct brul_out *out)
 
 	if (g->header_done)
 		return 0;
-	h[8] = out->level == 9 ? 2 : out->level == 1 ? 4 : 0;
+	/* XFL: 2 for the smallest, 4 for the fastest. */
+	h[8] = out->level == 9 ? 2 : out->level <= 3 ? 4 : 0;
 	if ((e = brul_fd_write_all(g->fd, h, sizeof(h))) != 0)
 		return brul_out_write_err(out, e);
 	g->header_done = 1;
@@ -384,19 +349,15 @@ gz_inline(struct brul_out *out, struct blk *b)
 
 	if (gz_put_header(out) == -1)
 		return -1;
-	if (!g->zinit) {
-		if (deflateInit2(&g->zs, out->level, Z_DEFLATED, -15, 8,
-		    Z_DEFAULT_STRATEGY) != Z_OK)
-			return brul_out_fail(out, NULL, "%s", "out of memory");
-		g->zinit = 1;
-	}
+	if (g->d == NULL && (g->d = brul_deflate_new(out->level)) == NULL)
+		return brul_out_fail(out, NULL, "%s", "out of memory");
 	gz_prime(g, b);
-	if (blk_deflate(&g->zs, b) == -1)
+	if (blk_deflate(g->d, b) == -1)
 		return brul_out_fail(out, NULL, "%s",
 		    "compression failed: out of memory");
 	if ((e = brul_fd_write_all(g->fd, b->z, b->z_len)) != 0)
 		return brul_out_write_err(out, e);
-	g->crc = crc32_combine(g->crc, b->crc, (z_off_t)b->in_len);
+	g->crc = brul_crc32_combine(g->crc, b->crc, b->in_len);
 	g->total += b->in_len;
 	return 0;
 }
@@ -500,7 +461,6 @@ brul_gz_new(int fd, int level, int nthreads)
 	g->nring = 2 * nthreads + 2;
 	g->ring = calloc((size_t)g->nring, sizeof(*g->ring));
 	g->all = calloc((size_t)g->nring, sizeof(*g->all));
-	g->crc = crc32(0, NULL, 0);
 	if (g->ring == NULL || g->all == NULL ||
 	    (g->cur = blk_new()) == NULL) {
 		free(g->ring);
@@ -532,8 +492,7 @@ brul_gz_free(struct gz *g)
 	brul_gz_stop(g);
 	for (i = 0; i < g->nblocks; i++)
 		blk_free(g->all[i]);
-	if (g->zinit)
-		deflateEnd(&g->zs);
+	brul_deflate_free(g->d);
 	pthread_mutex_destroy(&g->mu);
 	pthread_cond_destroy(&g->work_cv);
 	pthread_cond_destroy(&g->done_cv);

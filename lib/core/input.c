@@ -1,9 +1,10 @@
 /*
  * input.c: input streams, plain or gzip (see stream.h).
  *
- * Input is inflated here rather than through gzread(): gzread() waits until
- * it can fill the whole request, which would stall a reader of a live pipe,
- * and it ends quietly on some damaged streams.
+ * Input is inflated here (inflate.h: ISA-L or zlib) rather than through
+ * gzread(): gzread() waits until it can fill the whole request, which would
+ * stall a reader of a live pipe, and it ends quietly on some damaged
+ * streams.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
+#include "core/inflate.h"
 #include "core/stream.h"
 
 #define IN_BUF_SIZE	(1024 * 1024)
@@ -35,10 +35,14 @@ struct brul_in {
 	unsigned char *buf;	/* bytes read from fd, not yet used */
 	size_t buf_len;		/* plain mode: bytes in buf */
 	size_t buf_pos;
-	z_stream zs;
-	int zinit;
+	struct brul_inflate *z;	/* gzip: the inflater, and its input */
+	const unsigned char *zin;
+	size_t zin_len;
 	int fresh;		/* nothing of the current member consumed */
 	long members;		/* gzip members finished */
+	unsigned char magic[2];	/* the current member's first bytes */
+	size_t magic_n;
+	size_t member_in;	/* bytes of it the inflater has taken */
 };
 
 static struct brul_in *
@@ -110,8 +114,7 @@ brul_in_close(struct brul_in *in)
 {
 	if (in == NULL)
 		return;
-	if (in->zinit)
-		inflateEnd(&in->zs);
+	brul_inflate_free(in->z);
 	if (in->close_fd)
 		close(in->fd);
 	free(in->buf);
@@ -173,17 +176,17 @@ in_fill(struct brul_in *in)
 	size_t n;
 
 	if (in->fd == -1) {
-		/* Point zlib at the memory itself: no copy. */
+		/* Inflate the memory itself: no copy. */
 		n = mem_piece(in, SIZE_MAX);
-		in->zs.next_in = (unsigned char *)in->mem + in->mem_pos;
-		in->zs.avail_in = (uInt)n;
+		in->zin = in->mem + in->mem_pos;
+		in->zin_len = n;
 		in->mem_pos += n;
 		r = (ssize_t)n;
 	} else {
 		if ((r = in_raw(in, in->buf, IN_BUF_SIZE)) == -1)
 			return -1;
-		in->zs.next_in = in->buf;
-		in->zs.avail_in = (uInt)r;
+		in->zin = in->buf;
+		in->zin_len = (size_t)r;
 	}
 	if (r == 0)
 		in->eof = 1;
@@ -217,16 +220,12 @@ in_detect(struct brul_in *in, struct brul_err *err)
 	}
 	if (have >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
 		in->mode = IN_GZIP;
-		if (inflateInit2(&in->zs, 15 + 16) != Z_OK)
+		if ((in->z = brul_inflate_new()) == NULL)
 			return in_fail(in, err, "%s", "out of memory");
-		in->zinit = 1;
 		in->fresh = 1;
-		if (in->fd == -1) {
-			in->zs.next_in = NULL;
-			in->zs.avail_in = 0;
-		} else {
-			in->zs.next_in = in->buf;
-			in->zs.avail_in = (uInt)in->buf_len;
+		if (in->fd != -1) {
+			in->zin = in->buf;
+			in->zin_len = in->buf_len;
 		}
 		in->buf_len = 0;
 	} else
@@ -258,61 +257,85 @@ in_read_plain(struct brul_in *in, unsigned char *p, size_t n,
 	return r;
 }
 
+/* After a member, what is not a member's start is garbage, not damage:
+ * said so whether the inflater stops at it or waits for more. */
+static int
+in_after_member(const struct brul_in *in)
+{
+	return in->members > 0 && (in->magic_n < 2 || in->magic[0] != 0x1f ||
+	    in->magic[1] != 0x8b);
+}
+
+/*
+ * An inflater may hold input it has taken but not yet put out (ISA-L reads
+ * ahead), so input ends only when it is empty and the inflater, given
+ * nothing more, makes nothing more: stalled.
+ */
 static ssize_t
 in_read_gzip(struct brul_in *in, unsigned char *p, size_t n,
     struct brul_err *err)
 {
-	z_stream *zs = &in->zs;
-	uInt before;
-	int ret;
+	unsigned char *out = p;
+	size_t room = n, before_in, before_room;
+	const char *msg = "unknown error";
+	enum brul_inflate_ret ret;
+	int stalled = 0;
 
-	if (n > UINT_MAX)
-		n = UINT_MAX;
-	zs->next_out = p;
-	zs->avail_out = (uInt)n;
-	while (zs->avail_out > 0 && !in->done) {
-		if (zs->avail_in == 0 && !in->eof) {
-			/* Hand out what we have rather than wait for more. */
-			if (zs->avail_out < n)
-				break;
-			if (in_fill(in) == -1)
-				return in_fail(in, err, "read error: %s",
-				    strerror(errno));
-			continue;
-		}
-		if (zs->avail_in == 0) {
+	while (room > 0 && !in->done) {
+		if (in->zin_len == 0 && (stalled || in->fresh)) {
+			if (!in->eof) {
+				/* Hand out what we have rather than wait. */
+				if (room < n)
+					break;
+				if (in_fill(in) == -1)
+					return in_fail(in, err,
+					    "read error: %s", strerror(errno));
+				stalled = 0;
+				continue;
+			}
 			if (in->fresh) {
 				in->done = 1;
 				break;
 			}
-			return in_fail(in, err, "%s",
+			return in_fail(in, err, "%s", in_after_member(in) ?
+			    "trailing garbage after gzip data" :
 			    "unexpected end of file (truncated gzip data)");
 		}
-		before = zs->avail_in;
-		ret = inflate(zs, Z_NO_FLUSH);
-		if (ret == Z_DATA_ERROR && in->fresh && in->members > 0)
+		while (in->magic_n < 2 &&
+		    in->magic_n - in->member_in < in->zin_len) {
+			in->magic[in->magic_n] =
+			    in->zin[in->magic_n - in->member_in];
+			in->magic_n++;
+		}
+		before_in = in->zin_len;
+		before_room = room;
+		ret = brul_inflate_run(in->z, &in->zin, &in->zin_len, &out,
+		    &room, &msg);
+		if (ret == BRUL_INFLATE_BAD && in_after_member(in))
 			return in_fail(in, err, "%s",
 			    "trailing garbage after gzip data");
-		if (zs->avail_in != before)
+		in->member_in += before_in - in->zin_len;
+		if (in->zin_len != before_in)
 			in->fresh = 0;
+		stalled = in->zin_len == before_in && room == before_room;
 		switch (ret) {
-		case Z_OK:
-		case Z_BUF_ERROR:
+		case BRUL_INFLATE_MORE:
 			break;
-		case Z_STREAM_END:
+		case BRUL_INFLATE_END:
 			/* Another member may follow (concatenated gzip). */
 			in->members++;
-			inflateReset(zs);
+			brul_inflate_reset(in->z);
 			in->fresh = 1;
+			in->magic_n = in->member_in = 0;
+			stalled = 0;
 			break;
-		case Z_MEM_ERROR:
+		case BRUL_INFLATE_NOMEM:
 			return in_fail(in, err, "%s", "out of memory");
-		default:
-			return in_fail(in, err, "corrupt gzip data: %s",
-			    zs->msg != NULL ? zs->msg : "unknown error");
+		case BRUL_INFLATE_BAD:
+			return in_fail(in, err, "corrupt gzip data: %s", msg);
 		}
 	}
-	return (ssize_t)(n - zs->avail_out);
+	return (ssize_t)(n - room);
 }
 
 ssize_t

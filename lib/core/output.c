@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/deflate.h"
 #include "core/stream.h"
 #include "core/streamint.h"
 
@@ -121,7 +122,8 @@ brul_out_open(const char *path, const struct brul_out_opts *opts,
 		brul_out_abort(out);
 		return NULL;
 	}
-	out->level = opts->level >= 1 && opts->level <= 9 ? opts->level : 6;
+	out->level = opts->level >= 1 && opts->level <= 9 ? opts->level :
+	    BRUL_DEFLATE_DEFAULT;
 	out->nthreads = opts->threads;
 	if (out->nthreads <= 0) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);

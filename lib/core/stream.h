@@ -55,7 +55,8 @@ void brul_in_close(struct brul_in *in);
 
 struct brul_out_opts {
 	int gzip;		/* 1: compress (also implied by a ".gz" name) */
-	int level;		/* zlib level 1-9; 0 means 6 */
+	int level;		/* 1 (fastest) to 9 (smallest); 0: the
+				 * default (deflate.h) */
 	int threads;		/* compressing threads; 0 means online CPUs */
 	int force_tty;		/* 1: allow gzip to a terminal */
 	brul_publish_note *note;	/* told the temporary's name; NULL */
