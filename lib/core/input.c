@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/inflate.h"
+#include "core/readahead.h"
 #include "core/stream.h"
 
 #define IN_BUF_SIZE	(1024 * 1024)
@@ -40,6 +41,9 @@ struct brul_in {
 	size_t zin_len;
 	int fresh;		/* nothing of the current member consumed */
 	long members;		/* gzip members finished */
+	struct brul_readahead *ra;	/* gzip from a file or pipe: inflated
+					 * ahead by a thread, which owns all
+					 * the rest while it runs */
 	unsigned char magic[2];	/* the current member's first bytes */
 	size_t magic_n;
 	size_t member_in;	/* bytes of it the inflater has taken */
@@ -114,6 +118,7 @@ brul_in_close(struct brul_in *in)
 {
 	if (in == NULL)
 		return;
+	brul_readahead_free(in->ra);
 	brul_inflate_free(in->z);
 	if (in->close_fd)
 		close(in->fd);
@@ -338,9 +343,17 @@ in_read_gzip(struct brul_in *in, unsigned char *p, size_t n,
 	return (ssize_t)(n - room);
 }
 
+static ssize_t
+in_gzip_source(void *arg, void *buf, size_t n, struct brul_err *err)
+{
+	return in_read_gzip(arg, buf, n, err);
+}
+
 ssize_t
 brul_in_read(struct brul_in *in, void *buf, size_t n, struct brul_err *err)
 {
+	if (in->ra != NULL)
+		return n == 0 ? 0 : brul_readahead_read(in->ra, buf, n, err);
 	if (in->failed) {
 		if (err != NULL)
 			*err = in->err;
@@ -348,8 +361,16 @@ brul_in_read(struct brul_in *in, void *buf, size_t n, struct brul_err *err)
 	}
 	if (n == 0)
 		return 0;
-	if (in->mode == IN_UNKNOWN && in_detect(in, err) == -1)
-		return -1;
+	if (in->mode == IN_UNKNOWN) {
+		if (in_detect(in, err) == -1)
+			return -1;
+		/* Inflating takes a core of its own; a memory input stays in
+		 * the caller's thread, for tests and fuzzing to be repeatable.
+		 * Without a thread, the caller inflates. */
+		if (in->mode == IN_GZIP && in->fd != -1 &&
+		    (in->ra = brul_readahead_new(in_gzip_source, in)) != NULL)
+			return brul_readahead_read(in->ra, buf, n, err);
+	}
 	if (in->mode == IN_PLAIN)
 		return in_read_plain(in, buf, n, err);
 	return in_read_gzip(in, buf, n, err);

@@ -4,8 +4,9 @@
  * what the last two share).
  *
  * Input (struct brul_in): a file name or "-"/NULL for stdin; plain or gzip
- * (also concatenated gzip members), detected from the bytes, read through
- * zlib with a large buffer.
+ * (also concatenated gzip members), detected from the bytes.  Gzip from a
+ * file or pipe is inflated (ISA-L or zlib) ahead of the reader by a thread
+ * of its own.
  *
  * Output (struct brul_out): a file name or "-"/NULL for stdout; plain, or
  * gzip when opts.gzip is set or the name ends in ".gz".  Writers fill the
