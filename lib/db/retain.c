@@ -72,6 +72,11 @@ brul_retain(struct brul_db *db, int64_t cutoff, int dry, brul_retain_fn *fn,
 			PQclear(r);
 		}
 	}
+	/* Listeners (brul-serve's remembered answers) hear of it with the
+	 * commit. */
+	if (!dry && n > 0 &&
+	    brul_db_exec(db, "NOTIFY brul_retention", err) < 0)
+		goto out;
 	if (brul_db_exec(db, dry ? "ROLLBACK" : "COMMIT", err) < 0)
 		goto out;
 	/* Told only once it is done. */

@@ -155,13 +155,16 @@ brul_app_init(struct brul_app *a, const struct brul_serve_opts *o,
 	a->throttle = brul_throttle_new();
 	a->deny = brul_denylist_new(a->access_ttl);
 	a->prom = brul_prom_new(routes, nroutes);
-	if (!a->pool || !a->throttle || !a->deny || !a->prom)
+	a->answers = brul_answers_new(BRUL_ANSWERS_BYTES);
+	if (!a->pool || !a->throttle || !a->deny || !a->prom || !a->answers)
 		return oom(err);
 	lo.keepalive = o->keepalive;
 	lo.deny = a->deny;
 	lo.max_streams = o->max_streams;
 	lo.per_user = o->streams_per_user;
 	lo.per_addr = o->streams_per_ip;
+	lo.version = &a->version;
+	lo.listening = &a->listening;
 	if ((a->live = brul_live_start(a->db, &lo, a->prom, &a->changes,
 	    err)) == NULL)
 		return -1;
@@ -172,6 +175,7 @@ void
 brul_app_release(struct brul_app *a)
 {
 	brul_live_stop(a->live);
+	brul_answers_free(a->answers);
 	brul_pool_free(a->pool);
 	brul_throttle_free(a->throttle);
 	brul_denylist_free(a->deny);

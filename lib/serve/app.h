@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "db/pool.h"
 #include "ml/modelinfo.h"
+#include "serve/answers.h"
 #include "serve/denylist.h"
 #include "serve/live.h"
 #include "serve/prometheus.h"
@@ -56,6 +57,10 @@ struct brul_app {
 	struct brul_usercache users;
 	struct brul_totals totals;
 	atomic_uint changes;	/* loads of batteries and predictions seen */
+	struct brul_answers *answers;	/* the reads' answers remembered */
+	atomic_uint version;	/* the data's: every change heard, and the
+				 * server's own writes */
+	atomic_int listening;	/* changes are heard: answers may be kept */
 	atomic_int stopping;	/* the server is stopping */
 };
 

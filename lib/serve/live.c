@@ -254,6 +254,17 @@ brul_live_recheck(struct brul_live *l)
 	brul_live_wake(l);
 }
 
+/* Whether changes are heard (1) or not (0): either way what was heard
+ * before may be out of date. */
+static void
+heard(struct brul_live *l, int on)
+{
+	if (l->version)
+		atomic_fetch_add(l->version, 1);
+	if (l->listening)
+		atomic_store(l->listening, on);
+}
+
 static struct brul_db *
 listen_db(struct brul_live *l)
 {
@@ -261,8 +272,14 @@ listen_db(struct brul_live *l)
 	struct brul_db *db = brul_db_open(l->conninfo, "brul-serve live",
 	    &err);
 
+	/* Every kind brul-load loads, and retention: the answers the
+	 * server remembers go stale with any of them. */
 	if (db && brul_db_exec(db, "LISTEN brul_telemetry; LISTEN brul_alerts; "
-	    "LISTEN brul_predictions; LISTEN brul_batteries", &err) < 0) {
+	    "LISTEN brul_predictions; LISTEN brul_batteries; LISTEN brul_sites; "
+	    "LISTEN brul_systems; LISTEN brul_strings; LISTEN brul_events; "
+	    "LISTEN brul_labels; LISTEN brul_string_telemetry; "
+	    "LISTEN brul_features; LISTEN brul_twin; LISTEN brul_retention",
+	    &err) < 0) {
 		brul_db_close(db);
 		db = NULL;
 	}
@@ -335,9 +352,11 @@ run(void *arg)
 		if (db == NULL || PQstatus(brul_db_conn(db)) != CONNECTION_OK) {
 			lost |= db != NULL;
 			brul_db_close(db);
+			heard(l, 0);
 			if ((db = listen_db(l)) == NULL)
 				lost = 1;
 			else {
+				heard(l, 1);
 				if (l->changes)
 					atomic_fetch_add(l->changes, 1);
 				/* A commit before the LISTEN notified no one;
@@ -363,6 +382,7 @@ run(void *arg)
 		if (db && w->p[1].revents) {
 			if (!PQconsumeInput(brul_db_conn(db))) {
 				brul_db_close(db);	/* reopened above */
+				heard(l, 0);
 				db = NULL;
 				lost = 1;
 				continue;
@@ -387,7 +407,11 @@ run(void *arg)
 			    (strcmp(nt->relname, "brul_batteries") == 0 ||
 			    strcmp(nt->relname, "brul_predictions") == 0))
 				atomic_fetch_add(l->changes, 1);
-			if (strcmp(nt->relname, "brul_batteries") != 0)
+			if (l->version)
+				atomic_fetch_add(l->version, 1);
+			if (strcmp(nt->relname, "brul_telemetry") == 0 ||
+			    strcmp(nt->relname, "brul_alerts") == 0 ||
+			    strcmp(nt->relname, "brul_predictions") == 0)
 				notified(l, db, nt->relname, nt->extra);
 			PQfreemem(nt);
 		}
@@ -416,6 +440,8 @@ brul_live_start(const char *conninfo, const struct brul_live_opts *o,
 	l->metrics = m;
 	l->deny = o->deny;
 	l->changes = changes;
+	l->version = o->version;
+	l->listening = o->listening;
 	if (o->keepalive <= 0 || o->max_streams <= 0 || o->per_user <= 0 ||
 	    o->per_addr <= 0) {
 		brul_live_stop(l);

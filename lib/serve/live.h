@@ -61,6 +61,11 @@ struct brul_live_opts {
 	int per_addr;		/* from one address (IPv6: one /64), > 0 */
 	struct brul_denylist *deny;	/* tokens revoked: their streams end;
 					 * NULL: none */
+	atomic_uint *version;	/* counted up at every change heard (any
+				 * NOTIFY of brul-load), and when the
+				 * listening connection is made or lost;
+				 * NULL: none */
+	atomic_int *listening;	/* 1 while changes are heard; NULL */
 };
 
 /* A client asking for a stream. */

@@ -63,6 +63,8 @@ struct brul_live {
 	struct brul_prom *metrics;
 	struct brul_denylist *deny;	/* NULL: none */
 	atomic_uint *changes;
+	atomic_uint *version;
+	atomic_int *listening;
 	pthread_t thread;
 	int started;
 	pthread_mutex_t mu;

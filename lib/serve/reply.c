@@ -15,7 +15,9 @@ brul_reply_headers(struct brul_req *r, struct MHD_Response *resp)
 	const char *origin = MHD_lookup_connection_value(r->conn,
 	    MHD_HEADER_KIND, "Origin");
 
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	/* A read's answer with an ETag may be kept, if checked each time. */
+	MHD_add_response_header(resp, "Cache-Control", r->etagged ?
+	    "private, no-cache" : "no-store");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Content-Security-Policy",
 	    "default-src 'none'; frame-ancestors 'none'");
@@ -171,14 +173,52 @@ brul_reply_throttled(struct brul_req *r, int seconds)
 }
 
 int
+brul_reply_kept(struct brul_req *r, char *body, size_t n, const char *etag)
+{
+	const char *inm = MHD_lookup_connection_value(r->conn,
+	    MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	int fresh = inm != NULL && strcmp(inm, etag) == 0;
+	struct MHD_Response *resp;
+
+	if (fresh) {
+		free(body);
+		body = NULL;
+		n = 0;
+	}
+	resp = fresh ? MHD_create_response_from_buffer(0, (void *)"",
+	    MHD_RESPMEM_PERSISTENT) : MHD_create_response_from_buffer(n, body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (resp == NULL) {
+		free(body);
+		return r->ret = MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
+	r->etagged = 1;
+	return queue(r, fresh ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK, resp, n);
+}
+
+int
 brul_reply_sbuf(struct brul_req *r, int status, struct brul_sbuf *b)
 {
 	struct MHD_Response *resp;
+	char etag[BRUL_ETAG_SIZE];
 
 	if (b->oom || b->s == NULL) {
 		free(b->s);
 		b->s = NULL;
 		return brul_reply_error(r, 500, "internal", "out of memory");
+	}
+	if (r->keep && status == MHD_HTTP_OK) {
+		char *s = b->s;
+
+		brul_answers_etag(s, b->n, etag);
+		if (r->keep_key != NULL)
+			brul_answers_put(r->app->answers, r->keep_key,
+			    r->keep_version, s, b->n, etag);
+		b->s = NULL;
+		return brul_reply_kept(r, s, b->n, etag);
 	}
 	resp = MHD_create_response_from_buffer(b->n, b->s,
 	    MHD_RESPMEM_MUST_FREE);

@@ -1,7 +1,8 @@
 /*
  * reply.h: brul-serve's answers: JSON, errors, files.
  *
- * Every answer carries Cache-Control: no-store, nosniff, a closed
+ * Every answer carries Cache-Control: no-store (a read's 200: an ETag
+ * and private, no-cache), nosniff, a closed
  * Content-Security-Policy and, for the origins configured, CORS headers
  * (a dashboard file has its own: an ETag, no-cache and the page's
  * policy).  Errors are JSON, {"error": {"status": 404, "code":
@@ -38,8 +39,14 @@ int brul_reply_error(struct brul_req *r, int status, const char *code,
 char *brul_error_body(int status, const char *code, const char *msg);
 /* 405 with the methods the path allows. */
 int brul_reply_not_allowed(struct brul_req *r, const char *allow);
-/* Answers with b's text (taking it; b is emptied). */
+/* Answers with b's text (taking it; b is emptied).  A read whose answer
+ * may be kept (r->keep) answers a 200 as brul_reply_kept, remembering it
+ * under r->keep_key when set. */
 int brul_reply_sbuf(struct brul_req *r, int status, struct brul_sbuf *b);
+/* A read's 200 with its ETag (Cache-Control: private, no-cache), taking
+ * body (malloc'd); 304 and no body when If-None-Match has the ETag. */
+int brul_reply_kept(struct brul_req *r, char *body, size_t n,
+		    const char *etag);
 /* A file of the dashboard (304 when the browser has it). */
 int brul_reply_file(struct brul_req *r, const struct brul_www_file *f);
 /* Adds the headers every answer carries to resp (for answers built

@@ -33,6 +33,13 @@ struct brul_req {
 	char *body;
 	size_t nbody, capbody;
 	size_t nuri;			/* the target's bytes, as sent */
+	char *target;			/* the target (path and query) */
+	int keep;			/* a read whose answer carries an
+					 * ETag and may be remembered */
+	char *keep_key;			/* remember it under this key (the
+					 * answers table's); NULL: don't */
+	unsigned keep_version;		/* the data's version before it ran */
+	int etagged;			/* this answer has an ETag */
 	int close;			/* answer with Connection: close */
 	struct brul_claims who;		/* when a token was checked */
 	enum brul_role role;

@@ -31,6 +31,8 @@ struct brul_route {
 	brul_handler fn;
 	const char *args;	/* the query arguments it takes, separated by
 				 * spaces ("limit offset site"); "": none */
+	int keep;		/* a read of the data whose answer may be
+				 * remembered (answers.h) */
 };
 
 #define BRUL_PARAMS 3

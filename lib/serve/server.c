@@ -181,11 +181,41 @@ preflight(struct brul_req *r)
 	return ret;
 }
 
+/*
+ * A read of the data: answered from the answers remembered while the data
+ * have not changed (and the live hub hears whether they do), else by its
+ * handler, the answer then remembered.  Either way a 200 carries an ETag,
+ * and one the client already has is answered 304.
+ */
+static int
+kept(struct brul_req *r, brul_handler fn)
+{
+	struct brul_app *a = r->app;
+	unsigned v = atomic_load(&a->version);
+	char etag[BRUL_ETAG_SIZE], *body, *key;
+	size_t n;
+
+	r->keep = 1;
+	if (!atomic_load(&a->listening) || r->target == NULL ||
+	    (key = malloc(strlen(r->target) + 16)) == NULL)
+		return fn(r);
+	/* The role too: an answer may say more to some. */
+	snprintf(key, strlen(r->target) + 16, "%d %s", (int)r->role,
+	    r->target);
+	if (brul_answers_get(a->answers, key, v, &body, &n, etag)) {
+		free(key);
+		return brul_reply_kept(r, body, n, etag);
+	}
+	r->keep_key = key;
+	r->keep_version = v;
+	return fn(r);
+}
+
 static int
 dispatch(struct brul_req *r)
 {
 	char allow[64];
-	int i;
+	int i, ret;
 
 	if (atomic_load(&r->app->stopping))
 		return brul_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -213,7 +243,15 @@ dispatch(struct brul_req *r)
 		return r->ret;
 	if (brul_args_check(r, brul_routes[i].args) < 0)
 		return r->ret;
-	return brul_routes[i].fn(r);
+	if (brul_routes[i].keep)
+		return kept(r, brul_routes[i].fn);
+	ret = brul_routes[i].fn(r);
+	/* The server's own writes (an alert acknowledged) change what the
+	 * reads answer, as a load does. */
+	if (r->status >= 200 && r->status < 300 &&
+	    strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+		atomic_fetch_add(&r->app->version, 1);
+	return ret;
 }
 
 /* A request's storage, made as soon as its request line is read (as the
@@ -231,6 +269,7 @@ req_new(struct brul_server *s, struct MHD_Connection *conn, const char *uri)
 	r->conn = conn;
 	r->route = -1;
 	r->nuri = strlen(uri);
+	r->target = strdup(uri);	/* NULL: nothing is remembered */
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -363,6 +402,8 @@ on_done(void *cls, struct MHD_Connection *conn, void **con_cls,
 			brul_log_access(r, sec * 1e3);
 	}
 	free(r->body);
+	free(r->target);
+	free(r->keep_key);
 	free(r);
 	*con_cls = NULL;
 }

@@ -27,14 +27,14 @@ h(struct brul_req *r)
 }
 
 static const struct brul_route table[] = {
-	{ "GET", "/health", BRUL_ROLE_NONE, h, "" },
-	{ "GET", "/api/v1/alerts/stats", BRUL_ROLE_VIEWER, h, "" },
-	{ "GET", "/api/v1/alerts/{alert_id}", BRUL_ROLE_VIEWER, h, "" },
+	{ "GET", "/health", BRUL_ROLE_NONE, h, "", 0 },
+	{ "GET", "/api/v1/alerts/stats", BRUL_ROLE_VIEWER, h, "", 0 },
+	{ "GET", "/api/v1/alerts/{alert_id}", BRUL_ROLE_VIEWER, h, "", 0 },
 	{ "POST", "/api/v1/alerts/{alert_id}/acknowledge", BRUL_ROLE_ENGINEER,
-	  h, "" },
-	{ "PATCH", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h, "" },
-	{ "GET", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h, "" },
-	{ "GET", "/a/{x}/b/{y}/c/{z}", BRUL_ROLE_VIEWER, h, "" },
+	  h, "", 0 },
+	{ "PATCH", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h, "", 0 },
+	{ "GET", "/api/v1/users/{user_id}", BRUL_ROLE_ADMIN, h, "", 0 },
+	{ "GET", "/a/{x}/b/{y}/c/{z}", BRUL_ROLE_VIEWER, h, "", 0 },
 };
 #define N ((int)(sizeof table / sizeof table[0]))
 
