@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/serve.sh [DIR]: brul-serve against a FastAPI peer (peer_fastapi.py:
-# uvicorn, 2 workers, asyncpg, PyJWT) serving the same three endpoints from
+# uvicorn on uvloop and httptools, 2 workers, asyncpg, PyJWT) serving the same three endpoints from
 # the same throwaway PostgreSQL: requests per second, p50/p99 latency and
 # the server's and PostgreSQL's CPU per request under wrk (2 threads, 64
 # keep-alive connections, loopback only), each URL repeated, and
@@ -17,7 +17,8 @@ secs=${BENCH_SECONDS:-10}
 runs=${BENCH_RUNS:-1}
 soak=${SOAK_SECONDS:-60}
 here=$(cd "$(dirname "$0")" && pwd)
-py=/usr/bin/python3		# Debian's, with fastapi, uvicorn, asyncpg, jwt
+py=/usr/bin/python3		# Debian's, with fastapi, uvicorn, uvloop,
+				# httptools, asyncpg, jwt
 peer_port=${PEER_PORT:-8471}
 serve_port=${SERVE_PORT:-8472}
 export PG_PORT="${PG_PORT:-5447}"
@@ -122,7 +123,8 @@ print(jwt.encode({"iss": "brul", "sub": sys.argv[2], "name": "bench",
 
 free_port "$peer_port"
 $srv_cpu "$py" -m uvicorn --app-dir "$here" peer_fastapi:app --host 127.0.0.1 \
-    --port "$peer_port" --workers "$workers" --no-access-log >"$tmp/peer.log" 2>&1 &
+    --port "$peer_port" --workers "$workers" --no-access-log \
+    --loop uvloop --http httptools >"$tmp/peer.log" 2>&1 &
 peer=$!
 pids="$pids $peer"
 up FastAPI "$peer_port" "$peer" "$tmp/peer.log"
@@ -235,7 +237,7 @@ for ep in health list telemetry distinct; do
 done
 
 echo
-echo "== brul-serve (--threads $workers) against FastAPI (uvicorn --workers $workers, asyncpg): wrk -t$((3 - workers)) -c64, loopback${srv_cpu:+, servers and PostgreSQL on core 0, wrk on core 1}"
+echo "== brul-serve (--threads $workers) against FastAPI (uvicorn --workers $workers, uvloop, httptools, asyncpg): wrk -t$((3 - workers)) -c64, loopback${srv_cpu:+, servers and PostgreSQL on core 0, wrk on core 1}"
 printf '%-10s | %-27s | %-27s | %-7s | %s\n' "" brul-serve FastAPI "req/s" p99
 printf '%-10s | %9s %8s %8s | %9s %8s %8s | %-7s | %s\n' endpoint \
     req/s "p50 ms" "p99 ms" req/s "p50 ms" "p99 ms" ratio ratio
