@@ -1,7 +1,10 @@
 /* pgjson.c: see pgjson.h. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/num.h"
+#include "core/timefmt.h"
 #include "db/pgjson.h"
 
 /* Type OIDs, from PostgreSQL's pg_type.dat (stable across versions). */
@@ -128,6 +131,87 @@ brul_pgjson_utc(char *s, size_t n)
 	return w + n - keep;
 }
 
+/* n bytes of network order at p. */
+static uint64_t
+be(const char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
+/* Seconds from 1970 to PostgreSQL's epoch, 2000-01-01. */
+#define PG_EPOCH	946684800
+
+/* A value in binary (brul_pool_exec_binary), written as the text form
+ * would be: a float8 in its shortest form (PostgreSQL's own since 12), a
+ * time as the streams write it.  -1: a type not read here. */
+static int
+binary_value(struct brul_sbuf *b, const char *s, int n, Oid type)
+{
+	char t[48];
+	size_t k;
+	uint64_t u;
+	double d;
+	int64_t us, sec, frac;
+
+	switch (type) {
+	case FLOAT8OID:
+		if (n != 8)
+			return -1;
+		u = be(s, 8);
+		memcpy(&d, &u, sizeof d);
+		if (d != d || d - d != 0) {	/* JSON has no NaN or inf */
+			brul_sbuf_add(b, "null", 4);
+			return 0;
+		}
+		brul_sbuf_add(b, t, brul_num_shortest(t, d));
+		return 0;
+	case INT2OID:
+	case INT4OID:
+	case INT8OID:
+		if (n != 2 && n != 4 && n != 8)
+			return -1;
+		u = be(s, n);
+		/* Sign-extend from n bytes. */
+		us = n == 8 ? (int64_t)u : (int64_t)(u << (64 - 8 * n)) >>
+		    (64 - 8 * n);
+		brul_sbuf_add(b, t, brul_int_format(t, us));
+		return 0;
+	case BOOLOID:
+		brul_sbuf_str(b, n == 1 && s[0] ? "true" : "false");
+		return 0;
+	case TIMESTAMPTZOID:
+		if (n != 8)
+			return -1;
+		us = (int64_t)be(s, 8);
+		sec = us / 1000000 - (us % 1000000 < 0);
+		frac = us - sec * 1000000;
+		t[0] = '"';
+		k = 1 + brul_time_format(t + 1, sec + PG_EPOCH);
+		if (frac != 0) {
+			/* PostgreSQL's fraction: up to six digits, no
+			 * trailing zeros. */
+			int w = 6;
+
+			while (frac % 10 == 0) {
+				frac /= 10;
+				w--;
+			}
+			k--;	/* before the Z */
+			k += (size_t)snprintf(t + k, sizeof t - k, ".%0*lldZ",
+			    w, (long long)frac);
+		}
+		t[k++] = '"';
+		brul_sbuf_add(b, t, k);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 void
 brul_pgjson_value(struct brul_sbuf *b, const PGresult *res, int row, int col)
 {
@@ -136,6 +220,13 @@ brul_pgjson_value(struct brul_sbuf *b, const PGresult *res, int row, int col)
 
 	if (PQgetisnull(res, row, col)) {
 		brul_sbuf_add(b, "null", 4);
+		return;
+	}
+	if (PQfformat(res, col) == 1) {
+		s = PQgetvalue(res, row, col);
+		if (binary_value(b, s, PQgetlength(res, row, col),
+		    PQftype(res, col)) == -1)
+			brul_sbuf_add(b, "null", 4);
 		return;
 	}
 	s = PQgetvalue(res, row, col);

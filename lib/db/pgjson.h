@@ -4,7 +4,10 @@
  * PostgreSQL can build JSON itself (json_agg, json_build_object), and the
  * API lets it for small answers; for the large ones (a day of telemetry is
  * 1,440 rows) building JSON in the server costs ten times the query, so
- * the rows come back as text and are written here.  Values follow their
+ * the rows come back as text, or in binary (brul_pool_exec_binary: then
+ * PostgreSQL formats nothing; float8, int2, int4, int8, bool and
+ * timestamptz columns only, any other comes out null), and are written
+ * here.  Values follow their
  * column's type: numbers as PostgreSQL prints them (shortest round-trip
  * form; NaN and infinities as null), booleans, times as the streams write
  * them (brul-formats(5): "2026-03-01T00:00:00Z", fractions of a second

@@ -159,9 +159,9 @@ checked(struct brul_pgconn *c, PGresult *res, struct brul_err *err)
 	return failed(c, res, err);
 }
 
-PGresult *
-brul_pool_exec(struct brul_pgconn *c, const struct brul_stmt *st, int n,
-	       const char *const *vals, struct brul_err *err)
+static PGresult *
+exec_as(struct brul_pgconn *c, const struct brul_stmt *st, int n,
+	const char *const *vals, int binary, struct brul_err *err)
 {
 	PGconn *pg = brul_db_conn(c->db);
 	size_t i;
@@ -187,7 +187,21 @@ brul_pool_exec(struct brul_pgconn *c, const struct brul_stmt *st, int n,
 		}
 	}
 	return checked(c, PQexecPrepared(pg, st->name, n, vals, NULL, NULL,
-	    0), err);
+	    binary), err);
+}
+
+PGresult *
+brul_pool_exec(struct brul_pgconn *c, const struct brul_stmt *st, int n,
+	       const char *const *vals, struct brul_err *err)
+{
+	return exec_as(c, st, n, vals, 0, err);
+}
+
+PGresult *
+brul_pool_exec_binary(struct brul_pgconn *c, const struct brul_stmt *st,
+		      int n, const char *const *vals, struct brul_err *err)
+{
+	return exec_as(c, st, n, vals, 1, err);
 }
 
 PGresult *

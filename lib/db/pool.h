@@ -53,6 +53,11 @@ void brul_pool_put(struct brul_pool *p, struct brul_pgconn *c);
  * statement (constraint, bad value). */
 PGresult *brul_pool_exec(struct brul_pgconn *c, const struct brul_stmt *st,
 			 int n, const char *const *vals, struct brul_err *err);
+/* The same, its results in binary: PostgreSQL then formats no number
+ * or time (pgjson.h writes them). */
+PGresult *brul_pool_exec_binary(struct brul_pgconn *c,
+				const struct brul_stmt *st, int n,
+				const char *const *vals, struct brul_err *err);
 /* The same for a one-off statement, not prepared. */
 PGresult *brul_pool_exec_once(struct brul_pgconn *c, const char *sql, int n,
 			      const char *const *vals, struct brul_err *err);

@@ -310,7 +310,9 @@ brul_api_battery_telemetry(struct brul_req *r)
 	    PQgetvalue(w, 0, 2)[0] == 't') {
 		v[1] = PQgetvalue(w, 0, 0);
 		v[2] = PQgetvalue(w, 0, 1);
-		pts = brul_pool_exec(c, &telemetry[res], 3, v, &err);
+		/* In binary: PostgreSQL formats none of the (up to
+		 * 44,640) numbers and times. */
+		pts = brul_pool_exec_binary(c, &telemetry[res], 3, v, &err);
 	}
 	if (w == NULL || (PQgetvalue(w, 0, 2)[0] == 't' && pts == NULL)) {
 		ret = brul_reply_db(r, c, &err);

@@ -6,6 +6,7 @@
  * everything that is not exactly such a time, left as it is.
  */
 #include <libpq-fe.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,59 @@
 #include "db/pgjson.h"
 #include "tap.h"
 
-enum { TIMESTAMPTZOID = 1184, TEXTOID = 25 };
+enum { TIMESTAMPTZOID = 1184, TEXTOID = 25, FLOAT8OID = 701, INT4OID = 23,
+	INT8OID = 20, BOOLOID = 16 };
+
+/* v in network order, n bytes, at p. */
+static void
+put_be(char *p, unsigned long long v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		p[i] = (char)(v & 0xff);
+}
+
+/* A result of one binary column of type typid (n bytes at v; NULL: a
+ * NULL), as brul_pool_exec_binary gets it, written by brul_pgjson_rows. */
+static void
+binary(struct tap *t, unsigned typid, const char *v, int n,
+       const char *want, const char *name)
+{
+	PGresAttDesc a = { .name = "x", .format = 1, .typid = typid,
+	    .typlen = n, .atttypmod = -1 };
+	PGresult *res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	struct brul_sbuf b = { 0 };
+
+	if (res == NULL || !PQsetResultAttrs(res, 1, &a) ||
+	    !PQsetvalue(res, 0, 0, (char *)v, v ? n : -1)) {
+		printf("Bail out! cannot make a result\n");
+		exit(1);
+	}
+	brul_pgjson_rows(&b, res, 0);
+	tap_streq(t, b.oom ? "" : b.s, want, name);
+	PQclear(res);
+	free(b.s);
+}
+
+static void
+binary_f8(struct tap *t, double d, const char *want, const char *name)
+{
+	unsigned long long u;
+	char v[8];
+
+	memcpy(&u, &d, 8);
+	put_be(v, u, 8);
+	binary(t, FLOAT8OID, v, 8, want, name);
+}
+
+/* A timestamptz: microseconds from 2000-01-01 UTC. */
+static void
+binary_ts(struct tap *t, long long us, const char *want, const char *name)
+{
+	char v[8];
+
+	put_be(v, (unsigned long long)us, 8);
+	binary(t, TIMESTAMPTZOID, v, 8, want, name);
+}
 
 /* brul_pgjson_utc on a copy of in, compared with want. */
 static void
@@ -109,6 +162,33 @@ main(void)
 		PQclear(res);
 		free(b.s);
 	}
+
+	/* Binary results, written as their text would be. */
+	binary_f8(&t, 13.571, "[{\"x\":13.571}]",
+	    "binary float8: its shortest form, as PostgreSQL prints it");
+	binary_f8(&t, -0.15, "[{\"x\":-0.15}]", "binary float8: negative");
+	binary_f8(&t, NAN, "[{\"x\":null}]", "binary NaN: null");
+	binary(&t, FLOAT8OID, NULL, 8, "[{\"x\":null}]", "binary NULL: null");
+	{
+		char v[8];
+
+		put_be(v, (unsigned long long)-42, 4);
+		binary(&t, INT4OID, v, 4, "[{\"x\":-42}]",
+		    "binary int4, negative");
+		put_be(v, 44640, 8);
+		binary(&t, INT8OID, v, 8, "[{\"x\":44640}]", "binary int8");
+		v[0] = 1;
+		binary(&t, BOOLOID, v, 1, "[{\"x\":true}]", "binary bool");
+	}
+	/* 2026-03-01T00:00:00Z is 825,638,400 s after 2000-01-01. */
+	binary_ts(&t, 825638400LL * 1000000,
+	    "[{\"x\":\"2026-03-01T00:00:00Z\"}]",
+	    "binary time: as the streams write it");
+	binary_ts(&t, 825638400LL * 1000000 + 250000,
+	    "[{\"x\":\"2026-03-01T00:00:00.25Z\"}]",
+	    "binary time with a fraction: no trailing zeros");
+	binary_ts(&t, -1, "[{\"x\":\"1999-12-31T23:59:59.999999Z\"}]",
+	    "binary time before 2000: the fraction counts forward");
 
 	/* PostgreSQL's JSON: json_build_object's spacing, jsonb's. */
 	utc(&t, "{\"ts\" : \"2026-03-01T00:00:00+00:00\", \"n\" : 1}",
