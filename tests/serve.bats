@@ -912,6 +912,9 @@ PY
 	old=$(volt)
 	q "UPDATE telemetry SET voltage_v = 11.111 WHERE battery_id = 'B0002-1' AND ts = '2026-01-03T00:00:00Z'"
 	[ "$(volt)" = "$old" ]
+	# (A sign-in writes, but not the data: still remembered.)
+	login view > /dev/null
+	[ "$(volt)" = "$old" ]
 	# ... a load is, in the very next answer.
 	printf '%s\n' ts,battery_id,string_id,voltage_v,current_a,temperature_c,resistance_mohm \
 	    "2026-01-03T00:00:00Z,B0002-1,$(q "SELECT string_id FROM batteries WHERE battery_id = 'B0002-1'"),12.345,0.15,26.9," > "$T/t.csv"

@@ -31,9 +31,12 @@ struct brul_route {
 	brul_handler fn;
 	const char *args;	/* the query arguments it takes, separated by
 				 * spaces ("limit offset site"); "": none */
-	int keep;		/* a read of the data whose answer may be
-				 * remembered (answers.h) */
+	int keep;		/* BRUL_KEEP_READ, _WRITE or 0 (answers.h) */
 };
+
+/* A route's part in the answers remembered: a read of the data, whose
+ * answer may be; a write whose success makes them stale. */
+enum { BRUL_KEEP_READ = 1, BRUL_KEEP_WRITE = 2 };
 
 #define BRUL_PARAMS 3
 

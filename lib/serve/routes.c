@@ -1,10 +1,14 @@
 /* routes.c: the API's routes, the one table of them (api.h): what
  * brul-serve answers, who may ask, which handler answers, the query
- * arguments it takes (any other is refused) and, last, 1 when its
- * answers may be remembered until the data change (answers.h).
+ * arguments it takes (any other is refused) and, last, whether its
+ * answers may be remembered until the data change (READ) or it changes
+ * the data (WRITE; answers.h).
  * openapi.json describes the same routes and arguments; tests keep the
  * two equal. */
 #include "serve/api.h"
+
+#define READ	BRUL_KEEP_READ
+#define WRITE	BRUL_KEEP_WRITE
 
 const struct brul_route brul_routes[] = {
 	{ "GET", "/health", BRUL_ROLE_NONE, brul_api_health, "", 0 },
@@ -32,44 +36,45 @@ const struct brul_route brul_routes[] = {
 	{ "DELETE", "/api/v1/auth/users/{user_id}", BRUL_ROLE_ADMIN,
 	  brul_api_user_delete, "", 0 },
 	{ "GET", "/api/v1/summary", BRUL_ROLE_VIEWER, brul_api_summary, "",
-	  1 },
+	  READ },
 	{ "GET", "/api/v1/sites", BRUL_ROLE_VIEWER, brul_api_sites,
-	  "limit offset region include", 1 },
+	  "limit offset region include", READ },
 	{ "GET", "/api/v1/sites/{site_id}", BRUL_ROLE_VIEWER, brul_api_site,
-	  "", 1 },
+	  "", READ },
 	{ "GET", "/api/v1/sites/{site_id}/batteries", BRUL_ROLE_VIEWER,
-	  brul_api_site_batteries, "limit offset string status risk sort", 1 },
+	  brul_api_site_batteries, "limit offset string status risk sort",
+	  READ },
 	{ "GET", "/api/v1/sites/{site_id}/blocks", BRUL_ROLE_VIEWER,
-	  brul_api_site_blocks, "", 1 },
+	  brul_api_site_blocks, "", READ },
 	{ "GET", "/api/v1/batteries", BRUL_ROLE_VIEWER, brul_api_batteries,
-	  "limit offset site string status risk sort", 1 },
+	  "limit offset site string status risk sort", READ },
 	{ "GET", "/api/v1/batteries/{battery_id}", BRUL_ROLE_VIEWER,
-	  brul_api_battery, "", 1 },
+	  brul_api_battery, "", READ },
 	{ "GET", "/api/v1/batteries/{battery_id}/telemetry", BRUL_ROLE_VIEWER,
-	  brul_api_battery_telemetry, "from to resolution", 1 },
+	  brul_api_battery_telemetry, "from to resolution", READ },
 	{ "GET", "/api/v1/batteries/{battery_id}/predictions",
 	  BRUL_ROLE_VIEWER, brul_api_battery_predictions,
-	  "limit offset from to", 1 },
+	  "limit offset from to", READ },
 	{ "GET", "/api/v1/batteries/{battery_id}/twin", BRUL_ROLE_VIEWER,
-	  brul_api_battery_twin, "from to", 1 },
+	  brul_api_battery_twin, "from to", READ },
 	{ "GET", "/api/v1/batteries/{battery_id}/events", BRUL_ROLE_VIEWER,
-	  brul_api_battery_events, "limit offset from to kind", 1 },
+	  brul_api_battery_events, "limit offset from to kind", READ },
 	{ "GET", "/api/v1/predictions/latest", BRUL_ROLE_VIEWER,
-	  brul_api_predictions_latest, "limit offset site risk sort", 1 },
+	  brul_api_predictions_latest, "limit offset site risk sort", READ },
 	{ "GET", "/api/v1/model", BRUL_ROLE_VIEWER, brul_api_model, "", 0 },
 	{ "GET", "/api/v1/alerts", BRUL_ROLE_VIEWER, brul_api_alerts,
 	  "limit offset site battery string kind severity state acknowledged "
-	  "from to", 1 },
+	  "from to", READ },
 	{ "GET", "/api/v1/alert-rules", BRUL_ROLE_VIEWER, brul_api_rules, "",
 	  0 },
 	{ "GET", "/api/v1/alerts/stats", BRUL_ROLE_VIEWER,
-	  brul_api_alert_stats, "days until site", 1 },
+	  brul_api_alert_stats, "days until site", READ },
 	{ "GET", "/api/v1/alerts/{alert_id}", BRUL_ROLE_VIEWER,
-	  brul_api_alert, "", 1 },
+	  brul_api_alert, "", READ },
 	{ "POST", "/api/v1/alerts/{alert_id}/acknowledge", BRUL_ROLE_ENGINEER,
-	  brul_api_alert_ack, "", 0 },
+	  brul_api_alert_ack, "", WRITE },
 	{ "POST", "/api/v1/alerts/{alert_id}/resolve", BRUL_ROLE_ENGINEER,
-	  brul_api_alert_resolve, "", 0 },
+	  brul_api_alert_resolve, "", WRITE },
 	/* access_token: EventSource cannot send an Authorization header. */
 	{ "GET", "/api/v1/stream", BRUL_ROLE_VIEWER, brul_api_stream,
 	  "site battery access_token", 0 },

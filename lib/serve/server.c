@@ -243,13 +243,13 @@ dispatch(struct brul_req *r)
 		return r->ret;
 	if (brul_args_check(r, brul_routes[i].args) < 0)
 		return r->ret;
-	if (brul_routes[i].keep)
+	if (brul_routes[i].keep == BRUL_KEEP_READ)
 		return kept(r, brul_routes[i].fn);
 	ret = brul_routes[i].fn(r);
 	/* The server's own writes (an alert acknowledged) change what the
-	 * reads answer, as a load does. */
-	if (r->status >= 200 && r->status < 300 &&
-	    strcmp(r->method, "GET") != 0 && strcmp(r->method, "HEAD") != 0)
+	 * reads answer, as a load does; a sign-in does not. */
+	if (brul_routes[i].keep == BRUL_KEEP_WRITE && r->status >= 200 &&
+	    r->status < 300)
 		atomic_fetch_add(&r->app->version, 1);
 	return ret;
 }
