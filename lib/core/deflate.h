@@ -5,7 +5,7 @@
  * CRC-32 of gzip.
  *
  * Levels are zlib's 1 (fastest) to 9 (smallest).  With ISA-L, 1 to 3 are
- * its own three levels, three to five times zlib's speed at those levels
+ * its own three levels, four to seven times zlib's speed at those levels
  * and smaller than zlib's 1 to 4; 4 to 9 stay zlib's.  The default
  * (BRUL_DEFLATE_DEFAULT) is ISA-L's 3 where there is ISA-L, else zlib's 6.
  *
