@@ -143,7 +143,7 @@ teardown() {
 @test "every --level writes gzip that gzip, zcat and Python read, and brul reads back" {
 	p=$BATS_TEST_TMPDIR/plain
 	brul-gen --batteries 24 --days 1 > "$p"
-	for l in 1 2 3 4 6 9; do
+	for l in 1 2 3 4 5 6 9; do
 		z=$BATS_TEST_TMPDIR/z$l
 		brul-gen --batteries 24 --days 1 -z --level $l > "$z"
 		gzip -t "$z"
@@ -156,6 +156,10 @@ teardown() {
 	# higher the smaller: 9 beats 3 by a fifth at least on telemetry.
 	[ $(wc -c < "$BATS_TEST_TMPDIR/z9") -lt $(($(wc -c < "$BATS_TEST_TMPDIR/z3") * 4 / 5)) ]
 	[ $(wc -c < "$BATS_TEST_TMPDIR/z3") -lt $(wc -c < "$BATS_TEST_TMPDIR/z1") ]
+	# The default is 5, its files within 2 % of 6's.
+	brul-gen --batteries 24 --days 1 -z > "$BATS_TEST_TMPDIR/zd"
+	cmp "$BATS_TEST_TMPDIR/zd" "$BATS_TEST_TMPDIR/z5"
+	[ $(wc -c < "$BATS_TEST_TMPDIR/z5") -le $(($(wc -c < "$BATS_TEST_TMPDIR/z6") * 102 / 100)) ]
 }
 
 @test "-o NAME.gz compresses" {
