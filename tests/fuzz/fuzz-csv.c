@@ -18,6 +18,7 @@
 
 #include <csv.h>
 
+#include "core/id.h"
 #include "core/reader.h"
 #include "core/writer.h"
 
@@ -125,6 +126,26 @@ ref_same(const struct ref *f, size_t at, int i, struct brul_field x)
 	return x.s != NULL && x.n == n && memcmp(x.s, f->p + at, n) == 0;
 }
 
+/* Whether the reference record at at holds, in a column the reader
+ * checks for ids, a field that is not one: the reader fails there. */
+static int
+ref_bad_id(const struct ref *f, size_t at, struct brul_reader *r, int ncols)
+{
+	size_t n, max;
+	int c;
+
+	for (c = 0; c < ncols; c++) {
+		memcpy(&n, f->p + at, sizeof(n));
+		at += sizeof(n);
+		max = brul_id_column(brul_reader_colname(r, c));
+		if (max > 0 && n > 0 &&
+		    !brul_id_ok((const char *)f->p + at, n, max))
+			return 1;
+		at += n;
+	}
+	return 0;
+}
+
 static void
 compare(const uint8_t *data, size_t size)
 {
@@ -162,11 +183,12 @@ compare(const uint8_t *data, size_t size)
 				abort();
 	}
 	k = ref_next(&f, &at);
-	/* An end where libcsv ends; an error where libcsv fails, or at a
-	 * record of the wrong length. */
+	/* An end where libcsv ends; an error where libcsv fails, at a
+	 * record of the wrong length, or at one with a bad id. */
 	if (got == 0 && (k != -1 || f.bad))
 		abort();
-	if (got == -1 && !(k == n ? 0 : k >= 0 || f.bad))
+	if (got == -1 && !(k == n ? ref_bad_id(&f, at, r, n) :
+	    k >= 0 || f.bad))
 		abort();
 	brul_reader_close(r);
 	free(f.p);
