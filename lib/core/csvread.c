@@ -13,17 +13,17 @@
  * line end (CSV_REPALL_NL) so that blank lines still count; a record's line
  * is 1 + the newlines before it, those inside quoted fields included.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include <csv.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/grow.h"
 #include "core/readerint.h"
 
-/* The bytes that end a run of plain field text on the fast path. */
-static const unsigned char csv_stop[256] = {
-	[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1
-};
 
 static void
 csv_on_field(void *s, size_t len, void *arg)
@@ -129,8 +129,68 @@ csv_at_boundary(const struct brul_reader *r)
 	    !r->csv.quoted;
 }
 
+/* The bytes among the 64 at p that end a run of plain field text, as
+ * bits (bit k for p[k]). */
+static inline uint64_t
+stops64(const unsigned char *p)
+{
+#ifdef __SSE2__
+	const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n');
+	const __m128i cr = _mm_set1_epi8('\r'), quote = _mm_set1_epi8('"');
+	uint64_t bits = 0;
+
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		__m128i m = _mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(x, comma),
+		    _mm_cmpeq_epi8(x, lf)),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, cr),
+		    _mm_cmpeq_epi8(x, quote)));
+
+		bits |= (uint64_t)(unsigned)_mm_movemask_epi8(m) << (16 * k);
+	}
+	return bits;
+#else
+	uint64_t bits = 0;
+
+	for (int k = 0; k < 64; k++)
+		bits |= (uint64_t)(p[k] == ',' || p[k] == '\n' ||
+		    p[k] == '\r' || p[k] == '"') << k;
+	return bits;
+#endif
+}
+
+/* The stop bytes from a point on, handed out in order.  It reads up to 63
+ * bytes past the last one it hands out: the chunk's sentinel is a stop
+ * byte and CHUNK_SLACK bytes follow it. */
+struct scan {
+	const unsigned char *at;	/* the 64 bytes bits covers */
+	uint64_t bits;			/* stops at or after the last one */
+};
+
+static inline void
+scan_init(struct scan *sc, const unsigned char *p)
+{
+	sc->at = p;
+	sc->bits = stops64(p);
+}
+
+static inline const unsigned char *
+scan_next(struct scan *sc)
+{
+	const unsigned char *q;
+
+	while (sc->bits == 0) {
+		sc->at += 64;
+		sc->bits = stops64(sc->at);
+	}
+	q = sc->at + __builtin_ctzll(sc->bits);
+	sc->bits &= sc->bits - 1;
+	return q;
+}
+
 /* A field of the fast path: trimmed as libcsv trims unquoted fields. */
-static int
+static inline int
 fast_field(struct brul_reader *r, const unsigned char *s,
     const unsigned char *e)
 {
@@ -156,19 +216,17 @@ csv_fast(struct brul_reader *r)
 	const unsigned char *p = r->chunk + r->chunk_pos;
 	const unsigned char *end = r->chunk + r->chunk_len, *line, *fs;
 	struct rec *rec;
+	struct scan sc;
 	size_t nf0;
 
+	scan_init(&sc, p);
 	for (;;) {
 		line = fs = p;
 		nf0 = r->nf;
-		for (;;) {
-			while (!csv_stop[*p])
-				p++;
-			if (*p != ',')
-				break;
+		while (*(p = scan_next(&sc)) == ',') {
 			if (fast_field(r, fs, p) == -1)
 				return -1;
-			fs = ++p;
+			fs = p + 1;
 		}
 		/* The sentinel, a quote or a lone CR: libcsv's business. */
 		if (p == end || *p == '"' ||
@@ -176,7 +234,9 @@ csv_fast(struct brul_reader *r)
 			break;
 		if (fast_field(r, fs, p) == -1)
 			return -1;
-		p += *p == '\r' ? 2 : 1;
+		if (*p == '\r')
+			p = scan_next(&sc);	/* the CRLF's LF */
+		p++;
 		r->chunk_pos = (size_t)(p - r->chunk);
 		if (r->nf == nf0 + 1 && r->f[nf0].len == 0) {
 			/* Only blanks: libcsv skips the line. */

@@ -157,7 +157,7 @@ reader_open(struct brul_in *in, enum brul_format fmt, struct brul_err *err)
 	/* data and f are never NULL, so that offsets from them are defined
 	 * even before the first field. */
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
-	    (r->chunk = malloc(CHUNK + 1)) == NULL ||
+	    (r->chunk = calloc(1, CHUNK + 1 + CHUNK_SLACK)) == NULL ||
 	    brul_grow(&r->data, &r->data_cap, 4096, 1) == -1 ||
 	    brul_grow(&r->f, &r->f_cap, 64, sizeof(*r->f)) == -1) {
 		if (r != NULL) {

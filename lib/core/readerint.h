@@ -17,6 +17,8 @@
 #include "core/stream.h"
 
 #define CHUNK		(256 * 1024)
+/* Readable bytes after a chunk's sentinel: csvread.c scans 64 at a time. */
+#define CHUNK_SLACK	64
 
 struct fref {
 	size_t off, len;	/* in data[], or in chunk[] with FREF_CHUNK */
