@@ -43,11 +43,17 @@ brul_id_ok(const char *s, size_t n, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned m;
+	size_t i;
 
 	if (n == 0 || n > max || !(brul_id_bytes[p[0]] & 1))
 		return 0;
+	/* Four bytes a step: the ANDs do not wait on each other. */
 	m = 2;
-	for (size_t i = 1; i < n; i++)
+	i = 1;
+	for (; i + 4 <= n; i += 4)
+		m &= brul_id_bytes[p[i]] & brul_id_bytes[p[i + 1]] &
+		    brul_id_bytes[p[i + 2]] & brul_id_bytes[p[i + 3]];
+	for (; i < n; i++)
 		m &= brul_id_bytes[p[i]];
 	return m != 0;
 }
