@@ -255,6 +255,26 @@ fail_at(const struct brul_reader *rd, struct brul_err *err, const char *fmt,
 	    rd ? brul_reader_line(rd) : 0, 0, "%s", msg);
 }
 
+/* brul_vrla_arrhenius(t), from f's table where t is a tenth of a degree
+ * in its range: k / 10.0 rounds to the same double as the text "26.4"
+ * parses to, so the value is the one exp2 gives. */
+static double
+arrhenius(struct brul_features *f, double t)
+{
+	double k = t * 10 + (t < 0 ? -0.5 : 0.5);
+	double *a;
+
+	if (!(k > ARR_LO - 1 && k < ARR_HI + 1))
+		return brul_vrla_arrhenius(t);
+	k = (double)(long)k;
+	if (k / 10 != t)
+		return brul_vrla_arrhenius(t);
+	a = &f->arr[(long)k - ARR_LO];
+	if (*a == 0)
+		*a = brul_vrla_arrhenius(t);
+	return *a;
+}
+
 int
 brul_features_add_to(struct brul_features *f, struct bat *b, int64_t ts,
     double v, double i, double t, double r, const struct brul_reader *rd,
@@ -330,7 +350,7 @@ brul_features_add_to(struct brul_features *f, struct bat *b, int64_t ts,
 		if (t != b->last_t) {
 			b->last_t = t;
 			if (b->has_install)
-				b->w_t = brul_vrla_arrhenius(t);
+				b->w_t = arrhenius(f, t);
 		}
 	}
 	if (i == i) {

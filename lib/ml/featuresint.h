@@ -106,6 +106,9 @@ struct str {
 	int64_t nv, nt;
 };
 
+#define ARR_LO	(-400)
+#define ARR_HI	800
+
 struct brul_features {
 	int64_t window;
 	double float_v;
@@ -139,6 +142,11 @@ struct brul_features {
 
 	struct brul_blockmodel *models;	/* brul_features_load_models */
 	int nmodels;
+
+	/* brul_vrla_arrhenius at each tenth of a degree from ARR_LO / 10 to
+	 * ARR_HI / 10 degC, as met (0: not yet): monitors report tenths, and
+	 * exp2 per sample was a twentieth of brul-features' time. */
+	double arr[ARR_HI - ARR_LO + 1];
 };
 
 static inline int64_t

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "battery/vrla.h"
 #include "core/timefmt.h"
 #include "ml/features.h"
 #include "tap.h"
@@ -307,6 +308,45 @@ test_age(struct tap *t)
 	    "a day at 15 degC counts half (a missing temperature holds the "
 	    "last)");
 	tap_near(t, r ? r->t_above_30_h : 0, 0, 0, "t_above at 25 degC: 0");
+}
+
+/* The Arrhenius weight comes from a table at tenths of a degree: the
+ * weight must be exp2's, in the table's range, at its edges and off it. */
+static void
+test_age_weight(struct tap *t)
+{
+	static const double temps[] = {
+		-40.0, -12.7, -0.1, 0.0, 26.4, 26.5, 79.9, 80.0, 26.45, 80.1,
+		-40.1, 120.5
+	};
+	size_t n = sizeof temps / sizeof temps[0];
+	struct brul_features *f = make(D);
+	struct rows rs = { 0 };
+	const struct brul_features_row *r;
+	char id[16];
+	int ok = 1;
+
+	for (size_t k = 0; k < n; k++) {
+		snprintf(id, sizeof id, "W%zu", k);
+		fleet(f, id, 100, NAN, T0 / D - 10);
+		sample(f, id, NULL, T0, 13.5, 0.1, temps[k], NAN);
+		sample(f, id, NULL, T0 + D, 13.5, 0.1, 25, NAN);
+		sample(f, id, NULL, T0 + 2 * D, 13.5, 0.1, 25, NAN);
+	}
+	finish(f, &rs);
+	for (size_t k = 0; k < n; k++) {
+		double want = 10 + brul_vrla_arrhenius(temps[k]);
+
+		snprintf(id, sizeof id, "W%zu", k);
+		r = find(&rs, id, T0 + D);
+		if (r == NULL || fabs(r->eq_age_days - want) > 1e-12 * want) {
+			ok = 0;
+			printf("#   %g degC: eq_age %.17g, want %.17g\n",
+			    temps[k], r ? r->eq_age_days : NAN, want);
+		}
+	}
+	tap_ok(t, ok, "eq_age: a day at each temperature weighs exp2's "
+	    "Arrhenius factor, in the table and out of it");
 }
 
 static void
@@ -640,6 +680,7 @@ main(void)
 	test_discharge(&t);
 	test_resistance(&t);
 	test_age(&t);
+	test_age_weight(&t);
 	test_trend(&t);
 	test_string(&t);
 	test_silent(&t);
