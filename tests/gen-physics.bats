@@ -211,8 +211,8 @@ setup_file() {
 }
 
 @test "(i) sharding and threads change no value" {
-	brul-gen --site BRK --days 1 --interval 300 --emit truth | sed 1d | sort > "$D/w"
-	for i in 0 1; do brul-gen --site BRK --days 1 --interval 300 --emit truth --shard $i/2 | sed 1d; done | sort > "$D/s2"
+	brul-gen --site BRK --site KKN --days 1 --interval 300 --emit truth | sed 1d | sort > "$D/w"
+	for i in 0 1; do brul-gen --site BRK --site KKN --days 1 --interval 300 --emit truth --shard $i/2 | sed 1d; done | sort > "$D/s2"
 	cmp "$D/w" "$D/s2"
 	brul-gen --site BRK --days 1 --interval 300 -z --threads 1 | gzip -dc | md5sum > "$D/m1"
 	brul-gen --site BRK --days 1 --interval 300 -z --threads 2 | gzip -dc | md5sum > "$D/m2"

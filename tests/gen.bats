@@ -168,20 +168,27 @@ teardown() {
 	[ "$(gzip -dc "$BATS_TEST_TMPDIR/t.csv.gz" | wc -l)" -eq $((1 + 2 * 1440)) ]
 }
 
-@test "shards together are exactly the whole" {
-	brul-gen --site CMI --days 1 --interval 600 --emit telemetry | sed 1d | sort > "$BATS_TEST_TMPDIR/whole"
-	for i in 0 1 2; do
-		brul-gen --site CMI --days 1 --interval 600 --shard $i/3 | sed 1d
-	done | sort > "$BATS_TEST_TMPDIR/shards"
+@test "shards together are exactly the whole, each site in one" {
+	sel="--site CMI --site KKN --site SRC --site BRK"
+	brul-gen $sel --days 1 --interval 1800 --emit telemetry | sed 1d | sort > "$BATS_TEST_TMPDIR/whole"
+	for i in 0 1 2 3; do
+		brul-gen $sel --days 1 --interval 1800 --shard $i/4 | sed 1d > "$BATS_TEST_TMPDIR/s$i"
+		# whole sites: those of this share and no other
+		cut -d, -f3 "$BATS_TEST_TMPDIR/s$i" | cut -d- -f1 | sort -u > "$BATS_TEST_TMPDIR/sites$i"
+		[ "$(wc -l < "$BATS_TEST_TMPDIR/sites$i")" -eq 1 ]
+	done
+	cat "$BATS_TEST_TMPDIR"/s[0-3] | sort > "$BATS_TEST_TMPDIR/shards"
 	[ -s "$BATS_TEST_TMPDIR/whole" ]
 	cmp "$BATS_TEST_TMPDIR/whole" "$BATS_TEST_TMPDIR/shards"
-	# and they are disjoint
-	[ "$(brul-gen --site CMI --interval 600 --shard 0/3 | sed 1d | cut -d, -f3 | sort -u | wc -l)" -eq 3 ]
-	# site and system rows and events too: written by one shard each
+	[ "$(cat "$BATS_TEST_TMPDIR"/sites[0-3] | sort -u | wc -l)" -eq 4 ]
+	# the share a site is in is its id's FNV-1a hash modulo N
+	[ "$(cat "$BATS_TEST_TMPDIR/sites0")" = CMI ]
+	[ "$(cat "$BATS_TEST_TMPDIR/sites1")" = SRC ]
+	# site and system rows and events too, with the sites' blocks
 	for s in events sites systems strings batteries labels; do
-		brul-gen --site CMI --site KKN --days 20 --interval 3600 --emit $s | sed 1d | sort > "$BATS_TEST_TMPDIR/w"
+		brul-gen $sel --days 20 --interval 3600 --emit $s | sed 1d | sort > "$BATS_TEST_TMPDIR/w"
 		for i in 0 1 2 3; do
-			brul-gen --site CMI --site KKN --days 20 --interval 3600 --emit $s --shard $i/4 | sed 1d
+			brul-gen $sel --days 20 --interval 3600 --emit $s --shard $i/4 | sed 1d
 		done | sort > "$BATS_TEST_TMPDIR/s"
 		cmp "$BATS_TEST_TMPDIR/w" "$BATS_TEST_TMPDIR/s" || { echo "stream $s"; false; }
 	done
@@ -357,10 +364,10 @@ wait_partial() {
 	[ -z "$stderr" ]
 }
 
-@test "a shard the selection leaves empty is named, with how many strings there are" {
+@test "a shard the selection leaves empty is named, with how many sites there are" {
 	run --separate-stderr brul-gen --batteries 48 --shard 3/4 --days 1
 	assert_failure 1
-	[ "$stderr" = "brul-gen: --shard 3/4: the selection has 2 strings, so share 3 is empty (give 2 shares or fewer)" ]
+	[ "$stderr" = "brul-gen: --shard 3/4: share 3 holds none of the selection's 1 site (shares are of whole sites, by a hash of their ids)" ]
 	[ -z "$output" ]
 }
 

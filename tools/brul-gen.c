@@ -76,7 +76,7 @@ static const char help[] =
 "  --format FMT        csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  -o, --output FILE   write to FILE instead of stdout\n"
-"  --shard I/N         the I-th of N shares of the strings (0-based)\n"
+"  --shard I/N         the I-th of N shares of the sites (0-based)\n"
 "  --scenario SPEC     hvac,site=ID,start=TS,duration=DUR\n"
 "                      outage,site=ID,start=TS,duration=DUR\n"
 "                      runaway,battery=ID,fail=TS (or start=TS, 36 h before)\n"
@@ -184,20 +184,10 @@ parse(int argc, char **argv, struct options *o, struct deferred *d)
 			o->seed = (uint64_t)brul_cli_long(&cli, "--seed",
 			    optarg, 0, LONG_MAX);
 			break;
-		case OPT_SHARD: {
-			char *slash = strchr(optarg, '/');
-
-			if (!slash)
-				brul_cli_bad(&cli, "--shard",
-				    "I/N, the I-th of " "N shares (0-based)",
-				    optarg);
-			*slash = '\0';
-			o->nshards = (int)brul_cli_long(&cli, "--shard",
-			    slash + 1, 1, 10000);
-			o->shard = (int)brul_cli_long(&cli, "--shard", optarg,
-			    0, o->nshards - 1);
+		case OPT_SHARD:
+			brul_cli_share(&cli, "--shard", optarg, &o->shard,
+			    &o->nshards);
 			break;
-		}
 		case OPT_SITE:
 			if (d->nsites == MAX_SITES)
 				brul_cli_misuse(&cli, "--site: at most %d",

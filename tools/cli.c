@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "battery/share.h"
 #include "core/num.h"
 #include "core/timefmt.h"
 
@@ -171,6 +172,15 @@ brul_cli_long(const struct brul_cli *c, const char *opt, const char *s,
 		brul_cli_bad(c, opt, what, s);
 	}
 	return (long)v;
+}
+
+void
+brul_cli_share(const struct brul_cli *c, const char *opt, const char *s,
+	       int *i, int *n)
+{
+	if (brul_share_parse(s, i, n) < 0)
+		brul_cli_bad(c, opt, "I/N, the I-th of N shares of the sites "
+		    "(0-based, N from 1 to 10000)", s);
 }
 
 double

@@ -105,6 +105,9 @@ int64_t brul_cli_date(const struct brul_cli *c, const char *opt,
  * 1970-01-01T00:00:00Z. */
 int64_t brul_cli_time(const struct brul_cli *c, const char *opt,
 		      const char *s);
+/* --shard I/N (battery/share.h) into *i and *n, or brul_cli_bad. */
+void brul_cli_share(const struct brul_cli *c, const char *opt, const char *s,
+		    int *i, int *n);
 
 /* Opens path (NULL or "-": stdin), its header read, as brul_reader_open
  * does: NULL with e set when it cannot, an empty input among the errors

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "battery/share.h"
 #include "core/rng.h"
 #include "sim/climate.h"
 #include "sim/rngkey.h"
@@ -22,7 +23,7 @@ brul_sim_new(const struct brul_world *w, const struct brul_sim_opts *o,
 {
 	const struct brul_fleet *f = w->fleet;
 	struct brul_sim *s = calloc(1, sizeof *s);
-	int nsel = 0, left;
+	int nsel = 0, nsites = 0, left;
 
 	if (!s) {
 		brul_err_set(err, NULL, 0, 0, "out of memory");
@@ -52,21 +53,25 @@ brul_sim_new(const struct brul_world *w, const struct brul_sim_opts *o,
 		goto nomem;
 
 	/* Selection: sites, then the first N slots, then this shard's
-	 * strings.  A string partly inside the first N is simulated whole
-	 * (its blocks share one current) but written in part. */
+	 * sites (battery/share.h).  A string partly inside the first N is
+	 * simulated whole (its blocks share one current) but written in
+	 * part. */
 	left = o->max_batteries > 0 ? o->max_batteries : INT32_MAX;
 	for (int i = 0; i < f->nstrings && left > 0; i++) {
 		const struct brul_string *def = &f->strings[i];
+		const char *site = f->sites[def->site].id;
 		struct strstate *ss;
-
 		int mine;
 
 		if (o->sites && !o->sites[def->site])
 			continue;
 		nsel++;
-		mine = (nsel - 1) % s->o.nshards == s->o.shard;
-		if (!s->site_seen[def->site]++)
+		mine = brul_share_of_site(site, strlen(site),
+		    s->o.nshards) == s->o.shard;
+		if (!s->site_seen[def->site]++) {
 			s->site_own[def->site] = (unsigned char)mine;
+			nsites++;
+		}
 		if (!s->sys_seen[def->system]++)
 			s->sys_own[def->system] = (unsigned char)mine;
 		if (!mine) {
@@ -88,10 +93,10 @@ brul_sim_new(const struct brul_world *w, const struct brul_sim_opts *o,
 		s->site_used[def->site] = 1;
 	}
 	if (s->nstrs == 0 && nsel > 0)
-		brul_err_set(err, NULL, 0, 0, "--shard %d/%d: the selection "
-		    "has %d string%s, so share %d is empty (give %d shares "
-		    "or fewer)", s->o.shard, s->o.nshards, nsel,
-		    nsel == 1 ? "" : "s", s->o.shard, nsel);
+		brul_err_set(err, NULL, 0, 0, "--shard %d/%d: share %d holds "
+		    "none of the selection's %d site%s (shares are of whole "
+		    "sites, by a hash of their ids)", s->o.shard,
+		    s->o.nshards, s->o.shard, nsites, nsites == 1 ? "" : "s");
 	else if (s->nstrs == 0)
 		brul_err_set(err, NULL, 0, 0, "the selection holds no battery");
 	if (s->nstrs == 0) {
