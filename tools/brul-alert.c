@@ -18,7 +18,7 @@
 #include "core/writer.h"
 
 static const char synopsis[] =
-    "usage: brul-alert --fleet FILE [--systems FILE]\n"
+    "usage: brul-alert --fleet FILE [--shard I/N] [--systems FILE]\n"
     "                  [--string-telemetry FILE] [--twin FILE]\n"
     "                  [--predictions FILE] [--features FILE]\n"
     "                  [--rules FILE] [--float-v V] [--fail-on SEVERITY]\n"
@@ -32,6 +32,7 @@ struct options {
 	const char *opt[BRUL_SRC_COUNT];	/* what named each one */
 	double float_v;
 	int list, fail_on;
+	int shard, nshards;
 	struct brul_cli_stream out;
 };
 
@@ -52,6 +53,8 @@ static const char help[] =
 "when the reading passes the clear threshold.\n"
 "\n"
 "  --fleet FILE        the batteries stream: each block's string and site\n"
+"  --shard I/N         only the I-th of N shares of the fleet's sites (0-based),\n"
+"                      as brul-gen --shard writes them\n"
 "  --systems FILE      the systems stream: float set points\n"
 "  --string-telemetry FILE\n"
 "                      the string_telemetry stream: ambient temperature and\n"
@@ -80,7 +83,7 @@ static const struct brul_cli cli = { "brul-alert",
 enum {
 	OPT_FAIL_ON = 256, OPT_FEATURES, OPT_FLEET, OPT_FLOAT_V, OPT_LIST,
 	OPT_PREDICTIONS, OPT_RULES, OPT_STRING_TELEMETRY, OPT_STRINGS,
-	OPT_SYSTEMS, OPT_TWIN
+	OPT_SHARD, OPT_SYSTEMS, OPT_TWIN
 };
 
 static const struct option longopts[] = {
@@ -94,6 +97,7 @@ static const struct option longopts[] = {
 	{ "list-rules", no_argument, NULL, OPT_LIST },
 	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
 	{ "rules", required_argument, NULL, OPT_RULES },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "string-telemetry", required_argument, NULL,
 	    OPT_STRING_TELEMETRY },
 	/* its old name, kept */
@@ -150,6 +154,10 @@ parse(int argc, char **argv, struct options *o)
 			o->source[BRUL_SRC_STRINGS] = optarg;
 			o->opt[BRUL_SRC_STRINGS] = "--strings";
 			break;
+		case OPT_SHARD:
+			brul_cli_share(&cli, "--shard", optarg, &o->shard,
+			    &o->nshards);
+			break;
 		case OPT_SYSTEMS:
 			o->systems = optarg;
 			break;
@@ -167,7 +175,7 @@ parse(int argc, char **argv, struct options *o)
 	o->opt[BRUL_SRC_TELEMETRY] = "brul-alert's input";
 	if (o->list) {
 		const char *given = o->fleet ? "--fleet" : o->systems ?
-		    "--systems" : NULL;
+		    "--systems" : o->nshards > 1 ? "--shard" : NULL;
 
 		for (int k = 0; given == NULL && k < BRUL_SRC_COUNT; k++)
 			if (o->source[k])
@@ -281,7 +289,7 @@ main(int argc, char **argv)
 	static const char *const list_columns[] = { "name", "source", "scope",
 		"metric", "direction", "warning", "critical", "clear", "for_s",
 		"label" };
-	struct options o = { .out.format = BRUL_FMT_CSV };
+	struct options o = { .out.format = BRUL_FMT_CSV, .nshards = 1 };
 	struct brul_rules rules = { 0 };
 	struct brul_alert_engine_opts wo = { 0 };
 	struct brul_out_opts oo;
@@ -306,6 +314,8 @@ main(int argc, char **argv)
 		goto done;
 	}
 	wo.float_v = o.float_v;
+	wo.share = o.shard;
+	wo.nshares = o.nshards;
 	wo.progress = &prog;
 	if ((wt = brul_alert_engine_new(&rules, &wo)) == NULL) {
 		brul_err_set(&e, NULL, 0, 0, "out of memory");

@@ -19,7 +19,7 @@
 
 static const char synopsis[] =
     "usage: brul-features [-z] [--window hour|day|SECONDS] [--fleet FILE]\n"
-    "                     [--float-v V] [--format csv|ndjson]\n"
+    "                     [--shard I/N] [--float-v V] [--format csv|ndjson]\n"
     "                     [--progress | --quiet] [-o FILE] [FILE ...]\n";
 
 #define WINDOW_MAX	(366 * (int64_t)BRUL_DAY)
@@ -29,6 +29,7 @@ struct options {
 	int64_t window;
 	double float_v;
 	const char *fleet;
+	int shard, nshards;
 	struct brul_cli_stream out;
 };
 
@@ -40,6 +41,8 @@ static const char help[] =
 "                      unit (900, 15m, 6h, 7d); windows are aligned to UTC\n"
 "  --fleet FILE        the batteries stream: install dates, capacities and\n"
 "                      baseline resistances\n"
+"  --shard I/N         only the I-th of N shares of the fleet's sites (0-based),\n"
+"                      as brul-gen --shard writes them; needs --fleet\n"
 "  --float-v V         float set point at 25 degC, V per block (13.59)\n"
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
@@ -64,7 +67,7 @@ window(const char *s)
 	    "hour, day or a length from 1 second to 366 days");
 }
 
-enum { OPT_FLEET = 256, OPT_FLOAT_V, OPT_WINDOW };
+enum { OPT_FLEET = 256, OPT_FLOAT_V, OPT_SHARD, OPT_WINDOW };
 
 static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
@@ -72,6 +75,7 @@ static const struct option longopts[] = {
 	BRUL_CLI_PROGRESS_OPTIONS,
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "float-v", required_argument, NULL, OPT_FLOAT_V },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "window", required_argument, NULL, OPT_WINDOW },
 	{ NULL, 0, NULL, 0 }
 };
@@ -92,6 +96,10 @@ parse(int argc, char **argv, struct options *o)
 			o->float_v = brul_cli_double(&cli, "--float-v", optarg,
 			    12, 15, "a voltage from 12 to 15");
 			break;
+		case OPT_SHARD:
+			brul_cli_share(&cli, "--shard", optarg, &o->shard,
+			    &o->nshards);
+			break;
 		case OPT_WINDOW:
 			o->window = window(optarg);
 			break;
@@ -99,6 +107,9 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_usage(&cli);
 		}
 	}
+	if (o->nshards > 1 && o->fleet == NULL)
+		brul_cli_misuse(&cli, "--shard needs --fleet (shares are of "
+		    "sites, which the fleet names)");
 }
 
 /* The shipped block models (for each battery's rated life), then the
@@ -160,7 +171,8 @@ run(struct brul_features *f, struct brul_reader *r, struct brul_writer *w,
 int
 main(int argc, char **argv)
 {
-	struct options o = { .window = 3600, .out.format = BRUL_FMT_CSV };
+	struct options o = { .window = 3600, .nshards = 1,
+	    .out.format = BRUL_FMT_CSV };
 	struct brul_features_opts fo;
 	struct brul_features *f = NULL;
 	struct brul_out_opts oo;
@@ -181,6 +193,8 @@ main(int argc, char **argv)
 	memset(&fo, 0, sizeof fo);
 	fo.window = o.window;
 	fo.float_v = o.float_v;
+	fo.share = o.shard;
+	fo.nshares = o.nshards;
 	if ((f = brul_features_new(&fo, &e)) == NULL)
 		goto fail;
 	if (o.fleet && load_fleet(f, &o, &e) < 0)

@@ -22,12 +22,12 @@
 #include "twin/twinset.h"
 
 static const char synopsis[] =
-    "usage: brul-twin --fleet FILE [--every DURATION] [--cutoff VOLTS]\n"
-    "                 [--load AMPS] [--ecm FILE] [--predictions FILE]\n"
-    "                 [--format csv|ndjson] [-z] [-o FILE]\n"
+    "usage: brul-twin --fleet FILE [--shard I/N] [--every DURATION]\n"
+    "                 [--cutoff VOLTS] [--load AMPS] [--ecm FILE]\n"
+    "                 [--predictions FILE] [--format csv|ndjson] [-z] [-o FILE]\n"
     "                 [--progress | --quiet] [FILE ...]\n"
-    "       brul-twin --fit [--fit-models] --fleet FILE [--ecm FILE] [-o FILE]\n"
-    "                 [FILE ...]\n";
+    "       brul-twin --fit [--fit-models] --fleet FILE [--shard I/N]\n"
+    "                 [--ecm FILE] [-o FILE] [FILE ...]\n";
 
 #define INPUT	"brul-twin's input"	/* the operands, in messages */
 
@@ -36,6 +36,7 @@ struct options {
 	double cutoff_v, load_a;	/* load_a: 0 when none */
 	int64_t every;
 	int fit, fit_models;
+	int shard, nshards;
 	struct brul_cli_stream out;
 };
 
@@ -63,6 +64,8 @@ static const char help[] =
 "--load, between discharges, at that load).\n"
 "\n"
 "  --fleet FILE        the batteries stream: models, capacities, baselines\n"
+"  --shard I/N         only the I-th of N shares of the fleet's sites (0-based),\n"
+"                      as brul-gen --shard writes them\n"
 "  --every DURATION    one row per battery per DURATION (60s, 15m, 1h, 1d)\n"
 "                      instead of one per sample\n"
 "  --cutoff VOLTS      the cut-off per 12 V block for runtime_min (default\n"
@@ -89,7 +92,7 @@ static const struct brul_cli cli = { "brul-twin",
 
 enum {
 	OPT_CUTOFF = 256, OPT_ECM, OPT_EVERY, OPT_FIT, OPT_FIT_MODELS, OPT_FLEET,
-	OPT_LOAD, OPT_PREDICTIONS
+	OPT_LOAD, OPT_PREDICTIONS, OPT_SHARD
 };
 
 static const struct option longopts[] = {
@@ -104,6 +107,7 @@ static const struct option longopts[] = {
 	{ "fleet", required_argument, NULL, OPT_FLEET },
 	{ "load", required_argument, NULL, OPT_LOAD },
 	{ "predictions", required_argument, NULL, OPT_PREDICTIONS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -143,6 +147,10 @@ parse(int argc, char **argv, struct options *o)
 		case OPT_PREDICTIONS:
 			o->predictions = optarg;
 			break;
+		case OPT_SHARD:
+			brul_cli_share(&cli, "--shard", optarg, &o->shard,
+			    &o->nshards);
+			break;
 		default:
 			brul_cli_usage(&cli);
 		}
@@ -153,6 +161,9 @@ parse(int argc, char **argv, struct options *o)
 		    "baseline)");
 	if (o->fit_models && !o->fit)
 		brul_cli_misuse(&cli, "--fit-models goes with --fit");
+	if (o->fit_models && o->nshards > 1)
+		brul_cli_misuse(&cli, "--fit-models takes the median over the "
+		    "whole fleet: not with --shard");
 	/* --fit writes circuits, not states: what shapes states is moot */
 	if (o->fit && (o->every || o->predictions || o->load_a))
 		brul_cli_misuse(&cli, "--fit writes one circuit per block: not "
@@ -181,6 +192,12 @@ load(const struct options *o, struct brul_err *e)
 		return NULL;
 	if ((s = brul_twinset_new(ecm, n)) == NULL) {
 		brul_err_set(e, NULL, 0, 0, "out of memory");
+		return NULL;
+	}
+	if (o->nshards > 1 &&
+	    brul_twinset_share(s, o->shard, o->nshards) < 0) {
+		brul_err_set(e, NULL, 0, 0, "out of memory");
+		brul_twinset_free(s);
 		return NULL;
 	}
 	if ((r = brul_cli_open(o->fleet, "--fleet", "batteries", e)) == NULL) {
@@ -303,6 +320,8 @@ run(struct brul_reader *r, struct brul_twinset *set, const struct options *o,
 		    (rc = reading(r, cr, &ohm, e)) < 0)
 			break;
 		if ((tw = brul_twinset_get(set, id.s, id.n, &k)) == NULL) {
+			if (brul_twinset_other(set, id.s, id.n))
+				continue;
 			rc = brul_err_set(e, brul_reader_name(r),
 			    brul_reader_line(r), 0, "battery_id: %.*s is not "
 			    "in the fleet (--fleet)", (int)id.n, id.s);
@@ -479,8 +498,10 @@ fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 		none += fit[k].got == -1;
 		odd += fit[k].got == -2;
 	}
-	/* The models' rows first, so that the file serves --ecm alone. */
-	for (int k = 0; k < nm && rc == 0; k++) {
+	/* The models' rows first, so that the file serves --ecm alone; of
+	 * shares, the first writes them, so that the shares' files together
+	 * are the whole's. */
+	for (int k = 0; k < nm && rc == 0 && o->shard == 0; k++) {
 		struct brul_ecm row;
 		int pooled;
 
@@ -532,7 +553,7 @@ fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 int
 main(int argc, char **argv)
 {
-	struct options o = { .out.format = BRUL_FMT_CSV,
+	struct options o = { .out.format = BRUL_FMT_CSV, .nshards = 1,
 	    .cutoff_v = BRUL_RUNTIME_CUTOFF_V };
 	struct brul_twinset *set = NULL;
 	struct brul_out_opts oo;

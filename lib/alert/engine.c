@@ -12,6 +12,7 @@
 
 #include "alert/engineint.h"
 #include "battery/batteries.h"
+#include "battery/share.h"
 #include "battery/vrla.h"
 #include "core/grow.h"
 #include "core/idtab.h"
@@ -53,6 +54,12 @@ brul_alert_engine_new(const struct brul_rules *rules,
 		brul_alert_engine_free(w);
 		return NULL;
 	}
+	if (w->o.nshares > 1 && (w->o.share < 0 ||
+	    w->o.share >= w->o.nshares ||
+	    (w->share = brul_share_new(w->o.share, w->o.nshares)) == NULL)) {
+		brul_alert_engine_free(w);
+		return NULL;
+	}
 	for (int i = 0; i < BRUL_SRC_COUNT; i++)
 		w->src[i].cid = -1;
 	return w;
@@ -87,6 +94,7 @@ brul_alert_engine_free(struct brul_alert_engine *w)
 	free(w->s);
 	free(w->sys_float);
 	free(w->rr);
+	brul_share_free(w->share);
 	free(w->seen);
 	free(w->retire);
 	free(w->pend);
@@ -152,8 +160,12 @@ brul_alert_engine_fleet(struct brul_alert_engine *w, struct brul_reader *r,
 	struct brul_batteries *t = brul_batteries_read(r, need, need, err);
 	int rc = t ? 0 : -1;
 
-	for (int i = 0; rc == 0 && i < brul_batteries_count(t); i++)
-		rc = add_block(w, t, brul_batteries_get(t, i), err);
+	for (int i = 0; rc == 0 && i < brul_batteries_count(t); i++) {
+		const struct brul_battery *b = brul_batteries_get(t, i);
+		int k = w->share ? brul_share_note(w->share, t, b, err) : 1;
+
+		rc = k <= 0 ? k : add_block(w, t, b, err);
+	}
 	brul_batteries_free(t);
 	return rc;
 }

@@ -76,6 +76,9 @@ struct brul_alert_engine_opts {
 				 * gives none, V per block; 0: 13.59 */
 	/* counts the telemetry rows read; NULL: none */
 	struct brul_progress *progress;
+	/* with nshares > 1, only the blocks of that share of the fleet's
+	 * sites (battery/share.h); the others' rows are passed over */
+	int share, nshares;
 };
 
 struct brul_alert_engine;

@@ -132,6 +132,7 @@ struct brul_alert_engine {
 	brul_alert_emit emit;
 	void *arg;
 	struct brul_idtab *blocks, *strings, *sites, *systems;
+	struct brul_share *share;	/* NULL: the whole fleet */
 	struct block *b;
 	size_t capb;
 	struct string *s;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alert/engineint.h"
+#include "battery/share.h"
 #include "core/grow.h"
 #include "core/idtab.h"
 #include "core/timefmt.h"
@@ -85,6 +86,7 @@ brul_engine_read_row(struct brul_alert_engine *w, enum brul_source k,
 	struct brul_field id;
 	int rc;
 
+again:
 	s->has_next = 0;
 	if ((rc = brul_reader_next(r, err)) <= 0)
 		return rc;
@@ -116,6 +118,10 @@ brul_engine_read_row(struct brul_alert_engine *w, enum brul_source k,
 		return -1;
 	x->ent = brul_idtab_find(k == BRUL_SRC_STRINGS ? w->strings :
 	    w->blocks, id.s, id.n);
+	if (x->ent < 0 && w->share && (k == BRUL_SRC_STRINGS ?
+	    brul_share_other_string(w->share, id.s, id.n) :
+	    brul_share_other(w->share, id.s, id.n)))
+		goto again;	/* another share's row */
 	if (x->ent < 0)
 		return brul_err_set(err, brul_reader_name(r),
 		    brul_reader_line(r), 0, "%s: \"%.*s\" is not in the fleet",

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "battery/share.h"
+#include "core/idtab.h"
 #include "core/num.h"
 #include "core/reader.h"
 #include "core/timefmt.h"
@@ -79,6 +81,15 @@ brul_features_read(struct brul_features *f, struct brul_reader *r,
 	}
 	if (id.s == NULL || id.n == 0)
 		return missing(r, "battery_id", err);
+	if (f->share) {
+		if (brul_share_other(f->share, id.s, id.n))
+			return 0;
+		if (brul_idtab_find(f->bids, id.s, id.n) < 0)
+			return brul_err_set(err, brul_reader_name(r),
+			    brul_reader_line(r), 0, "battery_id: %.*s is not "
+			    "in --fleet, so its share is unknown",
+			    (int)id.n, id.s);
+	}
 	cur = brul_reader_field(r, f->c_i);
 	if (cur.s && cur.n && cur.n == f->i_n && same(cur.s, f->i_text, cur.n))
 		i = f->i_val;

@@ -24,6 +24,7 @@
 
 #include "battery/batteries.h"
 #include "battery/blockmodel.h"
+#include "battery/share.h"
 #include "battery/vrla.h"
 #include "core/grow.h"
 #include "core/idtab.h"
@@ -111,6 +112,18 @@ brul_features_new(const struct brul_features_opts *o, struct brul_err *err)
 		brul_features_free(f);
 		return oom(err), NULL;
 	}
+	if (o->nshares > 1) {
+		if (o->share < 0 || o->share >= o->nshares) {
+			brul_features_free(f);
+			return brul_err_set(err, NULL, 0, 0, "share %d of %d: "
+			    "no such share", o->share, o->nshares), NULL;
+		}
+		if ((f->share = brul_share_new(o->share, o->nshares)) ==
+		    NULL) {
+			brul_features_free(f);
+			return oom(err), NULL;
+		}
+	}
 	f->window = o->window;
 	f->float_v = o->float_v > 0 ? o->float_v : BRUL_VRLA_FLOAT_V;
 	f->c_ts = f->c_id = f->c_str = f->c_v = f->c_i = f->c_t = f->c_r = -1;
@@ -131,6 +144,7 @@ brul_features_free(struct brul_features *f)
 	free(f->strs);
 	brul_idtab_free(f->sids);
 	free(f->models);
+	brul_share_free(f->share);
 	brul_features_free_batches(f->head);
 	brul_features_free_batches(f->spare);
 	brul_features_free_batches(f->ready);
@@ -185,13 +199,24 @@ brul_features_load_fleet(struct brul_features *f, struct brul_reader *r,
     struct brul_err *err)
 {
 	struct brul_batteries *t = brul_batteries_new(r, BRUL_BAT_CAPACITY |
-	    BRUL_BAT_INSTALL | BRUL_BAT_BASELINE, 0, err);
+	    BRUL_BAT_INSTALL | BRUL_BAT_BASELINE |
+	    (f->share ? BRUL_BAT_SITE : 0), 0, err);
 	const struct brul_battery *b;
 	int rc;
 
 	if (t == NULL)
 		return -1;
 	while ((rc = brul_batteries_next(t, r, &b, err)) == 1) {
+		if (f->share) {
+			int k = brul_share_note(f->share, t, b, err);
+
+			if (k < 0) {
+				rc = -1;
+				break;
+			}
+			if (k == 0)
+				continue;
+		}
 		const char *model = brul_batteries_model(t, b->model);
 		const char *str = brul_batteries_string(t, b->string);
 		struct brul_features_battery fb = {

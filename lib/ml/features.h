@@ -54,6 +54,10 @@ struct brul_features_opts {
 	int64_t window;		/* seconds, >= 1 */
 	double float_v;		/* set point at 25 degC, V; 0: 13.59
 				 * (BRUL_VRLA_FLOAT_V) */
+	int share, nshares;	/* with nshares > 1, only the batteries of
+				 * that share of the fleet's sites
+				 * (battery/share.h): the fleet, loaded
+				 * with its site_id, says which */
 };
 
 /* One telemetry sample.  Missing numbers are NAN.  The ids are copied. */
@@ -119,9 +123,10 @@ int brul_features_battery(struct brul_features *f,
 int brul_features_load_models(struct brul_features *f,
 			      struct brul_reader *r, struct brul_err *err);
 /* Every row of a batteries stream, read by battery/batteries.h
- * (capacity_ah, install_date and baseline_mohm columns required; string_id
- * and model optional, a model not loaded being an error), each added as
- * it is read; errors with the reader's position.  0 or -1. */
+ * (capacity_ah, install_date and baseline_mohm columns required, and
+ * site_id with a share; string_id and model optional, a model not loaded
+ * being an error), each added as it is read, those of other shares
+ * noted and left out; errors with the reader's position.  0 or -1. */
 int brul_features_load_fleet(struct brul_features *f, struct brul_reader *r,
 			     struct brul_err *err);
 
@@ -130,9 +135,10 @@ int brul_features_load_fleet(struct brul_features *f, struct brul_reader *r,
  * string_id and resistance_mohm are optional.  0 or -1. */
 int brul_features_bind(struct brul_features *f, struct brul_reader *r,
 		       struct brul_err *err);
-/* Adds the current record of the reader last bound.  Errors carry the
- * reader's position: a missing or malformed ts or battery_id, a malformed
- * number, time going backwards.  0 or -1. */
+/* Adds the current record of the reader last bound (with a share, passes
+ * over another share's).  Errors carry the reader's position: a missing
+ * or malformed ts or battery_id, a malformed number, time going
+ * backwards, with a share a battery the fleet did not give.  0 or -1. */
 int brul_features_read(struct brul_features *f, struct brul_reader *r,
 		       struct brul_err *err);
 /* The same for a sample given as values; errors have no position. */

@@ -19,6 +19,8 @@
 #include "core/reader.h"
 #include "ml/features.h"
 
+struct brul_share;
+
 #define GAPS	15		/* recent gaps kept for the sampling interval */
 #define NTHR	3		/* temperature thresholds (features.c) */
 
@@ -142,6 +144,7 @@ struct brul_features {
 
 	struct brul_blockmodel *models;	/* brul_features_load_models */
 	int nmodels;
+	struct brul_share *share;	/* NULL: every battery */
 
 	/* brul_vrla_arrhenius at each tenth of a degree from ARR_LO / 10 to
 	 * ARR_HI / 10 degC, as met (0: not yet): monitors report tenths, and

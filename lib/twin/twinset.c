@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "battery/batteries.h"
+#include "battery/share.h"
 #include "core/grow.h"
 #include "core/idtab.h"
 #include "twin/twinset.h"
@@ -22,6 +23,7 @@ struct brul_twinset {
 	struct brul_idtab *ids;
 	struct brul_twin *tw;
 	size_t cap;
+	struct brul_share *share;	/* NULL: every battery */
 };
 
 struct brul_twinset *
@@ -45,6 +47,7 @@ brul_twinset_free(struct brul_twinset *s)
 	if (s == NULL)
 		return;
 	brul_idtab_free(s->ids);
+	brul_share_free(s->share);
 	free(s->tw);
 	free(s->ecm);
 	free(s);
@@ -96,7 +99,8 @@ int
 brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
 			struct brul_err *err)
 {
-	unsigned need = BRUL_BAT_MODEL | BRUL_BAT_CAPACITY | BRUL_BAT_BASELINE;
+	unsigned need = BRUL_BAT_MODEL | BRUL_BAT_CAPACITY | BRUL_BAT_BASELINE |
+	    (s->share ? BRUL_BAT_SITE : 0);
 	struct brul_batteries *t = brul_batteries_read(r, need, need, err);
 	int rc = t ? 0 : -1;
 
@@ -105,9 +109,11 @@ brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
 		const char *model = brul_batteries_model(t, b->model);
 		const struct brul_ecm *m = brul_ecm_find(s->ecm, s->necm, b->id,
 		    model);
-		int k;
+		int k = s->share ? brul_share_note(s->share, t, b, err) : 1;
 
-		if (m == NULL)
+		if (k <= 0)
+			rc = k;
+		else if (m == NULL)
 			rc = brul_batteries_fail(t, b, err, "model: no circuit "
 			    "for %s in ecm.csv", model);
 		else if ((k = brul_idtab_intern(s->ids, b->id, b->idn)) < 0 ||
@@ -119,6 +125,18 @@ brul_twinset_load_fleet(struct brul_twinset *s, struct brul_reader *r,
 	}
 	brul_batteries_free(t);
 	return rc;
+}
+
+int
+brul_twinset_share(struct brul_twinset *s, int i, int n)
+{
+	return (s->share = brul_share_new(i, n)) ? 0 : -1;
+}
+
+int
+brul_twinset_other(const struct brul_twinset *s, const char *id, size_t n)
+{
+	return s->share && brul_share_other(s->share, id, n);
 }
 
 struct brul_twin *
