@@ -33,6 +33,12 @@ setup_file() {
 	      if (!(f in seen)) { print h > f; seen[f] = 1 } print > f }' \
 	    "$d/src/telemetry.csv"
 	rm "$d/src/telemetry.csv"
+	# two sites (CMI and KKN: one in each of two shares), for --shard
+	mkdir -p "$d/two"
+	cp "$d/src/model.json" "$d/two/"
+	"$B"/brul-gen --site CMI --site KKN --emit batteries > "$d/two/batteries.csv"
+	"$B"/brul-gen --site CMI --site KKN --days 2 --interval 900 --quiet \
+	    -z -o "$d/two/telemetry-2026-01-01.csv.gz"
 }
 
 setup() {
@@ -132,4 +138,49 @@ setup() {
 	assert_success
 	[[ "$stderr" == *"brul-features: "*" rows in "* ]]
 	[[ "${stderr##*$'\n'}" == "brul-daily: $T/dir/predictions-2026-01-01.csv.gz" ]]
+}
+
+@test "across hosts: GNU parallel runs two shares, --merge joins them into the one host's file" {
+	cp -r "$F/two" "$T/one"
+	cp -r "$F/two" "$T/many"
+	"$DAILY" -q -d "$T/one" --day 2026-01-01
+	# the recipe of brul-daily(1), with the local machine as both hosts
+	run --separate-stderr parallel --will-cite --sshlogin :,: \
+	    "$DAILY" -q -d "$T/many" --day 2026-01-01 --shard {}/2 ::: 0 1
+	assert_success
+	for i in 0 1; do
+		f=$T/many/predictions-2026-01-01.$i-of-2.csv.gz
+		# a share is whole sites: one of the two here
+		[ "$(gzip -dc "$f" | sed 1d | cut -d, -f1 | sort -u | wc -l)" -eq 216 ]
+	done
+	[ ! -e "$T/many/predictions-2026-01-01.csv.gz" ]
+	run --separate-stderr "$DAILY" -d "$T/many" --day 2026-01-01 --merge 2
+	assert_success
+	[ "$stderr" = "brul-daily: $T/many/predictions-2026-01-01.csv.gz" ]
+	one=$T/one/predictions-2026-01-01.csv.gz
+	many=$T/many/predictions-2026-01-01.csv.gz
+	gzip -t "$many"
+	[ "$(gzip -dc "$many" | head -1)" = "$(gzip -dc "$one" | head -1)" ]
+	[ "$(gzip -dc "$many" | sed 1d | wc -l)" -eq 432 ]
+	cmp <(gzip -dc "$one" | sed 1d | sort) <(gzip -dc "$many" | sed 1d | sort)
+}
+
+@test "--merge: a missing share fails, says which, leaves no file; --shard misused is usage" {
+	cp -r "$F/two" "$T/many"
+	"$DAILY" -q -d "$T/many" --day 2026-01-01 --shard 1/2
+	run --separate-stderr "$DAILY" -d "$T/many" --day 2026-01-01 --merge 2
+	assert_failure 1
+	[ "$stderr" = "brul-daily: $T/many/predictions-2026-01-01.0-of-2.csv.gz: missing (did brul-daily --shard 0/2 run?)" ]
+	[ ! -e "$T/many/predictions-2026-01-01.csv.gz" ]
+	[ ! -e "$T/many/predictions-2026-01-01.csv.gz.partial" ]
+	for bad in "--shard 2" "--shard 1/2 --merge 2" "--shard 0/2 --load" "--merge 0" "--merge x"; do
+		run --separate-stderr "$DAILY" -d "$T/many" --day 2026-01-01 $bad
+		assert_failure 2
+		[[ "$stderr" == *"usage: brul-daily"* ]]
+	done
+	# a share out of range: brul-features refuses it, the job fails
+	run --separate-stderr "$DAILY" -d "$T/many" --day 2026-01-01 --shard 2/2
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"brul-features: --shard"* ]]
+	[ ! -e "$T/many/predictions-2026-01-01.2-of-2.csv.gz" ]
 }
