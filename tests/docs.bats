@@ -45,6 +45,19 @@ ex_die() {
 	} >&9
 	exit 1
 }
+# What is left of the process group of timeout $1 (it makes one, and
+# signals it all): given 10 s to end, then killed.  A command that lives
+# on would hold the test's output open, and bats would wait for ever; an
+# ASan build's brul-gen --live was seen hung in LeakSanitizer's check at
+# exit after its SIGTERM.
+ex_reap() {
+	local i
+	for i in $(seq 50); do
+		kill -0 -- -"$1" 2> /dev/null || return 0
+		sleep 0.2
+	done
+	kill -KILL -- -"$1" 2> /dev/null || true
+}
 # A block or a command, run in this shell, so that what it does (cd,
 # export, files, jobs in the background) holds for the next ones.  A
 # pipe's writer stopped by its reader (head) is not a failure.  With
@@ -55,9 +68,12 @@ ex_run() {
 	body=$(cat)
 	echo "# $EX_WHERE" >> "$EXDIR/ran"
 	if [ -n "$2" ]; then
-		local rc=0
-		timeout "$2" bash -o pipefail -c "$body" > "$EXOUT" 2> "$EXERR" ||
-		    rc=$?
+		local rc=0 pid
+		timeout -k 10 "$2" bash -o pipefail -c "$body" > "$EXOUT" \
+		    2> "$EXERR" &
+		pid=$!
+		wait $pid || rc=$?
+		ex_reap $pid
 		case $rc in 0|124|141) ;; *) ex_die $rc ;; esac
 		return 0
 	fi
