@@ -184,3 +184,31 @@ setup() {
 	[[ "$stderr" == *"brul-features: --shard"* ]]
 	[ ! -e "$T/many/predictions-2026-01-01.2-of-2.csv.gz" ]
 }
+
+@test "--merge joins shares of any size, and refuses one that is cut short or of other columns" {
+	mkdir "$T/big"
+	for i in 0 1 2; do
+		{ echo "battery_id,date,x"; seq -f "B$i-%g,2026-01-01,1" 200000; } |
+		    gzip > "$T/big/predictions-2026-01-01.$i-of-3.csv.gz"
+	done
+	run --separate-stderr "$DAILY" -q -d "$T/big" --day 2026-01-01 --merge 3
+	assert_success
+	f=$T/big/predictions-2026-01-01.csv.gz
+	[ "$(gzip -dc "$f" | head -1)" = "battery_id,date,x" ]
+	[ "$(gzip -dc "$f" | sed 1d | wc -l)" -eq 600000 ]
+	[ "$(gzip -dc "$f" | grep -c '^battery_id')" -eq 1 ]
+	# a share cut short: the join fails, nothing is left
+	rm "$f"
+	head -c 100000 "$T/big/predictions-2026-01-01.1-of-3.csv.gz" > "$T/cut"
+	mv "$T/cut" "$T/big/predictions-2026-01-01.1-of-3.csv.gz"
+	run --separate-stderr "$DAILY" -q -d "$T/big" --day 2026-01-01 --merge 3
+	assert_failure
+	[ ! -e "$f" ] && [ ! -e "$f.partial" ]
+	# a share of other columns
+	{ echo "battery_id,day,x"; echo "B1-1,2026-01-01,1"; } |
+	    gzip > "$T/big/predictions-2026-01-01.1-of-3.csv.gz"
+	run --separate-stderr "$DAILY" -d "$T/big" --day 2026-01-01 --merge 3
+	assert_failure 1
+	[ "$stderr" = "brul-daily: $T/big/predictions-2026-01-01.1-of-3.csv.gz: its columns are not those of $T/big/predictions-2026-01-01.0-of-3.csv.gz" ]
+	[ ! -e "$f" ]
+}
