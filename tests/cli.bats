@@ -272,7 +272,7 @@ reading() {
 	run --separate-stderr brul-load telemetry "$T/t.csv"
 	assert_success
 	# its summary, which says the rows of what kind
-	[[ "$stderr" == "brul-load: $T/t.csv: 0 telemetry rows (0 new, 0 merged) in "* ]]
+	[[ "$stderr" == "brul-load: $T/t.csv: 0 telemetry rows (0 new, 0 merged, 0 unchanged) in "* ]]
 }
 
 # wrong TOOL FILE OPT STREAM KIND ARGS...: TOOL ARGS fails, status 1, and

@@ -127,11 +127,11 @@ digest() {
 @test "migrate twice: the schema once, then nothing to do" {
 	run brul-load --migrate
 	assert_success
-	assert_output "$(printf 'brul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql')"
+	assert_output "$(printf 'brul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql\nbrul-load: applied 004-telemetry-digest.sql')"
 	run brul-load --migrate
 	assert_success
-	assert_output "brul-load: the schema is up to date (version 3)"
-	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 3 ]
+	assert_output "brul-load: the schema is up to date (version 4)"
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 4 ]
 	[ "$(q "SELECT count(*) FROM pg_tables WHERE tablename IN ('sites', 'systems', 'strings', 'batteries', 'labels', 'events', 'features', 'predictions', 'alerts', 'alert_events', 'users', 'telemetry_hourly', 'twin', 'refresh_tokens')")" = 14 ]
 	[ "$(q "SELECT relkind FROM pg_class WHERE relname = 'telemetry'")" = p ]
 }
@@ -141,20 +141,20 @@ digest() {
 	assert_failure 1
 	assert_output --partial "no brul schema (no table schema_migrations): run brul-load --migrate"
 	brul-load --migrate -q
-	q "CREATE TABLE saved AS SELECT * FROM schema_migrations WHERE version = 3"
-	q "DELETE FROM schema_migrations WHERE version = 3"
+	q "CREATE TABLE saved AS SELECT * FROM schema_migrations WHERE version = 4"
+	q "DELETE FROM schema_migrations WHERE version = 4"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "schema (version 2) is older than this brul's (3): run brul-load --migrate"
+	assert_output --partial "schema (version 3) is older than this brul's (4): run brul-load --migrate"
 	q "INSERT INTO schema_migrations SELECT * FROM saved"
-	q "INSERT INTO schema_migrations VALUES (4, '004-future.sql', 'x')"
+	q "INSERT INTO schema_migrations VALUES (5, '005-future.sql', 'x')"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (3): install a newer brul"
+	assert_output --partial "is newer than this brul's (4): install a newer brul"
 	run brul-load --migrate
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (3): install a newer brul"
-	q "DELETE FROM schema_migrations WHERE version = 4"
+	assert_output --partial "is newer than this brul's (4): install a newer brul"
+	q "DELETE FROM schema_migrations WHERE version = 5"
 	q "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"
 	run brul-load --migrate
 	assert_failure 1
@@ -187,13 +187,13 @@ digest() {
 	assert_output --partial "create the database with brul-load --migrate --create-db, or createdb 't${BATS_SUITE_TEST_NUMBER}'\\''s \"new\" db'"
 	run brul-load --migrate --create-db
 	assert_success
-	assert_output "$(printf 'brul-load: created the database %s\nbrul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql' "$PGDATABASE")"
+	assert_output "$(printf 'brul-load: created the database %s\nbrul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql\nbrul-load: applied 004-telemetry-digest.sql' "$PGDATABASE")"
 	[ "$(psql -d postgres -qXAtc "SELECT count(*) FROM pg_database WHERE datname = '$(printf '%s' "$PGDATABASE" | sed "s/'/''/g")'")" = 1 ]
-	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 3 ]
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 4 ]
 	# There now: nothing to create, nothing to migrate.
 	run brul-load --migrate --create-db
 	assert_success
-	assert_output "brul-load: the schema is up to date (version 3)"
+	assert_output "brul-load: the schema is up to date (version 4)"
 	# The server not running: its own hint, status 3.
 	run brul-load --db "host=$T port=1 dbname=x" --migrate --create-db
 	assert_failure 3
@@ -205,7 +205,7 @@ digest() {
 	brul-load --migrate -q
 	run brul-load --dataset "$F/ds"
 	assert_success
-	assert_line --partial "telemetry.csv.gz: 3110400 telemetry rows (3110400 new, 0 merged)"
+	assert_line --partial "telemetry.csv.gz: 3110400 telemetry rows (3110400 new, 0 merged, 0 unchanged)"
 	for k in sites systems strings batteries events labels telemetry string_telemetry; do
 		want=$(($(unz "$F/ds/$k.csv.gz" | wc -l) - 1))
 		got=$(q "SELECT count(*) FROM $k")
@@ -226,8 +226,17 @@ digest() {
 	# The rollup equals a GROUP BY over the raw rows: exactly, every
 	# column, with the means summed in time order as the rollup defines
 	# them and the latest resistance found another way ...
-	run q "WITH g AS (SELECT battery_id, date_trunc('hour', ts) AS hour, count(*)::integer AS n, min(voltage_v) AS a, max(voltage_v) AS b, avg(voltage_v ORDER BY ts) AS c, min(current_a) AS d, max(current_a) AS e, avg(current_a ORDER BY ts) AS f, min(temperature_c) AS g, max(temperature_c) AS h, avg(temperature_c ORDER BY ts) AS i FROM telemetry GROUP BY 1, 2), r AS (SELECT DISTINCT ON (battery_id, date_trunc('hour', ts)) battery_id, date_trunc('hour', ts) AS hour, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL ORDER BY battery_id, date_trunc('hour', ts), ts DESC), x AS (SELECT g.*, r.resistance_mohm FROM g LEFT JOIN r USING (battery_id, hour)) SELECT (SELECT count(*) FROM x), (SELECT count(*) FROM (SELECT * FROM x EXCEPT SELECT * FROM telemetry_hourly) d)"
+	run q "WITH g AS (SELECT battery_id, date_trunc('hour', ts) AS hour, count(*)::integer AS n, min(voltage_v) AS a, max(voltage_v) AS b, avg(voltage_v ORDER BY ts) AS c, min(current_a) AS d, max(current_a) AS e, avg(current_a ORDER BY ts) AS f, min(temperature_c) AS g, max(temperature_c) AS h, avg(temperature_c ORDER BY ts) AS i FROM telemetry GROUP BY 1, 2), r AS (SELECT DISTINCT ON (battery_id, date_trunc('hour', ts)) battery_id, date_trunc('hour', ts) AS hour, resistance_mohm FROM telemetry WHERE resistance_mohm IS NOT NULL ORDER BY battery_id, date_trunc('hour', ts), ts DESC), x AS (SELECT g.*, r.resistance_mohm FROM g LEFT JOIN r USING (battery_id, hour)) SELECT (SELECT count(*) FROM x), (SELECT count(*) FROM (SELECT * FROM x EXCEPT SELECT battery_id, hour, samples, voltage_min_v, voltage_max_v, voltage_mean_v, current_min_a, current_max_a, current_mean_a, temperature_min_c, temperature_max_c, temperature_mean_c, resistance_mohm FROM telemetry_hourly) d)"
 	assert_output "51840|0"
+	# Every hour, its digest included, equals the rollup's definition:
+	# the digests hashed here are the server's to the bit.
+	run q "SELECT count(*) FROM telemetry_hourly h, brul_telemetry_hourly_of(h.battery_id, h.hour, h.hour + interval '1 hour') r WHERE (h.*) IS NOT DISTINCT FROM (r.*) AND h.digest IS NOT NULL"
+	assert_output 51840
+	# A schema 3 database's hours get theirs from migration 004.
+	q "UPDATE telemetry_hourly SET digest = NULL"
+	sed -n '/^UPDATE telemetry_hourly/,$p' "$BATS_TEST_DIRNAME/../data/sql/004-telemetry-digest.sql" | psql -qX
+	run q "SELECT count(*) FROM telemetry_hourly h, brul_telemetry_hourly_of(h.battery_id, h.hour, h.hour + interval '1 hour') r WHERE (h.*) IS NOT DISTINCT FROM (r.*) AND h.digest IS NOT NULL"
+	assert_output 51840
 	# ... and to 1e-12 summed in any order.
 	run q "WITH g AS (SELECT date_trunc('hour', ts) AS hour, battery_id, avg(voltage_v) AS vmean, avg(temperature_c) AS tmean FROM telemetry GROUP BY 1, 2) SELECT count(*) FROM g JOIN telemetry_hourly h USING (battery_id, hour) WHERE abs(h.voltage_mean_v - g.vmean) < 1e-12 AND abs(h.temperature_mean_c - g.tmean) < 1e-12"
 	assert_output 51840
@@ -333,7 +342,61 @@ digest() {
 	n=$(q 'SELECT count(*) FROM telemetry')
 	run brul-load telemetry "$F/wk/telemetry.csv"
 	assert_success
-	assert_output --partial "(0 new, $n merged)"
+	assert_output --partial "(0 new, 0 merged, $n unchanged)"
+	[ "$(digest telemetry)" = "$raw" ]
+	[ "$(digest telemetry_hourly)" = "$hourly" ]
+	# One reading changed in the middle of an hour: that hour's rows
+	# are merged, the others found unchanged by their digests.
+	awk -F, -v OFS=, 'NR == 1 { print; next }
+	    $1 == "2026-01-03T05:31:00Z" && $2 == "B0002-1" { $4 = "12.345" } 1' \
+	    "$F/wk/telemetry.csv" > "$T/one.csv"
+	! cmp -s "$T/one.csv" "$F/wk/telemetry.csv"
+	run brul-load telemetry "$T/one.csv"
+	assert_success
+	assert_output --partial "(0 new, 60 merged, $((n - 60)) unchanged)"
+	[ "$(q "SELECT voltage_v FROM telemetry WHERE battery_id = 'B0002-1' AND ts = '2026-01-03T05:31:00Z'")" = 12.345 ]
+	[ "$(q "SELECT count(*) FROM telemetry_hourly h, brul_telemetry_hourly_of(h.battery_id, h.hour, h.hour + interval '1 hour') r WHERE (h.*) IS DISTINCT FROM (r.*)")" = 0 ]
+	# A reading taken away (or a row) changes the hour too; the file
+	# again puts everything back.
+	awk -F, -v OFS=, '$1 == "2026-01-05T10:07:00Z" && $2 == "B0007-1" { $6 = "" } 1' \
+	    "$F/wk/telemetry.csv" | grep -v '^2026-01-06T23:59:00Z,B0012-1,' > "$T/less.csv"
+	# (B0002-1's hour back as it was, B0007-1's reading, B0012-1's
+	# hour short of a row, which stays in the table: loads never delete)
+	nulls=$(q "SELECT count(*) FROM telemetry WHERE temperature_c IS NULL")
+	run brul-load telemetry "$T/less.csv"
+	assert_output --partial "(0 new, $((60 + 60 + 59)) merged, $((n - 1 - 179)) unchanged)"
+	[ "$(q "SELECT count(*) FROM telemetry WHERE temperature_c IS NULL")" = $((nulls + 1)) ]
+	[ "$(q 'SELECT count(*) FROM telemetry')" = "$n" ]
+	run brul-load telemetry "$F/wk/telemetry.csv"
+	assert_output --partial "(0 new, 60 merged, $((n - 60)) unchanged)"
+	[ "$(digest telemetry)" = "$raw" ]
+	[ "$(digest telemetry_hourly)" = "$hourly" ]
+	# A file that goes back to an hour it gave: the last of a row
+	# repeated wins.  In one chunk the rows are sorted first (the
+	# repeats counted as merged); chunks apart, every older row of that
+	# battery is merged, since its hour was checked without the rows to
+	# come.  (A chunk is 65,536 rows here; 47 blocks' first 25 hours are
+	# 70,500.)
+	grep '^2026-01-02T0[34]:..:00Z,B0003-1,' "$F/wk/telemetry.csv" |
+	    sed 's/,1[0-9]\.[0-9]*,/,11.000,/' > "$T/new"
+	grep '^2026-01-02T03:..:00Z,B0003-1,' "$F/wk/telemetry.csv" > "$T/old"
+	awk -F, '$1 < "2026-01-02T01" && $2 != "B0003-1"' "$F/wk/telemetry.csv" > "$T/others"
+	[ "$(wc -l < "$T/others")" = 70500 ]
+	for apart in 0 1; do
+		{ head -n 1 "$F/wk/telemetry.csv"; cat "$T/new"
+		  [ $apart = 0 ] || cat "$T/others"; cat "$T/old"; } > "$T/back.csv"
+		run brul-load telemetry "$T/back.csv"
+		if [ $apart = 0 ]; then
+			assert_output --partial "(0 new, 120 merged, 60 unchanged)"
+		else
+			assert_output --partial "(0 new, 180 merged, 70500 unchanged)"
+		fi
+		[ "$(q "SELECT count(*) FROM telemetry WHERE battery_id = 'B0003-1' AND voltage_v = 11")" = 60 ]
+		[ "$(q "SELECT count(*) FROM telemetry WHERE battery_id = 'B0003-1' AND voltage_v = 11 AND ts >= '2026-01-02T04:00:00Z' AND ts < '2026-01-02T05:00:00Z'")" = 60 ]
+		[ "$(q "SELECT count(*) FROM telemetry_hourly h, brul_telemetry_hourly_of(h.battery_id, h.hour, h.hour + interval '1 hour') r WHERE (h.*) IS DISTINCT FROM (r.*)")" = 0 ]
+		brul-load -q telemetry "$F/wk/telemetry.csv"
+	done
+	brul-load -q telemetry "$F/wk/telemetry.csv"
 	[ "$(digest telemetry)" = "$raw" ]
 	[ "$(digest telemetry_hourly)" = "$hourly" ]
 	# Two files that overlap by a day, loaded in either order, into an
@@ -427,7 +490,7 @@ digest() {
 	[ "$(wc -l < "$T/fix.csv")" = 61 ]
 	run brul-load telemetry "$T/fix.csv"
 	assert_success
-	assert_output --partial "60 telemetry rows (0 new, 60 merged)"
+	assert_output --partial "60 telemetry rows (0 new, 60 merged, 0 unchanged)"
 	[ "$(q "SELECT count(*) FROM telemetry WHERE voltage_v = 13 AND temperature_c IS NOT NULL AND string_id IS NOT NULL")" = 60 ]
 	[ "$(q "SELECT voltage_mean_v, voltage_max_v FROM telemetry_hourly WHERE battery_id = 'B0002-1' AND hour = '2026-01-03T05:00:00Z'")" = "13|13" ]
 	[ "$(q "SELECT temperature_mean_c, current_mean_a FROM telemetry_hourly WHERE battery_id = 'B0002-1' AND hour = '2026-01-03T05:00:00Z'")" = "$hourly" ]

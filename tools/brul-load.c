@@ -371,7 +371,8 @@ load(struct brul_db *db, const struct options *o, const char *kind,
 		    st.rows, kind);
 		if (strcmp(kind, "telemetry") == 0)
 			fprintf(stderr, " (%" PRIu64 " new, %" PRIu64
-			    " merged)", st.fresh, st.rows - st.fresh);
+			    " merged, %" PRIu64 " unchanged)", st.fresh,
+			    st.rows - st.fresh - st.same, st.same);
 		if (st.replaced > 0)
 			fprintf(stderr, " (%" PRIu64 " that differed "
 			    "replaced)", st.replaced);

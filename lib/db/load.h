@@ -58,6 +58,8 @@ struct brul_load_opts {
 struct brul_load_stats {
 	uint64_t rows;		/* records read and sent */
 	uint64_t fresh;		/* telemetry: newer than the table's, COPY'd */
+	uint64_t same;		/* telemetry: older, in hours found as the
+				 * table has them, left alone */
 	uint64_t committed;	/* rows in committed transactions */
 	long committed_line;	/* input line of the last committed row */
 	int commits;

@@ -29,6 +29,10 @@ brul_load_telemetry_free(struct brul_load_tele *t)
 	free(t->dlo);
 	free(t->dhi);
 	free(t->acc);
+	free(t->oacc);
+	free(t->tangled);
+	if (t->ofp)
+		fclose(t->ofp);
 	free(t->rows);
 	free(t->order);
 	free(t->end);
@@ -42,6 +46,7 @@ brul_load_telemetry_free(struct brul_load_tele *t)
 	brul_pgcopy_release(&t->out);
 	brul_load_spill_free(&t->fresh);
 	brul_load_spill_free(&t->old);
+	brul_load_spill_free(&t->checks);
 	brul_load_spill_free(&t->hourly);
 	brul_idtab_free(t->ids);
 	brul_idtab_free(t->strs);
@@ -60,6 +65,7 @@ brul_load_tele_begin(struct brul_load_tele *t)
 		t->dhi[b] = INT64_MIN;
 		t->acc[b].n = 0;
 	}
+	brul_load_check_begin(t);
 	t->tmin = INT64_MAX;
 	t->tmax = INT64_MIN;
 }
@@ -100,10 +106,12 @@ brul_load_tele_new(struct brul_db *db, struct brul_err *err)
 	t->dlo = malloc((n + 1) * sizeof *t->dlo);
 	t->dhi = malloc((n + 1) * sizeof *t->dhi);
 	t->acc = calloc(n + 1, sizeof *t->acc);
+	t->oacc = calloc(n + 1, sizeof *t->oacc);
+	t->tangled = calloc(n + 1, 1);
 	t->end = calloc(n + 1, sizeof *t->end);
 	t->segs = calloc(n + 1, sizeof *t->segs);
 	if (!t->latest || !t->bstr || !t->base || !t->dlo || !t->dhi ||
-	    !t->acc || !t->end || !t->segs)
+	    !t->acc || !t->oacc || !t->tangled || !t->end || !t->segs)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
 		const char *id = PQgetvalue(res, (int)i, 0);

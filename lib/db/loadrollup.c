@@ -6,6 +6,7 @@
  * the raw rows in SQL, after the merge.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,12 +14,31 @@
 #include "core/sbuf.h"
 #include "db/loadteleint.h"
 #include "db/pgcopy.h"
+#include "db/pghash.h"
+
+/* PostgreSQL's timestamps count microseconds from 2000-01-01. */
+#define PG_EPOCH	INT64_C(946684800)
+
+/* As brul_telemetry_row_hash (data/sql/004-*.sql): each field's hash the
+ * next one's seed, so that the same readings at other instants, or in
+ * other columns, hash apart; a reading missing hashes as NaN, which no
+ * reading loaded can be. */
+uint64_t
+brul_load_row_hash(const struct trow *w)
+{
+	uint64_t h = brul_pghash_int8((w->ts - PG_EPOCH) * 1000000,
+				      w->str >= 0 ? 2 : 1);
+
+	for (int k = 0; k < NV; k++)
+		h = brul_pghash_float8(w->have >> k & 1 ? w->v[k] : NAN, h);
+	return h;
+}
 
 static const char *const hour_cols[] = {
 	"samples", "voltage_min_v", "voltage_max_v", "voltage_mean_v",
 	"current_min_a", "current_max_a", "current_mean_a",
 	"temperature_min_c", "temperature_max_c", "temperature_mean_c",
-	"resistance_mohm"
+	"resistance_mohm", "digest"
 };
 #define NHOUR (sizeof hour_cols / sizeof hour_cols[0])
 
@@ -29,7 +49,7 @@ hour_emit(struct brul_load_tele *t, int b)
 	struct brul_pgcopy *c = &t->hourly.b;
 	const char *id = brul_idtab_name(t->ids, b);
 
-	brul_pgcopy_row(c, 2 + (int)NHOUR);
+	brul_pgcopy_row(c, 2 + (int)NHOUR);	/* battery, hour, ... */
 	brul_pgcopy_text(c, id, strlen(id));
 	brul_pgcopy_time(c, h->start);
 	brul_pgcopy_int4(c, h->n);
@@ -48,6 +68,7 @@ hour_emit(struct brul_load_tele *t, int b)
 		brul_pgcopy_float8(c, h->r);
 	else
 		brul_pgcopy_null(c);
+	brul_pgcopy_int8(c, (int64_t)h->digest);
 	t->hourly.rows++;
 	h->n = 0;
 }
@@ -81,6 +102,7 @@ brul_load_hour_add(struct brul_load_tele *t, const struct trow *w,
 		h->r = w->v[R];
 		h->has_r = 1;
 	}
+	h->digest ^= brul_load_row_hash(w);
 }
 
 /* Recomputes in SQL the hours of rows that were merged, or that fell in

@@ -5,8 +5,9 @@
  * battery's rows stay in input order, ascending by contract).  A row newer
  * than every row the table holds for its battery is encoded in binary COPY
  * format into a temporary file, its battery's bytes from each chunk one
- * segment; any other row (a reload, an overlap, a repeat) is spilled to
- * another file and merged at the end.  At commit (or every ROUND_BYTES)
+ * segment; any other row (a reload, an overlap, a repeat) is checked, an
+ * hour at a time, against the rollup's digest (loadcheck.c), and merged
+ * at the end only where its hour differs from the table's.  At commit (or every ROUND_BYTES)
  * the new rows are sent in one COPY, battery after battery in the primary
  * key's order, so that each battery's part of the index grows at one end;
  * into an empty month, at the very end, where PostgreSQL appends without
@@ -22,7 +23,8 @@
  * each row routed, the transaction's end.  The rest (loadteleint.h):
  * loadmarks.c, each battery's newest row and the partitions; loadsort.c,
  * the chunk grouped by battery and the fresh rows sent in key order;
- * loadspill.c, the temporary files; loadrollup.c, the hourly rollup.
+ * loadspill.c, the temporary files; loadcheck.c, the older rows' hours;
+ * loadrollup.c, the hourly rollup and the rows' hashes.
  */
 #include <math.h>
 #include <stdio.h>
@@ -102,9 +104,9 @@ tele_read(struct brul_load_job *j, const int *in, struct brul_err *err)
 	return 0;
 }
 
-static void
-encode_row(struct brul_load_tele *t, struct brul_pgcopy *c,
-	   const struct trow *w, int with_line)
+void
+brul_load_tele_encode(struct brul_load_tele *t, struct brul_pgcopy *c,
+		      const struct trow *w, int with_line)
 {
 	const char *s;
 
@@ -128,7 +130,7 @@ encode_row(struct brul_load_tele *t, struct brul_pgcopy *c,
 }
 
 /* Where row w goes: the COPY (newer than the table's newest for its
- * battery) or the merge; and its hour: summed here, or recomputed. */
+ * battery) or the check; and its hour: summed here, or recomputed. */
 int
 brul_load_tele_route(struct brul_load_job *j, const struct trow *w,
 		     int64_t *top, struct brul_err *err)
@@ -137,24 +139,24 @@ brul_load_tele_route(struct brul_load_job *j, const struct trow *w,
 	int b = w->bat;
 	int64_t hour = brul_load_hour_of(w->ts);
 
-	if (w->ts > t->latest[b]) {
-		encode_row(t, &t->fresh.b, w, 0);
-		t->fresh.rows++;
-		j->st->fresh++;
-		*top = w->ts;
-		if (t->fresh.b.n >= SEND_BYTES) {
-			t->fresh_bytes += t->fresh.b.n;
-			if (brul_load_spill_flush(&t->fresh, err) < 0)
-				return -1;
-		}
-	} else {
-		encode_row(t, &t->old.b, w, 1);
-		t->old.rows++;
-		if (t->old.b.n >= SEND_BYTES &&
-		    brul_load_spill_flush(&t->old, err) < 0)
+	if (w->ts < t->tmin)
+		t->tmin = w->ts;
+	if (w->ts > t->tmax)
+		t->tmax = w->ts;
+	/* Older: its hour is checked, merged and recomputed if it differs
+	 * from the table's (loadcheck.c). */
+	if (w->ts <= t->latest[b])
+		return brul_load_check_add(t, w, hour, err);
+	brul_load_tele_encode(t, &t->fresh.b, w, 0);
+	t->fresh.rows++;
+	j->st->fresh++;
+	*top = w->ts;
+	if (t->fresh.b.n >= SEND_BYTES) {
+		t->fresh_bytes += t->fresh.b.n;
+		if (brul_load_spill_flush(&t->fresh, err) < 0)
 			return -1;
 	}
-	if (hour > t->base[b] && w->ts > t->latest[b]) {
+	if (hour > t->base[b]) {
 		brul_load_hour_add(t, w, hour);
 		if (t->hourly.b.n >= SEND_BYTES &&
 		    brul_load_spill_flush(&t->hourly, err) < 0)
@@ -165,10 +167,6 @@ brul_load_tele_route(struct brul_load_job *j, const struct trow *w,
 		if (w->ts > t->dhi[b])
 			t->dhi[b] = w->ts;
 	}
-	if (w->ts < t->tmin)
-		t->tmin = w->ts;
-	if (w->ts > t->tmax)
-		t->tmax = w->ts;
 	return 0;
 }
 
@@ -180,7 +178,8 @@ tele_commit(struct brul_load_job *j, struct brul_err *err)
 	char range[128] = "", a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1];
 
 	if (brul_load_tele_chunk(j, err) < 0 ||
-	    brul_load_fresh_send(j, err) < 0)
+	    brul_load_fresh_send(j, err) < 0 ||
+	    brul_load_check_run(j, err) < 0)
 		return -1;
 	if (t->old.rows > 0) {
 		struct column c[7];

@@ -5,6 +5,7 @@
  * the table already has (each battery's newest row, the partitions);
  * loadsort.c groups the fresh rows by battery through a temporary file;
  * loadspill.c writes COPY data to temporary files and sends it;
+ * loadcheck.c checks older rows an hour at a time against the rollup;
  * loadrollup.c makes the hourly rollup right.  Not for tools:
  * brul_load_file is the API.
  */
@@ -52,6 +53,23 @@ struct hour {
 	double min[3], max[3], sum[3];
 	double r;		/* the latest resistance, when has_r */
 	int has_r;
+	uint64_t digest;	/* the rows' hashes, XORed */
+};
+
+/* An hour of one battery's older rows (a reload, an overlap), checked
+ * against the rollup's digest before any of them is merged. */
+struct ohour {
+	int64_t start;
+	int64_t top;		/* the latest hour checked this transaction */
+	uint64_t digest;
+	uint32_t seq;		/* the check's number, in this transaction */
+	int32_t n;		/* rows; 0: no hour open */
+};
+
+/* An older row as kept in the checks' file until its hour is judged. */
+struct orow {
+	struct trow w;
+	uint32_t seq;
 };
 
 /* Made by brul_load_tele_new, freed by brul_load_telemetry_free (both
@@ -77,6 +95,12 @@ struct brul_load_tele {
 	struct spill fresh;	/* rows to COPY, chunk by chunk */
 	uint64_t fresh_bytes;	/* written to it so far */
 	struct segs *segs;	/* where each battery's rows are in it */
+	struct ohour *oacc;	/* the older rows' hour, per battery */
+	unsigned char *tangled;	/* went back to an hour checked: merge all */
+	FILE *ofp;		/* the older rows (struct orow) */
+	uint64_t orows;		/* in it */
+	struct spill checks;	/* the older rows' hours, to check */
+	uint32_t nseq;		/* hours in it */
 	struct spill old;	/* rows to merge */
 	struct spill hourly;	/* rollup rows computed here */
 	int64_t tmin, tmax;	/* of the transaction's rows */
@@ -97,10 +121,13 @@ brul_load_hour_of(int64_t ts)
 
 /* loadtele.c */
 /* Where row w goes: the COPY (newer than the table's newest for its
- * battery, then *top = its ts) or the merge; and its hour: summed here,
+ * battery, then *top = its ts) or the check; and its hour: summed here,
  * or recomputed. */
 int brul_load_tele_route(struct brul_load_job *j, const struct trow *w,
 			 int64_t *top, struct brul_err *err);
+/* Row w in binary COPY into c, with its input line when with_line. */
+void brul_load_tele_encode(struct brul_load_tele *t, struct brul_pgcopy *c,
+			   const struct trow *w, int with_line);
 
 /* loadmarks.c */
 /* The batteries the database knows, and the newest row it holds for each;
@@ -134,6 +161,8 @@ int brul_load_spill_send(struct brul_load_job *j, struct spill *s,
 int brul_load_out_send(struct brul_load_job *j, struct brul_err *err);
 
 /* loadrollup.c */
+/* Row w's hash, as brul_telemetry_row_hash computes it in SQL. */
+uint64_t brul_load_row_hash(const struct trow *w);
 /* Adds row w to its battery's hour (start), the hour before emitted. */
 void brul_load_hour_add(struct brul_load_tele *t, const struct trow *w,
 			int64_t start);
@@ -142,5 +171,17 @@ int brul_load_tele_hourly(struct brul_load_job *j, struct brul_err *err);
 /* Recomputes in SQL the hours of rows that were merged, or that fell in
  * an hour the table already had rows in. */
 int brul_load_tele_recompute(struct brul_load_job *j, struct brul_err *err);
+
+/* loadcheck.c */
+/* Keeps row w, older than the table's newest for its battery, until its
+ * hour (start) is checked. */
+int brul_load_check_add(struct brul_load_tele *t, const struct trow *w,
+			int64_t start, struct brul_err *err);
+/* The older rows' hours against the rollup: the rows of an hour that
+ * differs from the table's go to the merge (t->old), and the hour to the
+ * ones recomputed; the others are left alone. */
+int brul_load_check_run(struct brul_load_job *j, struct brul_err *err);
+/* The start of a transaction: nothing checked yet. */
+void brul_load_check_begin(struct brul_load_tele *t);
 
 #endif
