@@ -202,6 +202,10 @@ run_doc() {
 	run_doc man/brul-daily.1
 }
 
+@test "brul-scale(7)'s examples run as written" {
+	run_doc man/brul-scale.7
+}
+
 @test "every page's examples are found, and run by a test above" {
 	for doc in README.md man/*.[157]; do
 		n=$(awk -f "$BATS_TEST_DIRNAME/helpers/examples.awk" "$ROOT/$doc" |

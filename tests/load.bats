@@ -51,6 +51,15 @@ fleet() {
 	done
 }
 
+# What --migrate says of a new database: every migration, in order; and
+# the last one's version.
+applied() {
+	for f in "$BATS_TEST_DIRNAME"/../data/sql/[0-9][0-9][0-9]-*.sql; do
+		echo "brul-load: applied ${f##*/}"
+	done
+}
+V=$(schema_version)
+
 # A fingerprint of a table's rows, whatever their physical order.
 digest() {
 	q "SELECT md5(string_agg(x::text, '|' ORDER BY x::text)) FROM $1 x"
@@ -95,9 +104,9 @@ digest() {
 		assert_failure 2
 		assert_output "$(printf 'brul-load: %s\n%s' "$want" "$usage")"
 	}
-	refused 'KIND: missing: say what to load (KIND [FILE ...]), or --migrate, --dataset, --retain or --export'
-	refused --migrate --retain 90d '--retain: not with --migrate: --migrate, --dataset, --retain and --export go one at a time'
-	refused --export telemetry --dataset d '--dataset: not with --export: --migrate, --dataset, --retain and --export go one at a time'
+	refused 'KIND: missing: say what to load (KIND [FILE ...]), or --migrate, --dataset, --retain, --export, --add-shard or --shards'
+	refused --migrate --retain 90d '--retain: not with --migrate: --migrate, --dataset, --retain, --export, --add-shard and --shards go one at a time'
+	refused --export telemetry --dataset d '--dataset: not with --export: --migrate, --dataset, --retain, --export, --add-shard and --shards go one at a time'
 	refused --migrate labels '--migrate: takes no KIND or FILE, not "labels"'
 	refused --retain '' '--retain: expected a duration (90d, 12w, 36h), not ""'
 	refused --retain 12x '--retain: expected a duration (90d, 12w, 36h), not "12x"'
@@ -127,11 +136,12 @@ digest() {
 @test "migrate twice: the schema once, then nothing to do" {
 	run brul-load --migrate
 	assert_success
-	assert_output "$(printf 'brul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql\nbrul-load: applied 004-telemetry-digest.sql')"
+	assert_output "$(applied)"
+	[ "$(applied | head -n 3)" = "$(printf 'brul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql')" ]
 	run brul-load --migrate
 	assert_success
-	assert_output "brul-load: the schema is up to date (version 4)"
-	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 4 ]
+	assert_output "brul-load: the schema is up to date (version $V)"
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = "$V" ]
 	[ "$(q "SELECT count(*) FROM pg_tables WHERE tablename IN ('sites', 'systems', 'strings', 'batteries', 'labels', 'events', 'features', 'predictions', 'alerts', 'alert_events', 'users', 'telemetry_hourly', 'twin', 'refresh_tokens')")" = 14 ]
 	[ "$(q "SELECT relkind FROM pg_class WHERE relname = 'telemetry'")" = p ]
 }
@@ -141,20 +151,20 @@ digest() {
 	assert_failure 1
 	assert_output --partial "no brul schema (no table schema_migrations): run brul-load --migrate"
 	brul-load --migrate -q
-	q "CREATE TABLE saved AS SELECT * FROM schema_migrations WHERE version = 4"
-	q "DELETE FROM schema_migrations WHERE version = 4"
+	q "CREATE TABLE saved AS SELECT * FROM schema_migrations WHERE version = $V"
+	q "DELETE FROM schema_migrations WHERE version = $V"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "schema (version 3) is older than this brul's (4): run brul-load --migrate"
+	assert_output --partial "schema (version $((V - 1))) is older than this brul's ($V): run brul-load --migrate"
 	q "INSERT INTO schema_migrations SELECT * FROM saved"
-	q "INSERT INTO schema_migrations VALUES (5, '005-future.sql', 'x')"
+	q "INSERT INTO schema_migrations VALUES ($((V + 1)), 'future.sql', 'x')"
 	run brul-load labels "$F/ds/labels.csv.gz"
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (4): install a newer brul"
+	assert_output --partial "is newer than this brul's ($V): install a newer brul"
 	run brul-load --migrate
 	assert_failure 1
-	assert_output --partial "is newer than this brul's (4): install a newer brul"
-	q "DELETE FROM schema_migrations WHERE version = 5"
+	assert_output --partial "is newer than this brul's ($V): install a newer brul"
+	q "DELETE FROM schema_migrations WHERE version = $((V + 1))"
 	q "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"
 	run brul-load --migrate
 	assert_failure 1
@@ -187,13 +197,13 @@ digest() {
 	assert_output --partial "create the database with brul-load --migrate --create-db, or createdb 't${BATS_SUITE_TEST_NUMBER}'\\''s \"new\" db'"
 	run brul-load --migrate --create-db
 	assert_success
-	assert_output "$(printf 'brul-load: created the database %s\nbrul-load: applied 001-schema.sql\nbrul-load: applied 002-serve.sql\nbrul-load: applied 003-twin-runtime.sql\nbrul-load: applied 004-telemetry-digest.sql' "$PGDATABASE")"
+	assert_output "$(printf 'brul-load: created the database %s\n' "$PGDATABASE"; applied)"
 	[ "$(psql -d postgres -qXAtc "SELECT count(*) FROM pg_database WHERE datname = '$(printf '%s' "$PGDATABASE" | sed "s/'/''/g")'")" = 1 ]
-	[ "$(q 'SELECT count(*) FROM schema_migrations')" = 4 ]
+	[ "$(q 'SELECT count(*) FROM schema_migrations')" = "$V" ]
 	# There now: nothing to create, nothing to migrate.
 	run brul-load --migrate --create-db
 	assert_success
-	assert_output "brul-load: the schema is up to date (version 4)"
+	assert_output "brul-load: the schema is up to date (version $V)"
 	# The server not running: its own hint, status 3.
 	run brul-load --db "host=$T port=1 dbname=x" --migrate --create-db
 	assert_failure 3
@@ -214,8 +224,8 @@ digest() {
 		[ "$got" -gt 0 ]
 	done
 	# One partition per month of the data, and nothing else.
-	run q "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telemetry'::regclass ORDER BY 1"
-	assert_output "$(printf 'telemetry_2026_01\ntelemetry_2026_02\ntelemetry_2026_03')"
+	run q "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telemetry_here'::regclass ORDER BY 1"
+	assert_output "$(printf 'telemetry_here_2026_01\ntelemetry_here_2026_02\ntelemetry_here_2026_03')"
 	# 24 blocks x 90 days x 24 hours in the rollup, 60 samples in each.
 	[ "$(q 'SELECT count(*), min(samples), max(samples) FROM telemetry_hourly')" = "51840|60|60" ]
 	# Values arrive as they were: a row checked by hand.
@@ -680,14 +690,14 @@ print(len(st), sum(o for o, s in st.values()), sum(o and s == "critical" for o, 
 	# straddles the cutoff and stays.
 	run brul-load --retain 60d --now 2026-04-15 --dry-run
 	assert_success
-	assert_output "$(printf 'would drop string_telemetry_2026_01 (string_telemetry, 2026-01-01 to 2026-02-01)\nwould drop telemetry_2026_01 (telemetry, 2026-01-01 to 2026-02-01)')"
+	assert_output "$(printf 'would drop string_telemetry_2026_01 (string_telemetry, 2026-01-01 to 2026-02-01)\nwould drop telemetry_here_2026_01 (telemetry_here, 2026-01-01 to 2026-02-01)')"
 	[ "$(q 'SELECT count(*) FROM telemetry')" = 3110400 ]
 	run brul-load --retain 60d --now 2026-04-15
 	assert_success
-	assert_line "brul-load: dropped telemetry_2026_01 (telemetry, 2026-01-01 to 2026-02-01)"
+	assert_line "brul-load: dropped telemetry_here_2026_01 (telemetry_here, 2026-01-01 to 2026-02-01)"
 	[ "$(q "SELECT min(ts) FROM telemetry")" = "2026-02-01 00:00:00+00" ]
 	[ "$(q 'SELECT count(*) FROM telemetry')" = $((3110400 - 24 * 31 * 1440)) ]
-	[ "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'telemetry'::regclass")" = 2 ]
+	[ "$(q "SELECT count(*) FROM pg_inherits WHERE inhparent = 'telemetry_here'::regclass")" = 2 ]
 	# The rollups stay.
 	[ "$(digest telemetry_hourly)" = "$hourly" ]
 	run brul-load --retain 60d --now 2026-04-15

@@ -106,7 +106,7 @@ PY
 	run req GET /health
 	assert_output "$(printf '{"status":"ok"}\n200')"
 	run req GET /health/ready
-	assert_output "$(printf '{"status":"ready","schema":4}\n200')"
+	assert_output "$(printf '{"status":"ready","schema":%s}\n200' "$(schema_version)")"
 	run status GET /metrics
 	assert_output 200
 	run curl -s "$URL/metrics"
@@ -852,7 +852,7 @@ PY
 
 @test "--check-config, --create-user and bad usage" {
 	run -0 brul-serve --check-config --secret-file "$F/secret" --listen 127.0.0.1:0
-	assert_line 'database: reachable, schema version 4'
+	assert_line "database: reachable, schema version $(schema_version)"
 	run -1 brul-serve --check-config --listen 127.0.0.1:0
 	assert_output --partial 'no secret: give --secret-file FILE'
 	head -c 10 /dev/urandom > "$T/short"

@@ -23,6 +23,7 @@
 #include "db/load.h"
 #include "db/migrate.h"
 #include "db/retain.h"
+#include "db/shard.h"
 
 static const char synopsis[] =
     "usage: brul-load [--db CONNINFO] --migrate [--create-db]\n"
@@ -33,7 +34,10 @@ static const char synopsis[] =
     "       brul-load [--db CONNINFO] --retain DURATION [--now TS]\n"
     "                 [--dry-run]\n"
     "       brul-load [--db CONNINFO] --export KIND [--since TS] [--until TS]\n"
-    "                 [--battery ID] [--format csv|ndjson] [-z] [-o FILE]\n";
+    "                 [--battery ID] [--format csv|ndjson] [-z] [-o FILE]\n"
+    "       brul-load [--db CONNINFO] --add-shard CONNINFO --sites LIST\n"
+    "                 [--name NAME]\n"
+    "       brul-load [--db CONNINFO] --shards\n";
 
 /* Exit statuses: 1 for bad data and other errors, 3 when the database
  * cannot be reached or goes away (a cron job may retry later). */
@@ -41,6 +45,8 @@ static const char synopsis[] =
 
 struct options {
 	const char *db, *dataset, *export, *retain;
+	const char *add_shard, *sites, *name;	/* --add-shard */
+	int shards;
 	const char *mode;	/* the option that chose what to do, or NULL */
 	int migrate, create_db, dry_run;
 	struct brul_cli_stream out;	/* -o, -z, --format, --progress, -q */
@@ -63,6 +69,11 @@ static const char help[] =
 "  --create-db         with --migrate, create the database when it is missing\n"
 "  --dataset DIR       load a brul-gen dataset directory, fleet first\n"
 "  --batch-rows N      commit every N rows instead of once per file\n"
+"  --add-shard CONNINFO  keep the telemetry of --sites on the database at\n"
+"                      CONNINFO, a shard, migrated and attached here\n"
+"  --sites LIST        the shard's sites, comma-separated (BRK,CMI)\n"
+"  --name NAME         the shard's name (default: shard1, shard2 ...)\n"
+"  --shards            list the shards: sites, rows, bytes on disk\n"
 "  --replace           load fleet rows that differ from the database's (as\n"
 "                      another fleet's would) over them, instead of refusing\n"
 "  --retain DURATION   drop telemetry partitions wholly older than DURATION\n"
@@ -89,15 +100,17 @@ static const struct brul_cli cli = { "brul-load",
 #define RETAIN "a duration (90d, 12w, 36h)"
 
 enum {
-	OPT_BATCH = 256, OPT_BATTERY, OPT_CREATE_DB, OPT_DATASET, OPT_DB,
-	OPT_DRY_RUN, OPT_EXPORT, OPT_MIGRATE, OPT_NOW, OPT_REPLACE,
-	OPT_RETAIN, OPT_SINCE, OPT_UNTIL
+	OPT_ADD_SHARD = 256, OPT_BATCH, OPT_BATTERY, OPT_CREATE_DB,
+	OPT_DATASET, OPT_DB, OPT_DRY_RUN, OPT_EXPORT, OPT_MIGRATE, OPT_NAME,
+	OPT_NOW, OPT_REPLACE, OPT_RETAIN, OPT_SHARDS, OPT_SINCE, OPT_SITES,
+	OPT_UNTIL
 };
 
 static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
 	BRUL_CLI_STREAM_OPTIONS,
 	BRUL_CLI_PROGRESS_OPTIONS,
+	{ "add-shard", required_argument, NULL, OPT_ADD_SHARD },
 	{ "batch-rows", required_argument, NULL, OPT_BATCH },
 	{ "battery", required_argument, NULL, OPT_BATTERY },
 	{ "create-db", no_argument, NULL, OPT_CREATE_DB },
@@ -106,10 +119,13 @@ static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "export", required_argument, NULL, OPT_EXPORT },
 	{ "migrate", no_argument, NULL, OPT_MIGRATE },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "now", required_argument, NULL, OPT_NOW },
 	{ "replace", no_argument, NULL, OPT_REPLACE },
 	{ "retain", required_argument, NULL, OPT_RETAIN },
+	{ "shards", no_argument, NULL, OPT_SHARDS },
 	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "sites", required_argument, NULL, OPT_SITES },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ NULL, 0, NULL, 0 }
 };
@@ -132,8 +148,9 @@ static void
 choose(struct options *o, const char *opt)
 {
 	if (o->mode && strcmp(o->mode, opt) != 0)
-		brul_cli_refusef(&cli, opt, "not with %s: --migrate, --dataset, --retain and "
-		    "--export go one at a time", o->mode);
+		brul_cli_refusef(&cli, opt, "not with %s: --migrate, "
+		    "--dataset, --retain, --export, --add-shard and --shards "
+		    "go one at a time", o->mode);
 	o->mode = opt;
 }
 
@@ -146,14 +163,20 @@ check(const struct options *o, int argc, char **argv)
 
 	if (o->mode == NULL && optind >= argc)
 		brul_cli_refuse(&cli, "KIND", "missing: say what to load "
-		    "(KIND [FILE ...]), or --migrate, --dataset, --retain or "
-		    "--export");
+		    "(KIND [FILE ...]), or --migrate, --dataset, --retain, "
+		    "--export, --add-shard or --shards");
 	if (o->mode == NULL && !brul_load_kind_known(argv[optind]))
 		brul_cli_bad(&cli, "KIND", one_of(kinds, sizeof kinds,
 		    brul_load_kinds()), argv[optind]);
 	if (o->mode && optind < argc)
 		brul_cli_refusef(&cli, o->mode, "takes no KIND or FILE, not \"%s\"",
 		    argv[optind]);
+	if ((o->sites || o->name) && !o->add_shard)
+		brul_cli_refuse(&cli, o->sites ? "--sites" : "--name",
+		    "goes with --add-shard");
+	if (o->add_shard && !o->sites)
+		brul_cli_refuse(&cli, "--add-shard", "needs --sites (the "
+		    "sites whose telemetry the shard keeps)");
 	if (o->create_db && !o->migrate)
 		brul_cli_refuse(&cli, "--create-db", "goes with --migrate");
 	if (o->dry_run || o->has_now)
@@ -201,6 +224,20 @@ parse(int argc, char **argv, struct options *o)
 		case 'q':
 			o->out.progress = BRUL_PROGRESS_QUIET;
 			o->out.quiet = 1;
+			break;
+		case OPT_ADD_SHARD:
+			choose(o, "--add-shard");
+			o->add_shard = optarg;
+			break;
+		case OPT_NAME:
+			o->name = optarg;
+			break;
+		case OPT_SHARDS:
+			choose(o, "--shards");
+			o->shards = 1;
+			break;
+		case OPT_SITES:
+			o->sites = optarg;
 			break;
 		case OPT_BATCH:
 			o->load.batch_rows = brul_cli_long(&cli, "--batch-rows",
@@ -317,7 +354,8 @@ migrate(struct brul_db *db, const struct options *o)
 	brul_err_clear(&e);
 	if ((n = brul_migrate(db, NULL, applied, (void *)o, &e)) < 0 ||
 	    brul_db_schema_version(db, &v, &e) < 0 ||
-	    brul_db_schema_check(db, &e) < 0)
+	    brul_db_schema_check(db, &e) < 0 ||
+	    brul_shards_migrate(db, applied, (void *)o, &e) < 0)
 		return fail(db, &e);
 	if (!o->out.quiet && n == 0)
 		fprintf(stderr, "brul-load: the schema is up to date "
@@ -347,13 +385,21 @@ load(struct brul_db *db, const struct options *o, const char *kind,
 		if (prog.on)	/* end the progress line */
 			fputc('\n', stderr);
 		rc = fail(db, &e);
+		if (st.unreachable)
+			rc = EXIT_DB;
 		if (st.uncertain > 0)
 			fprintf(stderr, "brul-load: %s: the connection was "
 			    "lost while committing %" PRIu64 " rows: they may "
 			    "or may not be in; run the same load again to be "
 			    "sure (rows already there are replaced, never "
 			    "doubled)\n", name, st.uncertain);
-		if (st.committed > 0)
+		if (st.committed > 0 && st.committed_line < 0)
+			fprintf(stderr, "brul-load: %s: %" PRIu64 " rows were "
+			    "committed, on the servers whose transactions "
+			    "ended; run the same load again to finish (rows "
+			    "already there are left alone)\n", name,
+			    st.committed);
+		else if (st.committed > 0)
 			fprintf(stderr, "brul-load: %s: the first %" PRIu64
 			    " rows, to line %ld, were committed; run the "
 			    "same load again to finish (rows already there "
@@ -465,6 +511,94 @@ retain(struct brul_db *db, const struct options *o)
 	return 0;
 }
 
+/* --add-shard: the sites of --sites, their shard at its address. */
+static int
+add_shard(struct brul_db *db, const struct options *o)
+{
+	struct brul_shards have;
+	struct brul_err e;
+	char *list, *tok, *save = NULL, name[40];
+	const char **sites;
+	int n = 0, rc;
+
+	brul_err_clear(&e);
+	list = strdup(o->sites);
+	sites = calloc(strlen(o->sites) / 2 + 1, sizeof *sites);
+	if (list == NULL || sites == NULL) {
+		brul_err_set(&e, NULL, 0, 0, "out of memory");
+		return fail(NULL, &e);
+	}
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		sites[n++] = tok;
+	if (n == 0)
+		brul_cli_bad(&cli, "--sites", "site ids, comma-separated",
+		    o->sites);
+	/* The first name free, shard1, shard2 ... */
+	if (o->name == NULL) {
+		if (brul_shards_read(db, &have, &e) < 0)
+			return fail(db, &e);
+		for (int k = 1;; k++) {
+			snprintf(name, sizeof name, "shard%d", k);
+			int used = 0;
+
+			for (int i = 0; i < have.n; i++)
+				used |= strcmp(have.v[i].name, name) == 0;
+			if (!used)
+				break;
+		}
+		brul_shards_free(&have);
+	}
+	rc = brul_shard_add(db, o->name ? o->name : name, o->add_shard,
+	    sites, n, applied, (void *)o, &e);
+	if (rc == 0 && !o->out.quiet)
+		fprintf(stderr, "brul-load: shard %s keeps the telemetry of "
+		    "%s\n", o->name ? o->name : name, o->sites);
+	free(sites);
+	free(list);
+	return rc < 0 ? fail(db, &e) : 0;
+}
+
+/* --shards: the coordinator and each shard, what it holds, as CSV. */
+static int
+shards(struct brul_db *db, const struct options *o)
+{
+	struct brul_shards s;
+	struct brul_err e;
+	int64_t rows, bytes;
+	int bad = 0;
+
+	(void)o;
+	brul_err_clear(&e);
+	if (brul_shards_read(db, &s, &e) < 0 ||
+	    brul_shard_usage(db, &rows, &bytes, &e) < 0)
+		return fail(db, &e);
+	printf("shard,sites,rows,bytes,status\n");
+	printf("here,,%" PRId64 ",%" PRId64 ",ok\n", rows, bytes);
+	for (int i = 0; i < s.n; i++) {
+		struct brul_db *h = brul_db_open(s.v[i].conninfo, "brul-load",
+						 &e);
+
+		printf("%s,", s.v[i].name);
+		for (int k = 0; k < s.v[i].nsites; k++)
+			printf("%s%s", k ? " " : "", s.v[i].sites[k]);
+		if (h == NULL || brul_shard_usage(h, &rows, &bytes, &e) < 0) {
+			/* The status is CSV: the message without quotes. */
+			for (char *c = e.msg; *c; c++)
+				if (*c == '"' || *c == ',' || *c == '\n')
+					*c = ' ';
+			printf(",,,\"unreachable: %s\"\n", e.msg);
+			bad = 1;
+		} else {
+			printf(",%" PRId64 ",%" PRId64 ",ok\n", rows, bytes);
+		}
+		brul_db_close(h);
+		brul_err_clear(&e);
+	}
+	brul_shards_free(&s);
+	return bad ? EXIT_DB : 0;
+}
+
 static int
 export(struct brul_db *db, const struct options *o)
 {
@@ -522,6 +656,10 @@ main(int argc, char **argv)
 		rc = retain(db, &o);
 	else if (o.export)
 		rc = export(db, &o);
+	else if (o.add_shard)
+		rc = add_shard(db, &o);
+	else if (o.shards)
+		rc = shards(db, &o);
 	else {
 		int i = 1;
 

@@ -71,7 +71,8 @@ static const struct kind kinds[] = {
 	  .when = "ts_start" },
 	{ .name = "labels", .table = "labels", .key = "battery_id, date",
 	  .refs = { { "battery_id", "batteries" } }, .when = "date" },
-	{ .name = "telemetry", .table = "telemetry", .key = "battery_id, ts",
+	{ .name = "telemetry", .table = "telemetry_here",
+	  .key = "battery_id, ts",
 	  .part = "ts", .refs = { { "battery_id", "batteries" } } },
 	{ .name = "string_telemetry", .table = "string_telemetry",
 	  .key = "string_id, ts", .part = "ts",
@@ -325,7 +326,8 @@ brul_load_tx_commit(struct brul_load_job *j, const char *range,
 	snprintf(chan, sizeof chan, "brul_%s", j->k->name);
 	snprintf(payload, sizeof payload, "{\"kind\":\"%s\",\"rows\":%" PRIu64
 		 "%s}", j->k->name, j->batch, range ? range : "");
-	if (j->batch > 0) {	/* nothing to tell of an empty last batch */
+	if (j->batch > 0 && !j->silent) {	/* nothing to tell of an empty
+						 * last batch */
 		res = brul_db_query(j->db, "SELECT pg_notify($1, $2)", 2, p,
 				    err);
 		if (res == NULL)

@@ -61,11 +61,15 @@ struct brul_load_stats {
 	uint64_t same;		/* telemetry: older, in hours found as the
 				 * table has them, left alone */
 	uint64_t committed;	/* rows in committed transactions */
-	long committed_line;	/* input line of the last committed row */
+	long committed_line;	/* input line of the last committed row;
+				 * -1 when the rows committed are not a
+				 * prefix (shards commit apart) */
 	int commits;
 	uint64_t uncertain;	/* rows of a transaction whose COMMIT lost the
 				 * connection: committed or not, unknown */
 	uint64_t replaced;	/* fleet rows that differed, replaced */
+	int64_t from, to;	/* telemetry: the times committed span */
+	int unreachable;	/* a shard could not be reached, or was lost */
 };
 
 /* The kinds, in the order a dataset is loaded (what others refer to

@@ -115,13 +115,7 @@ tangled_ids(struct brul_load_tele *t)
 	for (int b = 0; b < nb; b++) {
 		if (!t->tangled[b])
 			continue;
-		brul_sbuf_str(&s, any ? ",\"" : "\"");
-		for (const char *id = brul_idtab_name(t->ids, b); *id; id++) {
-			if (*id == '"' || *id == '\\')
-				brul_sbuf_add(&s, "\\", 1);
-			brul_sbuf_add(&s, id, 1);
-		}
-		brul_sbuf_str(&s, "\"");
+		brul_load_array_add(&s, brul_idtab_name(t->ids, b), any);
 		any = 1;
 	}
 	brul_sbuf_str(&s, "}");
@@ -147,7 +141,7 @@ differing(struct brul_load_job *j, unsigned char *bits, struct brul_err *err)
 		return brul_load_oom(err);
 	res = brul_db_query(j->db, "DECLARE brul_diff NO SCROLL CURSOR FOR "
 	    "SELECT c.seq, c.battery_id, extract(epoch FROM c.hour)::bigint "
-	    "FROM brul_check c LEFT JOIN telemetry_hourly h ON "
+	    "FROM brul_check c LEFT JOIN telemetry_hourly_here h ON "
 	    "h.battery_id = c.battery_id AND h.hour = c.hour "
 	    "WHERE h.digest IS NULL OR h.digest <> c.digest OR "
 	    "h.samples <> c.samples OR c.battery_id = ANY ($1::text[])",

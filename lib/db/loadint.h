@@ -60,6 +60,7 @@ struct brul_load_job {
 	long line;		/* line of the last row read */
 	struct brul_sbuf copy;	/* COPY text not sent yet */
 	struct brul_load_tele *t;		/* telemetry's state, or NULL */
+	int silent;		/* no NOTIFY at commit: a shard's */
 };
 
 /* 1 when name is one of the comma-separated key's columns. */

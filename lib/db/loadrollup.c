@@ -49,7 +49,7 @@ hour_emit(struct brul_load_tele *t, int b)
 	struct brul_pgcopy *c = &t->hourly.b;
 	const char *id = brul_idtab_name(t->ids, b);
 
-	brul_pgcopy_row(c, 2 + (int)NHOUR);	/* battery, hour, ... */
+	brul_pgcopy_row(c, 3 + (int)NHOUR);	/* battery, hour, ..., site */
 	brul_pgcopy_text(c, id, strlen(id));
 	brul_pgcopy_time(c, h->start);
 	brul_pgcopy_int4(c, h->n);
@@ -69,6 +69,8 @@ hour_emit(struct brul_load_tele *t, int b)
 	else
 		brul_pgcopy_null(c);
 	brul_pgcopy_int8(c, (int64_t)h->digest);
+	id = brul_idtab_name(t->sites, t->bsite[b]);
+	brul_pgcopy_text(c, id, strlen(id));
 	t->hourly.rows++;
 	h->n = 0;
 }
@@ -121,13 +123,9 @@ brul_load_tele_recompute(struct brul_load_job *j, struct brul_err *err)
 
 		if (t->dlo[b] > t->dhi[b])
 			continue;
-		brul_sbuf_str(&ids, any ? ",\"" : "{\"");
-		for (; *id; id++) {
-			if (*id == '"' || *id == '\\')
-				brul_sbuf_add(&ids, "\\", 1);
-			brul_sbuf_add(&ids, id, 1);
-		}
-		brul_sbuf_str(&ids, "\"");
+		if (!any)
+			brul_sbuf_str(&ids, "{");
+		brul_load_array_add(&ids, id, any);
 		brul_sbuf_fmt(&lo, "%s%" PRId64, any ? "," : "{",
 			      brul_load_hour_of(t->dlo[b]));
 		brul_sbuf_fmt(&hi, "%s%" PRId64, any ? "," : "{",
@@ -139,7 +137,7 @@ brul_load_tele_recompute(struct brul_load_job *j, struct brul_err *err)
 	brul_sbuf_str(&ids, "}");
 	brul_sbuf_str(&lo, "}");
 	brul_sbuf_str(&hi, "}");
-	brul_sbuf_str(&s, "INSERT INTO telemetry_hourly AS h SELECT r.* FROM "
+	brul_sbuf_str(&s, "INSERT INTO telemetry_hourly_here AS h SELECT r.* FROM "
 	    "unnest($1::text[], $2::bigint[], $3::bigint[]) AS u(b, lo, hi), "
 	    "LATERAL brul_telemetry_hourly_of(u.b, to_timestamp(u.lo), "
 	    "to_timestamp(u.hi)) AS r ON CONFLICT (battery_id, hour) DO ");
@@ -186,11 +184,11 @@ brul_load_tele_hourly(struct brul_load_job *j, struct brul_err *err)
 	if (t->hourly.rows == 0)
 		return 0;
 	if (brul_db_exec(j->db, "CREATE TEMP TABLE brul_hourly (LIKE "
-	    "telemetry_hourly) ON COMMIT DROP", err) < 0 ||
+	    "telemetry_hourly_here) ON COMMIT DROP", err) < 0 ||
 	    brul_load_spill_send(j, &t->hourly, "COPY brul_hourly FROM STDIN "
 	    "(FORMAT binary)", err) < 0)
 		return -1;
-	brul_sbuf_str(&s, "INSERT INTO telemetry_hourly AS h SELECT * FROM "
+	brul_sbuf_str(&s, "INSERT INTO telemetry_hourly_here AS h SELECT * FROM "
 	    "brul_hourly ON CONFLICT (battery_id, hour) DO UPDATE SET ");
 	for (size_t i = 0; i < NHOUR; i++)
 		brul_sbuf_fmt(&s, "%s%s = EXCLUDED.%s", i ? ", " : "",

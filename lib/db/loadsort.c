@@ -38,9 +38,9 @@ brul_load_fresh_send(struct brul_load_job *j, struct brul_err *err)
 	if (fflush(t->fresh.fp) != 0)	/* pread reads the file itself */
 		return brul_err_set(err, NULL, 0, 0, "temporary file: %s",
 				    strerror(errno));
-	if (brul_db_copy_begin(j->db, "COPY telemetry (ts, battery_id, "
+	if (brul_db_copy_begin(j->db, "COPY telemetry_here (ts, battery_id, "
 	    "string_id, voltage_v, current_a, temperature_c, "
-	    "resistance_mohm) FROM STDIN (FORMAT binary)", err) < 0)
+	    "resistance_mohm, site_id) FROM STDIN (FORMAT binary)", err) < 0)
 		return -1;
 	brul_pgcopy_header(&t->out);
 	if (brul_load_out_send(j, err) < 0)

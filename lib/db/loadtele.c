@@ -7,11 +7,15 @@
  * format into a temporary file, its battery's bytes from each chunk one
  * segment; any other row (a reload, an overlap, a repeat) is checked, an
  * hour at a time, against the rollup's digest (loadcheck.c), and merged
- * at the end only where its hour differs from the table's.  At commit (or every ROUND_BYTES)
- * the new rows are sent in one COPY, battery after battery in the primary
- * key's order, so that each battery's part of the index grows at one end;
- * into an empty month, at the very end, where PostgreSQL appends without
- * descending the tree.
+ * at the end only where its hour differs from the table's.  At commit
+ * (or every ROUND_BYTES) the new rows are sent in one COPY, battery after
+ * battery in the primary key's order, so that each battery's part of the
+ * index grows at one end; into an empty month, at the very end, where
+ * PostgreSQL appends without descending the tree.
+ *
+ * The rows go into telemetry_here, the partition of the sites this
+ * server holds, each with its battery's site; the rollup's into
+ * telemetry_hourly_here.
  *
  * The hourly rollup: an hour that starts after the battery's newest row
  * at the start of the transaction holds only rows of this load, so it is
@@ -26,23 +30,28 @@
  * loadspill.c, the temporary files; loadcheck.c, the older rows' hours;
  * loadrollup.c, the hourly rollup and the rows' hashes.
  */
+#include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/idtab.h"
 #include "core/timefmt.h"
 #include "db/loadteleint.h"
 #include "db/pgcopy.h"
+#include "db/shard.h"
 
 static const char *const tele_cols[] = {
 	"ts", "battery_id", "string_id", "voltage_v", "current_a",
 	"temperature_c", "resistance_mohm"
 };
 
-/* The current record as a row of the chunk. */
+/* The current record, battery bat's, as a row of the chunk. */
 static int
-tele_read(struct brul_load_job *j, const int *in, struct brul_err *err)
+tele_read(struct brul_load_job *j, int bat, const int *in,
+	  struct brul_err *err)
 {
 	struct brul_load_tele *t = j->t;
 	struct trow *w = &t->rows[t->n];
@@ -50,16 +59,11 @@ tele_read(struct brul_load_job *j, const int *in, struct brul_err *err)
 	int got;
 
 	w->line = j->line;
+	w->bat = bat;
 	got = brul_reader_time(j->r, in[0], &w->ts, err);
 	if (got <= 0)
 		return got < 0 ? -1 : brul_err_set(err, j->name, j->line, 0,
 						   "ts: missing value");
-	if (brul_reader_id(j->r, in[1], &f, err) < 0)
-		return -1;
-	if ((w->bat = brul_idtab_find(t->ids, f.s, f.n)) < 0)
-		return brul_err_set(err, j->name, j->line, 0,
-		    "battery_id: %.*s is not in batteries: load batteries "
-		    "first (brul-load batteries FILE)", (int)f.n, f.s);
 	if (w->ts < t->floor) {
 		char fl[BRUL_TIME_LEN + 1];
 
@@ -110,7 +114,7 @@ brul_load_tele_encode(struct brul_load_tele *t, struct brul_pgcopy *c,
 {
 	const char *s;
 
-	brul_pgcopy_row(c, 7 + with_line);
+	brul_pgcopy_row(c, 8 + with_line);
 	brul_pgcopy_time(c, w->ts);
 	s = brul_idtab_name(t->ids, w->bat);
 	brul_pgcopy_text(c, s, strlen(s));
@@ -125,6 +129,8 @@ brul_load_tele_encode(struct brul_load_tele *t, struct brul_pgcopy *c,
 			brul_pgcopy_float8(c, w->v[k]);
 		else
 			brul_pgcopy_null(c);
+	s = brul_idtab_name(t->sites, t->bsite[w->bat]);
+	brul_pgcopy_text(c, s, strlen(s));
 	if (with_line)
 		brul_pgcopy_int8(c, w->line);
 }
@@ -182,7 +188,7 @@ tele_commit(struct brul_load_job *j, struct brul_err *err)
 	    brul_load_check_run(j, err) < 0)
 		return -1;
 	if (t->old.rows > 0) {
-		struct column c[7];
+		struct column c[8];
 		int n = 0;
 
 		/* Rows replaced keep the columns the stream does not have. */
@@ -193,10 +199,13 @@ tele_commit(struct brul_load_job *j, struct brul_err *err)
 				 tele_cols[i]);
 			c[n++].in = -1;
 		}
+		snprintf(c[n].name, sizeof c[n].name, "site_id");
+		c[n++].in = -1;
 		if (brul_load_stage_create(j, err) < 0 ||
 		    brul_load_spill_send(j, &t->old, "COPY " STAGE " (ts, "
 		    "battery_id, string_id, voltage_v, current_a, "
-		    "temperature_c, resistance_mohm, brul_line) FROM STDIN "
+		    "temperature_c, resistance_mohm, site_id, brul_line) "
+		    "FROM STDIN "
 		    "(FORMAT binary)", err) < 0 ||
 		    brul_load_stage_merge(j, c, n, err) < 0)
 			return -1;
@@ -212,14 +221,145 @@ tele_commit(struct brul_load_job *j, struct brul_err *err)
 	}
 	if (brul_load_tx_commit(j, range, err) < 0)
 		return -1;
+	if (t->tmin <= t->tmax) {
+		if (j->st->commits == 1 || t->tmin < j->st->from)
+			j->st->from = t->tmin;
+		if (j->st->commits == 1 || t->tmax > j->st->to)
+			j->st->to = t->tmax;
+	}
 	brul_load_tele_begin(t);
 	return 0;
+}
+
+/*
+ * The load: one destination, the coordinator, or one for it and one for
+ * each shard (shard.h), each with its own connection, transaction and
+ * state, the rows dealt to them by their battery's site.  The file is
+ * read once; at the end the destinations commit side by side.
+ */
+
+struct dest {
+	struct brul_load_job j;
+	struct brul_load_stats st;
+	const char *name;	/* a shard's, for messages; NULL: here */
+	struct brul_err err;
+	int rc, started;
+	pthread_t th;
+};
+
+static void *
+dest_commit(void *arg)
+{
+	struct dest *d = arg;
+
+	d->rc = tele_commit(&d->j, &d->err);
+	return NULL;
+}
+
+/* Destination i (0: the coordinator) connected, its state made, its
+ * transaction begun. */
+static int
+dest_open(struct brul_load_job *j, const struct brul_shards *s, int i,
+	  struct dest *d, struct brul_err *err)
+{
+	char lock[128];
+
+	d->j = *j;
+	d->j.t = NULL;
+	d->j.st = i ? &d->st : j->st;
+	d->j.silent = i > 0;
+	if (i) {
+		d->name = s->v[i - 1].name;
+		d->j.db = brul_db_open(s->v[i - 1].conninfo, "brul-load", err);
+		if (d->j.db == NULL || brul_db_schema_check(d->j.db, err) < 0)
+			goto shard_fail;
+		snprintf(lock, sizeof lock, "SELECT pg_advisory_lock("
+			 "hashtext('brul_load_%s'))", j->k->name);
+		if (brul_db_exec(d->j.db, lock, err) < 0)
+			goto shard_fail;
+	}
+	if ((d->j.t = brul_load_tele_new(j->db, d->j.db, s, i - 1,
+					 err)) == NULL)
+		goto shard_fail;
+	return brul_load_tx_begin(&d->j, err);
+shard_fail:
+	if (i) {	/* the shard's name, where the error was */
+		snprintf(err->where, sizeof err->where, "shard %s",
+			 s->v[i - 1].name);
+		if (d->j.db == NULL || brul_db_lost(d->j.db))
+			j->st->unreachable = 1;
+	}
+	return -1;
+}
+
+/* The rows committed on the shards, told on the coordinator's channel:
+ * listeners (brul-serve) hear only the coordinator. */
+static int
+notify_shards(struct brul_load_job *j, const struct dest *d, int n,
+	      struct brul_err *err)
+{
+	char a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1], payload[256];
+	const char *p[] = { payload };
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	uint64_t rows = 0;
+	PGresult *res;
+
+	for (int i = 1; i < n; i++) {
+		rows += d[i].st.committed;
+		if (d[i].st.committed && d[i].st.from < lo)
+			lo = d[i].st.from;
+		if (d[i].st.committed && d[i].st.to > hi)
+			hi = d[i].st.to;
+	}
+	if (rows == 0)
+		return 0;
+	a[brul_time_format(a, lo)] = '\0';
+	b[brul_time_format(b, hi)] = '\0';
+	snprintf(payload, sizeof payload, "{\"kind\":\"telemetry\",\"rows\":"
+		 "%" PRIu64 ",\"from\":\"%s\",\"to\":\"%s\"}", rows, a, b);
+	res = brul_db_query(j->db, "SELECT pg_notify('brul_telemetry', $1)",
+			    1, p, err);
+	PQclear(res);
+	return res ? 0 : -1;
+}
+
+/* Commits every destination, the shards' on threads of their own; the
+ * first failure in err. */
+static int
+commit_all(struct dest *d, int n, struct brul_err *err)
+{
+	int rc = 0;
+
+	for (int i = 1; i < n; i++) {
+		brul_err_clear(&d[i].err);
+		d[i].started = pthread_create(&d[i].th, NULL, dest_commit,
+					      &d[i]) == 0;
+		if (!d[i].started)
+			dest_commit(&d[i]);
+	}
+	rc = tele_commit(&d[0].j, err);
+	for (int i = 1; i < n; i++) {
+		if (d[i].started)
+			pthread_join(d[i].th, NULL);
+		if (d[i].rc < 0 && brul_db_lost(d[i].j.db))
+			d[0].j.st->unreachable = 1;
+		if (d[i].rc < 0 && rc == 0) {
+			*err = d[i].err;
+			snprintf(err->where, sizeof err->where, "shard %s",
+				 d[i].name);
+			rc = -1;
+		}
+	}
+	return rc;
 }
 
 int
 brul_load_telemetry(struct brul_load_job *j, struct brul_err *err)
 {
-	int in[7], rc;
+	struct brul_shards s;
+	struct dest *d = NULL;
+	unsigned char *to = NULL;
+	int in[7], rc = -1, n = 0, nb;
 
 	for (int i = 0; i < 7; i++) {
 		if (i >= 2)	/* string_id and the readings: optional */
@@ -228,25 +368,83 @@ brul_load_telemetry(struct brul_load_job *j, struct brul_err *err)
 						      err)) < 0)
 			return -1;
 	}
-	if ((j->t = brul_load_tele_new(j->db, err)) == NULL ||
-	    brul_load_tx_begin(j, err) < 0)
+	if (brul_shards_read(j->db, &s, err) < 0)
 		return -1;
-	for (int i = 0; i < 7; i++)
-		j->t->present |= (unsigned)(in[i] >= 0) << i;
+	if ((d = calloc((size_t)s.n + 1, sizeof *d)) == NULL) {
+		brul_load_oom(err);
+		goto out;
+	}
+	for (n = 0; n <= s.n; n++) {
+		if (dest_open(j, &s, n, &d[n], err) < 0) {
+			n++;
+			goto out;
+		}
+		for (int i = 0; i < 7; i++)
+			d[n].j.t->present |= (unsigned)(in[i] >= 0) << i;
+	}
+	/* Each battery's destination. */
+	nb = brul_idtab_count(d[0].j.t->ids);
+	if ((to = calloc((size_t)nb + 1, 1)) == NULL) {
+		brul_load_oom(err);
+		goto out;
+	}
+	for (int i = 1; i < n; i++)
+		for (int b = 0; b < nb; b++)
+			if (d[i].j.t->mine[b])
+				to[b] = (unsigned char)i;
 	while ((rc = brul_reader_next(j->r, err)) == 1) {
-		j->line = brul_reader_line(j->r);
-		if (tele_read(j, in, err) < 0)
-			return -1;
-		if (brul_load_row_done(j)) {
-			if (tele_commit(j, err) < 0 ||
-			    brul_load_tx_begin(j, err) < 0)
-				return -1;
-		} else if (j->t->n == j->t->cap &&
-			   brul_load_tele_chunk(j, err) < 0) {
-			return -1;
+		struct brul_load_job *x;
+		struct brul_field f;
+		int b;
+
+		if (brul_reader_id(j->r, in[1], &f, err) < 0)
+			goto fail;
+		if ((b = brul_idtab_find(d[0].j.t->ids, f.s, f.n)) < 0) {
+			brul_err_set(err, j->name, brul_reader_line(j->r), 0,
+			    "battery_id: %.*s is not in batteries: load "
+			    "batteries first (brul-load batteries FILE)",
+			    (int)f.n, f.s);
+			goto fail;
+		}
+		x = &d[to[b]].j;
+		x->line = brul_reader_line(j->r);
+		if (tele_read(x, b, in, err) < 0)
+			goto fail;
+		if (brul_load_row_done(x)) {
+			if (tele_commit(x, err) < 0 ||
+			    brul_load_tx_begin(x, err) < 0)
+				goto fail;
+		} else if (x->t->n == x->t->cap &&
+			   brul_load_tele_chunk(x, err) < 0) {
+			goto fail;
 		}
 	}
 	if (rc < 0)
-		return -1;
-	return tele_commit(j, err);
+		goto fail;
+	rc = commit_all(d, n, err);
+	if (notify_shards(j, d, n, rc < 0 ? NULL : err) < 0 && rc == 0)
+		rc = -1;
+	goto out;
+fail:
+	rc = -1;
+out:
+	j->line = brul_reader_line(j->r);
+	for (int i = 1; i < n; i++) {
+		j->st->rows += d[i].st.rows;
+		j->st->fresh += d[i].st.fresh;
+		j->st->same += d[i].st.same;
+		j->st->committed += d[i].st.committed;
+		j->st->uncertain += d[i].st.uncertain;
+		j->st->commits += d[i].st.commits;
+		/* rows committed are the servers' own, not a prefix */
+		j->st->committed_line = -1;
+		brul_load_telemetry_free(d[i].j.t);
+		brul_db_close(d[i].j.db);
+	}
+	if (d)
+		j->t = d[0].j.t;
+	free(d);
+	free(to);
+	brul_shards_free(&s);
+	return rc;
 }

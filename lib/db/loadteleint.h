@@ -20,6 +20,7 @@
 #include "core/idtab.h"
 #include "db/loadint.h"
 #include "db/pgcopy.h"
+#include "db/shard.h"
 
 enum { V, I, T, R, NV };	/* the readings: volts, amps, degC, mOhm */
 
@@ -78,6 +79,9 @@ struct brul_load_tele {
 	struct brul_idtab *ids;	/* the batteries the database knows */
 	struct brul_idtab *strs;	/* the batteries' strings */
 	int32_t *bstr;		/* each battery's, into strs */
+	struct brul_idtab *sites;	/* the batteries' sites */
+	int32_t *bsite;		/* each battery's, into sites */
+	unsigned char *mine;	/* its site is the destination's */
 	int64_t floor;		/* rows before it were dropped by retention */
 	unsigned present;	/* bit i: the stream has tele_cols[i] */
 	int64_t *latest;	/* newest ts the table holds, per battery */
@@ -130,10 +134,16 @@ void brul_load_tele_encode(struct brul_load_tele *t, struct brul_pgcopy *c,
 			   const struct trow *w, int with_line);
 
 /* loadmarks.c */
-/* The batteries the database knows, and the newest row it holds for each;
- * NULL with err set. */
-struct brul_load_tele *brul_load_tele_new(struct brul_db *db,
-					  struct brul_err *err);
+/* The batteries fleet (the coordinator) knows, those of the sites dest
+ * holds (where: the shard's index in shards, -1 for the coordinator),
+ * and the newest row dest has of each; NULL with err set. */
+struct brul_load_tele *brul_load_tele_new(struct brul_db *fleet,
+					  struct brul_db *dest,
+					  const struct brul_shards *shards,
+					  int where, struct brul_err *err);
+/* Appends v to a text[] literal being built in s (more: not the first),
+ * quoted. */
+void brul_load_array_add(struct brul_sbuf *s, const char *v, int more);
 /* The start of a transaction: what the table held is the base. */
 void brul_load_tele_begin(struct brul_load_tele *t);
 /* Makes sure the month partition holding ts exists. */

@@ -34,7 +34,7 @@ brul_retain(struct brul_db *db, int64_t cutoff, int dry, brul_retain_fn *fn,
 	    "  FROM pg_inherits i "
 	    "  JOIN pg_class c ON c.oid = i.inhrelid "
 	    "  JOIN pg_class p ON p.oid = i.inhparent "
-	    "  WHERE i.inhparent IN ('telemetry'::regclass, "
+	    "  WHERE i.inhparent IN ('telemetry_here'::regclass, "
 	    "                        'string_telemetry'::regclass)) AS x "
 	    "WHERE hi <= to_timestamp($1) ORDER BY parent, lo", 1, p, err);
 	if (res == NULL)

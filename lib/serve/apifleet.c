@@ -79,7 +79,8 @@ static const char *const battery_sorts[] = { "battery_id", "rul_days",
 
 static const struct brul_stmt battery = { "fleet_battery",
     "SELECT (to_jsonb(x) || jsonb_build_object("
-    "  'telemetry', (SELECT to_jsonb(t) - 'battery_id' FROM telemetry t "
+    "  'telemetry', (SELECT to_jsonb(t) - 'battery_id' - 'site_id' "
+    "    FROM telemetry t "
     "    WHERE t.battery_id = x.battery_id ORDER BY t.ts DESC LIMIT 1), "
     "  'prediction', (SELECT to_jsonb(p) - 'battery_id' FROM predictions p "
     "    WHERE p.battery_id = x.battery_id ORDER BY p.date DESC, p.model_id "

@@ -9,3 +9,9 @@ export LC_ALL=C
 
 # zcat that also takes plain input
 unz() { gzip -dcf "$@"; }
+
+# The schema version this tree's migrations (data/sql/NNN-*.sql) reach.
+schema_version() {
+	ls "$BATS_TEST_DIRNAME"/../data/sql |
+	    sed -n 's/^0*\([0-9][0-9]*\)-.*\.sql$/\1/p' | sort -n | tail -n 1
+}

@@ -1,0 +1,222 @@
+#!/usr/bin/env bats
+# The fleet's telemetry across three PostgreSQL servers: a coordinator
+# and two shards (brul-load --add-shard), throwaway clusters on unix
+# sockets, against the same load into one server.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+PG=$BATS_TEST_DIRNAME/helpers/pg.sh
+
+setup_file() {
+	d=$BATS_FILE_TMPDIR
+	PGDIR=$(mktemp -d /tmp/brul-shards.XXXXXX)
+	chmod 755 "$PGDIR"	# for the servers, which run as postgres under root
+	echo "$PGDIR" > "$d/pgdir"
+	PG_PORT=5451 sh "$PG" start "$PGDIR/c" > /dev/null
+	PG_PORT=5452 sh "$PG" start "$PGDIR/a" > /dev/null
+	PG_PORT=5453 sh "$PG" start "$PGDIR/b" > /dev/null
+	# A day of three sites: 792 blocks, 1,140,480 rows.
+	"$BRUL_BIN"/brul-gen --dataset "$d/ds" --days 1 --site BRK \
+	    --site CMI --site HDY --seed 7 --quiet
+}
+
+teardown_file() {
+	PGDIR=$(cat "$BATS_FILE_TMPDIR/pgdir")
+	PG_PORT=5451 sh "$PG" stop "$PGDIR/c" || true
+	PG_PORT=5452 sh "$PG" stop "$PGDIR/a" || true
+	PG_PORT=5453 sh "$PG" stop "$PGDIR/b" || true
+	rm -rf "$PGDIR"
+}
+
+setup() {
+	F=$BATS_FILE_TMPDIR
+	T=$BATS_TEST_TMPDIR
+	PGDIR=$(cat "$F/pgdir")
+	n=$BATS_SUITE_TEST_NUMBER
+	export PGHOST=$PGDIR/c PGPORT=5451 PGUSER=postgres PGDATABASE=c$n
+	unset DATABASE_URL
+	A="host=$PGDIR/a port=5452 user=postgres dbname=a$n"
+	Bs="host=$PGDIR/b port=5453 user=postgres dbname=b$n"
+	for db in "c$n:5451:c" "a$n:5452:a" "b$n:5453:b"; do
+		IFS=: read -r name port dir <<< "$db"
+		psql -h "$PGDIR/$dir" -p "$port" -d postgres -qXc \
+		    "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
+	done
+	psql -d postgres -qXc "DROP DATABASE IF EXISTS one$n" \
+	    -c "CREATE DATABASE one$n"
+	brul-load -q --migrate
+	for k in sites systems strings batteries; do
+		brul-load -q $k "$F/ds/$k.csv"
+	done
+}
+
+q() { psql -qXAtc "$1"; }
+# on CONNINFO SQL: a query on another database
+on() { psql "$1" -qXAtc "$2"; }
+
+# A fingerprint of the rows a query gives, whatever their order.
+rows() {
+	q "SELECT count(*), md5(string_agg(x::text, '|' ORDER BY x::text)) FROM ($1) x"
+}
+
+@test "--add-shard: a shard migrated and attached; --shards says what each holds" {
+	run brul-load --add-shard "$A" --sites BRK
+	assert_success
+	assert_line "brul-load: applied 001-schema.sql on shard shard1"
+	assert_line "brul-load: shard shard1 keeps the telemetry of BRK"
+	run brul-load --add-shard "$Bs" --sites HDY --name south
+	assert_success
+	assert_line "brul-load: shard south keeps the telemetry of HDY"
+	[ "$(on "$A" "SELECT count(*) FROM schema_migrations")" = "$(schema_version)" ]
+	# The foreign partitions, one a table per shard and site list.
+	run q "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'telemetry'::regclass ORDER BY 1"
+	assert_output "$(printf "telemetry_here|DEFAULT\ntelemetry_on_shard1|FOR VALUES IN ('BRK')\ntelemetry_on_south|FOR VALUES IN ('HDY')")"
+	[ "$(q "SELECT count(*) FROM pg_foreign_table")" = 4 ]
+	run brul-load --shards
+	assert_success
+	assert_line --index 0 "shard,sites,rows,bytes,status"
+	assert_line --index 1 --regexp "^here,,0,[0-9]+,ok$"
+	assert_line --index 2 --regexp "^shard1,BRK,0,[0-9]+,ok$"
+	assert_line --index 3 --regexp "^south,HDY,0,[0-9]+,ok$"
+	# More sites for a shard: its partitions made again.
+	brul-load -q --add-shard "$A" --sites CMI --name shard1
+	run q "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_class c WHERE c.relname = 'telemetry_hourly_on_shard1'"
+	assert_output "FOR VALUES IN ('BRK', 'CMI')"
+	# A shard down is said, and the status is 3.
+	PG_PORT=5453 sh "$PG" stop "$PGDIR/b"
+	run brul-load --shards
+	PG_PORT=5453 sh "$PG" restart "$PGDIR/b"
+	assert_failure 3
+	assert_line --index 3 --regexp '^south,HDY,,,"unreachable: .*is the server running'
+}
+
+@test "--add-shard refuses what cannot be a shard" {
+	run brul-load --add-shard "$A" --sites XXX
+	assert_failure 1
+	assert_output "brul-load: site XXX is not in sites: load the fleet first"
+	run brul-load --add-shard "$A" --sites BRK --name 'Bad-Name'
+	assert_failure 1
+	assert_output --partial "shard name Bad-Name: expected up to 32 lowercase letters"
+	run brul-load --add-shard "host=$PGDIR/c port=5451 user=postgres dbname=c$n" --sites BRK
+	assert_failure 1
+	assert_output "brul-load: the shard is this database: give another server's or database's"
+	brul-load -q --add-shard "$A" --sites BRK
+	run brul-load --add-shard "$Bs" --sites BRK
+	assert_failure 1
+	assert_output "brul-load: site BRK is on shard shard1 already"
+	run brul-load --add-shard "$Bs" --sites HDY --name shard1
+	assert_failure 1
+	assert_output "brul-load: shard shard1 is at another address already"
+	# A site whose telemetry is here must be moved first.
+	site=$(q "SELECT site_id FROM batteries WHERE battery_id = 'B0001-1'")
+	awk -F, 'NR == 1 || $2 == "B0001-1"' "$F/ds/telemetry.csv" > "$T/one.csv"
+	brul-load -q telemetry "$T/one.csv"
+	run brul-load --add-shard "$Bs" --sites "$site"
+	assert_failure 1
+	assert_output "brul-load: site $site has telemetry in this database: move it to the shard first (brul-scale(7), \"Moving a site\")"
+	run brul-load --add-shard "$Bs" --name x
+	assert_failure 2
+	assert_output --partial "--add-shard: needs --sites"
+	run brul-load --sites BRK --shards
+	assert_failure 2
+	assert_output --partial "--sites: goes with --add-shard"
+	# Nothing was half made.
+	[ "$(q "SELECT count(*) FROM shards")" = 1 ]
+	[ "$(q "SELECT count(*) FROM pg_foreign_server")" = 1 ]
+}
+
+@test "a load through two shards equals one server's, row for row and rollup for rollup" {
+	brul-load -q --add-shard "$A" --sites BRK
+	brul-load -q --add-shard "$Bs" --sites HDY
+	run brul-load telemetry "$F/ds/telemetry.csv"
+	assert_success
+	assert_output --regexp "^brul-load: .*telemetry.csv: 1140480 telemetry rows \(1140480 new, 0 merged, 0 unchanged\) in "
+	# Each server holds its sites' rows only, with their rollup.
+	[ "$(on "$A" "SELECT string_agg(DISTINCT site_id, ',') FROM telemetry_here")" = BRK ]
+	[ "$(on "$Bs" "SELECT string_agg(DISTINCT site_id, ',') FROM telemetry_hourly_here")" = HDY ]
+	[ "$(q "SELECT string_agg(DISTINCT site_id, ',') FROM telemetry_here")" = CMI ]
+	# The same file into one server.
+	PGDATABASE=one$n brul-load -q --migrate
+	for k in sites systems strings batteries telemetry; do
+		PGDATABASE=one$n brul-load -q $k "$F/ds/$k.csv"
+	done
+	for t in telemetry telemetry_hourly; do
+		whole=$(PGDATABASE=one$n rows "SELECT * FROM $t")
+		[ "$(rows "SELECT * FROM $t")" = "$whole" ]
+	done
+	# The shard's rollup is its rows' (the definition, run there).
+	[ "$(on "$A" "SELECT count(*) FROM telemetry_hourly_here h, brul_telemetry_hourly_of(h.battery_id, h.hour, h.hour + interval '1 hour') r WHERE (h.*) IS DISTINCT FROM (r.*)")" = 0 ]
+	# Exported through the coordinator, byte for byte the file.
+	brul-load --export telemetry | LC_ALL=C sort > "$T/out"
+	LC_ALL=C sort "$F/ds/telemetry.csv" | cmp - "$T/out"
+	# Again: every hour found unchanged, on every server.
+	run brul-load telemetry "$F/ds/telemetry.csv"
+	assert_output --partial "(0 new, 0 merged, 1140480 unchanged)"
+	# A battery's hour read through the coordinator asks its shard
+	# only for that hour of that battery.
+	b=$(q "SELECT battery_id FROM batteries WHERE site_id = 'BRK' LIMIT 1")
+	run q "EXPLAIN (VERBOSE, COSTS OFF) SELECT ts, voltage_v FROM telemetry WHERE site_id = 'BRK' AND battery_id = '$b' AND ts >= '2026-01-01T05:00Z' AND ts < '2026-01-01T06:00Z'"
+	assert_line --partial "Foreign Scan on public.telemetry_on_shard1"
+	assert_line --regexp "Remote SQL: SELECT .* FROM public.telemetry_here WHERE .*ts >= .*ts < .*battery_id = '$b'"
+	refute_output --partial "telemetry_on_shard2"
+	refute_output --partial "telemetry_here_2026"
+}
+
+@test "a shard stopped: its error, status 3, the others' rows kept, a rerun finishes" {
+	brul-load -q --add-shard "$A" --sites BRK
+	brul-load -q --add-shard "$Bs" --sites HDY
+	PG_PORT=5453 sh "$PG" stop "$PGDIR/b"
+	run brul-load telemetry "$F/ds/telemetry.csv"
+	PG_PORT=5453 sh "$PG" restart "$PGDIR/b"
+	assert_failure 3
+	assert_line --partial "brul-load: shard shard2: "
+	assert_line --partial "is the server running?"
+	assert_line --regexp "telemetry.csv: nothing was loaded$"
+	[ "$(q "SELECT count(*) FROM telemetry_here")" = 0 ]
+	[ "$(on "$A" "SELECT count(*) FROM telemetry_here")" = 0 ]
+	# Gone while the others commit: theirs are kept, and said.  (The
+	# shard waits on a lock until it is stopped.)
+	psql "$Bs" -qXc "BEGIN; LOCK TABLE telemetry_hourly_here IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" > /dev/null 2>&1 3>&- &
+	sleep 1
+	( sleep 5; PG_PORT=5453 sh "$PG" stop "$PGDIR/b" ) > /dev/null 2>&1 3>&- &
+	run brul-load telemetry "$F/ds/telemetry.csv"
+	wait
+	PG_PORT=5453 sh "$PG" restart "$PGDIR/b"
+	assert_failure 3
+	assert_line --partial "brul-load: shard shard2: "
+	assert_line --regexp "telemetry.csv: [0-9]+ rows were committed, on the servers whose transactions ended; run the same load again to finish"
+	[ "$(on "$Bs" "SELECT count(*) FROM telemetry_here")" = 0 ]
+	[ "$(q "SELECT count(*) FROM telemetry_here")" -gt 0 ]
+	[ "$(on "$A" "SELECT count(*) FROM telemetry_here")" -gt 0 ]
+	# The rerun finishes: every row there, each hour rolled up.
+	run brul-load telemetry "$F/ds/telemetry.csv"
+	assert_success
+	[ "$(q "SELECT count(*) FROM telemetry")" = 1140480 ]
+	[ "$(q "SELECT sum(samples) FROM telemetry_hourly")" = 1140480 ]
+	[ "$(on "$Bs" "SELECT count(*) FROM telemetry_hourly_here h, brul_telemetry_hourly_of(h.battery_id, h.hour, h.hour + interval '1 hour') r WHERE (h.*) IS DISTINCT FROM (r.*)")" = 0 ]
+}
+
+@test "rows loaded into shards are told on the coordinator's channel" {
+	brul-load -q --add-shard "$A" --sites BRK,CMI
+	brul-load -q --add-shard "$Bs" --sites HDY
+	awk -F, 'NR == 1 || $1 < "2026-01-01T00:10"' "$F/ds/telemetry.csv" > "$T/ten.csv"
+	{ echo "LISTEN brul_telemetry;"; sleep 2; echo "SELECT 1;"; } |
+	    psql -qX > "$T/heard" 2>&1 &
+	sleep 1
+	brul-load -q telemetry "$T/ten.csv"
+	wait
+	cat "$T/heard"
+	grep -q '"rows":7920,"from":"2026-01-01T00:00:00Z","to":"2026-01-01T00:09:00Z"' "$T/heard"
+}
+
+@test "--migrate brings every shard along, and says which it could not" {
+	brul-load -q --add-shard "$A" --sites BRK
+	run brul-load --migrate
+	assert_success
+	assert_output "brul-load: the schema is up to date (version $(schema_version))"
+	on "$A" "UPDATE schema_migrations SET checksum = 'x' WHERE version = 1"
+	run brul-load --migrate
+	assert_failure 1
+	assert_output --partial "brul-load: shard shard1: changed since it was applied"
+}
