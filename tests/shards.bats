@@ -51,6 +51,12 @@ setup() {
 	done
 }
 
+teardown() {
+	for p in "$T"/pid.*; do
+		[ -e "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+	done
+}
+
 q() { psql -qXAtc "$1"; }
 # on CONNINFO SQL: a query on another database
 on() { psql "$1" -qXAtc "$2"; }
@@ -219,4 +225,86 @@ rows() {
 	run brul-load --migrate
 	assert_failure 1
 	assert_output --partial "brul-load: shard shard1: changed since it was applied"
+}
+
+# serve DB: brul-serve on database DB of the coordinator's cluster; its
+# address in $T/url.DB, a viewer's token in $T/token.DB.
+serve() {
+	local url="host=$PGDIR/c port=5451 user=postgres dbname=$1" i
+	[ -s "$T/secret" ] || head -c 48 /dev/urandom | base64 > "$T/secret"
+	chmod 600 "$T/secret"
+	echo 'correct horse battery staple' > "$T/pw"
+	DATABASE_URL=$url brul-serve --create-user v --role viewer \
+	    --password-file "$T/pw" 2>/dev/null
+	DATABASE_URL=$url brul-serve --listen 127.0.0.1:0 --threads 2 \
+	    --secret-file "$T/secret" 2> "$T/log.$1" 3>&- &
+	echo $! > "$T/pid.$1"
+	for i in $(seq 50); do
+		grep -q 'listening on' "$T/log.$1" 2>/dev/null && break
+		sleep 0.1
+	done
+	sed -n 's/.*listening on \(http:[^ ]*[^/]\)\/* .*/\1/p' "$T/log.$1" > "$T/url.$1"
+	curl -s -X POST -H 'Content-Type: application/json' \
+	    --data-binary '{"username":"v","password":"correct horse battery staple"}' \
+	    "$(cat "$T/url.$1")/api/v1/auth/login" |
+	    /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])' > "$T/token.$1"
+}
+# get DB PATH: the body and the status of a GET from DB's server
+get() {
+	curl -s -H "Authorization: Bearer $(cat "$T/token.$1")" \
+	    -w '\n%{http_code}\n' "$(cat "$T/url.$1")$2"
+}
+
+@test "brul-serve through the coordinator answers as one server; a shard stopped: its sites' 503s, the rest answers" {
+	brul-load -q --add-shard "$A" --sites BRK
+	brul-load -q --add-shard "$Bs" --sites HDY
+	brul-load -q telemetry "$F/ds/telemetry.csv"
+	PGDATABASE=one$n brul-load -q --migrate
+	for k in sites systems strings batteries telemetry; do
+		PGDATABASE=one$n brul-load -q $k "$F/ds/$k.csv"
+	done
+	serve c$n
+	serve one$n
+	paths=(/api/v1/summary /api/v1/sites "/api/v1/batteries?limit=20")
+	for site in BRK CMI HDY; do
+		b=$(q "SELECT min(battery_id) FROM batteries WHERE site_id = '$site'")
+		paths+=("/api/v1/sites/$site" "/api/v1/sites/$site/blocks"
+		    "/api/v1/sites/$site/batteries" "/api/v1/batteries/$b"
+		    "/api/v1/batteries/$b/telemetry?from=2026-01-01T05:00:00Z&to=2026-01-01T07:00:00Z"
+		    "/api/v1/batteries/$b/telemetry?resolution=hour"
+		    "/api/v1/batteries/$b/telemetry?resolution=day")
+	done
+	for p in "${paths[@]}"; do
+		get c$n "$p" > "$T/a"
+		get one$n "$p" > "$T/b"
+		echo "$p: $(tail -1 "$T/a")"
+		[ "$(tail -1 "$T/a")" = 200 ]
+		cmp "$T/a" "$T/b"
+	done
+	# The server of HDY stopped: its blocks' telemetry is a 503 that
+	# names the site; BRK's and CMI's answer as before.
+	hdy=$(q "SELECT max(battery_id) FROM batteries WHERE site_id = 'HDY'")
+	brk=$(q "SELECT max(battery_id) FROM batteries WHERE site_id = 'BRK'")
+	PG_PORT=5453 sh "$PG" stop "$PGDIR/b"
+	run get c$n "/api/v1/batteries/$hdy/telemetry?resolution=hour"
+	assert_line --index 1 503
+	assert_line --index 0 --partial '"code":"shard_unavailable"'
+	assert_line --index 0 --partial 'the telemetry of HDY is on shard shard2, which cannot be reached; try again shortly'
+	run get c$n "/api/v1/batteries/$hdy"
+	assert_line --index 1 503
+	# (An answer remembered from before, as HDY's blocks are, is still
+	# given: it was right, and no load has changed it since.)
+	get c$n "/api/v1/batteries/$brk/telemetry?resolution=hour" > "$T/a"
+	get one$n "/api/v1/batteries/$brk/telemetry?resolution=hour" > "$T/b"
+	cmp "$T/a" "$T/b"
+	[ "$(get c$n "/api/v1/sites/CMI/blocks" | tail -n 1)" = 200 ]
+	run curl -s "$(cat "$T/url.c$n")/health/ready"
+	assert_output '{"status":"degraded","schema":'"$(schema_version)"',"shards":[{"shard" : "shard1", "status" : "ok"}, {"shard" : "shard2", "status" : "unreachable"}]}'
+	# Back: its answers again, and ready.
+	PG_PORT=5453 sh "$PG" restart "$PGDIR/b"
+	get c$n "/api/v1/batteries/$hdy/telemetry?resolution=hour" > "$T/a"
+	get one$n "/api/v1/batteries/$hdy/telemetry?resolution=hour" > "$T/b"
+	cmp "$T/a" "$T/b"
+	run curl -s "$(cat "$T/url.c$n")/health/ready"
+	assert_output --partial '{"status":"ready","schema":'
 }

@@ -80,8 +80,8 @@ static const char *const battery_sorts[] = { "battery_id", "rul_days",
 static const struct brul_stmt battery = { "fleet_battery",
     "SELECT (to_jsonb(x) || jsonb_build_object("
     "  'telemetry', (SELECT to_jsonb(t) - 'battery_id' - 'site_id' "
-    "    FROM telemetry t "
-    "    WHERE t.battery_id = x.battery_id ORDER BY t.ts DESC LIMIT 1), "
+    "    FROM telemetry t WHERE t.battery_id = x.battery_id AND "
+    "    t.site_id = $2 ORDER BY t.ts DESC LIMIT 1), "
     "  'prediction', (SELECT to_jsonb(p) - 'battery_id' FROM predictions p "
     "    WHERE p.battery_id = x.battery_id ORDER BY p.date DESC, p.model_id "
     "    LIMIT 1), "
@@ -91,6 +91,31 @@ static const struct brul_stmt battery = { "fleet_battery",
     "    WHERE a.battery_id = x.battery_id AND a.state = 'open')))::text "
     "FROM (" BATTERY_ROWS " WHERE b.battery_id = $1) x" };
 
+/* A battery's site: given to a statement as a parameter, it names the
+ * one server holding the battery's telemetry (a shard's, brul-scale(7)),
+ * which PostgreSQL then reads alone, before it starts: a shard down
+ * stops its own sites' answers only. */
+static const struct brul_stmt battery_site = { "fleet_battery_site",
+    "SELECT site_id FROM batteries WHERE battery_id = $1" };
+
+/* 1 with the site in site (n bytes), 0 when there is no such battery, -1
+ * with err set. */
+static int
+site_of(struct brul_pgconn *c, const char *id, char *site, size_t n,
+	struct brul_err *err)
+{
+	const char *v[1] = { id };
+	PGresult *res = brul_pool_exec(c, &battery_site, 1, v, err);
+	int found;
+
+	if (res == NULL)
+		return -1;
+	if ((found = PQntuples(res) == 1))
+		snprintf(site, n, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return found;
+}
+
 /* The window of a telemetry request: [lo, hi) as given, or the span
  * ($4 seconds) up to the battery's latest hour; and whether the battery
  * exists.  $1 battery, $2 lo, $3 hi. */
@@ -98,7 +123,7 @@ static const struct brul_stmt window = { "fleet_window",
     "WITH w AS (SELECT coalesce($3::timestamptz, $2::timestamptz + "
     "  $4::integer * interval '1 second', (SELECT max(h.hour) + "
     "  interval '1 hour' FROM telemetry_hourly h WHERE h.battery_id = "
-    "  $1), now()) AS hi) "
+    "  $1 AND h.site_id = $5), now()) AS hi) "
     "SELECT coalesce($2::timestamptz, w.hi - $4::integer * "
     "  interval '1 second'), w.hi, EXISTS (SELECT 1 FROM batteries "
     "  WHERE battery_id = $1) FROM w" };
@@ -107,13 +132,14 @@ static const struct brul_stmt window = { "fleet_window",
 static const struct brul_stmt telemetry[] = {
 	{ "fleet_telemetry_raw", "SELECT ts, voltage_v, current_a, "
 	  "temperature_c, resistance_mohm FROM telemetry WHERE battery_id = "
-	  "$1 AND ts >= $2::timestamptz AND ts < $3::timestamptz ORDER BY ts" },
+	  "$1 AND site_id = $4 AND ts >= $2::timestamptz AND ts < "
+	  "$3::timestamptz ORDER BY ts" },
 	{ "fleet_telemetry_hour", "SELECT hour AS ts, samples, voltage_min_v, "
 	  "voltage_max_v, voltage_mean_v, current_min_a, current_max_a, "
 	  "current_mean_a, temperature_min_c, temperature_max_c, "
 	  "temperature_mean_c, resistance_mohm FROM telemetry_hourly WHERE "
-	  "battery_id = $1 AND hour >= $2::timestamptz AND hour < "
-	  "$3::timestamptz ORDER BY hour" },
+	  "battery_id = $1 AND site_id = $4 AND hour >= $2::timestamptz AND "
+	  "hour < $3::timestamptz ORDER BY hour" },
 	/* A day from its hours: means weighted by the hours' samples. */
 	{ "fleet_telemetry_day", "SELECT date_trunc('day', hour, 'UTC') AS "
 	  "ts, sum(samples) AS samples, min(voltage_min_v) AS voltage_min_v, "
@@ -128,8 +154,8 @@ static const struct brul_stmt telemetry[] = {
 	  "IS NOT NULL), 0) AS temperature_mean_c, (array_agg(resistance_mohm "
 	  "ORDER BY hour DESC) FILTER (WHERE resistance_mohm IS NOT NULL))[1] "
 	  "AS resistance_mohm FROM telemetry_hourly WHERE battery_id = $1 AND "
-	  "hour >= $2::timestamptz AND hour < $3::timestamptz GROUP BY 1 "
-	  "ORDER BY 1" },
+	  "site_id = $4 AND hour >= $2::timestamptz AND hour < "
+	  "$3::timestamptz GROUP BY 1 ORDER BY 1" },
 };
 static const char *const resolutions[] = { "raw", "hour", "day" };
 /* The default span of each resolution, and the longest allowed. */
@@ -246,9 +272,23 @@ brul_api_site_batteries(struct brul_req *r)
 int
 brul_api_battery(struct brul_req *r)
 {
-	const char *v[1] = { brul_param(r, 0) };
+	const char *v[2] = { brul_param(r, 0), NULL };
+	struct brul_pgconn *c;
+	struct brul_err err;
+	char site[64];
+	int found, ret = 0;
 
-	return brul_reply_query(r, &battery, 1, v, 200, "no such battery");
+	if ((c = brul_req_conn(r)) == NULL)
+		return r->ret;
+	if ((found = site_of(c, v[0], site, sizeof site, &err)) < 0)
+		ret = brul_reply_db(r, c, &err);
+	brul_req_conn_done(r, c);
+	if (found < 0)
+		return ret;
+	if (found == 0)
+		return brul_reply_error(r, 404, "not_found", "no such battery");
+	v[1] = site;
+	return brul_reply_query(r, &battery, 2, v, 200, "no such battery");
 }
 
 /* A range [from, to) given whole: to after from, and at most max
@@ -278,13 +318,13 @@ span_check(struct brul_req *r, const char *from, const char *to, long max,
 int
 brul_api_battery_telemetry(struct brul_req *r)
 {
-	char from[32] = "", to[32] = "", span[24], hint[80];
+	char from[32] = "", to[32] = "", span[24], hint[80], site[64];
 	struct brul_sbuf b = { 0 };
 	struct brul_pgconn *c;
 	struct brul_err err;
 	PGresult *w = NULL, *pts = NULL;
-	int res = 0, hf, ht, ret;
-	const char *v[4];
+	int res = 0, hf, ht, ret, found;
+	const char *v[5];
 
 	if ((hf = brul_arg_time(r, "from", from)) < 0 ||
 	    (ht = brul_arg_time(r, "to", to)) < 0 ||
@@ -305,15 +345,23 @@ brul_api_battery_telemetry(struct brul_req *r)
 	v[1] = hf ? from : NULL;
 	v[2] = ht ? to : NULL;
 	v[3] = span;
+	v[4] = site;
 	if ((c = brul_req_conn(r)) == NULL)
 		return r->ret;
-	if ((w = brul_pool_exec(c, &window, 4, v, &err)) != NULL &&
+	if ((found = site_of(c, v[0], site, sizeof site, &err)) <= 0) {
+		ret = found < 0 ? brul_reply_db(r, c, &err) :
+		    brul_reply_error(r, 404, "not_found", "no such battery");
+		brul_req_conn_done(r, c);
+		return ret;
+	}
+	if ((w = brul_pool_exec(c, &window, 5, v, &err)) != NULL &&
 	    PQgetvalue(w, 0, 2)[0] == 't') {
 		v[1] = PQgetvalue(w, 0, 0);
 		v[2] = PQgetvalue(w, 0, 1);
+		v[3] = site;
 		/* In binary: PostgreSQL formats none of the (up to
 		 * 44,640) numbers and times. */
-		pts = brul_pool_exec_binary(c, &telemetry[res], 3, v, &err);
+		pts = brul_pool_exec_binary(c, &telemetry[res], 4, v, &err);
 	}
 	if (w == NULL || (PQgetvalue(w, 0, 2)[0] == 't' && pts == NULL)) {
 		ret = brul_reply_db(r, c, &err);
@@ -443,9 +491,11 @@ static const struct brul_stmt site_blocks = { "fleet_site_blocks",
     "  p.rul_days, p.rul_p10_days, p.rul_p90_days, p.risk "
     LATEST_JOINS "LEFT JOIN LATERAL (SELECT t.ts, t.voltage_v, t.current_a, "
     "  t.temperature_c FROM telemetry t WHERE t.battery_id = b.battery_id "
-    "  ORDER BY t.ts DESC LIMIT 1) t ON true LEFT JOIN LATERAL (SELECT "
+    "  AND t.site_id = $1 ORDER BY t.ts DESC LIMIT 1) t ON true "
+    "  LEFT JOIN LATERAL (SELECT "
     "  h.hour, h.resistance_mohm FROM telemetry_hourly h WHERE "
-    "  h.battery_id = b.battery_id AND h.resistance_mohm IS NOT NULL "
+    "  h.battery_id = b.battery_id AND h.site_id = $1 AND "
+    "  h.resistance_mohm IS NOT NULL "
     "  ORDER BY h.hour DESC LIMIT 1) h ON true WHERE b.removed_date IS "
     "  NULL AND b.site_id = $1) x), '[]'::json))::text END" };
 

@@ -1,5 +1,6 @@
 /* apimeta.c: health, readiness, metrics and the OpenAPI document. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db/db.h"
@@ -9,6 +10,32 @@ int
 brul_api_health(struct brul_req *r)
 {
 	return brul_reply_json(r, 200, "{\"status\":\"ok\"}");
+}
+
+/* Each shard's state, through the coordinator (brul_shards_ready):
+ * ready when every one answers, degraded (still 200: the other sites'
+ * answers work, and every server of a pool sees the same) when one
+ * does not. */
+static int
+shards_ready(struct brul_req *r, int v)
+{
+	static const struct brul_stmt st = { "meta_shards",
+	    "SELECT count(*), bool_and(ok), coalesce(json_agg(json_build_object("
+	    "'shard', name, 'status', CASE WHEN ok THEN 'ok' ELSE "
+	    "'unreachable' END) ORDER BY name), '[]')::text "
+	    "FROM brul_shards_ready()" };
+	struct brul_sbuf b = { 0 };
+	PGresult *res;
+
+	if ((res = brul_query(r, &st, 0, NULL, NULL)) == NULL)
+		return r->ret;
+	brul_sbuf_fmt(&b, "{\"status\":\"%s\",\"schema\":%d",
+	    PQgetvalue(res, 0, 1)[0] == 'f' ? "degraded" : "ready", v);
+	if (atoi(PQgetvalue(res, 0, 0)) > 0)
+		brul_sbuf_fmt(&b, ",\"shards\":%s", PQgetvalue(res, 0, 2));
+	brul_sbuf_str(&b, "}");
+	PQclear(res);
+	return brul_reply_sbuf(r, 200, &b);
 }
 
 /* Ready when a connection answers and the schema is this build's. */
@@ -39,8 +66,7 @@ brul_api_ready(struct brul_req *r)
 		    "%d: run brul-load --migrate\"}", v, BRUL_SCHEMA_VERSION);
 		return brul_reply_json(r, 503, body);
 	}
-	snprintf(body, sizeof body, "{\"status\":\"ready\",\"schema\":%d}", v);
-	return brul_reply_json(r, 200, body);
+	return shards_ready(r, v);
 }
 
 int

@@ -10,11 +10,52 @@
 #include "serve/query.h"
 #include "serve/reply.h"
 
+/* The sites of a shard, for a message. */
+static const struct brul_stmt shard_sites = { "query_shard_sites",
+    "SELECT string_agg(site_id, ', ' ORDER BY site_id) FROM shard_sites "
+    "WHERE shard = $1" };
+
+/* A shard that cannot be reached: postgres_fdw fails to connect (class 08)
+ * to its foreign server, brul_shard_NAME (brul-scale(7)), and says so.
+ * Its sites' answers are 503, naming them; -1 when it is not that. */
+static int
+shard_down(struct brul_req *r, struct brul_pgconn *c,
+	   const struct brul_err *err)
+{
+	static const char prefix[] = "brul_shard_";
+	const char *p = strstr(err->msg, prefix), *v[1];
+	char name[40];
+	struct brul_err e;
+	PGresult *res;
+	size_t n = 0;
+	int ret;
+
+	if (p == NULL || strncmp(brul_pool_sqlstate(c), "08", 2) != 0)
+		return -1;
+	for (p += sizeof prefix - 1; n < sizeof name - 1 &&
+	     p[n] && strchr("abcdefghijklmnopqrstuvwxyz0123456789_", p[n]); n++)
+		name[n] = p[n];
+	name[n] = '\0';
+	v[0] = name;
+	res = brul_pool_exec(c, &shard_sites, 1, v, &e);
+	ret = brul_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+	    "shard_unavailable", "the telemetry of %s is on shard %s, which "
+	    "cannot be reached; try again shortly", res &&
+	    !PQgetisnull(res, 0, 0) ? PQgetvalue(res, 0, 0) : "its sites",
+	    name);
+	PQclear(res);
+	return ret;
+}
+
 int
 brul_reply_db(struct brul_req *r, struct brul_pgconn *c,
 	      const struct brul_err *err)
 {
+	int ret;
+
 	brul_log_failure(r, err);
+	if (c && !brul_pool_lost(c) && (ret = shard_down(r, c, err)) >= 0)
+		return ret;
 	if (c == NULL || brul_pool_lost(c))
 		return brul_reply_error(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "unavailable", "the database cannot be reached; try "
