@@ -19,6 +19,11 @@ setup_file() {
 	# A day of three sites: 792 blocks, 1,140,480 rows.
 	"$BRUL_BIN"/brul-gen --dataset "$d/ds" --days 1 --site BRK \
 	    --site CMI --site HDY --seed 7 --quiet
+	# A day of the whole fleet (2,376 blocks, 9 sites), and the 90-day
+	# dataset (a string of CMI).
+	"$BRUL_BIN"/brul-gen --dataset "$d/full" --days 1 --seed 7 --quiet
+	"$BRUL_BIN"/brul-gen --dataset "$d/d90" --days 90 --batteries 24 \
+	    --seed 7 -z --quiet
 }
 
 teardown_file() {
@@ -169,6 +174,35 @@ rows() {
 	refute_output --partial "telemetry_here_2026"
 }
 
+@test "the whole fleet's day and the 90-day dataset through two shards equal one server's" {
+	for db in f$n onef$n; do
+		psql -d postgres -qXc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+		PGDATABASE=$db brul-load -q --migrate
+		for k in sites systems strings batteries; do
+			PGDATABASE=$db brul-load -q $k "$F/full/$k.csv"
+		done
+		# the 90 days' blocks: one replaced since the first day
+		PGDATABASE=$db brul-load -q --replace batteries "$F/d90/batteries.csv.gz"
+	done
+	export PGDATABASE=f$n
+	brul-load -q --add-shard "$A" --sites CMI,BRK,KKN
+	brul-load -q --add-shard "$Bs" --sites HDY,PKT,SNI
+	for db in f$n onef$n; do
+		PGDATABASE=$db brul-load -q telemetry "$F/full/telemetry.csv" "$F/d90/telemetry.csv.gz"
+	done
+	[ "$(q "SELECT count(*) FROM telemetry")" -gt 6000000 ]
+	[ "$(on "$A" "SELECT count(DISTINCT site_id) FROM telemetry_here")" = 3 ]
+	[ "$(on "$Bs" "SELECT count(DISTINCT site_id) FROM telemetry_here")" = 3 ]
+	[ "$(q "SELECT count(DISTINCT site_id) FROM telemetry_here")" = 3 ]
+	for t in telemetry telemetry_hourly; do
+		whole=$(PGDATABASE=onef$n rows "SELECT * FROM $t")
+		[ "$(rows "SELECT * FROM $t")" = "$whole" ]
+	done
+	run brul-load --shards
+	assert_line --index 1 --regexp "^here,,[0-9]+,[0-9]+,ok$"
+	[ "$(echo "$output" | awk -F, 'NR > 1 { n += $3 } END { print n }')" = "$(q "SELECT count(*) FROM telemetry")" ]
+}
+
 @test "a shard stopped: its error, status 3, the others' rows kept, a rerun finishes" {
 	brul-load -q --add-shard "$A" --sites BRK
 	brul-load -q --add-shard "$Bs" --sites HDY
@@ -214,6 +248,26 @@ rows() {
 	wait
 	cat "$T/heard"
 	grep -q '"rows":7920,"from":"2026-01-01T00:00:00Z","to":"2026-01-01T00:09:00Z"' "$T/heard"
+}
+
+@test "--retain drops each server's old months, the shards' too, and says where" {
+	brul-load -q --add-shard "$A" --sites CMI
+	brul-load -q --replace batteries "$F/d90/batteries.csv.gz"
+	brul-load -q telemetry "$F/d90/telemetry.csv.gz"
+	[ "$(q "SELECT count(*) FROM telemetry_here")" = 0 ]
+	run brul-load --retain 60d --now 2026-04-15 --dry-run
+	assert_success
+	assert_output "would drop telemetry_here_2026_01 (telemetry_here on shard shard1, 2026-01-01 to 2026-02-01)"
+	run brul-load --retain 60d --now 2026-04-15
+	assert_success
+	assert_output "brul-load: dropped telemetry_here_2026_01 (telemetry_here on shard shard1, 2026-01-01 to 2026-02-01)"
+	[ "$(q "SELECT min(ts) FROM telemetry")" = "2026-02-01 00:00:00+00" ]
+	[ "$(on "$A" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'telemetry_here'::regclass")" = 2 ]
+	# The shard refuses what retention dropped there.
+	unz "$F/d90/telemetry.csv.gz" | sed -n '1p; 100p' > "$T/late.csv"
+	run brul-load telemetry "$T/late.csv"
+	assert_failure 1
+	assert_output --partial "ts: before 2026-02-01T00:00:00Z, whose raw telemetry retention dropped"
 }
 
 @test "--migrate brings every shard along, and says which it could not" {

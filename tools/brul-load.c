@@ -496,14 +496,16 @@ retain(struct brul_db *db, const struct options *o)
 	struct brul_err e;
 	int64_t keep, cutoff;
 	char c[BRUL_TIME_LEN + 1];
-	int n;
+	int n, m;
 
 	brul_err_clear(&e);
 	brul_duration_parse(o->retain, &keep);
 	cutoff = (o->has_now ? o->now : (int64_t)time(NULL)) - keep;
 	if ((n = brul_retain(db, cutoff, o->dry_run, dropped, (void *)o,
-	    &e)) < 0)
+	    &e)) < 0 || (m = brul_shards_retain(db, cutoff, o->dry_run,
+	    dropped, (void *)o, &e)) < 0)
 		return fail(db, &e);
+	n += m;
 	c[brul_time_format(c, cutoff)] = '\0';
 	if (n == 0 && !o->out.quiet)
 		fprintf(stderr, "brul-load: no partition lies wholly before "

@@ -387,6 +387,55 @@ brul_shards_migrate(struct brul_db *db, brul_migrate_fn *fn, void *ctx,
 	return rc;
 }
 
+struct dropped {
+	brul_retain_fn *fn;
+	void *ctx;
+	const char *shard;
+};
+
+static void
+dropped(void *ctx, const char *name, const char *parent, int64_t lo,
+	int64_t hi)
+{
+	struct dropped *d = ctx;
+	char where[300];
+
+	snprintf(where, sizeof where, "%s on shard %s", parent, d->shard);
+	d->fn(d->ctx, name, where, lo, hi);
+}
+
+int
+brul_shards_retain(struct brul_db *db, int64_t cutoff, int dry,
+		   brul_retain_fn *fn, void *ctx, struct brul_err *err)
+{
+	struct brul_shards s;
+	int total = 0;
+
+	if (brul_shards_read(db, &s, err) < 0)
+		return -1;
+	for (int i = 0; i < s.n && total >= 0; i++) {
+		struct dropped d = { fn, ctx, s.v[i].name };
+		struct brul_db *h = brul_db_open(s.v[i].conninfo, "brul-load",
+						 err);
+		int n = h ? brul_retain(h, cutoff, dry, fn ? dropped : NULL,
+					&d, err) : -1;
+
+		if (n < 0) {
+			snprintf(err->where, sizeof err->where, "shard %s",
+				 s.v[i].name);
+			total = -1;
+		} else {
+			total += n;
+		}
+		brul_db_close(h);
+	}
+	brul_shards_free(&s);
+	if (total > 0 && !dry &&
+	    brul_db_exec(db, "NOTIFY brul_retention", err) < 0)
+		return -1;
+	return total;
+}
+
 int
 brul_shard_usage(struct brul_db *db, int64_t *rows, int64_t *bytes,
 		 struct brul_err *err)

@@ -22,6 +22,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/retain.h"
 
 struct brul_shard {
 	char *name;
@@ -58,6 +59,13 @@ int brul_shard_add(struct brul_db *db, const char *name,
  * it, with err naming the shard.  0 or -1. */
 int brul_shards_migrate(struct brul_db *db, brul_migrate_fn *fn, void *ctx,
 			struct brul_err *err);
+
+/* Retention (brul_retain) on every shard: fn is told of each partition
+ * with its parent as "PARENT on shard NAME"; when any was dropped, the
+ * coordinator notifies brul_retention, for its listeners.  The number
+ * dropped, or -1 with err naming the shard (those before it done). */
+int brul_shards_retain(struct brul_db *db, int64_t cutoff, int dry,
+		       brul_retain_fn *fn, void *ctx, struct brul_err *err);
 
 /* What a server holds of telemetry: raw rows (the rollup's samples
  * since retention's cutoff) and bytes on disk of the raw rows, the
