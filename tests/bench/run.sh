@@ -216,4 +216,7 @@ echo
 sh "$(dirname "$0")/load.sh" "$tmp/d90"
 
 echo
+sh "$(dirname "$0")/shards.sh"
+
+echo
 sh "$(dirname "$0")/serve.sh" "$tmp/d90"

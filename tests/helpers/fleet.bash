@@ -58,12 +58,5 @@ fleet_teardown() {
 # day's true RUL as the prediction, p10 and p90 at 0.7 and 1.3 of it, and
 # the risk and 30-day probability that go with it.
 fleet_predictions() {
-	awk -F, 'BEGIN { OFS = ","
-		print "battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,risk,model_id" }
-	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-	$col["rul_days"] != "" {
-		r = $col["rul_days"]
-		risk = r < 30 ? "critical" : r < 90 ? "high" : r < 180 ? "medium" : "low"
-		print $col["battery_id"], $col["date"], r, r * 0.7, r * 1.3, (r < 30 ? 0.6 : 0.01), risk, "fixture"
-	}' "$1"
+	awk -f "$BATS_TEST_DIRNAME/helpers/predictions.awk" "$1"
 }
