@@ -31,6 +31,7 @@
  * loadrollup.c, the hourly rollup and the rows' hashes.
  */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -370,6 +371,11 @@ brul_load_telemetry(struct brul_load_job *j, struct brul_err *err)
 	}
 	if (brul_shards_read(j->db, &s, err) < 0)
 		return -1;
+	if (s.n > UCHAR_MAX - 1) {	/* each battery's is an unsigned char */
+		brul_err_set(err, NULL, 0, 0, "%d shards: at most %d are "
+		    "loaded into", s.n, UCHAR_MAX - 1);
+		goto out;
+	}
 	if ((d = calloc((size_t)s.n + 1, sizeof *d)) == NULL) {
 		brul_load_oom(err);
 		goto out;
