@@ -40,36 +40,32 @@ brul_shards_read(struct brul_db *db, struct brul_shards *s,
 
 	s->v = NULL;
 	s->n = 0;
-	res = brul_db_query(db, "SELECT h.name, h.conninfo, "
-	    "coalesce(array_agg(x.site_id ORDER BY x.site_id) FILTER "
-	    "(WHERE x.site_id IS NOT NULL), '{}')::text[], "
-	    "array_length(array_agg(x.site_id) FILTER (WHERE x.site_id IS "
-	    "NOT NULL), 1) FROM shards h LEFT JOIN shard_sites x ON "
-	    "x.shard = h.name GROUP BY h.name, h.conninfo ORDER BY h.name",
-	    0, NULL, err);
+	/* A row per shard and site, the shard's rows together. */
+	res = brul_db_query(db, "SELECT h.name, h.conninfo, x.site_id, "
+	    "count(x.site_id) OVER (PARTITION BY h.name) FROM shards h "
+	    "LEFT JOIN shard_sites x ON x.shard = h.name "
+	    "ORDER BY h.name, x.site_id", 0, NULL, err);
 	if (res == NULL)
 		return -1;
 	n = PQntuples(res);
 	if (n > 0 && (s->v = calloc((size_t)n, sizeof *s->v)) == NULL)
 		goto nomem;
 	for (int i = 0; i < n; i++) {
-		struct brul_shard *h = &s->v[s->n++];
-		char *list = PQgetvalue(res, i, 2), *tok, *save = NULL;
-		int want = PQgetisnull(res, i, 3) ? 0 :
-		    atoi(PQgetvalue(res, i, 3));
+		struct brul_shard *h = s->n ? &s->v[s->n - 1] : NULL;
 
-		h->name = strdup(PQgetvalue(res, i, 0));
-		h->conninfo = strdup(PQgetvalue(res, i, 1));
-		h->sites = calloc((size_t)want + 1, sizeof *h->sites);
-		if (!h->name || !h->conninfo || !h->sites)
-			goto nomem;
-		/* {BRK,CMI}: site ids are plain words (brul-formats(5)),
-		 * never quoted by the array's text form. */
-		list[strlen(list) - 1] = '\0';
-		for (tok = strtok_r(list + 1, ",", &save);
-		     tok && h->nsites < want; tok = strtok_r(NULL, ",", &save))
-			if ((h->sites[h->nsites++] = strdup(tok)) == NULL)
+		if (h == NULL || strcmp(h->name, PQgetvalue(res, i, 0)) != 0) {
+			h = &s->v[s->n++];
+			h->name = strdup(PQgetvalue(res, i, 0));
+			h->conninfo = strdup(PQgetvalue(res, i, 1));
+			h->sites = calloc((size_t)atoi(PQgetvalue(res, i, 3)) +
+					  1, sizeof *h->sites);
+			if (!h->name || !h->conninfo || !h->sites)
 				goto nomem;
+		}
+		if (!PQgetisnull(res, i, 2) &&
+		    (h->sites[h->nsites++] = strdup(PQgetvalue(res, i,
+								2))) == NULL)
+			goto nomem;
 	}
 	PQclear(res);
 	return 0;
