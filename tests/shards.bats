@@ -173,6 +173,14 @@ rows() {
 	assert_line --regexp "Remote SQL: SELECT .* FROM public.telemetry_here WHERE .*ts >= .*ts < .*battery_id = '$b'"
 	refute_output --partial "telemetry_on_shard2"
 	refute_output --partial "telemetry_here_2026"
+	# A site's sums by hour are made on its shard, every shard's at once.
+	run q "EXPLAIN (VERBOSE, COSTS OFF) SELECT site_id, hour, sum(samples) FROM telemetry_hourly WHERE battery_id = '$b' GROUP BY 1, 2"
+	assert_line --partial "Relations: Aggregate on (public.telemetry_hourly_on_shard1 telemetry_hourly)"
+	assert_line --regexp "Remote SQL: SELECT site_id, hour, sum\(samples\) FROM public.telemetry_hourly_here WHERE .*battery_id = '$b'.* GROUP BY 1, 2"
+	assert_line --partial "Async Foreign Scan"
+	# ... and give what one server's give.
+	sums="SELECT site_id, hour, sum(samples) FROM telemetry_hourly GROUP BY 1, 2"
+	[ "$(rows "$sums")" = "$(PGDATABASE=one$n rows "$sums")" ]
 }
 
 @test "a week of the whole fleet and the 90-day dataset through two shards equal one server's" {
