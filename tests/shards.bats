@@ -224,6 +224,17 @@ rows() {
 	assert_line --regexp "telemetry.csv: nothing was loaded$"
 	[ "$(q "SELECT count(*) FROM telemetry_here")" = 0 ]
 	[ "$(on "$A" "SELECT count(*) FROM telemetry_here")" = 0 ]
+	# A file without a row of its sites loads all the same.
+	q "SELECT battery_id FROM batteries WHERE site_id <> 'HDY'" > "$T/ids"
+	awk -F, 'NR == FNR { ok[$1] = 1; next } FNR == 1 || ($2 in ok)' \
+	    "$T/ids" "$F/ds/telemetry.csv" > "$T/not-hdy.csv"
+	PG_PORT=5453 sh "$PG" stop "$PGDIR/b"
+	run brul-load telemetry "$T/not-hdy.csv"
+	PG_PORT=5453 sh "$PG" restart "$PGDIR/b"
+	assert_success
+	[ "$(q "SELECT count(*) FROM telemetry")" = $(($(wc -l < "$T/not-hdy.csv") - 1)) ]
+	q "TRUNCATE telemetry_here, telemetry_hourly_here"
+	on "$A" "TRUNCATE telemetry_here, telemetry_hourly_here"
 	# Gone while the others commit: theirs are kept, and said.  (The
 	# shard waits on a lock until it is stopped.)
 	psql "$Bs" -qXc "BEGIN; LOCK TABLE telemetry_hourly_here IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60)" > /dev/null 2>&1 3>&- &

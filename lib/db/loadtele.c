@@ -257,11 +257,11 @@ dest_commit(void *arg)
 	return NULL;
 }
 
-/* Destination i (0: the coordinator) connected, its state made, its
- * transaction begun. */
+/* Destination i (0: the coordinator) connected, its state made (the
+ * stream's columns in[]), its transaction begun. */
 static int
 dest_open(struct brul_load_job *j, const struct brul_shards *s, int i,
-	  struct dest *d, struct brul_err *err)
+	  struct dest *d, const int *in, struct brul_err *err)
 {
 	char lock[128];
 
@@ -282,6 +282,8 @@ dest_open(struct brul_load_job *j, const struct brul_shards *s, int i,
 	if ((d->j.t = brul_load_tele_new(j->db, d->j.db, s, i - 1,
 					 err)) == NULL)
 		goto shard_fail;
+	for (int k = 0; k < 7; k++)
+		d->j.t->present |= (unsigned)(in[k] >= 0) << k;
 	return brul_load_tx_begin(&d->j, err);
 shard_fail:
 	if (i) {	/* the shard's name, where the error was */
@@ -333,6 +335,8 @@ commit_all(struct dest *d, int n, struct brul_err *err)
 
 	for (int i = 1; i < n; i++) {
 		brul_err_clear(&d[i].err);
+		if (d[i].j.t == NULL)	/* no row of its sites */
+			continue;
 		d[i].started = pthread_create(&d[i].th, NULL, dest_commit,
 					      &d[i]) == 0;
 		if (!d[i].started)
@@ -380,24 +384,24 @@ brul_load_telemetry(struct brul_load_job *j, struct brul_err *err)
 		brul_load_oom(err);
 		goto out;
 	}
-	for (n = 0; n <= s.n; n++) {
-		if (dest_open(j, &s, n, &d[n], err) < 0) {
-			n++;
-			goto out;
-		}
-		for (int i = 0; i < 7; i++)
-			d[n].j.t->present |= (unsigned)(in[i] >= 0) << i;
-	}
+	/* Here first; a shard when a row of its sites comes, so that a
+	 * file without any loads while that shard is down. */
+	n = s.n + 1;
+	if (dest_open(j, &s, 0, &d[0], in, err) < 0)
+		goto out;
 	/* Each battery's destination. */
 	nb = brul_idtab_count(d[0].j.t->ids);
 	if ((to = calloc((size_t)nb + 1, 1)) == NULL) {
 		brul_load_oom(err);
 		goto out;
 	}
-	for (int i = 1; i < n; i++)
-		for (int b = 0; b < nb; b++)
-			if (d[i].j.t->mine[b])
-				to[b] = (unsigned char)i;
+	for (int b = 0; b < nb; b++) {
+		const char *site = brul_idtab_name(d[0].j.t->sites,
+						   d[0].j.t->bsite[b]);
+
+		to[b] = (unsigned char)(brul_shards_find_site(&s, site,
+							      strlen(site)) + 1);
+	}
 	while ((rc = brul_reader_next(j->r, err)) == 1) {
 		struct brul_load_job *x;
 		struct brul_field f;
@@ -412,6 +416,9 @@ brul_load_telemetry(struct brul_load_job *j, struct brul_err *err)
 			    (int)f.n, f.s);
 			goto fail;
 		}
+		if (d[to[b]].j.t == NULL &&
+		    dest_open(j, &s, to[b], &d[to[b]], in, err) < 0)
+			goto fail;
 		x = &d[to[b]].j;
 		x->line = brul_reader_line(j->r);
 		if (tele_read(x, b, in, err) < 0)
@@ -436,6 +443,8 @@ fail:
 out:
 	j->line = brul_reader_line(j->r);
 	for (int i = 1; i < n; i++) {
+		if (d[i].j.t == NULL && d[i].j.db == NULL)
+			continue;	/* never opened */
 		j->st->rows += d[i].st.rows;
 		j->st->fresh += d[i].st.fresh;
 		j->st->same += d[i].st.same;
