@@ -66,8 +66,61 @@ missed(struct brul_live *l)
 	broadcast(l, "reload", 0, &it, 1);
 }
 
+/* The rows of results res[0..nres) sent out as event kind, one event of
+ * them all (or, kind NULL, alert events one by one): each row's site and
+ * battery, then the row (from column 2). */
+static void
+send_rows(struct brul_live *l, const char *kind, PGresult **res, int nres)
+{
+	struct brul_sbuf js = { 0 };
+	struct brul_replay_item *it;
+	size_t *at;
+	int n = 0, k = 0;
+
+	for (int r = 0; r < nres; r++)
+		n += PQntuples(res[r]);
+	if (n == 0)
+		return;
+	it = calloc((size_t)n, sizeof *it);
+	at = calloc((size_t)n + 1, sizeof *at);
+	/* Each row's JSON once, NUL-separated in one buffer. */
+	for (int r = 0; r < nres && it && at; r++)
+		for (int i = 0; i < PQntuples(res[r]); i++) {
+			at[k++] = js.n;
+			brul_pgjson_object(&js, res[r], i, 2);
+			brul_sbuf_add(&js, "", 1);
+		}
+	if (it == NULL || at == NULL || js.oom) {
+		missed(l);	/* nothing to send, rather than half */
+	} else {
+		k = 0;
+		for (int r = 0; r < nres; r++)
+			for (int i = 0; i < PQntuples(res[r]); i++, k++) {
+				it[k].site = PQgetvalue(res[r], i, 0);
+				it[k].battery = PQgetvalue(res[r], i, 1);
+				it[k].json = js.s + at[k];
+			}
+		if (kind)
+			broadcast(l, kind, 1, it, n);
+		else
+			for (int i = 0; i < n; i++) {
+				const char *e = PQgetvalue(res[0], i, 4);
+
+				broadcast(l, strcmp(e, "open") == 0 ?
+				    "alert_opened" : strcmp(e, "update") == 0 ?
+				    "alert_updated" : "alert_cleared", 0,
+				    &it[i], 1);
+			}
+	}
+	free(js.s);
+	free(at);
+	free(it);
+}
+
 /* What a notification on channel brings, read once and sent out.  Each
- * statement gives the site and battery a row answers to, then the row. */
+ * statement gives the site and battery a row answers to, then the row.
+ * Telemetry is read site by site, each site's from its own server (a
+ * shard's, brul-scale(7)): a shard down leaves the other sites' news. */
 static void
 notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	 const char *payload)
@@ -76,8 +129,8 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	    "SELECT b.site_id, t.battery_id, t.battery_id, b.site_id, t.ts, "
 	    "t.voltage_v, t.current_a, t.temperature_c, t.resistance_mohm "
 	    "FROM (SELECT DISTINCT ON (battery_id) * FROM telemetry "
-	    "  WHERE ts >= greatest($1::timestamptz, $2::timestamptz - "
-	    "  interval '1 hour') AND ts <= $2::timestamptz "
+	    "  WHERE site_id = $3 AND ts >= greatest($1::timestamptz, "
+	    "  $2::timestamptz - interval '1 hour') AND ts <= $2::timestamptz "
 	    "  ORDER BY battery_id, ts DESC) t JOIN batteries b USING "
 	    "(battery_id) ORDER BY t.battery_id";
 	static const char alerts[] =
@@ -92,14 +145,13 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	    "p.p_fail_90d, p.p_fail_180d, p.risk, p.model_id FROM predictions "
 	    "p JOIN batteries b USING (battery_id) WHERE p.date >= $1::date "
 	    "AND p.date <= $2::date ORDER BY p.battery_id, p.date LIMIT 10000";
-	const char *sql, *v[2];
 	json_t *o = json_loads(payload, 0, NULL), *from, *to;
-	struct brul_sbuf js = { 0 };
-	struct brul_replay_item *it;
+	int is_tele = strcmp(channel, "brul_telemetry") == 0;
+	int is_alerts = strcmp(channel, "brul_alerts") == 0;
+	int nsites = 1, nres = 0;
+	const char *v[3];
 	struct brul_err err;
-	PGresult *res = NULL;
-	size_t *at;
-	int n;
+	PGresult *sites = NULL, **res;
 
 	if (o == NULL)
 		return;
@@ -111,55 +163,42 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	}
 	v[0] = json_string_value(from);
 	v[1] = json_string_value(to);
-	sql = strcmp(channel, "brul_telemetry") == 0 ? tele :
-	    strcmp(channel, "brul_alerts") == 0 ? alerts : preds;
-	res = brul_db_query(db, sql, 2, v, &err);
-	json_decref(o);
-	if (res == NULL) {
+	if (is_tele) {
+		sites = brul_db_query(db, "SELECT site_id FROM sites ORDER BY "
+				      "site_id", 0, NULL, &err);
+		nsites = sites ? PQntuples(sites) : 0;
+	}
+	if ((res = calloc((size_t)nsites + 1, sizeof *res)) == NULL ||
+	    (is_tele && sites == NULL)) {
 		/* What the load brought cannot be sent: say so, unless the
 		 * connection is lost, when the next one says it. */
 		if (PQstatus(brul_db_conn(db)) == CONNECTION_OK)
 			missed(l);
-		return;
+		nsites = 0;
 	}
-	if ((n = PQntuples(res)) == 0) {
-		PQclear(res);
-		return;
-	}
-	it = calloc((size_t)n, sizeof *it);
-	at = calloc((size_t)n + 1, sizeof *at);
-	/* Each row's JSON once, NUL-separated in one buffer. */
-	for (int i = 0; i < n && it && at; i++) {
-		at[i] = js.n;
-		brul_pgjson_object(&js, res, i, 2);
-		brul_sbuf_add(&js, "", 1);
-	}
-	if (it == NULL || at == NULL || js.oom)
-		missed(l);	/* nothing to send, rather than half */
-	else {
-		for (int i = 0; i < n; i++) {
-			it[i].site = PQgetvalue(res, i, 0);
-			it[i].battery = PQgetvalue(res, i, 1);
-			it[i].json = js.s + at[i];
+	for (int i = 0; i < nsites; i++) {
+		if (is_tele)
+			v[2] = PQgetvalue(sites, i, 0);
+		res[nres] = brul_db_query(db, is_tele ? tele : is_alerts ?
+					  alerts : preds, is_tele ? 3 : 2, v,
+					  &err);
+		if (res[nres]) {
+			nres++;
+			continue;
 		}
-		if (sql == tele)
-			broadcast(l, "telemetry", 1, it, n);
-		else if (sql == preds)
-			broadcast(l, "prediction", 1, it, n);
-		else
-			for (int i = 0; i < n; i++) {
-				const char *e = PQgetvalue(res, i, 4);
-
-				broadcast(l, strcmp(e, "open") == 0 ?
-				    "alert_opened" : strcmp(e, "update") == 0 ?
-				    "alert_updated" : "alert_cleared", 0,
-				    &it[i], 1);
-			}
+		if (PQstatus(brul_db_conn(db)) != CONNECTION_OK)
+			break;	/* the next connection says it */
+		if (!is_tele)
+			missed(l);	/* what the load brought is lost */
+		/* else: that site's server is down; its pages say so */
 	}
-	free(js.s);
-	free(at);
-	free(it);
-	PQclear(res);
+	send_rows(l, is_tele ? "telemetry" : is_alerts ? NULL : "prediction",
+		  res, nres);
+	for (int i = 0; i < nres; i++)
+		PQclear(res[i]);
+	free(res);
+	PQclear(sites);
+	json_decref(o);
 }
 
 /* Comments to every client, with the newest id; the end for those whose
