@@ -1,10 +1,11 @@
 /*
- * loadmarks.c: what the telemetry table already holds, as the fast way
- * (loadtele.c) needs it: the batteries the database knows, each one's
- * string and newest row (its high-water mark: a row after it is fresh),
- * the floor retention left, the month partitions there are.  Also the
- * state made from them (struct brul_load_tele), reset at each
- * transaction, and freed.
+ * loadmarks.c: what a server's telemetry already holds, as the fast way
+ * (loadtele.c) needs it: the batteries the fleet (the coordinator) knows,
+ * each one's string and site, those whose site the server holds (the
+ * coordinator, or a shard: shard.h), the newest row of each there (its
+ * high-water mark: a row after it is fresh), the floor retention left,
+ * the month partitions there are.  Also the state made from them
+ * (struct brul_load_tele), reset at each transaction, and freed.
  */
 #include <inttypes.h>
 #include <stdint.h>
