@@ -178,6 +178,9 @@ rows() {
 	assert_line --partial "Relations: Aggregate on (public.telemetry_hourly_on_shard1 telemetry_hourly)"
 	assert_line --regexp "Remote SQL: SELECT site_id, hour, sum\(samples\) FROM public.telemetry_hourly_here WHERE .*battery_id = '$b'.* GROUP BY 1, 2"
 	assert_line --partial "Async Foreign Scan"
+	# brul-serve's days of a battery, grouped on its shard.
+	run q "EXPLAIN (VERBOSE, COSTS OFF) SELECT date_bin('1 day', hour, '2000-01-01T00:00:00Z') AS ts, sum(samples), (array_agg(resistance_mohm ORDER BY hour DESC) FILTER (WHERE resistance_mohm IS NOT NULL))[1] FROM telemetry_hourly WHERE battery_id = '$b' AND site_id = 'BRK' AND hour >= '2026-01-01' AND hour < '2026-01-03' GROUP BY site_id, 1"
+	assert_line --partial "Relations: Aggregate on (public.telemetry_hourly_on_shard1 telemetry_hourly)"
 	# ... and give what one server's give.
 	sums="SELECT site_id, hour, sum(samples) FROM telemetry_hourly GROUP BY 1, 2"
 	[ "$(rows "$sums")" = "$(PGDATABASE=one$n rows "$sums")" ]

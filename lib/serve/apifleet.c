@@ -1,7 +1,9 @@
 /* apifleet.c: the fleet at a glance, its sites, and each battery with its
  * telemetry, predictions, twin estimates and events (/api/v1/summary,
  * /api/v1/sites, /api/v1/batteries, /api/v1/predictions). */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/timefmt.h"
@@ -140,9 +142,11 @@ static const struct brul_stmt telemetry[] = {
 	  "temperature_mean_c, resistance_mohm FROM telemetry_hourly WHERE "
 	  "battery_id = $1 AND site_id = $4 AND hour >= $2::timestamptz AND "
 	  "hour < $3::timestamptz ORDER BY hour" },
-	/* A day from its hours: means weighted by the hours' samples. */
-	{ "fleet_telemetry_day", "SELECT date_trunc('day', hour, 'UTC') AS "
-	  "ts, sum(samples) AS samples, min(voltage_min_v) AS voltage_min_v, "
+	/* A day from its hours: means weighted by the hours' samples.
+	 * date_bin, immutable, and no ORDER BY: through a coordinator the
+	 * site's shard does the grouping (days_in_order sorts here). */
+	{ "fleet_telemetry_day", "SELECT date_bin('1 day', hour, "
+	  "'2000-01-01T00:00:00Z') AS ts, sum(samples) AS samples, min(voltage_min_v) AS voltage_min_v, "
 	  "max(voltage_max_v) AS voltage_max_v, sum(voltage_mean_v * samples) "
 	  "/ nullif(sum(samples) FILTER (WHERE voltage_mean_v IS NOT NULL), "
 	  "0) AS voltage_mean_v, min(current_min_a) AS current_min_a, "
@@ -155,7 +159,7 @@ static const struct brul_stmt telemetry[] = {
 	  "ORDER BY hour DESC) FILTER (WHERE resistance_mohm IS NOT NULL))[1] "
 	  "AS resistance_mohm FROM telemetry_hourly WHERE battery_id = $1 AND "
 	  "site_id = $4 AND hour >= $2::timestamptz AND hour < "
-	  "$3::timestamptz GROUP BY 1 ORDER BY 1" },
+	  "$3::timestamptz GROUP BY site_id, 1" },
 };
 static const char *const resolutions[] = { "raw", "hour", "day" };
 /* The default span of each resolution, and the longest allowed. */
@@ -315,6 +319,52 @@ span_check(struct brul_req *r, const char *from, const char *to, long max,
 	return 0;
 }
 
+struct day {
+	int64_t ts;
+	int row;
+};
+
+static int
+by_ts(const void *a, const void *b)
+{
+	const struct day *x = a, *y = b;
+
+	return (x->ts > y->ts) - (x->ts < y->ts);
+}
+
+/* The days of res (binary: column 0 a timestamptz, 8 bytes big-endian)
+ * as JSON rows in time order. */
+static void
+days_in_order(struct brul_sbuf *b, const PGresult *res)
+{
+	int n = PQntuples(res);
+	struct day *d = malloc((size_t)(n ? n : 1) * sizeof *d);
+
+	if (d == NULL) {
+		b->oom = 1;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		const unsigned char *p =
+		    (const unsigned char *)PQgetvalue(res, i, 0);
+		uint64_t u = 0;
+
+		for (int k = 0; k < 8; k++)
+			u = u << 8 | p[k];
+		d[i].ts = (int64_t)u;
+		d[i].row = i;
+	}
+	qsort(d, (size_t)n, sizeof *d, by_ts);
+	brul_sbuf_add(b, "[", 1);
+	for (int i = 0; i < n; i++) {
+		if (i > 0)
+			brul_sbuf_add(b, ",", 1);
+		brul_pgjson_object(b, res, d[i].row, 0);
+	}
+	brul_sbuf_add(b, "]", 1);
+	free(d);
+}
+
 int
 brul_api_battery_telemetry(struct brul_req *r)
 {
@@ -382,7 +432,10 @@ brul_api_battery_telemetry(struct brul_req *r)
 	brul_sbuf_str(&b, ",\"to\":");
 	brul_pgjson_value(&b, w, 0, 1);
 	brul_sbuf_str(&b, ",\"points\":");
-	brul_pgjson_rows(&b, pts, 0);
+	if (res == 2)
+		days_in_order(&b, pts);
+	else
+		brul_pgjson_rows(&b, pts, 0);
 	brul_sbuf_str(&b, "}");
 	PQclear(w);
 	PQclear(pts);
