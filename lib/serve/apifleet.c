@@ -146,7 +146,8 @@ static const struct brul_stmt telemetry[] = {
 	 * date_bin, immutable, and no ORDER BY: through a coordinator the
 	 * site's shard does the grouping (days_in_order sorts here). */
 	{ "fleet_telemetry_day", "SELECT date_bin('1 day', hour, "
-	  "'2000-01-01T00:00:00Z') AS ts, sum(samples) AS samples, min(voltage_min_v) AS voltage_min_v, "
+	  "'2000-01-01T00:00:00Z') AS ts, sum(samples) AS samples, "
+	  "min(voltage_min_v) AS voltage_min_v, "
 	  "max(voltage_max_v) AS voltage_max_v, sum(voltage_mean_v * samples) "
 	  "/ nullif(sum(samples) FILTER (WHERE voltage_mean_v IS NOT NULL), "
 	  "0) AS voltage_mean_v, min(current_min_a) AS current_min_a, "
