@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # brul-predict: the predictions' shape and invariants, the risk levels, one
 # row per battery, the output formats, the physics baseline against awk and
-# by hand, and the errors with their positions.
+# by hand, the errors with their positions, and the reasons of --explain
+# against XGBoost's own contributions.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
@@ -429,4 +430,151 @@ W,2026-01-05,,,,,,,,baseline"
 	awk -F, -v OFS=, 'NR == 4 { $8 = "1e39" } { print }' "$F/features.csv" > "$T/inf.csv"
 	run -1 brul-predict -m "$F/model.json" "$T/inf.csv"
 	assert_output "brul-predict: $T/inf.csv:4: v_mean_v: out of range: 1e+39"
+}
+
+# --explain: each row's three main reasons, in columns after the others.
+REASONS=reason_1,reason_2,reason_3
+
+@test "--explain: three reason columns after the others, only when asked" {
+	brul-predict -m "$F/model.json" --explain "$F/features.csv" > "$T/x.csv"
+	head=$(head -n 1 "$F/pred.csv")
+	[[ "$head" != *reason* ]]
+	[ "$(head -n 1 "$T/x.csv")" = "$head,$REASONS" ]
+	# the predictions themselves are those without --explain
+	n=$(printf '%s\n' "$head" | tr , '\n' | wc -l)
+	[ "$(wc -l < "$T/x.csv")" -eq "$(wc -l < "$F/pred.csv")" ]
+	diff <(cut -d, -f1-"$n" "$T/x.csv") "$F/pred.csv"
+	# a row's reasons are its own, batch after batch (4,096 rows each)
+	{ cat "$F/features.csv"; tail -n +2 "$F/features.csv"
+	  tail -n +2 "$F/features.csv"; } > "$T/f3.csv"
+	brul-predict -m "$F/model.json" --explain "$T/f3.csv" > "$T/x3.csv"
+	cmp "$T/x3.csv" <(cat "$T/x.csv"; tail -n +2 "$T/x.csv"; tail -n +2 "$T/x.csv")
+	# and so with --latest, a battery's row that of its newest date
+	brul-predict -m "$F/model.json" --explain --latest "$F/features.csv" > "$T/l.csv"
+	[ "$(head -n 1 "$T/l.csv")" = "$head,$REASONS" ]
+	[ "$(wc -l < "$T/l.csv")" -eq 97 ]
+	run awk -F, 'NR == FNR { row[$1 "," $2] = $0; next }
+	    FNR > 1 && row[$1 "," $2] != $0 { print "line " FNR ": " $0; bad++ }
+	    END { exit bad > 0 }' "$T/x.csv" "$T/l.csv"
+	assert_success
+}
+
+@test "--explain: three reasons a row, a phrase and signed whole days, largest first" {
+	brul-predict -m "$F/model.json" --explain "$F/features.csv" > "$T/x.csv"
+	run awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i
+		r = c["reason_1"]; nf = NF
+		if (r != nf - 2 || c["reason_3"] != nf) { print "header: " $0; bad++ }
+		next }
+	    {
+		if (NF != nf) { print "line " NR ": " NF " fields"; bad++; next }
+		for (k = r; k <= nf; k++) {
+			# readable: words and numbers, never a column name
+			# (but for a missing value) nor the fallback "name = value"
+			if ($k !~ /^[-+0-9A-Za-z. %\/]+: [-+][0-9]+ days$/ ||
+			    $k ~ / = / || ($k ~ /_/ && $k !~ /^[a-z0-9_]+ missing: /)) {
+				print "line " NR ": " $k; bad++
+			}
+			d = $k; sub(/.*: /, "", d); sub(/ days$/, "", d)
+			d += 0
+			a[k - r] = d < 0 ? -d : d
+		}
+		if (a[0] < a[1] || a[1] < a[2]) { print "line " NR ": order"; bad++ }
+		n++ }
+	    END { exit bad > 0 || n != 1920 }' "$T/x.csv"
+	assert_success
+	# the phrases people read, for the features this model leans on
+	grep -q ',resistance +[0-9]* % over baseline: [-+][0-9]* days' "$T/x.csv"
+	grep -q ',7-day resistance [-+0-9]* % [a-z]* baseline: [-+][0-9]* days' "$T/x.csv"
+}
+
+@test "--explain: a reason's value is the row's feature" {
+	brul-predict -m "$F/model.json" --explain "$F/features.csv" > "$T/x.csv"
+	# r_ratio 1.2345 reads "resistance +23 % over baseline", t_mean_c
+	# 26.61 "mean temperature 26.6 degC", each rounded as it is written
+	run awk -F, 'NR == FNR { if (FNR == 1) for (i = 1; i <= NF; i++) c[$i] = i
+		else { r[FNR] = $c["r_ratio"]; t[FNR] = $c["t_mean_c"] }; next }
+	    FNR == 1 { for (i = 1; i <= NF; i++) p[$i] = i; next }
+	    { for (k = p["reason_1"]; k <= p["reason_3"]; k++) {
+		if ($k ~ /^resistance [+0-9]+ % over baseline/) {
+			split($k, w, " "); want = (r[FNR] - 1) * 100
+			got = w[2] + 0; n++
+		} else if ($k ~ /^resistance [0-9]+ % under baseline/) {
+			split($k, w, " "); want = (r[FNR] - 1) * 100
+			got = -w[2]; n++
+		} else if ($k ~ /^mean temperature /) {
+			split($k, w, " "); want = t[FNR]
+			got = w[3] + 0; n++
+		} else
+			continue
+		if (got - want > 0.5001 || want - got > 0.5001) {
+			print "line " FNR ": " $k " against " want; bad++
+		} } }
+	    END { print n " checked"; exit bad > 0 || n < 100 }' \
+	    "$F/features.csv" "$T/x.csv"
+	assert_success
+}
+
+@test "--explain: the days are those of the model's own contributions" {
+	"$PY" -c 'import xgboost' 2>/dev/null ||
+	    skip "XGBoost's Python package (python3-xgboost) is not installed"
+	brul-predict -m "$F/model.json" --explain "$F/features.csv" > "$T/x.csv"
+	# XGBoost's TreeSHAP through Python: the contributions and the bias
+	# sum to the margin, log(1 + RUL) of the model's own RUL, and each
+	# reason's days are exp(margin) - exp(margin - phi) of the three
+	# largest
+	run "$PY" - "$F/model.json" "$F/features.csv" "$T/x.csv" <<'EOF2'
+import csv, json, math, sys
+import numpy as np
+import xgboost
+b = xgboost.Booster()
+b.load_model(sys.argv[1])
+names = json.loads(b.attr("brul_features"))
+survival = b.attr("brul_objective") == "survival"
+with open(sys.argv[2], newline="") as f:
+    feats = list(csv.DictReader(f))
+with open(sys.argv[3], newline="") as f:
+    preds = list(csv.DictReader(f))
+X = np.array([[float(r[n]) if r[n] else np.nan for n in names]
+              for r in feats], dtype=np.float32)
+d = xgboost.DMatrix(X, missing=np.nan, feature_names=names)
+phi = b.predict(d, pred_contribs=True)
+out = b.predict(d)
+assert phi.shape == (len(feats), len(names) + 1), phi.shape
+checked = 0
+for row, o, p in zip(phi, out, preds):
+    m = float(np.sum(row, dtype=np.float64))
+    rul = float(o) - 1 if survival else math.expm1(float(o))
+    assert abs(m - math.log1p(rul)) < 1e-4, (m, rul)
+    days = [math.exp(m) - math.exp(m - float(v)) for v in row[:-1] if v != 0]
+    days.sort(key=abs, reverse=True)
+    got = [int(p["reason_%d" % k].rsplit(": ", 1)[1].split()[0])
+           for k in (1, 2, 3)]
+    for g, want in zip(got, days):
+        assert abs(g - want) <= 0.5001, (g, want, p)
+    checked += 1
+print(checked, "rows")
+EOF2
+	echo "$output"
+	assert_success
+	assert_output "1920 rows"
+}
+
+@test "--explain with --baseline: status 2, a message, nothing written" {
+	for m in "" "-m $F/model.json"; do
+		run --separate-stderr brul-predict $m --baseline --explain \
+		    -o "$T/out.csv" "$F/features.csv"
+		assert_failure 2
+		[ -z "$output" ]
+		[ "${stderr_lines[0]}" = "brul-predict: --explain: the baseline (--baseline) has no trees to explain" ]
+		[ ! -e "$T/out.csv" ]
+	done
+}
+
+@test "--explain --format ndjson: the reasons as strings" {
+	brul-predict -m "$F/model.json" --explain --format ndjson "$F/features.csv" |
+	    head -n 1 > "$T/x.ndjson"
+	run "$PY" -c 'import json, sys
+o = json.loads(open(sys.argv[1]).read())
+print(list(o)[-3:], all(isinstance(o["reason_%d" % k], str) for k in (1, 2, 3)))' "$T/x.ndjson"
+	assert_output "['reason_1', 'reason_2', 'reason_3'] True"
 }

@@ -13,8 +13,8 @@
 #include "ml/predict.h"
 
 static const char synopsis[] =
-    "usage: brul-predict (-m MODEL | --baseline [-m MODEL]) [--latest]\n"
-    "                    [--critical P] [--high P] [--medium P]\n"
+    "usage: brul-predict (-m MODEL [--explain] | --baseline [-m MODEL])\n"
+    "                    [--latest] [--critical P] [--high P] [--medium P]\n"
     "                    [--format csv|ndjson] [-z] [-o FILE]\n"
     "                    [--progress | --quiet] [FILE ...]\n";
 
@@ -33,6 +33,8 @@ static const char help[] =
 "  --baseline          the physics baseline instead of the model (with -m,\n"
 "                      its intervals come from the model's calibration)\n"
 "  --latest            one row per battery: its newest window\n"
+"  --explain           each row's three main reasons, from the model's\n"
+"                      feature contributions (columns reason_1..3)\n"
 "  --critical P        risk critical when p_fail_30d >= P (0.5)\n"
 "  --high P            risk high when p_fail_90d >= P (0.5)\n"
 "  --medium P          risk medium when p_fail_180d >= P (0.5)\n"
@@ -48,7 +50,8 @@ static const struct brul_cli cli = { "brul-predict",
     "-m MODEL [options] [FILE ...]", synopsis, help };
 
 enum {
-	OPT_BASELINE = 256, OPT_LATEST, OPT_CRITICAL, OPT_HIGH, OPT_MEDIUM
+	OPT_BASELINE = 256, OPT_LATEST, OPT_CRITICAL, OPT_HIGH, OPT_MEDIUM,
+	OPT_EXPLAIN
 };
 
 static const struct option longopts[] = {
@@ -58,6 +61,7 @@ static const struct option longopts[] = {
 	{ "model", required_argument, NULL, 'm' },
 	{ "baseline", no_argument, NULL, OPT_BASELINE },
 	{ "latest", no_argument, NULL, OPT_LATEST },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "critical", required_argument, NULL, OPT_CRITICAL },
 	{ "high", required_argument, NULL, OPT_HIGH },
 	{ "medium", required_argument, NULL, OPT_MEDIUM },
@@ -94,6 +98,9 @@ parse(int argc, char **argv, struct options *o)
 			o->p.risk.medium = brul_cli_double(&cli, "--medium",
 			    optarg, 0, 1, "a probability from 0 to 1");
 			break;
+		case OPT_EXPLAIN:
+			o->p.explain = 1;
+			break;
 		default:
 			brul_cli_usage(&cli);
 		}
@@ -101,6 +108,9 @@ parse(int argc, char **argv, struct options *o)
 	if (o->p.model == NULL && !o->p.baseline)
 		brul_cli_misuse(&cli, "a model (-m MODEL) or --baseline is "
 		    "required");
+	if (o->p.explain && o->p.baseline)
+		brul_cli_misuse(&cli, "--explain: the baseline (--baseline) "
+		    "has no trees to explain");
 }
 
 /* Hands every prediction ready to the writer. */
@@ -111,7 +121,7 @@ drain(struct brul_predictor *pr, struct brul_writer *w, struct brul_err *e)
 	int rc;
 
 	while ((rc = brul_predictor_next(pr, &row, e)) == 1)
-		if (brul_predictor_put(w, row) < 0) {
+		if (brul_predictor_put(pr, w, row) < 0) {
 			*e = *brul_writer_err(w);
 			return -1;
 		}
@@ -171,7 +181,7 @@ main(int argc, char **argv)
 	    &e)) == NULL)
 		goto fail;
 	brul_cli_out_opts(&o.out, &oo);
-	cols = brul_predictor_columns(&ncols);
+	cols = brul_predictor_columns(pr, &ncols);
 	if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
 	    (w = brul_writer_new(out, o.out.format, cols, ncols, &e)) == NULL)
 		goto fail;

@@ -240,6 +240,16 @@ out:
 	return rc;
 }
 
+/* n rows of x, m->nfeat columns, NAN missing, as XGBoost's matrix. */
+static int
+matrix(const struct brul_model *m, const float *x, size_t n,
+    DMatrixHandle *dm, struct brul_err *err)
+{
+	if (XGDMatrixCreateFromMat(x, n, (bst_ulong)m->nfeat, NAN, dm) != 0)
+		return xgb_fail(err, "matrix");
+	return 0;
+}
+
 int
 brul_model_predict(const struct brul_model *m, const float *x, size_t n,
     double *out, struct brul_err *err)
@@ -251,8 +261,8 @@ brul_model_predict(const struct brul_model *m, const float *x, size_t n,
 
 	if (n == 0)
 		return 0;
-	if (XGDMatrixCreateFromMat(x, n, (bst_ulong)m->nfeat, NAN, &dm) != 0)
-		return xgb_fail(err, "matrix");
+	if (matrix(m, x, n, &dm, err) < 0)
+		return -1;
 	if (XGBoosterPredict(m->booster, dm, 0, 0, 0, &len, &res) != 0)
 		rc = xgb_fail(err, "prediction");
 	else if (len != n)
@@ -264,6 +274,38 @@ brul_model_predict(const struct brul_model *m, const float *x, size_t n,
 		v = m->objective == BRUL_OBJ_SURVIVAL ? v - 1 : expm1(v);
 		out[i] = v > 0 ? v : 0;
 	}
+	XGDMatrixFree(dm);
+	return rc;
+}
+
+int
+brul_model_contrib(const struct brul_model *m, const float *x, size_t n,
+    float *out, struct brul_err *err)
+{
+	/* type 2: exact contributions (TreeSHAP), in margin space */
+	static const char config[] = "{\"type\": 2, \"training\": false, "
+	    "\"iteration_begin\": 0, \"iteration_end\": 0, "
+	    "\"strict_shape\": false}";
+	size_t w = (size_t)m->nfeat + 1;
+	const bst_ulong *shape;
+	const float *res;
+	bst_ulong dim;
+	DMatrixHandle dm;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (matrix(m, x, n, &dm, err) < 0)
+		return -1;
+	if (XGBoosterPredictFromDMatrix(m->booster, dm, config, &shape, &dim,
+	    &res) != 0)
+		rc = xgb_fail(err, "contributions");
+	else if (dim != 2 || shape[0] != n || shape[1] != w)
+		rc = brul_err_set(err, NULL, 0, 0, "xgboost: contributions of "
+		    "an unexpected shape for %zu rows of %d features", n,
+		    m->nfeat);
+	else
+		memcpy(out, res, n * w * sizeof *out);
 	XGDMatrixFree(dm);
 	return rc;
 }

@@ -10,7 +10,9 @@
  * [t + 1, t + 1], a censored one [t + 1, inf); the day is added because a
  * RUL may be 0.  The booster's raw output is thus log(1 + RUL) for
  * regression and 1 + RUL for survival; brul_model_predict turns either
- * into RUL in days, never below 0.
+ * into RUL in days, never below 0.  Either way the margin (the trees'
+ * sum and the bias) is log(1 + RUL): survival:aft's output is
+ * exp(margin).
  *
  * The file is XGBoost's own JSON, so XGBoost's Python and R packages load
  * it unchanged; brul's metadata travel as booster attributes (strings):
@@ -78,6 +80,13 @@ int brul_model_train(struct brul_model *m, const struct brul_train_params *p,
 /* RUL in days for n rows of x (m->nfeat columns) into out. 0 or -1. */
 int brul_model_predict(const struct brul_model *m, const float *x, size_t n,
 		       double *out, struct brul_err *err);
+
+/* Each feature's contribution to the margin of n rows of x (TreeSHAP,
+ * exact): out gets m->nfeat + 1 floats a row, the features' in their
+ * order, then the bias; a row's sum is its margin, log(1 + RUL).
+ * 0 or -1. */
+int brul_model_contrib(const struct brul_model *m, const float *x, size_t n,
+		       float *out, struct brul_err *err);
 
 /* Sets a metadata attribute. 0 or -1. */
 int brul_model_set_attr(struct brul_model *m, const char *key,

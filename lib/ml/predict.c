@@ -8,6 +8,7 @@
 #include "core/timefmt.h"
 #include "ml/baseline.h"
 #include "ml/calib.h"
+#include "ml/explain.h"
 #include "ml/featmap.h"
 #include "ml/model.h"
 #include "ml/predict.h"
@@ -32,6 +33,13 @@ struct brul_predictor {
 	const char *const *features;
 	int nfeat;
 
+	/* with explain: the rows' reasons, and the columns they add */
+	int explain;
+	struct brul_explain ex;
+	const char *cols[sizeof columns / sizeof columns[0] +
+	    BRUL_EXPLAIN_TOP];
+	int ncols;
+
 	/* the stream bound */
 	struct brul_featmap fm;
 	int c_id, c_date, c_ts, c_win;
@@ -53,6 +61,27 @@ struct brul_predictor {
 	struct brul_prediction row;
 };
 
+_Static_assert(BRUL_EXPLAIN_TOP == 3, "a prediction has three reasons");
+
+/* The columns: those above, then with explain the reasons'. */
+static void
+set_columns(struct brul_predictor *p, int explain)
+{
+	static const char *const reasons[BRUL_EXPLAIN_TOP] = {
+		"reason_1", "reason_2", "reason_3"
+	};
+
+	p->ncols = 0;
+	for (size_t k = 0; k < sizeof columns / sizeof columns[0]; k++)
+		p->cols[p->ncols++] = columns[k];
+	if (!explain)
+		return;
+	p->explain = 1;
+	brul_explain_init(&p->ex, &p->m);
+	for (int k = 0; k < BRUL_EXPLAIN_TOP; k++)
+		p->cols[p->ncols++] = reasons[k];
+}
+
 struct brul_predictor *
 brul_predictor_new(const struct brul_predict_opts *o, struct brul_err *e)
 {
@@ -65,8 +94,14 @@ brul_predictor_new(const struct brul_predict_opts *o, struct brul_err *e)
 	p->latest = o->latest;
 	p->risk = o->risk;
 	p->baseline = o->baseline;
+	if (o->explain && o->baseline) {
+		brul_err_set(e, NULL, 0, 0, "the baseline has no trees to "
+		    "explain: explanations are the model's");
+		goto fail;
+	}
 	if (o->model && brul_model_load(&p->m, o->model, e) < 0)
 		goto fail;
+	set_columns(p, o->explain);
 	if (o->baseline) {
 		p->features = brul_baseline_columns;
 		p->nfeat = 6;
@@ -102,6 +137,7 @@ brul_predictor_free(struct brul_predictor *p)
 	free(p->x);
 	free(p->pred);
 	brul_idtab_free(p->ids);
+	brul_explain_release(&p->ex);
 	brul_model_release(&p->m);
 	free(p);
 }
@@ -261,8 +297,12 @@ predict(struct brul_predictor *p, struct brul_err *e)
 {
 	if (!p->baseline && !p->checked && check_needed(p, e) < 0)
 		return -1;
-	if (!p->baseline)
-		return brul_model_predict(&p->m, p->x, p->n, p->pred, e);
+	if (!p->baseline) {
+		if (brul_model_predict(&p->m, p->x, p->n, p->pred, e) < 0)
+			return -1;
+		return p->explain ? brul_explain_batch(&p->ex, p->x, p->n, e) :
+		    0;
+	}
 	for (size_t i = 0; i < p->n; i++)
 		p->pred[i] = brul_baseline_row(p->base_idx,
 		    p->x + i * (size_t)p->nfeat);
@@ -317,15 +357,18 @@ brul_predictor_next(struct brul_predictor *p,
 	x->risk = brul_risk_level(&p->risk, x->p_fail_30d, x->p_fail_90d,
 	    x->p_fail_180d);
 	x->model_id = p->id;
+	if (p->explain)
+		brul_explain_row(&p->ex, i, p->x + i * (size_t)p->nfeat,
+		    x->reason);
 	*row = x;
 	return 1;
 }
 
 const char *const *
-brul_predictor_columns(int *n)
+brul_predictor_columns(const struct brul_predictor *p, int *n)
 {
-	*n = (int)(sizeof columns / sizeof columns[0]);
-	return columns;
+	*n = p->ncols;
+	return p->cols;
 }
 
 static int
@@ -335,7 +378,8 @@ put_prob(struct brul_writer *w, double v)
 }
 
 int
-brul_predictor_put(struct brul_writer *w, const struct brul_prediction *x)
+brul_predictor_put(const struct brul_predictor *p, struct brul_writer *w,
+    const struct brul_prediction *x)
 {
 	int rc = 0;
 
@@ -349,6 +393,9 @@ brul_predictor_put(struct brul_writer *w, const struct brul_prediction *x)
 	rc |= put_prob(w, x->p_fail_180d);
 	rc |= x->risk ? brul_writer_cstr(w, x->risk) : brul_writer_null(w);
 	rc |= brul_writer_cstr(w, x->model_id);
+	for (int k = 0; p->explain && k < BRUL_EXPLAIN_TOP; k++)
+		rc |= x->reason[k] ? brul_writer_cstr(w, x->reason[k]) :
+		    brul_writer_null(w);
 	rc |= brul_writer_end(w);
 	return rc ? -1 : 0;
 }

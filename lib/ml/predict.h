@@ -23,6 +23,11 @@
  * --fleet leaves a battery's age empty), else brul_predictor_next fails,
  * before handing out any row, naming what is missing.
  *
+ * With explain, each row of the model's also gets its reasons: the three
+ * features that move its RUL most, in words and days (explain.h), in the
+ * columns reason_1 to reason_3 after the others.  The baseline has no
+ * trees to explain: brul_predictor_new refuses explain with it.
+ *
  * Ownership: brul_predictor_new returns an object freed by
  * brul_predictor_free; it keeps nothing of its options' strings.  A row
  * returned by brul_predictor_next, and the strings it points to, are the
@@ -50,6 +55,7 @@ struct brul_predict_opts {
 	const char *model;	/* the model file; NULL: none */
 	int baseline;		/* the baseline's RUL, not the model's */
 	int latest;		/* one row per battery, its newest */
+	int explain;		/* each row's reasons (explain.h) */
 	struct brul_risk_opts risk;
 };
 
@@ -62,6 +68,7 @@ struct brul_prediction {
 	double p_fail_30d, p_fail_90d, p_fail_180d;	/* NAN: missing */
 	const char *risk;		/* NULL: missing */
 	const char *model_id;		/* "baseline" for the baseline */
+	const char *reason[3];		/* with explain; NULL: none */
 };
 
 struct brul_predictor;
@@ -89,11 +96,13 @@ int brul_predictor_next(struct brul_predictor *p,
 			const struct brul_prediction **row,
 			struct brul_err *err);
 
-/* The output columns, in order, and how many. */
-const char *const *brul_predictor_columns(int *n);
+/* The output columns of p, in order, and how many: the reasons' last,
+ * with explain only.  The array is p's. */
+const char *const *brul_predictor_columns(const struct brul_predictor *p,
+					  int *n);
 /* Writes a row in those columns.  0, or -1 on a write error (see
  * brul_writer_err). */
-int brul_predictor_put(struct brul_writer *w,
+int brul_predictor_put(const struct brul_predictor *p, struct brul_writer *w,
 		       const struct brul_prediction *row);
 
 #endif

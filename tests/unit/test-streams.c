@@ -82,12 +82,15 @@ main(void)
 	}
 	{
 		const char *const *cols = brul_features_columns(&n);
+		struct brul_predict_opts po = { .baseline = 1 };
+		struct brul_predictor *pr = brul_predictor_new(&po, NULL);
 
 		tap_ok(&t, strcmp(brul_stream_kind(cols, n), "features") == 0,
 		    "brul-features' rows are features");
-		cols = brul_predictor_columns(&n);
+		cols = brul_predictor_columns(pr, &n);
 		tap_ok(&t, strcmp(brul_stream_kind(cols, n), "predictions") ==
 		    0, "brul-predict's rows are predictions");
+		brul_predictor_free(pr);
 		tap_ok(&t, strcmp(brul_stream_kind(brul_ecm_columns,
 		    BRUL_ECM_NCOLS), "circuits") == 0,
 		    "data/ecm.csv's rows are circuits");
