@@ -10,7 +10,7 @@ load helpers/common
 # XGBoost's Python package is the system one, whatever python3 is on PATH.
 PY=/usr/bin/python3
 
-HEADER=battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id
+HEADER=battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id,p_sudden_90d
 
 # A training fleet (seed 2, 96 blocks, 20 days) as daily features with
 # labels, and a model trained on it with its report, made once.
@@ -109,16 +109,43 @@ check_risk() {
 	[[ "$id" =~ ^[0-9a-f]+$ ]]
 	run awk -F, -v id="$id" 'NR > 1 {
 		num = "^[0-9]+\\.[0-9]$"; pr = "^[01]\\.[0-9][0-9][0-9][0-9]$"
-		ok = NF == 10 && $3 ~ num && $4 ~ num && $5 ~ num &&
-		    $6 ~ pr && $7 ~ pr && $8 ~ pr &&
-		    $3 >= 0 && $4 >= 0 && $4 <= $5 &&
+		ok = NF == 11 && $3 ~ num && $4 ~ num && $5 ~ num &&
+		    $6 ~ pr && $7 ~ pr && $8 ~ pr && $11 ~ pr &&
+		    $3 >= 0 && $4 >= 0 && $4 <= $3 && $3 <= $5 &&
 		    0 <= $6 && $6 <= $7 && $7 <= $8 && $8 <= 1 &&
+		    $11 <= $7 &&
 		    $9 ~ /^(critical|high|medium|low)$/ && $10 == id
 		if (!ok) { print "line " NR ": " $0; bad++ } }
 	    END { exit bad > 0 }' "$p"
 	assert_success
 	# risk by the default thresholds, 0.5
 	check_risk 0.5 0.5 0.5 < "$p"
+}
+
+@test "one distribution: on a held-out fleet every row's figures agree" {
+	B=$BRUL_BIN
+	"$B"/brul-gen --seed 3 --batteries 96 --emit batteries > "$T/fleet.csv"
+	"$B"/brul-gen --seed 3 --batteries 96 --days 20 --emit telemetry |
+	    "$B"/brul-features --window day --fleet "$T/fleet.csv" > "$T/f.csv"
+	brul-predict -m "$F/model.json" "$T/f.csv" > "$T/p.csv"
+	# P(fail within h) >= 0.5 exactly when the median is at most h;
+	# the median between p10 and p90; the sudden part within the whole
+	run awk -F, 'NR > 1 {
+		n++
+		if ($3 == "") { print "line " NR ": no median: " $0; bad++; next }
+		split("30 90 180", h, " ")
+		for (k = 1; k <= 3; k++)
+			if (($(5 + k) >= 0.5) != ($3 <= h[k])) {
+				print "line " NR ": p_fail_" h[k] "d against the median: " $0
+				bad++
+			}
+		if (!($4 <= $3 && $3 <= $5) || $11 > $7) { print "line " NR ": " $0; bad++ } }
+	    END { print n " rows"; exit bad > 0 || n != 1920 }' "$T/p.csv"
+	assert_success
+	assert_output "1920 rows"
+	# so critical is where the median is at most 30 days (make bench
+	# counts it firing on a year of a fleet; this one is too young)
+	check_risk 0.5 0.5 0.5 < "$T/p.csv"
 }
 
 @test "risk follows the thresholds, row by row" {
@@ -336,16 +363,20 @@ EOF
 	assert_success
 }
 
-@test "--baseline with a model: the same RUL with the model's baseline calibration" {
+@test "--baseline with a model: the median of the baseline's calibrated distribution" {
 	brul-predict --baseline "$F/features.csv" > "$T/b.csv"
 	run --separate-stderr brul-predict --baseline -m "$F/model.json" "$F/features.csv"
 	assert_success
 	printf '%s\n' "${lines[@]}" > "$T/bm.csv"
 	[ "${lines[0]}" = "$HEADER" ]
-	diff <(cut -d, -f1-3,10 "$T/b.csv") <(cut -d, -f1-3,10 "$T/bm.csv")
+	diff <(cut -d, -f1,2,10 "$T/b.csv") <(cut -d, -f1,2,10 "$T/bm.csv")
+	# a RUL where the baseline has one, the median of its distribution
+	diff <(cut -d, -f3 "$T/b.csv" | sed 's/.\+/x/') \
+	    <(cut -d, -f3 "$T/bm.csv" | sed 's/.\+/x/')
 	run awk -F, 'NR > 1 && $3 != "" {
 		pr = "^[01]\\.[0-9][0-9][0-9][0-9]$"
-		ok = $4 ~ /^[0-9]+\.[0-9]$/ && $5 ~ /^[0-9]+\.[0-9]$/ && $4 <= $5 &&
+		ok = $4 ~ /^[0-9]+\.[0-9]$/ && $5 ~ /^[0-9]+\.[0-9]$/ &&
+		    $4 <= $3 && $3 <= $5 && $11 ~ pr &&
 		    $6 ~ pr && $7 ~ pr && $8 ~ pr && $6 <= $7 && $7 <= $8 && $8 <= 1 &&
 		    $9 ~ /^(critical|high|medium|low)$/ && $10 == "baseline"
 		if (!ok) { print "line " NR ": " $0; bad++ } n++ }
@@ -372,11 +403,11 @@ EOF
 	run --separate-stderr brul-predict --baseline "$f"
 	assert_success
 	assert_output "$HEADER
-X,2026-01-01,120.0,,,,,,,baseline
-Y,2026-01-02,365.0,,,,,,,baseline
-Z,2026-01-03,730.0,,,,,,,baseline
-V,2026-01-04,120.0,,,,,,,baseline
-W,2026-01-05,,,,,,,,baseline"
+X,2026-01-01,120.0,,,,,,,baseline,
+Y,2026-01-02,365.0,,,,,,,baseline,
+Z,2026-01-03,730.0,,,,,,,baseline,
+V,2026-01-04,120.0,,,,,,,baseline,
+W,2026-01-05,,,,,,,,baseline,"
 }
 
 @test "features with the header only: status 0, the header only, said on stderr; none at all: status 1" {

@@ -167,13 +167,22 @@ positive() {
 
 # xgboost_agrees OBJECTIVE: a model of that objective loads unchanged in
 # XGBoost's Python package, with brul's attributes, and its raw predictions
-# turned into days are brul-predict's rul_days.
+# turned into days are brul-predict's rul_days once the calibration and
+# the hazard are taken out of the file (with them, rul_days is the median
+# of a distribution around that prediction: predict.bats).
 xgboost_agrees() {
 	"$PY" -c 'import xgboost' 2>/dev/null ||
 	    skip "XGBoost's Python package (python3-xgboost) is not installed"
 	"${TRAIN[@]}" --labels "$F/train-labels.csv" --objective "$1" \
 	    -o "$T/m.json" --report "$T/r.json" "$F/train-features.csv"
-	brul-predict -m "$T/m.json" "$F/train-features.csv" > "$T/p.csv"
+	"$PY" - "$T/m.json" "$T/raw.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+a = m["learner"]["attributes"]
+del a["brul_calibration"], a["brul_hazard"]
+json.dump(m, open(sys.argv[2], "w"))
+EOF
+	brul-predict -m "$T/raw.json" "$F/train-features.csv" > "$T/p.csv"
 	run "$PY" - "$T/m.json" "$F/train-features.csv" "$T/p.csv" \
 	    "$1" "$(jget "$T/r.json" model_id)" "$(jget "$T/r.json" fingerprint)" <<'EOF'
 import csv, json, math, sys

@@ -87,7 +87,9 @@ out:
 	return rc;
 }
 
-/* Fits c on the rows outside fold f (f < 0: all rows). */
+/* Fits c on the rows outside fold f (f < 0: all rows).  A sudden failure
+ * ends the block before it wears out: its wear-out time is only known to
+ * be later, a censored residual. */
 static int
 fit(const struct brul_dataset *d, const struct brul_label *labels,
     const int *fold, int f, const double *pred, struct brul_calib *c,
@@ -107,7 +109,7 @@ fit(const struct brul_dataset *d, const struct brul_label *labels,
 				continue;
 			p[m] = pred[i];
 			t[m] = labels[i].rul_days;
-			ex[m++] = !labels[i].censored;
+			ex[m++] = !labels[i].censored && !labels[i].sudden;
 		}
 		rc = brul_calib_fit(c, p, t, ex, m, err);
 	}
@@ -118,19 +120,27 @@ fit(const struct brul_dataset *d, const struct brul_label *labels,
 }
 
 int
-brul_cv_intervals(const struct brul_dataset *d,
-    const struct brul_label *labels, const int *fold, int k,
-    const double *pred, double *p10, double *p90, struct brul_err *err)
+brul_cv_dists(const struct brul_dataset *d, const struct brul_label *labels,
+    const int *fold, int k, const double *pred, struct brul_rul *out,
+    struct brul_err *err)
 {
+	int idx[4];
+
+	brul_hazard_index(idx, (const char *const *)d->names, d->nfeat);
 	for (int f = 0; f < k; f++) {
 		struct brul_calib c;
+		struct brul_hazard h;
 
-		if (fit(d, labels, fold, f, pred, &c, err) < 0)
+		if (fit(d, labels, fold, f, pred, &c, err) < 0 ||
+		    brul_hazard_fit(&h, d, labels, fold, f, err) < 0)
 			return -1;
 		for (size_t i = 0; i < d->n; i++)
 			if (fold[d->battery[i]] == f) {
-				p10[i] = brul_calib_quantile(&c, pred[i], 10);
-				p90[i] = brul_calib_quantile(&c, pred[i], 90);
+				struct brul_dist x = { &c, pred[i],
+				    brul_hazard_rate(&h, idx, d->x + i *
+				    (size_t)d->nfeat) };
+
+				brul_dist_read(&x, &out[i]);
 			}
 	}
 	return 0;

@@ -9,9 +9,9 @@
  * predicted by a model trained on the other folds' rows: out-of-fold
  * predictions, one per row.
  *
- * Intervals for judging coverage are cross-conformal: fold k's rows get a
- * calibration fitted on the other folds' residuals only, never on their
- * own.
+ * Distributions for judging coverage and probabilities are
+ * cross-conformal: fold k's rows get a calibration and a sudden-failure
+ * hazard fitted on the other folds' rows only, never on their own.
  *
  * Ownership: everything is caller storage.
  */
@@ -25,6 +25,8 @@
 #include "ml/band.h"
 #include "ml/calib.h"
 #include "ml/dataset.h"
+#include "ml/dist.h"
+#include "ml/hazard.h"
 #include "ml/labels.h"
 #include "ml/model.h"
 
@@ -39,14 +41,15 @@ int brul_cv_predict(const struct brul_dataset *d,
 		    const struct brul_train_params *p, double *oof,
 		    struct brul_err *err);
 
-/* Cross-conformal p10 and p90 of every row: fold k's rows from a
- * calibration of the other folds' exact labels.  0 or -1. */
-int brul_cv_intervals(const struct brul_dataset *d,
-		      const struct brul_label *labels, const int *fold,
-		      int k, const double *pred, double *p10, double *p90,
-		      struct brul_err *err);
+/* Every row's distribution (dist.h), cross-fitted: fold k's rows from a
+ * calibration and a hazard fitted on the other folds only.  0 or -1. */
+int brul_cv_dists(const struct brul_dataset *d,
+		  const struct brul_label *labels, const int *fold, int k,
+		  const double *pred, struct brul_rul *out,
+		  struct brul_err *err);
 
-/* The calibration of all rows' residuals (exact labels only). 0 or -1. */
+/* The calibration of all rows' residuals (wear-out ends exact, sudden
+ * ones censored).  0 or -1. */
 int brul_cv_calibrate(const struct brul_dataset *d,
 		      const struct brul_label *labels, const double *pred,
 		      struct brul_calib *c, struct brul_err *err);

@@ -1,5 +1,6 @@
 /* evaluate.c: see evaluate.h. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,6 +94,55 @@ in_group(int g, const struct brul_eval_row *r)
 	    !(r->censored && g < BRUL_BANDS - 1);
 }
 
+/* The reliability of P(fail within horizon days): rows[k].p_fail[k]. */
+static void
+reliability(struct brul_reliability *r, int k, int horizon,
+    const struct brul_eval_row *rows, size_t n)
+{
+	memset(r, 0, sizeof *r);
+	r->horizon_days = horizon;
+	for (size_t i = 0; i < n; i++) {
+		double p = rows[i].p_fail[k];
+		int b;
+
+		if (isnan(p) || (rows[i].censored && rows[i].truth <= horizon))
+			continue;
+		b = (int)(p * BRUL_EVAL_BINS);
+		b = b < 0 ? 0 : b >= BRUL_EVAL_BINS ? BRUL_EVAL_BINS - 1 : b;
+		r->n[b]++;
+		r->p[b] += p;
+		r->failed[b] += !rows[i].censored && rows[i].truth <= horizon;
+		r->rows++;
+	}
+	r->ece = r->rows ? 0 : NAN;
+	for (int b = 0; b < BRUL_EVAL_BINS; b++) {
+		if (r->n[b] == 0)
+			continue;
+		r->p[b] /= (double)r->n[b];
+		r->failed[b] /= (double)r->n[b];
+		r->ece += (double)r->n[b] * fabs(r->p[b] - r->failed[b]) /
+		    (double)r->rows;
+	}
+}
+
+/* Sudden failures within 90 days: expected against seen. */
+static void
+sudden(struct brul_eval *e, const struct brul_eval_row *rows, size_t n)
+{
+	e->sudden_rows = e->sudden_observed = 0;
+	e->sudden_expected = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct brul_eval_row *r = &rows[i];
+
+		if (isnan(r->p_sudden) || (r->censored && r->truth <= 90))
+			continue;
+		e->sudden_rows++;
+		e->sudden_expected += r->p_sudden;
+		e->sudden_observed += !r->censored && r->truth <= 90 &&
+		    r->sudden;
+	}
+}
+
 int
 brul_evaluate(struct brul_eval *e, const struct brul_eval_row *rows,
     size_t n)
@@ -147,6 +197,10 @@ brul_evaluate(struct brul_eval *e, const struct brul_eval_row *rows,
 		if (brul_auc(score, pos, n, &m->auc_90d) < 0)
 			goto out;
 	}
+	for (int k = 0; k < 3; k++)
+		reliability(&e->rel[k], k, k == 0 ? 30 : k == 1 ? 90 : 180,
+		    rows, n);
+	sudden(e, rows, n);
 	rc = 0;
 out:
 	free(ids);
@@ -161,10 +215,27 @@ num(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
+static json_t *
+reliability_json(const struct brul_reliability *r)
+{
+	json_t *n = json_array(), *p = json_array(), *f = json_array();
+
+	for (int b = 0; b < BRUL_EVAL_BINS; b++) {
+		json_array_append_new(n, json_integer(r->n[b]));
+		json_array_append_new(p, r->n[b] ? json_real(r->p[b]) :
+		    json_null());
+		json_array_append_new(f, r->n[b] ? json_real(r->failed[b]) :
+		    json_null());
+	}
+	return json_pack("{s:I,s:o,s:o,s:o,s:o}", "rows",
+	    (json_int_t)r->rows, "ece", num(r->ece), "n", n, "p_mean", p,
+	    "failed", f);
+}
+
 json_t *
 brul_eval_json(const struct brul_eval *e)
 {
-	json_t *o = json_object();
+	json_t *o = json_object(), *cal = json_object();
 	static const int order[] = { BRUL_EVAL_ALL, 0, 1, 2, 3,
 	    BRUL_EVAL_LE365, BRUL_EVAL_LE365_WEAR };
 
@@ -180,6 +251,17 @@ brul_eval_json(const struct brul_eval *e)
 		    "coverage_pct", num(m->coverage_pct),
 		    "auc_90d", num(m->auc_90d)));
 	}
+	for (int k = 0; k < 3; k++) {
+		char key[16];
+
+		snprintf(key, sizeof key, "%dd", e->rel[k].horizon_days);
+		json_object_set_new(cal, key, reliability_json(&e->rel[k]));
+	}
+	json_object_set_new(o, "calibration", cal);
+	json_object_set_new(o, "sudden_90d", json_pack("{s:I,s:o,s:I}",
+	    "rows", (json_int_t)e->sudden_rows,
+	    "expected", num(e->sudden_expected),
+	    "observed", (json_int_t)e->sudden_observed));
 	return o;
 }
 
@@ -211,4 +293,13 @@ brul_eval_print(FILE *fp, const char *title, const struct brul_eval *e)
 		cell(fp, m->auc_90d, 3);
 		fputc('\n', fp);
 	}
+	fprintf(fp, "  %-26s", "P(fail) calibration, ECE");
+	for (int k = 0; k < 3; k++) {
+		fprintf(fp, "  %dd", e->rel[k].horizon_days);
+		cell(fp, e->rel[k].ece, 4);
+	}
+	fputc('\n', fp);
+	fprintf(fp, "  %-26s  expected %.1f, seen %ld (%ld rows)\n",
+	    "sudden failures in 90 d", e->sudden_expected,
+	    e->sudden_observed, e->sudden_rows);
 }

@@ -38,8 +38,29 @@ struct brul_metrics {
 	double mae, rmse, coverage_pct, auc_90d;	/* NAN: no rows */
 };
 
+/* How well P(fail within h days) is calibrated, over every row whose
+ * outcome at h is known (an exact label, or a censored one past h): in
+ * BRUL_EVAL_BINS bins of the probability, the rows, their mean
+ * probability and the share that failed; the expected calibration error
+ * is the rows' weighted mean of |mean probability - share|. */
+#define BRUL_EVAL_BINS	10
+struct brul_reliability {
+	int horizon_days;
+	long rows;
+	double ece;			/* NAN: no rows */
+	long n[BRUL_EVAL_BINS];
+	double p[BRUL_EVAL_BINS], failed[BRUL_EVAL_BINS];
+};
+
 struct brul_eval {
 	struct brul_metrics g[BRUL_EVAL_GROUPS];
+	struct brul_reliability rel[3];	/* 30, 90, 180 days */
+	/* the sudden part: failures within 90 days the hazard expected
+	 * (the sum of p_sudden) and those that came, over the rows whose
+	 * 90 days are known */
+	long sudden_rows;
+	double sudden_expected;
+	long sudden_observed;
 };
 
 /* One row to judge. */
@@ -47,7 +68,9 @@ struct brul_eval_row {
 	double truth;		/* true RUL, days (a lower bound if censored) */
 	int censored;
 	int sudden;		/* the life ends in a sudden failure */
-	double pred, p10, p90;	/* NAN: none */
+	double pred, p10, p90;	/* the median and the interval; NAN: none */
+	double p_fail[3];	/* within 30, 90, 180 days; NAN: none */
+	double p_sudden;	/* of a sudden failure within 90 days */
 	int battery;		/* any id, >= 0, for counting batteries */
 };
 

@@ -379,6 +379,19 @@ write_json(struct brul_model *m, const char *path, brul_publish_note *note,
 	return brul_publish_commit(&pub, err);
 }
 
+static int
+set_hazard(struct brul_model *m, struct brul_err *err)
+{
+	char *text = brul_hazard_json(&m->hazard);
+	int rc;
+
+	if (text == NULL)
+		return oom(err);
+	rc = brul_model_set_attr(m, "brul_hazard", text, err);
+	free(text);
+	return rc;
+}
+
 int
 brul_model_save(struct brul_model *m, const char *path,
     brul_publish_note *note, struct brul_err *err)
@@ -404,7 +417,8 @@ brul_model_save(struct brul_model *m, const char *path,
 	    (m->has_calib && set_calib(m, "brul_calibration", &m->calib,
 	    err) < 0) ||
 	    (m->has_base_calib && set_calib(m, "brul_baseline_calibration",
-	    &m->base_calib, err) < 0))
+	    &m->base_calib, err) < 0) ||
+	    (m->has_hazard && set_hazard(m, err) < 0))
 		return -1;
 	return write_json(m, path, note, err);
 }
@@ -428,6 +442,29 @@ load_calib(struct brul_model *m, const char *key, struct brul_calib *c,
 		return -1;
 	}
 	*has = 1;
+	return 0;
+}
+
+/* A model of an older brul has no hazard: no sudden part. */
+static int
+load_hazard(struct brul_model *m, const char *path, struct brul_err *err)
+{
+	const char *s = brul_model_attr(m, "brul_hazard");
+
+	m->has_hazard = 0;
+	if (s == NULL)
+		return 0;
+	if (brul_hazard_parse(&m->hazard, s, err) < 0) {
+		char msg[sizeof err->msg];
+
+		if (err) {
+			snprintf(msg, sizeof msg, "brul_hazard: %.400s",
+			    err->msg);
+			brul_err_set(err, path, 0, 0, "%s", msg);
+		}
+		return -1;
+	}
+	m->has_hazard = 1;
 	return 0;
 }
 
@@ -643,6 +680,7 @@ brul_model_load(struct brul_model *m, const char *path,
 	if (load_calib(m, "brul_calibration", &m->calib, &m->has_calib, path,
 	    err) < 0 || load_calib(m, "brul_baseline_calibration",
 	    &m->base_calib, &m->has_base_calib, path, err) < 0 ||
+	    load_hazard(m, path, err) < 0 ||
 	    load_coverage(m, path, err) < 0)
 		goto fail;
 	return 0;

@@ -17,7 +17,8 @@
  * The file is XGBoost's own JSON, so XGBoost's Python and R packages load
  * it unchanged; brul's metadata travel as booster attributes (strings):
  * brul_version, brul_features (JSON array), brul_objective,
- * brul_calibration, brul_baseline_calibration (calib.h), brul_model_id,
+ * brul_calibration, brul_baseline_calibration (calib.h), brul_hazard
+ * (hazard.h; models of older brul have none), brul_model_id,
  * brul_window_s (the features' window length), brul_coverage (each
  * feature's share of the training rows that had a value, a JSON array in
  * the features' order) and whatever else the trainer sets: brul_cv, brul_fingerprint, brul_seed and brul_oof (a
@@ -37,6 +38,7 @@
 #include "core/err.h"
 #include "core/publish.h"
 #include "ml/calib.h"
+#include "ml/hazard.h"
 #include "ml/labels.h"
 
 enum brul_objective { BRUL_OBJ_REGRESSION, BRUL_OBJ_SURVIVAL };
@@ -61,8 +63,9 @@ struct brul_model {
 	char **features;	/* NULL-terminated */
 	int nfeat;
 	enum brul_objective objective;
-	int has_calib, has_base_calib;
+	int has_calib, has_base_calib, has_hazard;
 	struct brul_calib calib, base_calib;
+	struct brul_hazard hazard;	/* sudden failures (hazard.h) */
 	char id[32];
 	int64_t window_s;	/* of the training features; 0: not known */
 	double *coverage;	/* per feature, the share of training rows

@@ -8,6 +8,7 @@
 #include "core/timefmt.h"
 #include "ml/baseline.h"
 #include "ml/calib.h"
+#include "ml/dist.h"
 #include "ml/explain.h"
 #include "ml/featmap.h"
 #include "ml/model.h"
@@ -15,7 +16,8 @@
 
 static const char *const columns[] = {
 	"battery_id", "date", "rul_days", "rul_p10_days", "rul_p90_days",
-	"p_fail_30d", "p_fail_90d", "p_fail_180d", "risk", "model_id"
+	"p_fail_30d", "p_fail_90d", "p_fail_180d", "risk", "model_id",
+	"p_sudden_90d"
 };
 
 struct brul_predictor {
@@ -23,12 +25,14 @@ struct brul_predictor {
 	struct brul_risk_opts risk;
 
 	/* what a prediction needs: the model or the baseline, and the
-	 * calibration that turns a RUL into an interval and
-	 * probabilities */
+	 * calibration and the sudden hazard that make of a RUL a
+	 * distribution (dist.h) */
 	struct brul_model m;
 	int baseline;
 	int base_idx[6];	/* the baseline's columns among the features */
 	const struct brul_calib *calib;	/* NULL: none */
+	const struct brul_hazard *hazard;	/* NULL: none */
+	int hazard_idx[4];	/* its columns among the features */
 	const char *id;
 	const char *const *features;
 	int nfeat;
@@ -115,6 +119,10 @@ brul_predictor_new(const struct brul_predict_opts *o, struct brul_err *e)
 		p->calib = p->m.has_calib ? &p->m.calib : NULL;
 		p->id = p->m.id;
 	}
+	/* the baseline's columns lack r_ratio_7d: no jump, only age and
+	 * heat */
+	p->hazard = p->m.has_hazard ? &p->m.hazard : NULL;
+	brul_hazard_index(p->hazard_idx, p->features, p->nfeat);
 	if ((p->ids = brul_idtab_new()) == NULL) {
 		brul_err_set(e, NULL, 0, 0, "out of memory");
 		goto fail;
@@ -309,6 +317,7 @@ predict(struct brul_predictor *p, struct brul_err *e)
 	return 0;
 }
 
+/* An interval's end that censoring leaves unknown (+inf) is missing. */
 static double
 known(double v)
 {
@@ -320,6 +329,8 @@ brul_predictor_next(struct brul_predictor *p,
     const struct brul_prediction **row, struct brul_err *e)
 {
 	struct brul_prediction *x = &p->row;
+	struct brul_dist dist;
+	struct brul_rul r;
 	size_t i;
 
 	if (!p->due)
@@ -338,22 +349,18 @@ brul_predictor_next(struct brul_predictor *p,
 	i = p->next++;
 	x->battery_id = brul_idtab_name(p->ids, p->battery[i]);
 	x->day = p->day[i];
-	x->rul_days = p->pred[i];
-	x->p10_days = x->p90_days = NAN;
-	x->p_fail_30d = x->p_fail_90d = x->p_fail_180d = NAN;
-	if (p->calib) {
-		/* an end censoring leaves unknown is missing */
-		x->p10_days = known(brul_calib_quantile(p->calib,
-		    x->rul_days, 10));
-		x->p90_days = known(brul_calib_quantile(p->calib,
-		    x->rul_days, 90));
-		x->p_fail_30d = brul_calib_pfail(p->calib, x->rul_days,
-		    BRUL_RISK_H30);
-		x->p_fail_90d = brul_calib_pfail(p->calib, x->rul_days,
-		    BRUL_RISK_H90);
-		x->p_fail_180d = brul_calib_pfail(p->calib, x->rul_days,
-		    BRUL_RISK_H180);
-	}
+	dist.wear = p->calib;
+	dist.pred = p->pred[i];
+	dist.rate = p->hazard ? brul_hazard_rate(p->hazard, p->hazard_idx,
+	    p->x + i * (size_t)p->nfeat) : 0;
+	brul_dist_read(&dist, &r);
+	x->rul_days = r.median;
+	x->p10_days = known(r.p10);
+	x->p90_days = known(r.p90);
+	x->p_fail_30d = r.p_fail[0];
+	x->p_fail_90d = r.p_fail[1];
+	x->p_fail_180d = r.p_fail[2];
+	x->p_sudden_90d = p->hazard ? r.p_sudden_90d : NAN;
 	x->risk = brul_risk_level(&p->risk, x->p_fail_30d, x->p_fail_90d,
 	    x->p_fail_180d);
 	x->model_id = p->id;
@@ -393,6 +400,7 @@ brul_predictor_put(const struct brul_predictor *p, struct brul_writer *w,
 	rc |= put_prob(w, x->p_fail_180d);
 	rc |= x->risk ? brul_writer_cstr(w, x->risk) : brul_writer_null(w);
 	rc |= brul_writer_cstr(w, x->model_id);
+	rc |= put_prob(w, x->p_sudden_90d);
 	for (int k = 0; p->explain && k < BRUL_EXPLAIN_TOP; k++)
 		rc |= x->reason[k] ? brul_writer_cstr(w, x->reason[k]) :
 		    brul_writer_null(w);

@@ -11,12 +11,15 @@
  * hands them out at brul_predictor_end in order of the batteries' first
  * appearance: memory grows with batteries.
  *
- * A row's RUL is the model's or, with baseline, the physics baseline's
- * (baseline.h).  Its p10-p90 interval and probabilities of failure come
- * from the model's calibration, or with baseline from the model's
- * calibration of the baseline (calib.h); without one (as for the baseline
- * with no model) they are missing, and so is the risk level (risk.h) they
- * give.  A model knows its features only over the window it was trained
+ * A row's prediction is the model's or, with baseline, the physics
+ * baseline's (baseline.h).  With the model's calibration (calib.h; with
+ * baseline, the model's calibration of the baseline) and its hazard of
+ * sudden failures (hazard.h) it becomes one distribution of the time to
+ * end of life (dist.h): the RUL is its median, the p10-p90 interval and
+ * the probabilities of failure (and their sudden part, p_sudden_90d, after
+ * model_id) are read off it, and the risk level (risk.h) follows from
+ * them.  Without a calibration (the baseline with no model) the RUL is the
+ * prediction itself and the rest missing.  A model knows its features only over the window it was trained
  * on: a stream's window_s must be the model's.  And it needs what it
  * learned from: a feature it had in BRUL_PREDICT_NEEDED of its rows must
  * have a value in some row of the first batch (brul-features without
@@ -68,6 +71,8 @@ struct brul_prediction {
 	double p_fail_30d, p_fail_90d, p_fail_180d;	/* NAN: missing */
 	const char *risk;		/* NULL: missing */
 	const char *model_id;		/* "baseline" for the baseline */
+	double p_sudden_90d;		/* the sudden part of p_fail_90d;
+					 * NAN: the model has none */
 	const char *reason[3];		/* with explain; NULL: none */
 };
 

@@ -58,10 +58,10 @@ load_rows(struct brul_dataset *d, char **paths, int n, const char *opt,
 	return 0;
 }
 
-/* The evaluation rows of a dataset against its true labels. */
+/* The evaluation rows of a dataset's predictions against its true
+ * labels. */
 static struct brul_eval_row *
-eval_rows(const struct brul_dataset *d, const double *pred,
-    const double *p10, const double *p90)
+eval_rows(const struct brul_dataset *d, const struct brul_rul *r)
 {
 	struct brul_eval_row *v = malloc((d->n ? d->n : 1) * sizeof *v);
 
@@ -69,19 +69,22 @@ eval_rows(const struct brul_dataset *d, const double *pred,
 		v[i].truth = d->label[i].rul_days;
 		v[i].censored = d->label[i].censored;
 		v[i].sudden = d->label[i].sudden;
-		v[i].pred = pred[i];
-		v[i].p10 = p10 ? p10[i] : NAN;
-		v[i].p90 = p90 ? p90[i] : NAN;
+		v[i].pred = r[i].median;
+		v[i].p10 = r[i].p10;
+		v[i].p90 = r[i].p90;
+		for (int k = 0; k < 3; k++)
+			v[i].p_fail[k] = r[i].p_fail[k];
+		v[i].p_sudden = r[i].p_sudden_90d;
 		v[i].battery = d->battery[i];
 	}
 	return v;
 }
 
 static int
-judge(struct brul_eval *ev, const struct brul_dataset *d, const double *pred,
-    const double *p10, const double *p90, struct brul_err *e)
+judge(struct brul_eval *ev, const struct brul_dataset *d,
+    const struct brul_rul *r, struct brul_err *e)
 {
-	struct brul_eval_row *v = eval_rows(d, pred, p10, p90);
+	struct brul_eval_row *v = eval_rows(d, r);
 	int rc = v ? brul_evaluate(ev, v, d->n) : -1;
 
 	free(v);
@@ -96,8 +99,15 @@ alloc_rows(size_t n)
 	return malloc((n ? n : 1) * sizeof(double));
 }
 
+static struct brul_rul *
+alloc_ruls(size_t n)
+{
+	return malloc((n ? n : 1) * sizeof(struct brul_rul));
+}
+
 /* Cross-validates one objective: out-of-fold predictions, their
- * cross-conformal intervals, and the figures against the true labels. */
+ * cross-conformal distributions, and the figures against the true
+ * labels. */
 static int
 cross_validate(struct brul_train_run *run, const struct brul_dataset *d,
     const struct brul_label *train, const int *fold, int k,
@@ -105,22 +115,19 @@ cross_validate(struct brul_train_run *run, const struct brul_dataset *d,
 {
 	p.objective = run->objective;
 	if ((run->oof = alloc_rows(d->n)) == NULL ||
-	    (run->p10 = alloc_rows(d->n)) == NULL ||
-	    (run->p90 = alloc_rows(d->n)) == NULL)
+	    (run->dist = alloc_ruls(d->n)) == NULL)
 		return brul_err_set(e, NULL, 0, 0, "out of memory");
 	if (brul_cv_predict(d, train, fold, k, &p, run->oof, e) < 0 ||
-	    brul_cv_intervals(d, train, fold, k, run->oof, run->p10,
-	    run->p90, e) < 0)
+	    brul_cv_dists(d, train, fold, k, run->oof, run->dist, e) < 0)
 		return -1;
-	return judge(&run->eval, d, run->oof, run->p10, run->p90, e);
+	return judge(&run->eval, d, run->dist, e);
 }
 
 static void
 run_free(struct brul_train_run *run)
 {
 	free(run->oof);
-	free(run->p10);
-	free(run->p90);
+	free(run->dist);
 }
 
 /* The physics baseline of every row. */
@@ -172,8 +179,7 @@ brul_train_release(struct brul_train_job *j)
 {
 	brul_model_release(&j->m);
 	free(j->base);
-	free(j->b10);
-	free(j->b90);
+	free(j->bdist);
 	free(j->fold);
 	free(j->train);
 	for (int r = 0; r < 2; r++)
@@ -218,7 +224,7 @@ brul_train_load(struct brul_train_job *j, char **paths, int n,
 
 /* Out-of-fold figures: both objectives under censoring, else the one
  * asked for; and the baseline, which needs no training, with the same
- * cross-conformal intervals. */
+ * cross-conformal distributions. */
 int
 brul_train_validate(struct brul_train_job *j, struct brul_err *e)
 {
@@ -233,13 +239,12 @@ brul_train_validate(struct brul_train_job *j, struct brul_err *e)
 		    j->o.folds, j->o.p, e) < 0)
 			return -1;
 	if ((j->base = baseline_rows(d)) == NULL ||
-	    (j->b10 = alloc_rows(d->n)) == NULL ||
-	    (j->b90 = alloc_rows(d->n)) == NULL)
+	    (j->bdist = alloc_ruls(d->n)) == NULL)
 		return brul_err_set(e, NULL, 0, 0, "out of memory");
-	if (brul_cv_intervals(d, j->train, j->fold, j->o.folds, j->base,
-	    j->b10, j->b90, e) < 0)
+	if (brul_cv_dists(d, j->train, j->fold, j->o.folds, j->base,
+	    j->bdist, e) < 0)
 		return -1;
-	return judge(&j->ev_base, d, j->base, j->b10, j->b90, e);
+	return judge(&j->ev_base, d, j->bdist, e);
 }
 
 /* Days to 0.1, in JSON; null for an unknown (+inf) interval end. */
@@ -279,9 +284,9 @@ oof_json(const struct brul_train_job *j)
 		size_t i = rows[k];
 
 		json_array_append_new(truth, days(j->d.label[i].rul_days));
-		json_array_append_new(pred, days(run->oof[i]));
-		json_array_append_new(p10, days(run->p10[i]));
-		json_array_append_new(p90, days(run->p90[i]));
+		json_array_append_new(pred, days(run->dist[i].median));
+		json_array_append_new(p10, days(run->dist[i].p10));
+		json_array_append_new(p90, days(run->dist[i].p90));
 	}
 	free(rows);
 	o = json_pack("{s:I,s:I,s:o,s:o,s:o,s:o,s:o}",
@@ -328,9 +333,11 @@ brul_train_fit(struct brul_train_job *j, struct brul_err *e)
 	    (const char *const *)j->d.names, j->train, e) < 0 ||
 	    brul_cv_calibrate(&j->d, j->train, j->runs[0].oof, &m->calib,
 	    e) < 0 ||
-	    brul_cv_calibrate(&j->d, j->train, j->base, &m->base_calib, e) < 0)
+	    brul_cv_calibrate(&j->d, j->train, j->base, &m->base_calib,
+	    e) < 0 ||
+	    brul_hazard_fit(&m->hazard, &j->d, j->train, j->fold, -1, e) < 0)
 		return -1;
-	m->has_calib = m->has_base_calib = 1;
+	m->has_calib = m->has_base_calib = m->has_hazard = 1;
 	model_id(m->id, sizeof m->id, strtoull(j->fingerprint, NULL, 16),
 	    &j->o.p, j->o.folds);
 	snprintf(seed, sizeof seed, "%llu", (unsigned long long)j->o.p.seed);
@@ -371,8 +378,9 @@ brul_train_test(struct brul_train_job *j, struct brul_err *e)
 	const struct brul_model *m = &j->m;
 	struct brul_labels *l;
 	struct brul_dataset t;
-	double *pred = NULL, *p10 = NULL, *p90 = NULL, *b = NULL,
-	    *b10 = NULL, *b90 = NULL;
+	double *pred = NULL, *b = NULL;
+	struct brul_rul *r = NULL, *br = NULL;
+	int idx[4];
 	char *paths[1] = { (char *)j->o.test };
 	int rc = -1;
 
@@ -392,22 +400,24 @@ brul_train_test(struct brul_train_job *j, struct brul_err *e)
 			goto oom;
 	if (load_rows(&t, paths, 1, j->o.names.test, l, e) < 0)
 		goto out;
-	if ((pred = alloc_rows(t.n)) == NULL || (p10 = alloc_rows(t.n)) ==
-	    NULL || (p90 = alloc_rows(t.n)) == NULL ||
-	    (b10 = alloc_rows(t.n)) == NULL ||
-	    (b90 = alloc_rows(t.n)) == NULL ||
+	if ((pred = alloc_rows(t.n)) == NULL || (r = alloc_ruls(t.n)) ==
+	    NULL || (br = alloc_ruls(t.n)) == NULL ||
 	    (b = baseline_rows(&t)) == NULL)
 		goto oom;
 	if (brul_model_predict(m, t.x, t.n, pred, e) < 0)
 		goto out;
+	brul_hazard_index(idx, (const char *const *)t.names, t.nfeat);
 	for (size_t i = 0; i < t.n; i++) {
-		p10[i] = brul_calib_quantile(&m->calib, pred[i], 10);
-		p90[i] = brul_calib_quantile(&m->calib, pred[i], 90);
-		b10[i] = brul_calib_quantile(&m->base_calib, b[i], 10);
-		b90[i] = brul_calib_quantile(&m->base_calib, b[i], 90);
+		double rate = brul_hazard_rate(&m->hazard, idx,
+		    t.x + i * (size_t)t.nfeat);
+		struct brul_dist dm = { &m->calib, pred[i], rate },
+		    db = { &m->base_calib, b[i], rate };
+
+		brul_dist_read(&dm, &r[i]);
+		brul_dist_read(&db, &br[i]);
 	}
-	if (judge(&j->ev_test, &t, pred, p10, p90, e) < 0 ||
-	    judge(&j->ev_test_base, &t, b, b10, b90, e) < 0)
+	if (judge(&j->ev_test, &t, r, e) < 0 ||
+	    judge(&j->ev_test_base, &t, br, e) < 0)
 		goto out;
 	j->test_rows = (long)t.n;
 	j->test_batteries = brul_idtab_count(t.ids);
@@ -417,11 +427,9 @@ oom:
 	brul_err_set(e, NULL, 0, 0, "out of memory");
 out:
 	free(pred);
-	free(p10);
-	free(p90);
+	free(r);
 	free(b);
-	free(b10);
-	free(b90);
+	free(br);
 	brul_dataset_release(&t);
 	brul_labels_free(l);
 	return rc;
@@ -451,6 +459,13 @@ brul_train_report(const struct brul_train_job *j)
 		    "batteries", (json_int_t)j->test_batteries,
 		    "model", brul_eval_json(&j->ev_test),
 		    "baseline", brul_eval_json(&j->ev_test_base)));
+	if (j->m.has_hazard) {
+		char *h = brul_hazard_json(&j->m.hazard);
+
+		json_object_set_new(r, "hazard", h ? json_loads(h, 0, NULL) :
+		    json_null());
+		free(h);
+	}
 	if (j->o.has_until) {
 		int ir = j->runs[0].objective == BRUL_OBJ_REGRESSION ? 0 : 1;
 		char date[16];

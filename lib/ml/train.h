@@ -41,6 +41,7 @@
 
 #include "core/err.h"
 #include "ml/dataset.h"
+#include "ml/dist.h"
 #include "ml/evaluate.h"
 #include "ml/labels.h"
 #include "ml/model.h"
@@ -65,11 +66,12 @@ struct brul_train_opts {
 	} names;
 };
 
-/* One objective's cross-validation: a prediction and an interval per
- * row, and their figures. */
+/* One objective's cross-validation: the model's prediction and the
+ * distribution (dist.h) per row, and their figures. */
 struct brul_train_run {
 	enum brul_objective objective;
-	double *oof, *p10, *p90;
+	double *oof;
+	struct brul_rul *dist;
 	struct brul_eval eval;
 };
 
@@ -82,7 +84,8 @@ struct brul_train_job {
 	int nb;				/* batteries */
 	int nruns;
 	struct brul_train_run runs[2];	/* [0]: the objective asked for */
-	double *base, *b10, *b90;	/* the baseline, per row */
+	double *base;			/* the baseline, per row */
+	struct brul_rul *bdist;		/* and its distribution */
 	struct brul_eval ev_base, ev_test, ev_test_base;
 	long test_rows, test_batteries;
 	struct brul_model m;		/* trained by brul_train_fit */

@@ -150,14 +150,22 @@ test_calib_censored(struct tap *t)
 static void
 test_evaluate(struct tap *t)
 {
+#define ROW(tr, ce, su, pr, lo, hi, b, f30, f90, f180, ps) { \
+	.truth = tr, .censored = ce, .sudden = su, .pred = pr, .p10 = lo, \
+	.p90 = hi, .battery = b, .p_fail = { f30, f90, f180 }, .p_sudden = ps }
 	struct brul_eval_row r[] = {
-		/* truth, censored, sudden, pred, p10, p90, battery */
-		{ 10, 0, 0, 20, 0, 30, 0 },	/* error 10, covered */
-		{ 100, 0, 0, 70, 110, 120, 1 },	/* error 30, not covered */
-		{ 200, 0, 1, 200, 150, 250, 1 },	/* error 0, covered */
-		{ 5000, 1, 0, 900, 800, 1000, 2 },	/* censored */
-		{ 50, 0, 0, NAN, NAN, NAN, 3 },	/* unpredicted */
+		/* error 10, covered */
+		ROW(10, 0, 0, 20, 0, 30, 0, 0.9, 0.95, 0.99, 0.01),
+		/* error 30, not covered */
+		ROW(100, 0, 0, 70, 110, 120, 1, 0.1, 0.4, 0.8, 0.02),
+		/* error 0, covered */
+		ROW(200, 0, 1, 200, 150, 250, 1, 0, 0.1, 0.3, 0.05),
+		/* censored */
+		ROW(5000, 1, 0, 900, 800, 1000, 2, 0, 0.05, 0.1, 0.01),
+		/* unpredicted */
+		ROW(50, 0, 0, NAN, NAN, NAN, 3, NAN, NAN, NAN, NAN),
 	};
+#undef ROW
 	struct brul_eval ev;
 	double score[] = { 0.9, 0.8, 0.8, 0.1 }, auc;
 	int pos[] = { 1, 1, 0, 0 };
@@ -182,6 +190,18 @@ test_evaluate(struct tap *t)
 	    ev.g[BRUL_EVAL_LE365_WEAR].rows == 3,
 	    "evaluate: <=365 and its wear-out part");
 	tap_ok(t, isnan(ev.g[0].auc_90d), "evaluate: one class, no AUC");
+	/* 30 d: bins 9 (0.9, failed), 1 (0.1, not), 0 (0 and 0, not) */
+	tap_ok(t, ev.rel[0].rows == 4 && ev.rel[0].n[0] == 2 &&
+	    ev.rel[0].n[1] == 1 && ev.rel[0].n[9] == 1 &&
+	    ev.rel[0].failed[9] == 1, "evaluate: reliability bins at 30 d");
+	tap_near(t, ev.rel[0].ece, 0.2 / 4, 1e-12, "evaluate: ECE at 30 d");
+	tap_near(t, ev.rel[1].ece, 0.6 / 4, 1e-12, "evaluate: ECE at 90 d");
+	tap_ok(t, ev.rel[2].horizon_days == 180 && ev.rel[2].rows == 4,
+	    "evaluate: a censored label past the horizon is known");
+	tap_ok(t, ev.sudden_rows == 4 && ev.sudden_observed == 0,
+	    "evaluate: sudden failures seen within 90 days");
+	tap_near(t, ev.sudden_expected, 0.09, 1e-12,
+	    "evaluate: sudden failures expected");
 
 	tap_ok(t, brul_auc(score, pos, 4, &auc) == 0, "auc: runs");
 	/* pairs (pos, neg): (0.9,0.8) 1, (0.9,0.1) 1, (0.8,0.8) 0.5,
