@@ -281,6 +281,49 @@ EOF
 	[ "$(jget "$r" cv)" = "$(jget "$T/cv.json" cv)" ]
 }
 
+@test "--peer judges another model's predictions of the test rows beside brul's" {
+	rows=$(joined "$F/test-features.csv" "$F/test-labels.csv")
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" -o "$T/m.json" "$F/train-features.csv"
+	brul-predict -m "$T/m.json" "$F/test-features.csv" > "$T/p.csv"
+	# brul's own predictions as the peer: the same figures as brul's,
+	# but for the predictions' rounding to 0.1 day
+	run --separate-stderr "${TRAIN[@]}" --labels "$F/train-labels.csv" \
+	    --test "$F/test-features.csv" --test-labels "$F/test-labels.csv" \
+	    --peer "$T/p.csv" --report "$T/r.json" "$F/train-features.csv"
+	assert_success
+	r=$T/r.json
+	[ "$(jget "$r" test/peer/all/rows)" -eq "$rows" ]
+	[ "$(jget "$r" test/peer/all/unpredicted)" -eq 0 ]
+	for k in all/mae_days all/coverage_pct all/auc_90d calibration/90d/ece; do
+		awk -v a="$(jget "$r" "test/model/$k")" -v b="$(jget "$r" "test/peer/$k")" \
+		    -v k="$k" 'BEGIN { d = a - b; if (d < -0.06 || d > 0.06) {
+			print k ": model " a ", peer " b; exit 1 } }'
+	done
+	# a peer of one column knows no interval and predicts half the rows
+	awk -F, 'NR == 1 || NR % 2 == 0 { print $1 "," $2 "," $3 }' "$T/p.csv" > "$T/half.csv"
+	"${TRAIN[@]}" --labels "$F/train-labels.csv" --test "$F/test-features.csv" \
+	    --test-labels "$F/test-labels.csv" --peer "$T/half.csv" \
+	    --report "$T/h.json" "$F/train-features.csv"
+	[ "$(jget "$T/h.json" test/peer/all/coverage_pct)" = null ]
+	[ "$(jget "$T/h.json" test/peer/all/unpredicted)" -eq $((rows / 2)) ]
+	# a peer file that is no predictions stream is an error
+	run --separate-stderr "${TRAIN[@]}" --labels "$F/train-labels.csv" \
+	    --test "$F/test-features.csv" --peer "$F/test-labels.csv" "$F/train-features.csv"
+	assert_failure 1
+	[[ "$stderr" == *"--peer"* ]]
+}
+
+@test "--short-weight: the rows ending within a year weigh more, in regression only" {
+	for w in 1 8; do
+		"${TRAIN[@]}" --labels "$F/train-labels.csv" --short-weight $w \
+		    -o "$T/r$w.json" "$F/train-features.csv"
+		"${TRAIN[@]}" --labels "$F/train-labels.csv" --short-weight $w \
+		    --objective survival -o "$T/s$w.json" "$F/train-features.csv"
+	done
+	! cmp -s "$T/r1.json" "$T/r8.json"
+	cmp "$T/s1.json" "$T/s8.json"
+}
+
 # oof_check MODEL REPORT: the model's brul_oof, a sample of the
 # out-of-fold predictions, agrees with the report's cross-validation.
 # Prints "N rows, n sampled, coverage x (cv y)", the coverage of the sample
@@ -371,7 +414,8 @@ EOF
 	for args in "--folds 1" "--folds 21" "--folds x" "--rounds 0" \
 	    "--depth 0" "--depth 21" "--eta 0" "--eta 1.5" "--threads 0" \
 	    "--objective cox" "--observed-until 2026-13-01" "--seed -1" \
-	    "--test-labels $F/test-labels.csv"; do
+	    "--test-labels $F/test-labels.csv" "--short-weight 0.5" \
+	    "--short-weight 1001" "--peer $F/test-features.csv"; do
 		run --separate-stderr brul-train --labels "$F/train-labels.csv" \
 		    -o "$T/m.json" $args "$F/train-features.csv"
 		[ "$status" -eq 2 ] || { echo "status $status for $args"; false; }

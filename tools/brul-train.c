@@ -22,8 +22,8 @@ static const char synopsis[] =
     "[--objective regression|survival]\n"
     "                  [--folds K] [--seed N] "
     "[--test FILE [--test-labels FILE]]\n"
-    "                  [--observed-until DATE] [--rounds N] [--depth N] "
-    "[--eta X]\n"
+    "                  [--peer PREDICTIONS] [--observed-until DATE]\n"
+    "                  [--rounds N] [--depth N] [--eta X] [--short-weight X]\n"
     "                  [--threads N] [--report FILE] [--progress | --quiet]\n"
     "                  [FILE ...]\n";
 
@@ -46,11 +46,14 @@ static const char help[] =
 "  --folds K             cross-validation folds, by battery (5)\n"
 "  --test FILE           held-out features, judged by the final model\n"
 "  --test-labels FILE    their labels (default: --labels)\n"
+"  --peer PREDICTIONS    another model's predictions of the test rows,\n"
+"                        judged beside brul's\n"
 "  --observed-until DATE censor the labels as an operator whose records end\n"
 "                        on DATE sees them, and compare both objectives\n"
 "  --rounds N            boosting rounds (300)\n"
 "  --depth N             tree depth (4)\n"
 "  --eta X               learning rate (0.05)\n"
+"  --short-weight X      weight of rows that end within a year (8)\n"
 "  --threads N           training threads (default: all cores)\n"
 "  --seed N              seed of the folds and the trees (1)\n"
 "  --report FILE         the evaluation as JSON\n"
@@ -64,7 +67,7 @@ static const struct brul_cli cli = { "brul-train",
 enum {
 	OPT_LABELS = 256, OPT_OBJECTIVE, OPT_FOLDS, OPT_TEST, OPT_TEST_LABELS,
 	OPT_UNTIL, OPT_ROUNDS, OPT_DEPTH, OPT_ETA, OPT_THREADS, OPT_SEED,
-	OPT_REPORT
+	OPT_REPORT, OPT_PEER, OPT_SHORT_WEIGHT
 };
 
 static const struct option longopts[] = {
@@ -80,6 +83,8 @@ static const struct option longopts[] = {
 	{ "rounds", required_argument, NULL, OPT_ROUNDS },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "eta", required_argument, NULL, OPT_ETA },
+	{ "short-weight", required_argument, NULL, OPT_SHORT_WEIGHT },
+	{ "peer", required_argument, NULL, OPT_PEER },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "report", required_argument, NULL, OPT_REPORT },
@@ -131,6 +136,14 @@ parse(int argc, char **argv, struct options *o)
 			o->t.p.eta = brul_cli_double(&cli, "--eta", optarg,
 			    DBL_MIN, 1, "a number above 0, at most 1");
 			break;
+		case OPT_SHORT_WEIGHT:
+			o->t.p.short_weight = brul_cli_double(&cli,
+			    "--short-weight", optarg, 1, 1000,
+			    "a number from 1 to 1000");
+			break;
+		case OPT_PEER:
+			o->t.peer = optarg;
+			break;
 		case OPT_THREADS:
 			o->t.p.threads = (int)brul_cli_long(&cli, "--threads",
 			    optarg, 1, 1024);
@@ -150,6 +163,8 @@ parse(int argc, char **argv, struct options *o)
 		brul_cli_misuse(&cli, "--labels FILE is required");
 	if (o->t.test_labels && !o->t.test)
 		brul_cli_misuse(&cli, "--test-labels needs --test");
+	if (o->t.peer && !o->t.test)
+		brul_cli_misuse(&cli, "--peer needs --test");
 }
 
 struct rounds {
@@ -224,6 +239,8 @@ print_tables(const struct brul_train_job *j)
 		brul_eval_print(stderr, "test model", &j->ev_test);
 		brul_eval_print(stderr, "test baseline", &j->ev_test_base);
 	}
+	if (j->o.peer)
+		brul_eval_print(stderr, "test peer", &j->ev_test_peer);
 }
 
 int
@@ -234,7 +251,7 @@ main(int argc, char **argv)
 			.folds = 5,
 			.p = { .objective = BRUL_OBJ_REGRESSION,
 			    .rounds = 300, .depth = 4, .eta = 0.05,
-			    .seed = 1 },
+			    .short_weight = BRUL_SHORT_WEIGHT, .seed = 1 },
 		},
 	};
 	struct brul_train_job j;
@@ -253,6 +270,7 @@ main(int argc, char **argv)
 	o.t.names.labels = "--labels";
 	o.t.names.test = "--test";
 	o.t.names.test_labels = "--test-labels";
+	o.t.names.peer = "--peer";
 	o.t.p.on_round = tick;
 	o.t.p.arg = &prog;
 	brul_train_init(&j, &o.t);

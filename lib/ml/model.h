@@ -3,9 +3,9 @@
  *
  * Two objectives, both on the log of time because an error of 30 days
  * matters at a RUL of 60 and not at 2,000.  Regression
- * (reg:pseudohubererror, slope 0.3, on log(1 + RUL)) predicts the typical
- * RUL and is robust to the outliers sudden failures make; it takes a
- * censored label's lower bound as the value.  Survival (survival:aft,
+ * (reg:squarederror on log(1 + RUL), the rows that end within a year
+ * weighed short_weight) predicts the typical RUL; it takes a censored
+ * label's lower bound as the value.  Survival (survival:aft,
  * log-normal, sigma 0.5) learns from intervals: an exact label t gives
  * [t + 1, t + 1], a censored one [t + 1, inf); the day is added because a
  * RUL may be 0.  The booster's raw output is thus log(1 + RUL) for
@@ -43,6 +43,9 @@
 
 enum brul_objective { BRUL_OBJ_REGRESSION, BRUL_OBJ_SURVIVAL };
 
+#define BRUL_SHORT_DAYS		365	/* a "short" RUL, weighed more */
+#define BRUL_SHORT_WEIGHT	8	/* brul-train's default weight */
+
 /* "regression", "survival"; parse gives -1 for anything else. */
 const char *brul_objective_name(enum brul_objective o);
 int brul_objective_parse(const char *s);
@@ -54,6 +57,9 @@ struct brul_train_params {
 	int threads;		/* 0: XGBoost's default (all cores) */
 	uint64_t seed;
 	double aft_sigma;	/* 0: 0.5 */
+	double short_weight;	/* with regression, of a row whose end of
+				 * life is known to come within
+				 * BRUL_SHORT_DAYS; 0: 1 */
 	void (*on_round)(void *arg);	/* called after each round */
 	void *arg;
 };

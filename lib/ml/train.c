@@ -164,6 +164,8 @@ model_id(char *buf, size_t n, uint64_t fingerprint,
 	h = brul_fnv(h, &p->depth, sizeof p->depth);
 	h = brul_fnv(h, &p->eta, sizeof p->eta);
 	h = brul_fnv(h, &p->seed, sizeof p->seed);
+	if (p->objective == BRUL_OBJ_REGRESSION)	/* survival ignores it */
+		h = brul_fnv(h, &p->short_weight, sizeof p->short_weight);
 	snprintf(buf, n, "%012llx", (unsigned long long)(h >> 16));
 }
 
@@ -369,8 +371,104 @@ brul_train_fit(struct brul_train_job *j, struct brul_err *e)
 	return rc;
 }
 
+/* A test row's place, for finding it by battery and day. */
+struct rowkey {
+	int battery;
+	int64_t day;
+	size_t i;
+};
+
+static int
+cmp_rowkey(const void *a, const void *b)
+{
+	const struct rowkey *x = a, *y = b;
+
+	if (x->battery != y->battery)
+		return (x->battery > y->battery) - (x->battery < y->battery);
+	return (x->day > y->day) - (x->day < y->day);
+}
+
+/* One row of the peer's file into r, where the test set has its battery
+ * and day. */
+static int
+peer_row(struct brul_reader *rd, const int *c, const struct brul_dataset *t,
+    const struct rowkey *keys, struct brul_rul *r, struct brul_err *e)
+{
+	struct brul_field id = brul_reader_field(rd, c[0]);
+	struct rowkey k, *hit;
+	double v[7];
+	int rc;
+
+	if ((rc = brul_reader_date(rd, c[1], &k.day, e)) <= 0)
+		return rc < 0 ? -1 : brul_err_set(e, brul_reader_name(rd),
+		    brul_reader_line(rd), 0, "date: missing value");
+	if ((k.battery = brul_idtab_find(t->ids, id.s, id.n)) < 0 ||
+	    (hit = bsearch(&k, keys, t->n, sizeof *keys, cmp_rowkey)) == NULL)
+		return 0;	/* a row the test set does not have */
+	for (int m = 0; m < 7; m++) {
+		v[m] = NAN;
+		if (brul_reader_double(rd, c[2 + m], &v[m], e) < 0)
+			return -1;
+	}
+	r += hit->i;
+	r->median = v[0];
+	r->p10 = v[1];
+	r->p90 = v[2];
+	for (int m = 0; m < 3; m++)
+		r->p_fail[m] = v[3 + m];
+	r->p_sudden_90d = v[6];
+	return 0;
+}
+
+/* The peer's predictions of the test rows (--peer): rul_days is its
+ * median, and its interval and probabilities count where it has those
+ * columns; a row it does not predict is unpredicted. */
+static int
+peer_ruls(const struct brul_train_job *j, const struct brul_dataset *t,
+    struct brul_rul *r, struct brul_err *e)
+{
+	static const char *const cols[] = { "battery_id", "date", "rul_days",
+		"rul_p10_days", "rul_p90_days", "p_fail_30d", "p_fail_90d",
+		"p_fail_180d", "p_sudden_90d"
+	};
+	struct rowkey *keys = malloc((t->n ? t->n : 1) * sizeof *keys);
+	struct brul_reader *rd = NULL;
+	int c[9], rc = -1;
+
+	if (keys == NULL)
+		return brul_err_set(e, NULL, 0, 0, "out of memory");
+	for (size_t i = 0; i < t->n; i++) {
+		struct rowkey k = { t->battery[i], t->day[i], i };
+
+		keys[i] = k;
+		r[i].median = r[i].p10 = r[i].p90 = r[i].p_sudden_90d = NAN;
+		for (int m = 0; m < 3; m++)
+			r[i].p_fail[m] = NAN;
+	}
+	qsort(keys, t->n, sizeof *keys, cmp_rowkey);
+	if ((rd = brul_reader_open(j->o.peer, BRUL_FMT_AUTO, e)) == NULL)
+		goto out;
+	brul_reader_expect(rd, j->o.names.peer, "predictions");
+	if (brul_reader_check_kind(rd, e) < 0)
+		goto out;
+	for (int m = 0; m < 9; m++)
+		if ((c[m] = m < 3 ? brul_reader_require(rd, cols[m], e) :
+		    brul_reader_has_col(rd, cols[m])) < 0 && m < 3)
+			goto out;
+	while ((rc = brul_reader_next(rd, e)) > 0)
+		if (peer_row(rd, c, t, keys, r, e) < 0) {
+			rc = -1;
+			break;
+		}
+out:
+	brul_reader_close(rd);
+	free(keys);
+	return rc < 0 ? -1 : 0;
+}
+
 /* The held-out set: same features, its own labels, judged by the final
- * model and the calibrations fitted on the training rows. */
+ * model and the calibrations fitted on the training rows, and with a peer
+ * the peer's predictions of it. */
 int
 brul_train_test(struct brul_train_job *j, struct brul_err *e)
 {
@@ -419,6 +517,9 @@ brul_train_test(struct brul_train_job *j, struct brul_err *e)
 	if (judge(&j->ev_test, &t, r, e) < 0 ||
 	    judge(&j->ev_test_base, &t, br, e) < 0)
 		goto out;
+	if (j->o.peer && (peer_ruls(j, &t, br, e) < 0 ||
+	    judge(&j->ev_test_peer, &t, br, e) < 0))
+		goto out;
 	j->test_rows = (long)t.n;
 	j->test_batteries = brul_idtab_count(t.ids);
 	rc = 0;
@@ -459,6 +560,9 @@ brul_train_report(const struct brul_train_job *j)
 		    "batteries", (json_int_t)j->test_batteries,
 		    "model", brul_eval_json(&j->ev_test),
 		    "baseline", brul_eval_json(&j->ev_test_base)));
+	if (j->o.test && j->o.peer)
+		json_object_set_new(json_object_get(r, "test"), "peer",
+		    brul_eval_json(&j->ev_test_peer));
 	if (j->m.has_hazard) {
 		char *h = brul_hazard_json(&j->m.hazard);
 

@@ -51,6 +51,8 @@ struct brul_train_opts {
 	const char *labels;	/* the labels stream */
 	const char *test;	/* held-out features; NULL: none */
 	const char *test_labels;	/* their labels; NULL: labels */
+	const char *peer;	/* another model's predictions of the test
+				 * rows, judged beside; NULL: none */
 	struct brul_train_params p;	/* of every model trained */
 	int folds;
 	/* with has_until, the labels as an operator whose records end on
@@ -62,7 +64,7 @@ struct brul_train_opts {
 	 * brul_reader_expect): the options of brul-train(1), "--labels"
 	 * ...; NULL: nothing said */
 	struct {
-		const char *features, *labels, *test, *test_labels;
+		const char *features, *labels, *test, *test_labels, *peer;
 	} names;
 };
 
@@ -86,7 +88,7 @@ struct brul_train_job {
 	struct brul_train_run runs[2];	/* [0]: the objective asked for */
 	double *base;			/* the baseline, per row */
 	struct brul_rul *bdist;		/* and its distribution */
-	struct brul_eval ev_base, ev_test, ev_test_base;
+	struct brul_eval ev_base, ev_test, ev_test_base, ev_test_peer;
 	long test_rows, test_batteries;
 	struct brul_model m;		/* trained by brul_train_fit */
 	char fingerprint[24];		/* of the data, 16 hex digits */
