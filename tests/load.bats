@@ -554,7 +554,10 @@ digest() {
 	brul-load -q predictions "$T/pred.csv"
 	brul-load -q predictions "$T/pred.csv"
 	brul-load --export predictions > "$T/out.csv"
-	{ head -1 "$T/pred.csv"; tail -n +2 "$T/pred.csv" | sort -t, -k2,2 -k1,1; } > "$T/want"
+	# Written before brul-predict gave p_sudden_90d: it comes out empty,
+	# and without reasons.
+	{ head -1 "$T/pred.csv"; tail -n +2 "$T/pred.csv" | sort -t, -k2,2 -k1,1; } |
+	    sed '1s/$/,p_sudden_90d/; 2,$s/$/,/' > "$T/want"
 	cmp "$T/want" "$T/out.csv"
 	cat > "$T/alerts.csv" <<-'EOF'
 	ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message
@@ -585,6 +588,55 @@ digest() {
 	run brul-load alerts "$T/bad.csv"
 	assert_failure 1
 	assert_line "brul-load: $T/bad.csv:3: event: expected one of |open|update|clear|, not \"reopen\""
+}
+
+@test "predictions: p_sudden_90d and the reasons round-trip; a file without them still loads" {
+	fleet "$F/wk"
+	# As brul-predict --explain writes them: reasons quoted where CSV
+	# needs it, a row with one reason, rows with none.
+	cat > "$T/new.csv" <<-'EOF'
+	battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id,p_sudden_90d,reason_1,reason_2,reason_3
+	B0001-1,2026-01-07,142.6,88.0,231.4,0.0100,0.1130,0.6250,medium,c62545e7358f,0.0042,resistance +38 % over baseline: -210 days,"float current 0.31 A, rising: -45 days",room at 31.2 °C: -12 days
+	B0002-1,2026-01-07,,,,,,,,baseline,,,,
+	B0003-1,2026-01-07,60.0,31.5,98.0,0.1500,0.7000,0.9500,high,c62545e7358f,0.0815,"""dry-out"" signature: -90 days",,
+	B0001-1,2026-01-08,140.0,86.5,230.0,0.0110,0.1200,0.6300,medium,c62545e7358f,0.0043,,,
+	EOF
+	brul-load -q predictions "$T/new.csv"
+	run q "SELECT battery_id, date, p_sudden_90d, reason_1, reason_2, reason_3 FROM predictions ORDER BY date, battery_id"
+	assert_output "$(printf '%s\n' \
+	    'B0001-1|2026-01-07|0.0042|resistance +38 % over baseline: -210 days|float current 0.31 A, rising: -45 days|room at 31.2 °C: -12 days' \
+	    'B0002-1|2026-01-07||||' \
+	    'B0003-1|2026-01-07|0.0815|"dry-out" signature: -90 days||' \
+	    'B0001-1|2026-01-08|0.0043|||')"
+	# Exported as they came, in CSV; in NDJSON, loaded again to the same.
+	{ head -1 "$T/new.csv"; tail -n +2 "$T/new.csv" | sort -t, -k2,2 -k1,1; } > "$T/want"
+	brul-load --export predictions | cmp "$T/want" -
+	brul-load --export predictions --format ndjson > "$T/out.ndjson"
+	head -1 "$T/out.ndjson" | grep -qF '"p_sudden_90d":0.0042,"reason_1":"resistance +38 % over baseline: -210 days","reason_2":"float current 0.31 A, rising: -45 days","reason_3":"room at 31.2 °C: -12 days"}'
+	q "TRUNCATE predictions"
+	brul-load -q predictions "$T/out.ndjson"
+	brul-load --export predictions | cmp "$T/want" -
+	# Selected rows without reasons come out without their columns, as
+	# brul-predict writes them without --explain.
+	brul-load --export predictions --since 2026-01-08 > "$T/day8.csv"
+	printf '%s\n' battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id,p_sudden_90d \
+	    B0001-1,2026-01-08,140.0,86.5,230.0,0.0110,0.1200,0.6300,medium,c62545e7358f,0.0043 | cmp - "$T/day8.csv"
+	brul-load --export predictions --battery B0003-1 | grep -qF '"""dry-out"" signature: -90 days",,'
+	# A file written before: it loads, and replaces only the columns it
+	# has; its rows have neither the sudden part nor reasons.
+	cat > "$T/old.csv" <<-'EOF'
+	battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id
+	B0003-1,2026-01-07,58.0,30.0,97.0,0.1600,0.7100,0.9600,high,c62545e7358f
+	B0004-1,2026-01-07,300.0,210.0,390.0,0.0010,0.0100,0.1000,low,c62545e7358f
+	EOF
+	run brul-load predictions "$T/old.csv"
+	assert_success
+	assert_output --partial "2 predictions rows"
+	run q "SELECT battery_id, rul_days, p_sudden_90d, reason_1 FROM predictions WHERE battery_id IN ('B0003-1', 'B0004-1') ORDER BY 1"
+	assert_output "$(printf '%s\n' 'B0003-1|58|0.0815|"dry-out" signature: -90 days' 'B0004-1|300||')"
+	printf '%s\n' battery_id,date,rul_days,rul_p10_days,rul_p90_days,p_fail_30d,p_fail_90d,p_fail_180d,risk,model_id,p_sudden_90d \
+	    B0004-1,2026-01-07,300.0,210.0,390.0,0.0010,0.0100,0.1000,low,c62545e7358f, |
+	    cmp - <(brul-load --export predictions --battery B0004-1)
 }
 
 @test "brul-alert's events load: the table's open alerts are those it left open" {

@@ -5,6 +5,10 @@
  * brul-features(1)), with the decimals each is written with: db/ may not
  * include the layers that write the streams, so the pages are the common
  * ground.  tests/load.bats checks every kind against what the tools write.
+ *
+ * A column a tool writes only when asked (brul-predict --explain's
+ * reasons) is optional here: written when a row selected has a value in
+ * it, so that a file written without comes out as it was.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,13 +27,17 @@ struct xcol {
 	const char *name;
 	enum xtype type;
 	int decimals;		/* X_NUM: fixed decimals; -1, the shortest */
+	int optional;		/* written with the kind's other optional
+				 * columns, when a row selected has a value
+				 * in one of them */
 };
 
-#define T(name)		{ name, X_TEXT, 0 }
-#define N(name, d)	{ name, X_NUM, d }
-#define I(name)		{ name, X_INT, 0 }
-#define TS(name)	{ name, X_TIME, 0 }
-#define D(name)		{ name, X_DATE, 0 }
+#define T(name)		{ name, X_TEXT, 0, 0 }
+#define N(name, d)	{ name, X_NUM, d, 0 }
+#define I(name)		{ name, X_INT, 0, 0 }
+#define TS(name)	{ name, X_TIME, 0, 0 }
+#define D(name)		{ name, X_DATE, 0, 0 }
+#define OT(name)	{ name, X_TEXT, 0, 1 }
 
 static const struct xcol sites[] = {
 	T("site_id"), T("name"), T("province"), T("region"),
@@ -82,7 +90,8 @@ static const struct xcol features[] = {
 static const struct xcol predictions[] = {
 	T("battery_id"), D("date"), N("rul_days", 1), N("rul_p10_days", 1),
 	N("rul_p90_days", 1), N("p_fail_30d", 4), N("p_fail_90d", 4),
-	N("p_fail_180d", 4), T("risk"), T("model_id")
+	N("p_fail_180d", 4), T("risk"), T("model_id"), N("p_sudden_90d", 4),
+	OT("reason_1"), OT("reason_2"), OT("reason_3")
 };
 static const struct xcol alerts[] = {
 	TS("ts"), T("alert_id"), T("event"), T("kind"), T("severity"),
@@ -189,37 +198,108 @@ bound(char *buf, size_t n, const struct kind *k, int64_t t)
 	}
 }
 
+/* The columns an export writes: the kind's, its optional ones only when
+ * wanted. */
+struct xsel {
+	const struct xcol *c[MAX_XCOLS];
+	int n;
+};
+
+static void
+choose(struct xsel *x, const struct kind *k, int optional)
+{
+	x->n = 0;
+	for (int i = 0; i < k->ncols && x->n < MAX_XCOLS; i++)
+		if (!k->cols[i].optional || optional)
+			x->c[x->n++] = &k->cols[i];
+}
+
+static int
+has_optional(const struct kind *k)
+{
+	for (int i = 0; i < k->ncols; i++)
+		if (k->cols[i].optional)
+			return 1;
+	return 0;
+}
+
+/* The conditions of the rows o selects, each after the first joined by
+ * and (" WHERE " or " AND " for the first). */
+static void
+where(struct brul_sbuf *s, const struct kind *k,
+      const struct brul_export_opts *o, const char *battery,
+      const char *and)
+{
+	char lit[64];
+
+	if (o->has_since) {
+		bound(lit, sizeof lit, k, o->since);
+		brul_sbuf_fmt(s, "%s%s >= %s", and, k->time, lit);
+		and = " AND ";
+	}
+	if (o->has_until) {
+		bound(lit, sizeof lit, k, o->until);
+		brul_sbuf_fmt(s, "%s%s < %s", and, k->time, lit);
+		and = " AND ";
+	}
+	if (battery)
+		brul_sbuf_fmt(s, "%s%s = %s", and, k->battery, battery);
+}
+
+/* 1 when a row o selects has a value in one of k's optional columns, 0
+ * when none has, -1 with err set. */
+static int
+optional_used(struct brul_db *db, const struct kind *k,
+	      const struct brul_export_opts *o, const char *battery,
+	      struct brul_err *err)
+{
+	struct brul_sbuf s = { 0 };
+	const char *or = "";
+	PGresult *res;
+	int used;
+
+	brul_sbuf_fmt(&s, "SELECT EXISTS (SELECT 1 FROM %s WHERE (",
+	    k->table);
+	for (int i = 0; i < k->ncols; i++)
+		if (k->cols[i].optional) {
+			brul_sbuf_fmt(&s, "%s%s IS NOT NULL", or,
+			    k->cols[i].name);
+			or = " OR ";
+		}
+	brul_sbuf_str(&s, ")");
+	where(&s, k, o, battery, " AND ");
+	brul_sbuf_str(&s, ")");
+	if (s.oom) {
+		free(s.s);
+		return brul_err_set(err, NULL, 0, 0, "out of memory");
+	}
+	res = brul_db_query(db, s.s, 0, NULL, err);
+	free(s.s);
+	if (res == NULL)
+		return -1;
+	used = PQgetvalue(res, 0, 0)[0] == 't';
+	PQclear(res);
+	return used;
+}
+
 /* COPY (SELECT ...) TO STDOUT in binary, each column cast to the type
  * its field is read as. */
 static char *
-copy_sql(const struct kind *k, const struct brul_export_opts *o,
-	 const char *battery)
+copy_sql(const struct kind *k, const struct xsel *x,
+	 const struct brul_export_opts *o, const char *battery)
 {
 	static const char *const cast[] = {
 		[X_TEXT] = "text", [X_NUM] = "float8", [X_INT] = "int8",
 		[X_TIME] = "timestamptz", [X_DATE] = "date"
 	};
 	struct brul_sbuf s = { 0 };
-	const char *and = " WHERE ";
-	char lit[64];
 
 	brul_sbuf_str(&s, "COPY (SELECT ");
-	for (int i = 0; i < k->ncols; i++)
-		brul_sbuf_fmt(&s, "%s%s::%s", i ? ", " : "", k->cols[i].name,
-		    cast[k->cols[i].type]);
+	for (int i = 0; i < x->n; i++)
+		brul_sbuf_fmt(&s, "%s%s::%s", i ? ", " : "", x->c[i]->name,
+		    cast[x->c[i]->type]);
 	brul_sbuf_fmt(&s, " FROM %s", k->table);
-	if (o->has_since) {
-		bound(lit, sizeof lit, k, o->since);
-		brul_sbuf_fmt(&s, "%s%s >= %s", and, k->time, lit);
-		and = " AND ";
-	}
-	if (o->has_until) {
-		bound(lit, sizeof lit, k, o->until);
-		brul_sbuf_fmt(&s, "%s%s < %s", and, k->time, lit);
-		and = " AND ";
-	}
-	if (battery)
-		brul_sbuf_fmt(&s, "%s%s = %s", and, k->battery, battery);
+	where(&s, k, o, battery, " WHERE ");
 	brul_sbuf_fmt(&s, " ORDER BY %s) TO STDOUT (FORMAT binary)",
 	    k->order);
 	if (s.oom) {
@@ -247,13 +327,13 @@ length_ok(enum xtype t, int32_t n)
  * (the data is not what was asked for), or -2 (a write error: the
  * writer has it). */
 static int
-put_row(struct brul_writer *w, const struct kind *k,
+put_row(struct brul_writer *w, const struct kind *k, const struct xsel *x,
 	const struct brul_pgcopy_field *f, struct brul_err *err)
 {
 	int rc = 0;
 
-	for (int i = 0; i < k->ncols; i++) {
-		const struct xcol *c = &k->cols[i];
+	for (int i = 0; i < x->n; i++) {
+		const struct xcol *c = x->c[i];
 
 		if (f[i].n < 0) {
 			rc |= brul_writer_null(w);
@@ -293,8 +373,8 @@ put_row(struct brul_writer *w, const struct kind *k,
  * already in err).  On an error the rest is read and dropped, so that
  * the connection stays usable. */
 static int
-copy_out(struct brul_db *db, const struct kind *k, struct brul_writer *w,
-	 uint64_t *rows, struct brul_err *err)
+copy_out(struct brul_db *db, const struct kind *k, const struct xsel *x,
+	 struct brul_writer *w, uint64_t *rows, struct brul_err *err)
 {
 	PGconn *c = brul_db_conn(db);
 	struct brul_pgcopy_field f[MAX_XCOLS];
@@ -310,11 +390,11 @@ copy_out(struct brul_db *db, const struct kind *k, struct brul_writer *w,
 
 		while (rc == 0 &&
 		    (nf = brul_pgcopy_read(&in, &p, end, f, MAX_XCOLS)) != 0) {
-			if (nf != k->ncols) {
+			if (nf != x->n) {
 				rc = brul_err_set(err, NULL, 0, 0, "export "
 				    "%s: unexpected COPY data from the server",
 				    k->name);
-			} else if ((put = put_row(w, k, f, err)) < 0) {
+			} else if ((put = put_row(w, k, x, f, err)) < 0) {
 				if (put == -2)
 					*err = *brul_writer_err(w);
 				rc = -1;
@@ -342,9 +422,10 @@ brul_export(struct brul_db *db, const char *kind,
 	PGconn *c = brul_db_conn(db);
 	const char *names[MAX_XCOLS];
 	struct brul_writer *w;
-	char *sql, *lit = NULL;
+	struct xsel x;
+	char *sql = NULL, *lit = NULL;
 	PGresult *res;
-	int rc;
+	int rc = -1, snap, used = 0;
 
 	*rows = 0;
 	if (k == NULL)
@@ -360,25 +441,40 @@ brul_export(struct brul_db *db, const char *kind,
 	if (o->battery && (lit = PQescapeLiteral(c, o->battery,
 						 strlen(o->battery))) == NULL)
 		return brul_db_fail(db, NULL, err);
-	sql = copy_sql(k, o, lit);
-	PQfreemem(lit);
-	if (sql == NULL)
-		return brul_err_set(err, NULL, 0, 0, "out of memory");
+	/* Whether the optional columns are written, and the rows, from one
+	 * snapshot: a load committed in between cannot put values into
+	 * columns the header leaves out. */
+	if ((snap = has_optional(k)) &&
+	    (brul_db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ, "
+	    "READ ONLY", err) < 0 ||
+	    (used = optional_used(db, k, o, lit, err)) < 0))
+		goto out;
+	choose(&x, k, used);
+	if ((sql = copy_sql(k, &x, o, lit)) == NULL) {
+		brul_err_set(err, NULL, 0, 0, "out of memory");
+		goto out;
+	}
 	res = PQexec(c, sql);
-	free(sql);
 	if (res == NULL || PQresultStatus(res) != PGRES_COPY_OUT) {
 		brul_db_fail(db, res, err);
 		PQclear(res);
-		return -1;
+		goto out;
 	}
 	PQclear(res);
-	for (int i = 0; i < k->ncols; i++)
-		names[i] = k->cols[i].name;
+	for (int i = 0; i < x.n; i++)
+		names[i] = x.c[i]->name;
 	/* The writer starts with the CSV header; made once the COPY has
 	 * begun, so that a refused query leaves nothing written. */
 	w = brul_writer_new(out, o->format == BRUL_FMT_NDJSON ?
-	    BRUL_FMT_NDJSON : BRUL_FMT_CSV, names, k->ncols, err);
-	rc = copy_out(db, k, w, rows, err);
+	    BRUL_FMT_NDJSON : BRUL_FMT_CSV, names, x.n, err);
+	rc = copy_out(db, k, &x, w, rows, err);
 	brul_writer_free(w);
+	if (rc == 0 && snap)
+		rc = brul_db_exec(db, "COMMIT", err);
+out:
+	if (rc < 0 && snap)
+		brul_db_rollback(db);
+	PQfreemem(lit);
+	free(sql);
 	return rc;
 }

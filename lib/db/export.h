@@ -16,7 +16,10 @@
  * with the columns of brul-formats(5) in its order: numbers with the
  * decimals it gives each column (alerts' value and threshold in their
  * shortest form), times and dates in ISO 8601 UTC, missing values empty or
- * null.  Memory does not grow with the rows.
+ * null.  Columns a tool writes only when asked (brul-predict --explain's
+ * reason_1 to reason_3) are written when a row selected has a value in
+ * one of them, the header and the rows from one snapshot.  Memory does
+ * not grow with the rows.
  *
  * Ownership: nothing to free; the brul_out stays the caller's.
  */
