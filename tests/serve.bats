@@ -402,6 +402,53 @@ print(p[-1]["runtime_min"], sum(x["runtime_min"] is None for x in p) == len(p) -
 	assert_output "$(echo "$want" | cut -d, -f2) True"
 }
 
+@test "a prediction's sudden part and reasons: from a predictions file through brul-load to the API and the live stream" {
+	v=$(token view)
+	get() { curl -s -H "Authorization: Bearer $v" "$URL/api/v1/$1"; }
+	# The latest predictions of B0005-1 and B0006-1 again, with what
+	# brul-predict --explain adds: B0005-1's with two reasons (one that
+	# CSV quotes), B0006-1's with none.
+	d5=$(q "SELECT date FROM predictions WHERE battery_id = 'B0005-1' ORDER BY date DESC LIMIT 1")
+	d6=$(q "SELECT date FROM predictions WHERE battery_id = 'B0006-1' ORDER BY date DESC LIMIT 1")
+	printf '%s\n' battery_id,date,model_id,p_sudden_90d,reason_1,reason_2,reason_3 \
+	    "B0005-1,$d5,fixture,0.0123,resistance +38 % over baseline: -210 days,\"float current 0.31 A, rising: -45 days\"," \
+	    "B0006-1,$d6,fixture,0.0007,,," > "$T/why.csv"
+	curl -s -N --max-time 6 "$URL/api/v1/stream?battery=B0005-1&access_token=$v" > "$T/live.sse" &
+	c=$!
+	sleep 1
+	brul-load -q predictions "$T/why.csv"
+	for i in $(seq 40); do grep -q '^event: prediction' "$T/live.sse" && break; sleep 0.1; done
+	kill $c 2>/dev/null || true
+	wait $c 2>/dev/null || true
+	get batteries/B0005-1 > "$T/one.json"
+	get 'batteries/B0005-1/predictions?limit=1000' > "$T/list.json"
+	get 'predictions/latest?limit=1000' > "$T/latest.json"
+	run /usr/bin/python3 - "$T" "$d5" <<'PY'
+import json, sys
+t, d5 = sys.argv[1], sys.argv[2]
+show = lambda p: "%s %s %s %s" % (p["date"], p["p_sudden_90d"], json.dumps(p["reasons"]), sorted(k for k in p if k.startswith("reason")))
+one = json.load(open(t + "/one.json"))["prediction"]
+print("battery", show(one))
+items = json.load(open(t + "/list.json"))["items"]
+print("list", show(items[0]), len(items) > 1 and all(p["reasons"] == [] and p["p_sudden_90d"] is None for p in items[1:]))
+latest = {p["battery_id"]: p for p in json.load(open(t + "/latest.json"))["items"]}
+print("latest", show(latest["B0005-1"]))
+print("latest", show(latest["B0006-1"]))
+rest = [p for b, p in latest.items() if b not in ("B0005-1", "B0006-1")]
+print("others", len(rest) > 40 and all(p["reasons"] == [] and p["p_sudden_90d"] is None for p in rest))
+live = [l[6:] for l in open(t + "/live.sse").read().split("\n") if l.startswith("data: [")]
+print("live", len(live), show([p for p in json.loads(live[0]) if p["date"] == d5][0]))
+PY
+	r='["resistance +38 % over baseline: -210 days", "float current 0.31 A, rising: -45 days"]'
+	assert_output "$(printf '%s\n' \
+	    "battery $d5 0.0123 $r ['reasons']" \
+	    "list $d5 0.0123 $r ['reasons'] True" \
+	    "latest $d5 0.0123 $r ['reasons']" \
+	    "latest $d6 0.0007 [] ['reasons']" \
+	    "others True" \
+	    "live 1 $d5 0.0123 $r ['reasons']")"
+}
+
 @test "the dashboard's reads: summary, a site's blocks, twin, events, model and rules agree with SQL and the files" {
 	v=$(token view)
 	get() { curl -s -H "Authorization: Bearer $v" "$URL/api/v1/$1"; }

@@ -69,7 +69,7 @@ brul_modelinfo_read(const char *path, struct brul_err *err)
 	trees = json_object_get(json_object_get(json_object_get(learner,
 	    "gradient_booster"), "model"), "gbtree_model_param");
 	when[brul_time_format(when, (int64_t)st.st_mtime)] = '\0';
-	out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+	out = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
 	    "s:{s:s,s:I,s:s}}",
 	    "model_id", text(attrs, "brul_model_id"),
 	    "objective", text(attrs, "brul_objective"),
@@ -82,6 +82,7 @@ brul_modelinfo_read(const char *path, struct brul_err *err)
 	    json_array(),
 	    "cv", parsed(attrs, "brul_cv"),
 	    "oof", parsed(attrs, "brul_oof"),
+	    "hazard", parsed(attrs, "brul_hazard"),
 	    "file", "name", base ? base + 1 : path,
 	    "bytes", (json_int_t)st.st_size, "modified", when);
 	json_decref(root);

@@ -1,8 +1,10 @@
 /*
  * modelinfo.h: what brul-train recorded in a model file, summarised for
  * people (brul-serve's /api/v1/model): the model's id and objective, its
- * features, the cross-validation's metrics by RUL band and a sample of
- * its out-of-fold predictions (model.h lists the attributes).  The trees
+ * features, the cross-validation's metrics by RUL band with the
+ * calibration of its probabilities, a sample of its out-of-fold
+ * predictions and its rate of sudden failures (model.h lists the
+ * attributes).  The trees
  * and calibrations, which are most of the file, are left out.
  *
  * A struct brul_modelinfo watches one file: each get re-reads it when its

@@ -79,12 +79,21 @@ static const struct brul_stmt battery_count = { "fleet_batteries_count",
 static const char *const battery_sorts[] = { "battery_id", "rul_days",
 	"-rul_days", "position" };
 
+/* A prediction, row p of predictions (or of a query with its columns),
+ * as the API answers it: reason_1 to reason_3 made one array of those
+ * given, reasons, [] when there are none. */
+#define PREDICTION(p) \
+	"(to_jsonb(" p ") - 'reason_1' - 'reason_2' - 'reason_3' || " \
+	"jsonb_build_object('reasons', brul_prediction_reasons(" p \
+	".reason_1, " p ".reason_2, " p ".reason_3)))"
+
 static const struct brul_stmt battery = { "fleet_battery",
     "SELECT (to_jsonb(x) || jsonb_build_object("
     "  'telemetry', (SELECT to_jsonb(t) - 'battery_id' - 'site_id' "
     "    FROM telemetry t WHERE t.battery_id = x.battery_id AND "
     "    t.site_id = $2 ORDER BY t.ts DESC LIMIT 1), "
-    "  'prediction', (SELECT to_jsonb(p) - 'battery_id' FROM predictions p "
+    "  'prediction', (SELECT " PREDICTION("p") " - 'battery_id' "
+    "    FROM predictions p "
     "    WHERE p.battery_id = x.battery_id ORDER BY p.date DESC, p.model_id "
     "    LIMIT 1), "
     "  'twin', (SELECT to_jsonb(w) - 'battery_id' FROM twin w "
@@ -172,8 +181,8 @@ static const struct brul_stmt predictions = { "fleet_predictions",
     "  AND ($4::date IS NULL OR p.date >= $4::date) "
     "  AND ($5::date IS NULL OR p.date < $5::date)) "
     "SELECT CASE WHEN EXISTS (SELECT 1 FROM batteries WHERE battery_id = "
-    "$3) THEN (" PAGE("to_jsonb(x) - 'battery_id' ORDER BY x.date DESC, "
-    "x.model_id", "date DESC, model_id") ") END" };
+    "$3) THEN (" PAGE(PREDICTION("x") " - 'battery_id' ORDER BY x.date "
+    "DESC, x.model_id", "date DESC, model_id") ") END" };
 
 /* The morning list: each battery in service by its latest prediction. */
 #define LATEST(name, order) { name, \
@@ -183,7 +192,7 @@ static const struct brul_stmt predictions = { "fleet_predictions",
 	"  AND ($3::text IS NULL OR b.site_id = $3) " \
 	"  ORDER BY p.battery_id, p.date DESC, p.model_id) y " \
 	"  WHERE $4::text IS NULL OR y.risk = $4) " \
-	PAGE("to_jsonb(x) ORDER BY " order, order) }
+	PAGE(PREDICTION("x") " ORDER BY " order, order) }
 static const struct brul_stmt latest[] = {
 	LATEST("fleet_latest_rul", "rul_days NULLS LAST, battery_id"),
 	LATEST("fleet_latest_rul_desc",

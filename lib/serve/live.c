@@ -142,9 +142,11 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	static const char preds[] =
 	    "SELECT b.site_id, p.battery_id, p.battery_id, b.site_id, p.date, "
 	    "p.rul_days, p.rul_p10_days, p.rul_p90_days, p.p_fail_30d, "
-	    "p.p_fail_90d, p.p_fail_180d, p.risk, p.model_id FROM predictions "
-	    "p JOIN batteries b USING (battery_id) WHERE p.date >= $1::date "
-	    "AND p.date <= $2::date ORDER BY p.battery_id, p.date LIMIT 10000";
+	    "p.p_fail_90d, p.p_fail_180d, p.p_sudden_90d, p.risk, p.model_id, "
+	    "brul_prediction_reasons(p.reason_1, p.reason_2, p.reason_3) AS "
+	    "reasons FROM predictions p JOIN batteries b USING (battery_id) "
+	    "WHERE p.date >= $1::date AND p.date <= $2::date "
+	    "ORDER BY p.battery_id, p.date LIMIT 10000";
 	json_t *o = json_loads(payload, 0, NULL), *from, *to;
 	int is_tele = strcmp(channel, "brul_telemetry") == 0;
 	int is_alerts = strcmp(channel, "brul_alerts") == 0;
