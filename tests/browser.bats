@@ -73,6 +73,13 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	brul-twin --fleet "$F/ds/batteries.csv" --every 1h --load 10 "$F/ds/telemetry.csv" |
 	    awk -F, -v b="$block" 'NR == 1 { print; next } $2 == b { l = $0 } END { print l }' |
 	    brul-load -q twin
+	# Its latest prediction again with what brul-predict --explain adds:
+	# the sudden part, and three reasons (one that CSV quotes).
+	{
+		echo battery_id,date,model_id,p_sudden_90d,reason_1,reason_2,reason_3
+		q "SELECT battery_id || ',' || date || ',' || model_id FROM ($latest) x WHERE battery_id = '$block'" |
+		    sed 's/$/,0.0123,resistance +38 % over baseline: -210 days,"float current 0.31 A, rising: -45 days",room at 31.2 °C: -12 days/'
+	} | brul-load -q predictions
 	q "SELECT json_build_object(
 	    'sites', (SELECT count(*) FROM sites),
 	    'strings', (SELECT count(*) FROM strings),
@@ -100,9 +107,13 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	        AND battery_id IN ($inside) ORDER BY battery_id, ts DESC) x JOIN batteries b USING (battery_id)),
 	    'block', '$block',
 	    'runtime', (SELECT to_char(round(runtime_min::numeric), 'FM999,999') FROM twin WHERE battery_id = '$block' ORDER BY ts DESC LIMIT 1),
+	    'why', (SELECT json_build_object('reasons', brul_prediction_reasons(reason_1, reason_2, reason_3),
+	        'sudden_pct', to_char(round((p_sudden_90d * 100)::numeric, 1), 'FM990.0')) FROM ($latest) x WHERE battery_id = '$block'),
 	    'next', '2026-01-02T00:00',
 	    'model', json_build_object('rows', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_cv"])["model"]["all"]["rows"])' "$F/model.json"),
-	        'sampled', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_oof"])["sampled"])' "$F/model.json")))" > "$F/expect.json"
+	        'sampled', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_oof"])["sampled"])' "$F/model.json"),
+	        'calibration', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; c=json.loads(a["brul_cv"])["model"]["calibration"]; print("json_build_object(\x27ece90\x27, \x27%.4f\x27, \x27bins\x27, %d, \x27first30\x27, \x27%.3f / %.3f\x27)" % (c["90d"]["ece"], sum(1 for b in range(10) if any(c[h]["n"][b] for h in c)), c["30d"]["p_mean"][0], c["30d"]["failed"][0]))' "$F/model.json"),
+	        'sudden_seen', $(/usr/bin/python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["learner"]["attributes"]; print(json.loads(a["brul_cv"])["model"]["sudden_90d"]["observed"])' "$F/model.json")))" > "$F/expect.json"
 	head -c 400 "$F/expect.json"; echo
 	[ "$(q "SELECT count(*) FROM ($latest) x WHERE risk = 'high'")" -gt 0 ]
 	[ "$(q "SELECT count(*) FROM alerts WHERE state = 'open'")" -gt 0 ]

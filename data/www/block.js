@@ -1,7 +1,8 @@
 // block.js: one block (#/block/ID?res=hour&days=7): its voltage, current
 // and temperature over the range chosen (raw, or the hourly and daily
 // rollups), its resistance against its baseline with brul-alert's
-// thresholds, its RUL history with the interval, the twin's state of
+// thresholds, its RUL with the prediction's reasons and the chance of a
+// sudden failure, and its history with the interval, the twin's state of
 // charge and health (and, while it discharges, its minutes to cut-off),
 // its alerts and what happened to it.
 
@@ -67,7 +68,9 @@ export async function block(view, id, q) {
     el("p", {}, el("a", { href: `#/site/${encodeURIComponent(b.site_id)}` }, `${b.site_id}`), " › ", b.string_id),
     el("h1", {}, `Block ${b.battery_id}`),
     el("div", { class: "tiles" },
-      el("div", { class: "tile" }, el("b", {}, p ? fmt(p.rul_days) : "–"), p ? `days of life left (${fmt(p.rul_p10_days)}–${fmt(p.rul_p90_days)}), risk ${p.risk}` : "no prediction"),
+      el("div", { class: "tile", id: "rul" }, el("b", {}, p ? fmt(p.rul_days) : "–"), p ? `days of life left (${fmt(p.rul_p10_days)}–${fmt(p.rul_p90_days)}), risk ${p.risk}` : "no prediction",
+        p?.p_sudden_90d != null ? el("div", { id: "sudden" }, `sudden failure within 90 days: ${fmt(p.p_sudden_90d * 100, 1)} %`) : null,
+        p?.reasons?.length ? el("ol", { id: "reasons", "aria-label": "the prediction's reasons" }, p.reasons.map((r) => el("li", {}, r))) : null),
       el("div", { class: "tile" }, el("b", {}, w ? `${fmt(w.soh_pct, 1)} %` : "–"),
         w?.soh_sd_pct != null ? `state of health (twin), ± ${fmt(w.soh_sd_pct, 1)}` : "state of health (twin)"),
       el("div", { class: "tile" }, el("b", {}, w ? `${fmt(w.soc_pct, 0)} %` : "–"), "state of charge (twin)"),

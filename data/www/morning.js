@@ -1,6 +1,6 @@
 // morning.js: the morning list (#/morning): every block in service by
-// its latest prediction, sortable, filtered by site and risk, exported
-// as CSV.
+// its latest prediction and the first of its reasons (all of them in the
+// cell's title), sortable, filtered by site and risk, exported as CSV.
 //
 // The whole fleet is thousands of rows.  They are an ARIA table of grid
 // rows in groups of 100, each group drawn only when it nears the screen
@@ -19,19 +19,22 @@ async function latest(params = {}) {
   const first = await at(0);
   const rest = [];
   for (let offset = PAGE; offset < first.total; offset += PAGE) rest.push(at(offset));
-  return first.items.concat(...(await Promise.all(rest)).map((p) => p.items));
+  const items = first.items.concat(...(await Promise.all(rest)).map((p) => p.items));
+  // The reasons as one text: what the list sorts by and exports.
+  for (const p of items) p.why = p.reasons?.length ? p.reasons.join("; ") : null;
+  return items;
 }
 
 // The columns: key, header, decimals (numbers only).
 const cols = [
   ["battery_id", "Block"], ["site_id", "Site"], ["string_id", "String"],
   ["rul_days", "RUL (days)", 0], ["rul_p10_days", "p10", 0], ["rul_p90_days", "p90", 0],
-  ["p_fail_30d", "P(fail 30 d)", 2], ["risk", "Risk"], ["date", "As of"]];
+  ["p_fail_30d", "P(fail 30 d)", 2], ["risk", "Risk"], ["date", "As of"], ["why", "Why"]];
 const GROUP = 100;
 
 // One row: a clone of an empty one, its cells then filled in (thousands
 // of rows are made at each sort; one native clone is cheaper than the
-// eleven elements made and set up one by one).
+// twelve elements made and set up one by one).
 let blank;
 function row(p) {
   if (!blank) {
@@ -45,6 +48,12 @@ function row(p) {
     if (c === "battery_id") {
       cell.firstChild.href = `#/block/${encodeURIComponent(p.battery_id)}`;
       cell.firstChild.textContent = p.battery_id;
+    } else if (c === "why") {
+      // The weightiest reason; the others a hover away.
+      if (p.why !== null) {
+        cell.textContent = p.reasons[0];
+        cell.title = p.reasons.join("\n");
+      }
     } else {
       cell.textContent = d !== undefined ? fmt(p[c], d) : (p[c] ?? "");
       if (c === "risk") cell.className = `risk-${p.risk}`;

@@ -147,6 +147,10 @@ try {
   check(ruls.every((r, i) => i === 0 || ruls[i - 1] <= r), "morning list: sorted by RUL");
   const first = (await api("/api/v1/predictions/latest?limit=1")).items[0].battery_id;
   check(ids[0] === want.first && ids[0] === first, `morning list: first ${ids[0]}, as the API and SQL say`);
+  const why = await mpage.$$eval("#morning [data-battery] [role=cell]:nth-child(10)",
+    (cs) => cs.filter((c) => c.textContent).map((c) => [c.parentNode.dataset.battery, c.textContent, c.title]));
+  check(same(why, [[want.block, want.why.reasons[0], want.why.reasons.join("\n")]]),
+    `morning list: block ${want.block} alone has reasons, its first shown and all in its title (SQL)`);
   await mpage.click("button[data-sort=rul_days]");
   const down = (await mpage.$$eval("#morning [data-battery] [role=cell]:nth-child(4)",
     (cs) => cs.map((c) => Number(c.textContent.replace(/,/g, ""))))).filter(Number.isFinite);
@@ -210,6 +214,10 @@ try {
   const runtime = await page.$eval("#runtime b", (b) => b.textContent).catch(() => null);
   check(runtime === `${want.runtime} min`,
     `block ${want.block}: the twin's minutes to cut-off, ${runtime} (SQL: ${want.runtime})`);
+  const reasons = await page.$$eval("#rul #reasons li", (ls) => ls.map((l) => l.textContent));
+  const sudden = await page.$eval("#rul #sudden", (e) => e.textContent).catch(() => null);
+  check(same(reasons, want.why.reasons) && sudden === `sudden failure within 90 days: ${want.why.sudden_pct} %`,
+    `block ${want.block}: its prediction's ${reasons.length} reasons and "${sudden}" under its RUL (SQL)`);
 
   // The model, as brul-train recorded it.
   await go(page, "#/model", "#model-metrics");
@@ -217,6 +225,14 @@ try {
   check(all === want.model.rows, `model: cross-validated over ${want.model.rows} rows, as its file says`);
   check(await page.$eval("g[data-points]", (g) => Number(g.dataset.points)) === want.model.sampled,
     `model: predicted against true RUL, the ${want.model.sampled} out-of-fold rows the file samples`);
+  const ece = await page.$eval("#model-ece", (p) => p.textContent);
+  check(ece.includes(`90 days ${want.model.calibration.ece90}`), `model: the ECE at 90 days, ${want.model.calibration.ece90}, as its file says: ${ece}`);
+  check(await page.$$eval("#model-reliability tbody tr", (r) => r.length) === want.model.calibration.bins,
+    `model: a reliability row for each of the ${want.model.calibration.bins} bins with rows`);
+  check(await page.$eval("#model-reliability tbody tr:first-child td:nth-child(2)", (c) => c.textContent) === want.model.calibration.first30,
+    `model: the first bin's probability said and share seen at 30 days, ${want.model.calibration.first30}`);
+  check((await page.$eval("#model-sudden", (p) => p.textContent)).includes(`and saw ${want.model.sudden_seen}.`),
+    `model: the sudden failures seen within 90 days, ${want.model.sudden_seen}`);
   await shot(page, "model");
 
   // Alerts: the open ones; the first acknowledged by this engineer.
