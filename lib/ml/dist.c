@@ -22,36 +22,47 @@ brul_dist_cdf(const struct brul_dist *d, double t)
 	return 1 - (1 - fw) * survive;
 }
 
+/* P(T <= t) >= p, or unknown: unknown is a suffix of the days (past the
+ * last percentile the censoring lets be known), so this is monotone in t
+ * too, and bisecting on it finds the quantile or the start of the
+ * unknown. */
+static int
+reached(const struct brul_dist *d, double t, double p)
+{
+	double f = brul_dist_cdf(d, t);
+
+	return isnan(f) || f >= p;
+}
+
 double
 brul_dist_quantile(const struct brul_dist *d, double p)
 {
-	double lo = 0, hi, f;
+	double lo = 0, hi;
 
 	if (isnan(d->pred))
 		return NAN;
-	if (brul_dist_cdf(d, 0) >= p)
-		return 0;
-	/* a bracket: doubling until the CDF reaches p, or is unknown */
+	if (reached(d, 0, p))
+		return isnan(brul_dist_cdf(d, 0)) ? INFINITY : 0;
+	/* a bracket: doubling until reached */
 	hi = fmax(d->pred, 1);
-	while (!((f = brul_dist_cdf(d, hi)) >= p)) {
-		if (isnan(f) || hi > 1e7)
+	while (!reached(d, hi, p)) {
+		if (hi > 1e7)
 			return INFINITY;
 		lo = hi;
 		hi *= 2;
 	}
-	/* the CDF is monotone: bisect to the last bit */
+	/* bisect to the last bit */
 	for (int i = 0; i < 200; i++) {
 		double mid = lo + (hi - lo) / 2;
 
 		if (mid <= lo || mid >= hi)
 			break;
-		f = brul_dist_cdf(d, mid);
-		if (f >= p)
+		if (reached(d, mid, p))
 			hi = mid;
 		else
-			lo = mid;	/* NAN cannot be: hi's is known */
+			lo = mid;
 	}
-	return hi;
+	return isnan(brul_dist_cdf(d, hi)) ? INFINITY : hi;
 }
 
 /* Days as written: to 0.1. */

@@ -132,6 +132,8 @@ test_censored(struct tap *t)
 	tap_ok(t, r.median == 90 && r.p_fail[0] == 0 &&
 	    isnan(r.p_fail[1]), "dist: a median censoring hides is no "
 	    "sooner than the last day known");
+	tap_ok(t, r.p10 == 60 && isinf(r.p90), "dist: a percentile inside "
+	    "what is known is found, one past it is not");
 	/* known up to a residual of -10 days: the model's own RUL is later */
 	for (int b = 0; b < BRUL_BANDS; b++)
 		for (int p = 1; p <= 40; p++)
