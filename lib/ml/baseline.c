@@ -1,9 +1,9 @@
 /* baseline.c: see baseline.h. */
 #include <math.h>
-#include <string.h>
 
 #include "battery/vrla.h"
 #include "ml/baseline.h"
+#include "ml/featmap.h"
 
 const char *const brul_baseline_columns[6] = {
 	"life_used_pct", "eq_age_days", "t_mean_c",
@@ -39,12 +39,7 @@ brul_baseline_rul(const struct brul_baseline_in *in)
 void
 brul_baseline_index(int idx[6], const char *const *names, int n)
 {
-	for (int k = 0; k < 6; k++) {
-		idx[k] = -1;
-		for (int j = 0; j < n; j++)
-			if (strcmp(names[j], brul_baseline_columns[k]) == 0)
-				idx[k] = j;
-	}
+	brul_featmap_index(idx, brul_baseline_columns, 6, names, n);
 }
 
 double

@@ -60,6 +60,18 @@ oom:
 	return NULL;
 }
 
+void
+brul_featmap_index(int *idx, const char *const *want, int nwant,
+    const char *const *names, int n)
+{
+	for (int k = 0; k < nwant; k++) {
+		idx[k] = -1;
+		for (int j = 0; j < n; j++)
+			if (strcmp(names[j], want[k]) == 0)
+				idx[k] = j;
+	}
+}
+
 int
 brul_featmap_bind(struct brul_featmap *m, const char *const *names, int n,
     struct brul_reader *r, struct brul_err *err)

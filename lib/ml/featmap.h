@@ -35,6 +35,12 @@ int brul_featmap_bind(struct brul_featmap *m, const char *const *names,
 		      int n, struct brul_reader *r, struct brul_err *err);
 void brul_featmap_release(struct brul_featmap *m);
 
+/* Where each of want[0..nwant) sits among a model's feature names[0..n),
+ * into idx (-1: absent): the columns a rule of its own reads from a row
+ * (the baseline, the sudden hazard). */
+void brul_featmap_index(int *idx, const char *const *want, int nwant,
+			const char *const *names, int n);
+
 /* The current record's features into out[0..n): a missing value is NAN, a
  * malformed one or one beyond a float's range an error with its position.
  * 0 or -1. */

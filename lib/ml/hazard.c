@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "ml/featmap.h"
 #include "ml/hazard.h"
 
 /* The slopes, from the physics: the rate doubles per 10 degC
@@ -25,12 +26,7 @@ static const char *const columns[4] = {
 void
 brul_hazard_index(int idx[4], const char *const *names, int n)
 {
-	for (int k = 0; k < 4; k++) {
-		idx[k] = -1;
-		for (int j = 0; j < n; j++)
-			if (strcmp(names[j], columns[k]) == 0)
-				idx[k] = j;
-	}
+	brul_featmap_index(idx, columns, 4, names, n);
 }
 
 /* z[0] = 1 and the covariates of one row. */
