@@ -311,6 +311,12 @@ EOF
 	    --test "$F/test-features.csv" --peer "$F/test-labels.csv" "$F/train-features.csv"
 	assert_failure 1
 	[[ "$stderr" == *"--peer"* ]]
+	# a row without its battery: status 1, where
+	printf 'battery_id,date,rul_days\n,2026-01-01,5\n' > "$T/bad.csv"
+	run --separate-stderr "${TRAIN[@]}" --labels "$F/train-labels.csv" \
+	    --test "$F/test-features.csv" --peer "$T/bad.csv" "$F/train-features.csv"
+	assert_failure 1
+	[ "$stderr" = "brul-train: $T/bad.csv:2: battery_id: missing value" ]
 }
 
 @test "--short-weight: the rows ending within a year weigh more, in regression only" {

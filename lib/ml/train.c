@@ -394,11 +394,13 @@ static int
 peer_row(struct brul_reader *rd, const int *c, const struct brul_dataset *t,
     const struct rowkey *keys, struct brul_rul *r, struct brul_err *e)
 {
-	struct brul_field id = brul_reader_field(rd, c[0]);
+	struct brul_field id;
 	struct rowkey k, *hit;
 	double v[7];
 	int rc;
 
+	if (brul_reader_id(rd, c[0], &id, e) < 0)
+		return -1;
 	if ((rc = brul_reader_date(rd, c[1], &k.day, e)) <= 0)
 		return rc < 0 ? -1 : brul_err_set(e, brul_reader_name(rd),
 		    brul_reader_line(rd), 0, "date: missing value");
