@@ -1,6 +1,5 @@
 /* hazard.c: see hazard.h. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -67,54 +66,40 @@ brul_hazard_rate(const struct brul_hazard *h, const int idx[4],
 	return exp(dot(h->coef, z));
 }
 
-struct obs {
-	double z[BRUL_HAZARD_NZ];
-	double exposure;
-	int event;
-};
-
 int
 brul_hazard_fit(struct brul_hazard *h, const struct brul_dataset *d,
     const struct brul_label *labels, const int *fold, int skip,
     struct brul_err *err)
 {
-	struct obs *o = malloc((d->n ? d->n : 1) * sizeof *o);
-	size_t n = 0;
+	double weighted = 0;
 	int idx[4];
 
 	memset(h, 0, sizeof *h);
-	if (o == NULL)
-		return brul_err_set(err, NULL, 0, 0, "out of memory");
 	brul_hazard_index(idx, (const char *const *)d->names, d->nfeat);
+	for (int k = 1; k < BRUL_HAZARD_NZ; k++)
+		h->coef[k] = slopes[k - 1];
 	for (size_t i = 0; i < d->n; i++) {
 		const struct brul_label *l = &labels[i];
 		int ends = !l->censored && l->rul_days <= BRUL_HAZARD_SPAN;
+		double z[BRUL_HAZARD_NZ], exposure;
 
-		if (skip >= 0 && fold[d->battery[i]] == skip)
+		if ((skip >= 0 && fold[d->battery[i]] == skip) ||
+		    !isfinite(l->rul_days))
 			continue;
-		if (!isfinite(l->rul_days))
-			continue;
-		covariates(o[n].z, idx, d->x + i * (size_t)d->nfeat);
+		covariates(z, idx, d->x + i * (size_t)d->nfeat);
 		/* an end during a day is half a day in, on average */
-		o[n].exposure = ends ? l->rul_days + 0.5 :
+		exposure = ends ? l->rul_days + 0.5 :
 		    fmin(l->rul_days, BRUL_HAZARD_SPAN);
-		o[n].event = ends && l->sudden;
-		h->events += o[n].event;
-		h->exposure_days += o[n].exposure;
-		n++;
+		h->events += ends && l->sudden;
+		h->exposure_days += exposure;
+		/* weighed by the row's rate relative to the scale's */
+		weighted += exposure * exp(dot(h->coef, z));
 	}
-	if (h->events > 0) {
-		double weighted = 0;
-
-		/* the scale's maximum likelihood: events over the exposure
-		 * weighed by each row's relative rate */
-		for (int k = 1; k < BRUL_HAZARD_NZ; k++)
-			h->coef[k] = slopes[k - 1];
-		for (size_t i = 0; i < n; i++)
-			weighted += o[i].exposure * exp(dot(h->coef, o[i].z));
+	/* the scale's maximum likelihood: events over weighted exposure */
+	if (h->events > 0)
 		h->coef[0] = log((double)h->events / weighted);
-	}
-	free(o);
+	else
+		memset(h->coef, 0, sizeof h->coef);
 	return 0;
 }
 
