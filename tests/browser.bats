@@ -3,7 +3,8 @@
 # playwright-core (from the npm registry, installed under the build
 # directory on first use; no browser download), against a live brul-serve
 # over a throwaway PostgreSQL holding a day of the whole fleet (2,376
-# blocks).  Screenshots go to build/screenshots.
+# blocks).  Screenshots go to build/screenshots.  The cluster listens on
+# BROWSER_PG_PORT (5437), so that two checkouts can run it at once.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
@@ -26,7 +27,7 @@ setup_file() {
 	fi
 	echo "$node" > "$d/node"
 	# A day of the whole fleet, with what the other tools make of it.
-	fleet_setup "$d" 5437 --days 1 --seed 5
+	fleet_setup "$d" "${BROWSER_PG_PORT:-5437}" --days 1 --seed 5
 	# server.sh start [PORT] | stop: the server, for the set-up and for the
 	# browser test, which stops and starts it under an open page.
 	cat > "$d/server.sh" <<-EOF
@@ -52,7 +53,7 @@ setup_file() {
 teardown_file() {
 	d=$BATS_FILE_TMPDIR
 	kill "$(cat "$d/pid")" 2>/dev/null || true
-	fleet_teardown "$d" 5437
+	fleet_teardown "$d" "${BROWSER_PG_PORT:-5437}"
 }
 
 q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
