@@ -6,7 +6,7 @@
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-HEADER=ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message
+HEADER=ts,alert_id,event,kind,severity,priority,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message
 
 setup_file() {
 	d=$BATS_FILE_TMPDIR
@@ -88,8 +88,10 @@ print("critical at", crit[0]["ts"], "10 degC over ambient at", hot, "lead", lead
 assert lead >= 60, "critical less than an hour before +10 degC"
 # Only the runaway block is said to run away.
 assert {r["battery_id"] for r in ev if r["kind"] == "thermal_runaway"} == {"B0010-1"}
-# It clears once the failed block has cooled.
-assert any(r["event"] == "clear" for r in ev if r["kind"] == "thermal_runaway")
+# It stays open, latched, while the failed block is in service, though
+# the block has cooled: only a replacement (or an operator) ends it.
+assert not any(r["event"] == "clear" for r in ev if r["kind"] == "thermal_runaway")
+assert crit[0]["priority"] == "1" and "hotter than usual against its string's median (critical limit 4 °C)" in crit[0]["message"], crit[0]
 PY
 }
 
@@ -152,9 +154,9 @@ PY
 	EOF
 	alert "$F/ou" --rules "$T/rules.json" > "$T/a.csv"
 	# every block of the string at once: one alert, the string's
-	run awk -F, '$4 == "voltage_low" && $3 == "open" && $1 >= "2026-01-02T06" && $1 < "2026-01-02T09" { print $7 "," $8 }' "$T/a.csv"
+	run awk -F, '$4 == "voltage_low" && $3 == "open" && $1 >= "2026-01-02T06" && $1 < "2026-01-02T09" { print $8 "," $9 }' "$T/a.csv"
 	assert_output "CMI-REC1-S1,"
-	run grep -c ',voltage_low,.*string CMI-REC1-S1 (24 of 24 blocks) at ' "$T/a.csv"
+	run grep -c ',voltage_low,.*voltage_low: string CMI-REC1-S1 (24 of 24 blocks) at -' "$T/a.csv"
 	[ "$output" -ge 2 ]
 }
 
@@ -198,8 +200,8 @@ PY
 	run consistent "$T/a.csv"
 	assert_success
 	run grep ',voltage_high,' "$T/a.csv"
-	assert_line --index 0 '2026-03-29T03:15:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,open,voltage_high,critical,CMI,CMI-REC1-S1,,0.63,0.6,2026-03-29T03:15:00Z,,"block voltage over float: string CMI-REC1-S1 (24 of 24 blocks) at 0.63 V, over 0.6 V (critical)"'
-	assert_line --index 1 '2026-03-29T11:00:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,clear,voltage_high,critical,CMI,CMI-REC1-S1,,0.02,0.25,2026-03-29T03:15:00Z,2026-03-29T11:00:00Z,"block voltage over float cleared: string CMI-REC1-S1 (24 of 24 blocks) back to 0.02 V, under 0.25 V"'
+	assert_line --index 0 '2026-03-29T03:15:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,open,voltage_high,critical,1,CMI,CMI-REC1-S1,,0.63,0.6,2026-03-29T03:15:00Z,,string CMI-REC1-S1 (24 of 24 blocks) floats 0.63 V over its temperature-compensated float voltage (critical limit 0.6 V)'
+	assert_line --index 1 '2026-03-29T11:00:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,clear,voltage_high,critical,1,CMI,CMI-REC1-S1,,0.02,0.25,2026-03-29T03:15:00Z,2026-03-29T11:00:00Z,cleared: string CMI-REC1-S1 (24 of 24 blocks) floats 0.02 V over its temperature-compensated float voltage (back under 0.25 V)'
 	[ "${#lines[@]}" -eq 2 ]
 	# With the string stream the charge is known, and suppresses them.
 	brul-gen --days 90 --batteries 24 --emit string_telemetry -o "$T/s.csv"
@@ -221,14 +223,14 @@ PY
 	# 22 of 24 is 90 %: the string's alert; the 2 others join it at
 	# 03:55 (their 15 minutes from 03:40), the string already critical.
 	run blank 2
-	assert_line --index 0 --partial '2026-03-29T03:15:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,open,voltage_high,critical,CMI,CMI-REC1-S1,,0.63,0.6,'
-	assert_line --index 0 --partial 'string CMI-REC1-S1 (22 of 24 blocks) at 0.63 V'
+	assert_line --index 0 --partial '2026-03-29T03:15:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,open,voltage_high,critical,1,CMI,CMI-REC1-S1,,0.63,0.6,'
+	assert_line --index 0 --partial 'string CMI-REC1-S1 (22 of 24 blocks) floats 0.63 V'
 	assert_line --index 1 --partial '2026-03-29T11:00:00Z,voltage_high.CMI-REC1-S1.20260329T0315Z,clear,'
-	assert_line --index 1 --partial 'string CMI-REC1-S1 (24 of 24 blocks) back to'
+	assert_line --index 1 --partial 'cleared: string CMI-REC1-S1 (24 of 24 blocks) floats'
 	[ "${#lines[@]}" -eq 2 ]
 	# 21 of 24 is not: each block its own alert, the 3 others too.
 	blank 3 > "$T/a.csv"
-	run awk -F, '$3 == "open" { n[$8 == "" ? "string" : "block"]++ }
+	run awk -F, '$3 == "open" { n[$9 == "" ? "string" : "block"]++ }
 	    END { print n["string"] + 0, n["block"] + 0 }' "$T/a.csv"
 	assert_output "0 24"
 }
@@ -259,13 +261,13 @@ PY
 	brul-alert --fleet "$F/ra/batteries.csv" "$F/ra/telemetry.csv" > "$T/a.csv"
 	run consistent "$T/a.csv"
 	assert_success
-	run awk -F, '$4 == "thermal_runaway" && $3 == "open" { print $2, $7, $8 }' "$T/a.csv"
+	run awk -F, '$4 == "thermal_runaway" && $3 == "open" { print $2, $8, $9 }' "$T/a.csv"
 	assert_output 'thermal_runaway.B0010-1.20260103T0807Z CMI-REC1-S1 B0010-1'
-	run awk -F, '$4 == "thermal_runaway" && $3 == "open" { print $2, $7, $8 }' "$F/ra/alerts.csv"
+	run awk -F, '$4 == "thermal_runaway" && $3 == "open" { print $2, $8, $9 }' "$F/ra/alerts.csv"
 	assert_output 'thermal_runaway.B0010-1.20260103T0807Z CMI-REC1-S1 B0010-1'
 	# no block rule's alert is the whole string's
 	brul-alert --list-rules | awk -F, '$3 == "block" { print $1 }' > "$T/block"
-	run awk -F, 'NR == FNR { block[$1] = 1; next } block[$4] && $8 == ""' \
+	run awk -F, 'NR == FNR { block[$1] = 1; next } block[$4] && $9 == ""' \
 	    "$T/block" "$F/ra/alerts.csv" "$T/a.csv"
 	assert_output ''
 	[ "$(wc -l < "$T/block")" -ge 8 ]
@@ -276,8 +278,8 @@ PY
 	    "$F/ou/telemetry.csv" > "$T/t.csv"
 	brul-alert --fleet "$F/ou/batteries.csv" "$T/t.csv" > "$T/a.csv"
 	run grep data_missing "$T/a.csv"
-	assert_output --partial '2026-01-01T10:14:00Z,data_missing.B0003-1.20260101T1014Z,open,data_missing,warning,CMI,CMI-REC1-S1,B0003-1,15,15,2026-01-01T10:14:00Z,,no data: block B0003-1 silent for 15 min (warning after 15 min)'
-	assert_output --partial '2026-01-01T10:40:00Z,data_missing.B0003-1.20260101T1014Z,clear,data_missing,warning,CMI,CMI-REC1-S1,B0003-1,0,1,2026-01-01T10:14:00Z,2026-01-01T10:40:00Z,no data cleared: block B0003-1 reports again'
+	assert_output --partial '2026-01-01T10:14:00Z,data_missing.B0003-1.20260101T1014Z,open,data_missing,warning,3,CMI,CMI-REC1-S1,B0003-1,15,15,2026-01-01T10:14:00Z,,block B0003-1 has sent nothing for 15 min (warning limit 15 min)'
+	assert_output --partial '2026-01-01T10:40:00Z,data_missing.B0003-1.20260101T1014Z,clear,data_missing,warning,3,CMI,CMI-REC1-S1,B0003-1,0,1,2026-01-01T10:14:00Z,2026-01-01T10:40:00Z,cleared: block B0003-1 reports again'
 	[ "${#lines[@]}" -eq 2 ]
 }
 
@@ -309,22 +311,38 @@ print(len(a))' "$T/a.csv" "$T/a.ndjson"
 	printf '%s\n' battery_id,date,rul_days,p_fail_30d \
 	    B0001-1,2026-01-02,400,0.01 B0002-1,2026-01-02,150,0.05 \
 	    B0001-1,2026-01-03,80,0.6 B0002-1,2026-01-03,210,0.05 > "$T/pred.csv"
-	alert "$F/ou" --twin "$T/twin.csv" --predictions "$T/pred.csv" > "$T/a.csv"
+	alert "$F/ou" --twin "$T/twin.csv" --predictions "$T/pred.csv" \
+	    --digest "$T/d.csv" > "$T/a.csv"
 	run consistent "$T/a.csv"
 	assert_success
+	# A block likely to fail within 30 days is an alert ...
 	run grep -E ',(rul_short|failure_risk_high),' "$T/a.csv"
-	assert_line --partial '2026-01-02T00:00:00Z,rul_short.B0002-1.20260102T0000Z,open,rul_short,warning,CMI,CMI-REC1-S1,B0002-1,150,180,'
-	assert_line --partial '2026-01-03T00:00:00Z,rul_short.B0001-1.20260103T0000Z,open,rul_short,critical,CMI,CMI-REC1-S1,B0001-1,80,90,'
-	assert_line --partial '2026-01-03T00:00:00Z,rul_short.B0002-1.20260102T0000Z,clear,rul_short,warning,'
-	assert_line --partial '2026-01-03T00:00:00Z,failure_risk_high.B0001-1.20260103T0000Z,open,failure_risk_high,critical,'
-	[ "${#lines[@]}" -eq 4 ]
-	# The twin's health alerts name blocks the twin judged below 85 %.
+	assert_line --partial '2026-01-03T00:00:00Z,failure_risk_high.B0001-1.20260103T0000Z,open,failure_risk_high,critical,2,CMI,CMI-REC1-S1,B0001-1,0.6,0.5,'
+	assert_line --partial 'block B0001-1 fails within 30 days with probability 0.6 (critical limit 0.5)'
+	[ "${#lines[@]}" -eq 1 ]
+	# ... a short remaining life an item of each day's digest, held at
+	# the day's end, with the hysteresis of an alert: B0002-1 at 210
+	# days is not yet past the clear threshold of 200 ...
+	run grep ',rul_short,' "$T/d.csv"
+	assert_line --index 0 '2026-01-02,rul_short,warning,CMI,CMI-REC1-S1,B0002-1,150,180,2026-01-02T00:00:00Z,block B0002-1 has 150 days of predicted life left (warning limit 180 days)'
+	assert_line --index 1 '2026-01-03,rul_short,critical,CMI,CMI-REC1-S1,B0001-1,80,90,2026-01-03T00:00:00Z,block B0001-1 has 80 days of predicted life left (critical limit 90 days)'
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(head -1 "$T/d.csv")" = date,kind,severity,site_id,string_id,battery_id,value,threshold,since,message ]
+	# The twin's health items name blocks the twin judged below 85 %,
+	# each day that ended with the twin's estimate there.
 	run /usr/bin/python3 -c '
 import csv, sys
-low = {r["battery_id"] for r in csv.DictReader(open(sys.argv[1])) if float(r["soh_pct"]) <= 85}
-al = {r["battery_id"] for r in csv.DictReader(open(sys.argv[2])) if r["kind"] == "soh_low"}
-assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
+tw = list(csv.DictReader(open(sys.argv[1])))
+items = [r for r in csv.DictReader(open(sys.argv[2])) if r["kind"] == "soh_low"]
+assert items
+for it in items:
+    last = [r for r in tw if r["battery_id"] == it["battery_id"] and r["ts"][:10] <= it["date"]][-1]
+    assert float(last["soh_pct"]) < 86 and abs(float(it["value"]) - float(last["soh_pct"])) < 0.051, (it, last)
+print(len(items))' "$T/twin.csv" "$T/d.csv"
 	assert_success
+	# and none of them is an alert
+	run grep -cE ',(soh_low|resistance_high|rul_short),' "$T/a.csv"
+	assert_output 0
 }
 
 @test "rules over brul-features' stream" {
@@ -339,24 +357,39 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	assert_success
 	# The outage began at 06:00 on the 2nd: every block, that hour, so
 	# one alert of their string.
-	run awk -F, '$3 == "open" { print $1, $2, $7, $8 }' "$T/a.csv"
+	run awk -F, '$3 == "open" { print $1, $2, $8, $9 }' "$T/a.csv"
 	assert_output "2026-01-02T06:00:00Z discharged.CMI-REC1-S1.20260102T0600Z CMI-REC1-S1 "
-	run grep -c 'discharged in the hour: string CMI-REC1-S1 (24 of 24 blocks) at 1, over 1 (warning)' "$T/a.csv"
+	run grep -c 'discharged in the hour: string CMI-REC1-S1 (24 of 24 blocks) at 1 (warning limit 1)' "$T/a.csv"
 	assert_output 1
 	run awk -F, '$3 == "clear" { print $2 }' "$T/a.csv"
 	assert_output discharged.CMI-REC1-S1.20260102T0600Z
 }
 
 @test "a block removed from service: its open alerts clear, and it says no more" {
-	awk -F, -v OFS=, '$1 == "B0002-1" { $9 = "2026-01-03" } { print }' "$F/ra/batteries.csv" > "$T/fleet.csv"
+	# The runaway block's latched alert holds until it is replaced.
+	awk -F, -v OFS=, '$1 == "B0010-1" { $9 = "2026-01-04" } { print }' "$F/ra/batteries.csv" > "$T/fleet.csv"
 	brul-alert --fleet "$T/fleet.csv" --systems "$F/ra/systems.csv" \
-	    --string-telemetry "$F/ra/string_telemetry.csv" "$F/ra/telemetry.csv" > "$T/a.csv"
+	    --string-telemetry "$F/ra/string_telemetry.csv" --digest "$T/d.csv" \
+	    "$F/ra/telemetry.csv" > "$T/a.csv"
 	run consistent "$T/a.csv"
 	assert_success
-	run grep ',B0002-1,' "$T/a.csv"
-	assert_line --index 0 --partial ',open,resistance_high,'
-	assert_line --index 1 --regexp '^2026-01-03T00:00:00Z,resistance_high\.B0002-1\.[0-9TZ]+,clear,resistance_high,warning,CMI,CMI-REC1-S1,B0002-1,,,.*,internal resistance over baseline cleared: block B0002-1 removed from service$'
-	[ "${#lines[@]}" -eq 2 ]
+	run grep ',thermal_runaway,.*,B0010-1,' "$T/a.csv"
+	assert_line --index 0 --partial ',open,thermal_runaway,warning,2,'
+	assert_line --index -1 --regexp '^2026-01-04T00:00:00Z,thermal_runaway\.B0010-1\.[0-9TZ]+,clear,thermal_runaway,critical,1,CMI,CMI-REC1-S1,B0010-1,,,.*,cleared: block B0010-1 removed from service$'
+	run awk -F, '$9 == "B0010-1" && $1 > "2026-01-04T00:00:00Z"' "$T/a.csv"
+	assert_output ''
+	# A block of low health leaves the digest the day it leaves service.
+	awk -F, -v OFS=, '$1 == "B0005-1" { $9 = "2026-01-02" } { print }' "$F/ou/batteries.csv" > "$T/fleet.csv"
+	brul-twin --fleet "$F/ou/batteries.csv" --every 1h "$F/ou/telemetry.csv" > "$T/twin.csv"
+	alert "$F/ou" --twin "$T/twin.csv" --digest "$T/d.csv" > /dev/null
+	run grep -c '^2026-01-0[12],soh_low,.*,B0005-1,' "$T/d.csv"
+	assert_output 2
+	brul-alert --fleet "$T/fleet.csv" --systems "$F/ou/systems.csv" \
+	    --string-telemetry "$F/ou/string_telemetry.csv" --twin "$T/twin.csv" \
+	    --digest "$T/d.csv" "$F/ou/telemetry.csv" > "$T/a.csv"
+	run grep '^2026-01-0[12],soh_low,.*,B0005-1,' "$T/d.csv"
+	assert_line --partial '2026-01-01,soh_low,'
+	[ "${#lines[@]}" -eq 1 ]
 }
 
 @test "--fail-on: status 3 when such an alert is open at the end, else 0" {
@@ -373,8 +406,8 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 
 @test "rules files: replace, extend, disable; mistakes named with the rule" {
 	run -0 brul-alert --list-rules
-	assert_line --index 0 name,source,scope,metric,direction,warning,critical,clear,for_s,label
-	assert_line --partial 'resistance_high,telemetry,block,resistance_mohm,above,20,50,15,0,'
+	assert_line --index 0 name,source,scope,metric,direction,warning,critical,clear,for_s,threat,digest,label
+	assert_line --partial 'resistance_high,telemetry,block,resistance_mohm,above,20,50,15,0,ageing,1,'
 	n=$(brul-alert --list-rules | wc -l)
 	cat > "$T/r.json" <<-'EOF'
 	{"extends": "default", "rules": [
@@ -385,7 +418,7 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	run -0 brul-alert --list-rules --rules "$T/r.json"
 	[ "${#lines[@]}" -eq "$n" ]
 	assert_line --partial 'temperature_high,telemetry,block,temperature_c,above,30,45,29,0,'
-	assert_line --partial 'cold,telemetry,block,temperature_c,below,15,,15,0,cold'
+	assert_line --partial 'cold,telemetry,block,temperature_c,below,15,,15,0,load,0,cold'
 	refute_line --partial data_missing
 	printf '{"rules": [{"name": "a", "metric": "x", "warning": 1, "clear": 2}]}' > "$T/bad.json"
 	run -1 brul-alert --list-rules --rules "$T/bad.json"
@@ -489,10 +522,10 @@ assert al and al <= low, (al, low)' "$T/twin.csv" "$T/a.csv"
 	# 64 bytes are an id, and its alerts' ids are whole.
 	long=B$(printf '0%.0s' $(seq 63))
 	for s in batteries telemetry; do
-		sed "s/B0001-1,/$long,/" "$F/ra/$s.csv" > "$T/$s.csv"
+		sed "s/B0010-1,/$long,/" "$F/ra/$s.csv" > "$T/$s.csv"
 	done
 	brul-alert --fleet "$T/batteries.csv" "$T/telemetry.csv" > "$T/a.csv"
-	run grep -c "^[^,]*,resistance_high\.$long\.2026[0-9]*T[0-9]*Z,open," "$T/a.csv"
+	run grep -c "^[^,]*,thermal_runaway\.$long\.2026[0-9]*T[0-9]*Z,open," "$T/a.csv"
 	assert_output 1
 	run consistent "$T/a.csv"
 	assert_success

@@ -560,15 +560,24 @@ digest() {
 	    sed '1s/$/,p_sudden_90d/; 2,$s/$/,/' > "$T/want"
 	cmp "$T/want" "$T/out.csv"
 	cat > "$T/alerts.csv" <<-'EOF'
-	ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message
-	2026-01-02T10:00:00Z,a1,open,temperature_high,warning,CMI,CMI-REC1-S1,B0003-1,36.2,35,2026-01-02T10:00:00Z,,"block B0003-1 at 36.2 °C, over 35"
-	2026-01-02T11:00:00Z,a1,update,temperature_high,critical,CMI,CMI-REC1-S1,B0003-1,41,40,2026-01-02T10:00:00Z,,block B0003-1 at 41.0 °C
-	2026-01-02T13:00:00Z,a1,clear,temperature_high,,CMI,CMI-REC1-S1,B0003-1,33.1,34,2026-01-02T10:00:00Z,2026-01-02T13:00:00Z,cleared
-	2026-01-03T08:00:00Z,a2,open,resistance_high,warning,CMI,CMI-REC1-S1,B0004-1,1.25,1.2,2026-01-03T08:00:00Z,,resistance 25 % over baseline
+	ts,alert_id,event,kind,severity,priority,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message
+	2026-01-02T10:00:00Z,a1,open,temperature_high,warning,2,CMI,CMI-REC1-S1,B0003-1,36.2,35,2026-01-02T10:00:00Z,,"block B0003-1 at 36.2 °C, over 35"
+	2026-01-02T11:00:00Z,a1,update,temperature_high,critical,1,CMI,CMI-REC1-S1,B0003-1,41,40,2026-01-02T10:00:00Z,,block B0003-1 at 41.0 °C
+	2026-01-02T13:00:00Z,a1,clear,temperature_high,,,CMI,CMI-REC1-S1,B0003-1,33.1,34,2026-01-02T10:00:00Z,2026-01-02T13:00:00Z,cleared
+	2026-01-03T08:00:00Z,a2,open,resistance_high,warning,4,CMI,CMI-REC1-S1,B0004-1,1.25,1.2,2026-01-03T08:00:00Z,,resistance 25 % over baseline
 	EOF
 	brul-load -q alerts "$T/alerts.csv"
-	run q "SELECT alert_id, state, severity, ts_open, ts_clear FROM alerts ORDER BY 1"
-	assert_output "$(printf 'a1|cleared|critical|2026-01-02 10:00:00+00|2026-01-02 13:00:00+00\na2|open|warning|2026-01-03 08:00:00+00|')"
+	run q "SELECT alert_id, state, severity, priority, ts_open, ts_clear FROM alerts ORDER BY 1"
+	assert_output "$(printf 'a1|cleared|critical|1|2026-01-02 10:00:00+00|2026-01-02 13:00:00+00\na2|open|warning|4|2026-01-03 08:00:00+00|')"
+	# Written before brul-alert gave priorities: an alert takes one
+	# from its severity (critical 2, warning 3), and exports without.
+	printf '%s\n' ts,alert_id,event,kind,severity,site_id,string_id,battery_id,value,threshold,ts_open,ts_clear,message \
+	    2026-01-03T09:00:00Z,old,open,voltage_low,critical,CMI,CMI-REC1-S1,B0005-1,-0.7,-0.6,2026-01-03T09:00:00Z,,low > "$T/old.csv"
+	brul-load -q alerts "$T/old.csv"
+	[ "$(q "SELECT priority FROM alerts WHERE alert_id = 'old'")" = 2 ]
+	sed 's/^\([^,]*,[^,]*,[^,]*,[^,]*,[^,]*\),/\1,,/; 1s/,,/,priority,/' "$T/old.csv" |
+	    cmp - <(brul-load --export alerts --since 2026-01-03T09:00:00Z)
+	q "DELETE FROM alert_events WHERE alert_id = 'old'; DELETE FROM alerts WHERE alert_id = 'old'"
 	# An operator's acknowledgement survives a reload.
 	q "UPDATE alerts SET acknowledged_by = 'somchai' WHERE alert_id = 'a2'"
 	brul-load -q alerts "$T/alerts.csv"
@@ -641,8 +650,15 @@ digest() {
 
 @test "brul-alert's events load: the table's open alerts are those it left open" {
 	fleet "$F/wk"
+	# resistance an alert again, not a digest item, for alerts left open
+	cat > "$T/r.json" <<-'EOF'
+	{"extends": "default", "rules": [{"name": "resistance_high",
+	  "metric": "resistance_mohm", "smooth": "2d", "relative": "percent",
+	  "baseline": "fleet", "warning": 20, "critical": 50, "clear": 15}]}
+	EOF
 	brul-alert --fleet "$F/wk/batteries.csv" --systems "$F/wk/systems.csv" \
-	    --strings "$F/wk/string_telemetry.csv" "$F/wk/telemetry.csv" > "$T/a.csv"
+	    --rules "$T/r.json" --strings "$F/wk/string_telemetry.csv" \
+	    "$F/wk/telemetry.csv" > "$T/a.csv"
 	brul-load -q alerts "$T/a.csv"
 	want=$(/usr/bin/python3 -c '
 import csv, sys

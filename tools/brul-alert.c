@@ -22,12 +22,13 @@ static const char synopsis[] =
     "                  [--string-telemetry FILE] [--twin FILE]\n"
     "                  [--predictions FILE] [--features FILE]\n"
     "                  [--rules FILE] [--float-v V] [--fail-on SEVERITY]\n"
+    "                  [--digest FILE]\n"
     "                  [--format csv|ndjson] [-z] [-o FILE]\n"
     "                  [--progress | --quiet] [FILE]\n"
     "       brul-alert --list-rules [--rules FILE] [--format csv|ndjson]\n";
 
 struct options {
-	const char *fleet, *systems, *rules;
+	const char *fleet, *systems, *rules, *digest;
 	const char *source[BRUL_SRC_COUNT];	/* telemetry: the operand */
 	const char *opt[BRUL_SRC_COUNT];	/* what named each one */
 	double float_v;
@@ -42,8 +43,15 @@ static const char *const streams[BRUL_SRC_COUNT] = {
 };
 
 static const char *const columns[] = {
-	"ts", "alert_id", "event", "kind", "severity", "site_id", "string_id",
-	"battery_id", "value", "threshold", "ts_open", "ts_clear", "message"
+	"ts", "alert_id", "event", "kind", "severity", "priority", "site_id",
+	"string_id", "battery_id", "value", "threshold", "ts_open", "ts_clear",
+	"message"
+};
+
+/* The maintenance stream (--digest). */
+static const char *const digest_columns[] = {
+	"date", "kind", "severity", "site_id", "string_id", "battery_id",
+	"value", "threshold", "since", "message"
 };
 
 static const char help[] =
@@ -68,6 +76,8 @@ static const char help[] =
 "  --float-v V         float set point at 25 degC without --systems (13.59)\n"
 "  --fail-on SEVERITY  exit 3 when an alert of SEVERITY (warning or\n"
 "                      critical) or worse is open at the end\n"
+"  --digest FILE       write digest rules' daily maintenance items (ageing:\n"
+"                      resistance, health, remaining life) to FILE\n"
 "  --format FMT        output csv (default) or ndjson\n"
 "  -z, --gzip          compress (also implied by -o NAME.gz)\n"
 "  --force             write gzip to a terminal anyway\n"
@@ -81,7 +91,7 @@ static const struct brul_cli cli = { "brul-alert",
     "--fleet FILE [options] [FILE]", synopsis, help };
 
 enum {
-	OPT_FAIL_ON = 256, OPT_FEATURES, OPT_FLEET, OPT_FLOAT_V, OPT_LIST,
+	OPT_DIGEST = 256, OPT_FAIL_ON, OPT_FEATURES, OPT_FLEET, OPT_FLOAT_V, OPT_LIST,
 	OPT_PREDICTIONS, OPT_RULES, OPT_STRING_TELEMETRY, OPT_STRINGS,
 	OPT_SHARD, OPT_SYSTEMS, OPT_TWIN
 };
@@ -90,6 +100,7 @@ static const struct option longopts[] = {
 	BRUL_CLI_OPTIONS,
 	BRUL_CLI_STREAM_OPTIONS,
 	BRUL_CLI_PROGRESS_OPTIONS,
+	{ "digest", required_argument, NULL, OPT_DIGEST },
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "features", required_argument, NULL, OPT_FEATURES },
 	{ "fleet", required_argument, NULL, OPT_FLEET },
@@ -116,6 +127,9 @@ parse(int argc, char **argv, struct options *o)
 		if (brul_cli_option(&cli, &o->out, ch, optarg))
 			continue;
 		switch (ch) {
+		case OPT_DIGEST:
+			o->digest = optarg;
+			break;
 		case OPT_FAIL_ON:
 			if (strcmp(optarg, "warning") == 0)
 				o->fail_on = 1;
@@ -175,7 +189,8 @@ parse(int argc, char **argv, struct options *o)
 	o->opt[BRUL_SRC_TELEMETRY] = "brul-alert's input";
 	if (o->list) {
 		const char *given = o->fleet ? "--fleet" : o->systems ?
-		    "--systems" : o->nshards > 1 ? "--shard" : NULL;
+		    "--systems" : o->nshards > 1 ? "--shard" : o->digest ?
+		    "--digest" : NULL;
 
 		for (int k = 0; given == NULL && k < BRUL_SRC_COUNT; k++)
 			if (o->source[k])
@@ -185,9 +200,30 @@ parse(int argc, char **argv, struct options *o)
 			brul_cli_misuse(&cli, "--list-rules prints the rules "
 			    "and reads no data: not with %s", given);
 	}
+	if (o->digest && o->out.output &&
+	    strcmp(o->digest, o->out.output) == 0)
+		brul_cli_misuse(&cli, "--digest and -o name the same file");
 	if (o->fleet == NULL && !o->list)
 		brul_cli_misuse(&cli, "--fleet FILE is required (the "
 		    "batteries stream: each block's string and site)");
+}
+
+/* A text column, missing when s is NULL (a site's alert has no string). */
+static void
+text(struct brul_writer *w, const char *s)
+{
+	s ? brul_writer_cstr(w, s) : brul_writer_null(w);
+}
+
+/* The row ended, an error of the writer's the engine's. */
+static int
+end(struct brul_writer *w, struct brul_err *err)
+{
+	if (brul_writer_end(w) < 0) {
+		*err = *brul_writer_err(w);
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -200,22 +236,35 @@ emit(void *arg, const struct brul_alert_change *ev, struct brul_err *err)
 	brul_writer_cstr(w, brul_alert_event_names[ev->event]);
 	brul_writer_cstr(w, ev->rule->name);
 	brul_writer_cstr(w, brul_severity_names[ev->severity]);
+	brul_writer_int(w, ev->priority);
 	brul_writer_cstr(w, ev->site_id);
-	ev->string_id ? brul_writer_cstr(w, ev->string_id) :
-	    brul_writer_null(w);
-	ev->battery_id ? brul_writer_cstr(w, ev->battery_id) :
-	    brul_writer_null(w);
+	text(w, ev->string_id);
+	text(w, ev->battery_id);
 	brul_writer_double(w, ev->value);
 	brul_writer_double(w, ev->threshold);
 	brul_writer_time(w, ev->ts_open);
 	ev->ts_clear == INT64_MIN ? brul_writer_null(w) :
 	    brul_writer_time(w, ev->ts_clear);
 	brul_writer_cstr(w, ev->message);
-	if (brul_writer_end(w) < 0) {
-		*err = *brul_writer_err(w);
-		return -1;
-	}
-	return 0;
+	return end(w, err);
+}
+
+static int
+digest(void *arg, const struct brul_digest_item *it, struct brul_err *err)
+{
+	struct brul_writer *w = arg;
+
+	brul_writer_date(w, it->day / 86400);
+	brul_writer_cstr(w, it->rule->name);
+	brul_writer_cstr(w, brul_severity_names[it->severity]);
+	brul_writer_cstr(w, it->site_id);
+	text(w, it->string_id);
+	text(w, it->battery_id);
+	brul_writer_double(w, it->value);
+	brul_writer_double(w, it->threshold);
+	brul_writer_time(w, it->since);
+	brul_writer_cstr(w, it->message);
+	return end(w, err);
 }
 
 static int
@@ -276,6 +325,8 @@ list(const struct brul_rules *rs, struct brul_writer *w)
 		brul_writer_double(w, r->critical);
 		brul_writer_double(w, r->clear);
 		brul_writer_int(w, r->for_s);
+		brul_writer_cstr(w, brul_threat_names[r->threat]);
+		brul_writer_bool(w, r->digest);
 		brul_writer_cstr(w, r->label);
 		if (brul_writer_end(w) < 0)
 			return -1;
@@ -288,14 +339,14 @@ main(int argc, char **argv)
 {
 	static const char *const list_columns[] = { "name", "source", "scope",
 		"metric", "direction", "warning", "critical", "clear", "for_s",
-		"label" };
+		"threat", "digest", "label" };
 	struct options o = { .out.format = BRUL_FMT_CSV, .nshards = 1 };
 	struct brul_rules rules = { 0 };
 	struct brul_alert_engine_opts wo = { 0 };
 	struct brul_out_opts oo;
 	struct brul_alert_engine *wt = NULL;
-	struct brul_out *out = NULL;
-	struct brul_writer *w = NULL;
+	struct brul_out *out = NULL, *dout = NULL;
+	struct brul_writer *w = NULL, *dw = NULL;
 	struct brul_reader *src[BRUL_SRC_COUNT] = { 0 };
 	struct brul_progress prog;
 	struct brul_err e;
@@ -308,7 +359,7 @@ main(int argc, char **argv)
 		goto fail;
 	if (o.list) {
 		if ((out = brul_out_open(o.out.output, &oo, &e)) == NULL ||
-		    (w = brul_writer_new(out, o.out.format, list_columns, 10,
+		    (w = brul_writer_new(out, o.out.format, list_columns, 12,
 		    &e)) == NULL || list(&rules, w) < 0)
 			goto fail;
 		goto done;
@@ -341,6 +392,17 @@ main(int argc, char **argv)
 	    (w = brul_writer_new(out, o.out.format, columns,
 	    (int)(sizeof columns / sizeof columns[0]), &e)) == NULL)
 		goto fail;
+	if (o.digest) {
+		struct brul_out_opts doo = oo;
+
+		doo.gzip = 0;	/* unless its name ends in .gz */
+		if ((dout = brul_out_open(o.digest, &doo, &e)) == NULL ||
+		    (dw = brul_writer_new(dout, o.out.format, digest_columns,
+		    (int)(sizeof digest_columns / sizeof digest_columns[0]),
+		    &e)) == NULL)
+			goto fail;
+		brul_alert_engine_digest(wt, digest, dw);
+	}
 	brul_progress_init(&prog, stderr, o.out.progress, "brul-alert", "rows",
 	    0);
 	if (brul_alert_engine_run(wt, emit, w, &e) < 0)
@@ -354,7 +416,15 @@ main(int argc, char **argv)
 		status = 3;
 done:
 	brul_writer_free(w);
-	w = NULL;
+	brul_writer_free(dw);
+	w = dw = NULL;
+	/* The digest first: when it cannot be made whole, neither is the
+	 * alerts stream published. */
+	if (dout && brul_out_close(dout, &e) < 0) {
+		dout = NULL;
+		goto fail;
+	}
+	dout = NULL;
 	if (brul_out_close(out, &e) < 0) {
 		out = NULL;
 		goto fail;
@@ -370,6 +440,9 @@ done:
 fail:
 	brul_cli_error(&cli, &e);
 	brul_writer_free(w);
+	brul_writer_free(dw);
+	if (dout)
+		brul_out_abort(dout);
 	if (out)
 		brul_out_abort(out);
 	brul_alert_engine_free(wt);

@@ -97,7 +97,8 @@ int
 brul_engine_emit(struct brul_alert_engine *w, const struct rrule *x,
 		 struct brul_alert_change *ev, const char *idname,
 		 int64_t ts_open, int64_t t, enum brul_alert_event what,
-		 int severity, double v, double thr, struct brul_err *err)
+		 int severity, double v, double thr, const char *why,
+		 struct brul_err *err)
 {
 	if (brul_alert_id(w->id, sizeof w->id, x->r->name, idname,
 	    ts_open) < 0)
@@ -108,14 +109,15 @@ brul_engine_emit(struct brul_alert_engine *w, const struct rrule *x,
 	ev->event = what;
 	ev->rule = x->r;
 	ev->severity = severity;
+	ev->priority = brul_alert_priority(x->r, severity);
 	ev->alert_id = w->id;
 	ev->value = isnan(v) ? v : brul_alert_round(x->r, v, thr);
 	ev->threshold = thr;
 	ev->ts_open = ts_open;
 	ev->ts_clear = what == BRUL_ALERT_CLEAR ? t : NONE;
 	if (isnan(v))
-		snprintf(w->msg, sizeof w->msg, "%s cleared: %s removed from "
-		    "service", x->r->label, w->ent);
+		snprintf(w->msg, sizeof w->msg, "cleared: %s %s", w->ent,
+		    why ? why : "removed from service");
 	else
 		brul_alert_message(w->msg, sizeof w->msg, x->r, what,
 		    severity, w->ent, v, thr);
@@ -134,7 +136,48 @@ brul_engine_tell(struct brul_alert_engine *w, struct rrule *x, int e,
 	names(w, x->r, e, &ev);
 	return brul_engine_emit(w, x, &ev, ev.battery_id ? ev.battery_id :
 	    ev.string_id ? ev.string_id : ev.site_id, st->ts_open, t, what,
-	    what == BRUL_ALERT_CLEAR ? sev0 : st->severity, v, thr, err);
+	    what == BRUL_ALERT_CLEAR ? sev0 : st->severity, v, thr, NULL,
+	    err);
+}
+
+int
+brul_engine_digest(struct brul_alert_engine *w, int64_t day,
+		   struct brul_err *err)
+{
+	struct brul_digest_item it;
+	struct brul_alert_change ev;
+
+	for (int i = 0; w->digest && i < w->rules->n; i++) {
+		struct rrule *x = &w->rr[i];
+
+		if (!x->active || !x->r->digest)
+			continue;
+		for (int e = 0; e < x->nent; e++) {
+			const struct brul_alert_state *st = &x->st[e];
+
+			if (st->severity == 0)
+				continue;
+			names(w, x->r, e, &ev);
+			it.day = day;
+			it.rule = x->r;
+			it.severity = st->severity;
+			it.site_id = ev.site_id;
+			it.string_id = ev.string_id;
+			it.battery_id = ev.battery_id;
+			it.threshold = st->severity == 2 ? x->r->critical :
+			    x->r->warning;
+			it.value = brul_alert_round(x->r, x->last[e],
+			    it.threshold);
+			it.since = st->ts_open;
+			brul_alert_message(w->msg, sizeof w->msg, x->r,
+			    BRUL_ALERT_OPEN, st->severity, w->ent, it.value,
+			    it.threshold);
+			it.message = w->msg;
+			if (w->digest(w->digest_arg, &it, err))
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* Value v of rule x for entity e at t, after the metric's steps.  A
@@ -148,10 +191,17 @@ judge(struct brul_alert_engine *w, struct rrule *x, int e, int64_t t, double v,
 	enum brul_alert_event what = brul_alert_step(x->r, &x->st[e], t, v,
 	    &thr);
 
+	if (x->r->digest) {
+		/* A maintenance item: told with the day's digest. */
+		x->last[e] = v;
+		return 0;
+	}
 	if (what == BRUL_ALERT_NONE)
 		return 0;
 	if (x->r->scope == BRUL_SCOPE_BLOCK)
 		return brul_group_defer(w, e, what, v, thr, sev0, err);
+	if (x->r->scope == BRUL_SCOPE_STRING)
+		return brul_group_site(w, x, e, t, what, v, thr, sev0, err);
 	return brul_engine_tell(w, x, e, t, what, v, thr, sev0, err);
 }
 
@@ -173,6 +223,8 @@ retire(struct brul_alert_engine *w, int64_t t, struct brul_err *err)
 				continue;
 			x->st[k].severity = 0;
 			x->st[k].pending = NONE;
+			if (x->r->digest)
+				continue;
 			if (brul_group_defer(w, k, BRUL_ALERT_CLEAR, NAN, NAN,
 			    sev0, err) < 0 ||
 			    brul_group_flush(w, x, t, err) < 0)

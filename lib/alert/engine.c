@@ -62,6 +62,7 @@ brul_alert_engine_new(const struct brul_rules *rules,
 	}
 	for (int i = 0; i < BRUL_SRC_COUNT; i++)
 		w->src[i].cid = -1;
+	w->day = NONE;
 	return w;
 }
 
@@ -83,6 +84,9 @@ brul_alert_engine_free(struct brul_alert_engine *w)
 			free(w->rr[i].touched);
 			free(w->rr[i].grouped);
 			free(w->rr[i].group);
+			free(w->rr[i].last);
+			free(w->rr[i].sgrouped);
+			free(w->rr[i].sgroup);
 		}
 	for (int k = 0; w->s && k < brul_idtab_count(w->strings); k++)
 		free(w->s[k].temps);
@@ -303,7 +307,17 @@ prepare(struct brul_alert_engine *w, struct brul_err *err)
 		x->acc = calloc((size_t)x->nent * (size_t)x->nm,
 		    sizeof *x->acc);
 		x->touched = malloc((size_t)x->nent * sizeof *x->touched);
-		if (!x->st || !x->ms || !x->acc || !x->touched)
+		if (r->digest || r->scope == BRUL_SCOPE_STRING)
+			x->last = malloc((size_t)x->nent * sizeof *x->last);
+		if (r->scope == BRUL_SCOPE_STRING && !r->digest) {
+			x->sgrouped = calloc((size_t)x->nent, 1);
+			x->sgroup = calloc((size_t)brul_idtab_count(w->sites) +
+			    1, sizeof *x->sgroup);
+		}
+		if (!x->st || !x->ms || !x->acc || !x->touched ||
+		    ((r->digest || r->scope == BRUL_SCOPE_STRING) &&
+		    !x->last) || (r->scope == BRUL_SCOPE_STRING &&
+		    !r->digest && (!x->sgrouped || !x->sgroup)))
 			return brul_engine_oom(err);
 		if (r->scope == BRUL_SCOPE_BLOCK &&
 		    ((x->grouped = calloc((size_t)nb, 1)) == NULL ||
@@ -325,11 +339,19 @@ brul_alert_engine_rule_active(const struct brul_alert_engine *w, int i)
 	return w->rr[i].active;
 }
 
+void
+brul_alert_engine_digest(struct brul_alert_engine *w, brul_digest_emit fn,
+			 void *arg)
+{
+	w->digest = fn;
+	w->digest_arg = arg;
+}
+
 int
 brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 		      void *arg, struct brul_err *err)
 {
-	int64_t t;
+	int64_t t, day;
 
 	w->emit = emit;
 	w->arg = arg;
@@ -349,6 +371,12 @@ brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 				t = w->src[k].next.ts;
 		if (t == NONE)
 			break;
+		/* A new day: the last one's maintenance items first. */
+		day = t - (t % 86400 + 86400) % 86400;
+		if (w->day != NONE && day != w->day &&
+		    brul_engine_digest(w, w->day, err) < 0)
+			return -1;
+		w->day = day;
 		/* Gather the instant t from every source. */
 		for (int k = 0; k < BRUL_SRC_COUNT; k++) {
 			struct source *s = &w->src[k];
@@ -368,7 +396,7 @@ brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 		if (brul_engine_instant(w, t, err) < 0)
 			return -1;
 	}
-	return 0;
+	return w->day == NONE ? 0 : brul_engine_digest(w, w->day, err);
 }
 
 unsigned
@@ -392,7 +420,8 @@ brul_alert_engine_open(const struct brul_alert_engine *w, int min)
 	int n = 0;
 
 	for (int i = 0; i < w->rules->n; i++)
-		for (int e = 0; w->rr[i].active && e < w->rr[i].nent; e++)
+		for (int e = 0; w->rr[i].active && !w->rules->v[i].digest &&
+		    e < w->rr[i].nent; e++)
 			n += w->rr[i].st[e].severity >= min;
 	return n;
 }

@@ -39,6 +39,10 @@
  * clear (group.c): its changes have the string's id and a NULL
  * battery_id.
  *
+ * A digest rule's levels are maintenance items, not alerts: the engine
+ * judges them as alerts' (thresholds, hysteresis) but tells them once a
+ * day, each item held at the day's end (brul_alert_engine_digest).
+ *
  * Ownership: brul_alert_engine_new returns an engine freed by
  * brul_alert_engine_free; it keeps a pointer to the rules (which must
  * outlive it) and takes the readers given to brul_alert_engine_source.
@@ -59,6 +63,7 @@ struct brul_alert_change {
 	enum brul_alert_event event;
 	const struct brul_rule *rule;
 	int severity;			/* 1 warning, 2 critical */
+	int priority;			/* 1 (first) to 4: state.h */
 	const char *alert_id;
 	const char *site_id, *string_id, *battery_id;	/* NULL: not concerned */
 	double value, threshold;
@@ -70,6 +75,24 @@ struct brul_alert_change {
  * callback sets err). */
 typedef int (*brul_alert_emit)(void *arg, const struct brul_alert_change *ev,
 			       struct brul_err *err);
+
+/* A maintenance item of a digest rule (an ageing trend: resistance over
+ * baseline, health, remaining life) on a day: the rule's level held at
+ * the day's end (UTC), since when, at what value. */
+struct brul_digest_item {
+	int64_t day;			/* its midnight, UTC */
+	const struct brul_rule *rule;
+	int severity;			/* 1 warning, 2 critical */
+	const char *site_id, *string_id, *battery_id;	/* as alerts' */
+	double value, threshold;
+	int64_t since;			/* when the level was first held */
+	const char *message;
+};
+
+/* Called for each item, a day at a time, in order of rule and entity;
+ * non-zero stops the run (the callback sets err). */
+typedef int (*brul_digest_emit)(void *arg, const struct brul_digest_item *it,
+				struct brul_err *err);
 
 struct brul_alert_engine_opts {
 	double float_v;		/* float set point at 25 degC when the fleet
@@ -106,6 +129,12 @@ int brul_alert_engine_source(struct brul_alert_engine *w,
  * string stream for ambient_c and over_ambient_c).  After the sources. */
 int brul_alert_engine_rule_active(const struct brul_alert_engine *w, int i);
 
+/* Where digest rules' items go ("digest": true in the rules): told at
+ * the end of each day the sources reach, and of the last.  Without it
+ * they are judged but told to no one.  Before the run. */
+void brul_alert_engine_digest(struct brul_alert_engine *w,
+			      brul_digest_emit fn, void *arg);
+
 /* Reads every source to its end, passing each event to emit.  0 or -1. */
 int brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
 			  void *arg, struct brul_err *err);
@@ -116,7 +145,8 @@ int brul_alert_engine_run(struct brul_alert_engine *w, brul_alert_emit emit,
  * boost and float but not rest or equalize.  After the run. */
 unsigned brul_alert_engine_unseen(const struct brul_alert_engine *w);
 
-/* How many alerts are open now at severity >= min (1 or 2). */
+/* How many alerts are open now at severity >= min (1 or 2); digest
+ * rules' items are not alerts. */
 int brul_alert_engine_open(const struct brul_alert_engine *w, int min);
 
 #endif

@@ -5,7 +5,8 @@
  * string), apply.c (the rules over an instant: values, suppression,
  * folding, each entity's alert, the changes told) and group.c (a block
  * rule's alerts on nearly every block of a string grouped into one alert
- * of the string).  Not for tools: engine.h is the API.
+ * of the string; a string rule's alerts on several strings of a site
+ * into one of the site).  Not for tools: engine.h is the API.
  */
 #ifndef BRUL_ENGINEINT_H
 #define BRUL_ENGINEINT_H
@@ -104,6 +105,16 @@ struct group {
 	double v, thr;
 };
 
+/* A string rule's alerts on two strings or more of a site at once are
+ * the site's (its mains, its room, its rectifiers): group.c merges them
+ * into one alert of the site, which the later events of its strings
+ * update and which clears with the last of them. */
+struct sgroup {
+	int severity;		/* the site's alert: 0 none, 1, 2 */
+	int64_t ts_open;
+	int open[3];		/* member strings open now, by severity */
+};
+
 /* A block rule's event, held until its instant is judged whole. */
 struct pending {
 	int e;			/* the block */
@@ -124,6 +135,11 @@ struct rrule {
 	int *touched, ntouched;
 	unsigned char *grouped;	/* block rules: per block, in its string's */
 	struct group *group;	/* block rules: per string */
+	double *last;		/* digest and string rules: each entity's
+				 * last value */
+	unsigned char *sgrouped;	/* string rules: per string, in its
+					 * site's */
+	struct sgroup *sgroup;	/* string rules: per site */
 };
 
 struct brul_alert_engine {
@@ -131,6 +147,9 @@ struct brul_alert_engine {
 	struct brul_alert_engine_opts o;
 	brul_alert_emit emit;
 	void *arg;
+	brul_digest_emit digest;
+	void *digest_arg;
+	int64_t day;			/* the day being judged; NONE: none */
 	struct brul_idtab *blocks, *strings, *sites, *systems;
 	struct brul_share *share;	/* NULL: the whole fleet */
 	struct block *b;
@@ -148,7 +167,7 @@ struct brul_alert_engine {
 	int *stouch, nstouch;		/* strings with opens among them */
 	int started;
 	int64_t now;
-	char id[BRUL_ALERT_ID_MAX + 1], msg[400], ent[128];
+	char id[BRUL_ALERT_ID_MAX + 1], msg[1024], ent[512];
 };
 
 static inline int
@@ -169,6 +188,9 @@ int brul_engine_absorb(struct brul_alert_engine *w, int64_t t,
 		       struct brul_err *err);
 
 /* apply.c */
+/* Tells the digest rules' items held at the end of day (UTC midnight). */
+int brul_engine_digest(struct brul_alert_engine *w, int64_t day,
+		       struct brul_err *err);
 /* The instant t, its rows gathered from every source: what they say of
  * each string absorbed, blocks removed by t retired, each active rule
  * applied. */
@@ -182,11 +204,13 @@ int brul_engine_tell(struct brul_alert_engine *w, struct rrule *x, int e,
 		     double thr, int sev0, struct brul_err *err);
 /* The same for an alert named idname, opened at ts_open, now of
  * severity, whose change ev has its ids and w->ent its name in messages
- * ("block B0001-1"). */
+ * ("block B0001-1").  A clear with v NAN says why instead of a reading:
+ * "cleared: block B0001-1 <why>" (NULL: removed from service). */
 int brul_engine_emit(struct brul_alert_engine *w, const struct rrule *x,
 		     struct brul_alert_change *ev, const char *idname,
 		     int64_t ts_open, int64_t t, enum brul_alert_event what,
-		     int severity, double v, double thr, struct brul_err *err);
+		     int severity, double v, double thr, const char *why,
+		     struct brul_err *err);
 
 /* group.c */
 /* Holds a block rule's event on block e until brul_group_flush. */
@@ -198,5 +222,10 @@ int brul_group_defer(struct brul_alert_engine *w, int e,
  * blocks as its updates and its clear, the others as they are. */
 int brul_group_flush(struct brul_alert_engine *w, struct rrule *x, int64_t t,
 		    struct brul_err *err);
+/* Tells a string rule's event on string e: its own alert's, or, when
+ * another string of its site has the rule's alert open, the site's. */
+int brul_group_site(struct brul_alert_engine *w, struct rrule *x, int e,
+		   int64_t t, enum brul_alert_event what, double v, double thr,
+		   int sev0, struct brul_err *err);
 
 #endif

@@ -15,6 +15,15 @@
  * clears, the blocks' hysteresis thus its own.  Blocks whose alert was
  * open before it keep their own.  The blocks' states stay theirs
  * (state.h): only what is told changes.
+ *
+ * A rule on strings does the same one floor up: when its alert opens on
+ * a string while another string of the same site has it open, the site
+ * is the cause (an outage that takes its strings to cut-off, a room, the
+ * rectifiers).  One alert of the site opens, with those strings as its
+ * members (listed in its message), and the strings' own alerts clear,
+ * saying they joined it: an operator has one alert to act on, told at
+ * once, not one per string.  The site's strings that open the rule later
+ * join it; it clears when its last member clears.
  */
 #include <math.h>
 #include <stdio.h>
@@ -80,7 +89,7 @@ tell_string(struct brul_alert_engine *w, struct rrule *x, int s, int members,
 		snprintf(w->ent, sizeof w->ent, "string %s (%d of %d blocks)",
 		    ev.string_id, members, g->blocks);
 	return brul_engine_emit(w, x, &ev, ev.string_id, g->ts_open, t, what,
-	    what == BRUL_ALERT_CLEAR ? sev0 : g->severity, v, thr, err);
+	    what == BRUL_ALERT_CLEAR ? sev0 : g->severity, v, thr, NULL, err);
 }
 
 /* The string's alert at the worst of its members now: an update when
@@ -195,4 +204,175 @@ brul_group_flush(struct brul_alert_engine *w, struct rrule *x, int64_t t,
 	}
 	w->npend = 0;
 	return rc;
+}
+
+/* How site i's alert of rule x is called: "site PKT (2 of 6 strings:
+ * PKT-UPS1-S1, PKT-UPS1-S4)", its members those open now, and string
+ * also (-1: none), the last to clear. */
+static void
+site_name(struct brul_alert_engine *w, const struct rrule *x, int i,
+	  int also)
+{
+	int ns = brul_idtab_count(w->strings), in = 0, n = 0;
+	size_t at;
+
+	for (int k = 0; k < ns; k++)
+		if (w->s[k].site == i) {
+			in++;
+			n += x->sgrouped[k] && (x->st[k].severity > 0 ||
+			    k == also);
+		}
+	at = (size_t)snprintf(w->ent, sizeof w->ent, "site %s (%d of %d "
+	    "strings", brul_idtab_name(w->sites, i), n, in);
+	for (int k = 0, j = 0; k < ns && at < sizeof w->ent; k++)
+		if (w->s[k].site == i && x->sgrouped[k] &&
+		    (x->st[k].severity > 0 || k == also))
+			at += (size_t)snprintf(w->ent + at, sizeof w->ent - at,
+			    "%s%s", j++ ? ", " : ": ",
+			    brul_idtab_name(w->strings, k));
+	if (at < sizeof w->ent)
+		snprintf(w->ent + at, sizeof w->ent - at, ")");
+}
+
+static int
+tell_site(struct brul_alert_engine *w, struct rrule *x, int i, int also,
+	  int64_t t, enum brul_alert_event what, int severity, double v,
+	  double thr, struct brul_err *err)
+{
+	struct brul_alert_change ev;
+	const char *site = brul_idtab_name(w->sites, i);
+
+	ev.battery_id = ev.string_id = NULL;
+	ev.site_id = site;
+	site_name(w, x, i, also);
+	return brul_engine_emit(w, x, &ev, site, x->sgroup[i].ts_open, t,
+	    what, severity, v, thr, NULL, err);
+}
+
+/* Whether string k's value v is worse than string j's u for rule r. */
+static int
+worse(const struct brul_rule *r, double v, double u)
+{
+	return r->above ? v > u : v < u;
+}
+
+/* The member of site i's alert of rule x at the highest severity and,
+ * at it, with the value furthest past its threshold. */
+static int
+worst_member(const struct brul_alert_engine *w, const struct rrule *x, int i)
+{
+	int worst = -1;
+
+	for (int k = 0; k < brul_idtab_count(w->strings); k++) {
+		int sk = x->st[k].severity;
+
+		if (w->s[k].site != i || !x->sgrouped[k] || sk == 0)
+			continue;
+		if (worst < 0 || sk > x->st[worst].severity ||
+		    (sk == x->st[worst].severity && worse(x->r, x->last[k],
+		    x->last[worst])))
+			worst = k;
+	}
+	return worst;
+}
+
+/* Opens site i's alert of rule x at t for string e and the site's other
+ * strings whose own alert is open: the site's at the worst of them, then
+ * theirs cleared as joined. */
+static int
+merge(struct brul_alert_engine *w, struct rrule *x, int e, int i, int64_t t,
+      struct brul_err *err)
+{
+	struct sgroup *g = &x->sgroup[i];
+	int ns = brul_idtab_count(w->strings), worst;
+	char why[160];
+
+	for (int k = 0; k < ns; k++) {
+		int sk = x->st[k].severity;
+
+		if (w->s[k].site != i || sk == 0 || (x->sgrouped[k] && k != e))
+			continue;
+		x->sgrouped[k] = 1;
+		g->open[sk]++;
+	}
+	worst = worst_member(w, x, i);
+	g->severity = g->open[2] > 0 ? 2 : 1;
+	g->ts_open = t;
+	if (tell_site(w, x, i, -1, t, BRUL_ALERT_OPEN, g->severity,
+	    x->last[worst], x->st[worst].severity == 2 ? x->r->critical :
+	    x->r->warning, err) < 0)
+		return -1;
+	snprintf(why, sizeof why, "joins the alert of site %s",
+	    brul_idtab_name(w->sites, i));
+	for (int k = 0; k < ns; k++) {
+		struct brul_alert_change ev;
+
+		if (k == e || w->s[k].site != i || !x->sgrouped[k])
+			continue;
+		ev.battery_id = NULL;
+		ev.string_id = brul_idtab_name(w->strings, k);
+		ev.site_id = brul_idtab_name(w->sites, i);
+		snprintf(w->ent, sizeof w->ent, "string %s", ev.string_id);
+		if (brul_engine_emit(w, x, &ev, ev.string_id,
+		    x->st[k].ts_open, t, BRUL_ALERT_CLEAR, x->st[k].severity,
+		    NAN, NAN, why, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+brul_group_site(struct brul_alert_engine *w, struct rrule *x, int e,
+		int64_t t, enum brul_alert_event what, double v, double thr,
+		int sev0, struct brul_err *err)
+{
+	int i = w->s[e].site, sev = x->st[e].severity;
+	struct sgroup *g = &x->sgroup[i];
+
+	x->last[e] = v;
+	if (what == BRUL_ALERT_OPEN) {
+		int others = 0;
+
+		for (int k = 0; g->severity == 0 &&
+		    k < brul_idtab_count(w->strings); k++)
+			others += k != e && w->s[k].site == i &&
+			    x->st[k].severity > 0;
+		if (g->severity == 0 && others == 0)
+			return brul_engine_tell(w, x, e, t, what, v, thr,
+			    sev0, err);
+		if (g->severity == 0)
+			return merge(w, x, e, i, t, err);
+		x->sgrouped[e] = 1;
+		g->open[sev]++;
+	} else if (!x->sgrouped[e]) {
+		return brul_engine_tell(w, x, e, t, what, v, thr, sev0, err);
+	} else {
+		g->open[sev0]--;
+		if (what == BRUL_ALERT_CLEAR)
+			x->sgrouped[e] = 0;
+		else
+			g->open[sev]++;
+		if (g->open[1] + g->open[2] == 0) {
+			/* Its last member: the site's alert clears with it,
+			 * named by the string that leaves last. */
+			int was = g->severity;
+
+			x->sgrouped[e] = 1;
+			g->severity = 0;
+			if (tell_site(w, x, i, e, t, BRUL_ALERT_CLEAR, was, v,
+			    thr, err) < 0)
+				return -1;
+			x->sgrouped[e] = 0;
+			return 0;
+		}
+	}
+	/* The site's alert at the worst of its members now, and with them
+	 * all in its message: an update when a string joins too. */
+	sev = g->open[2] > 0 ? 2 : 1;
+	if (sev == g->severity && what != BRUL_ALERT_OPEN)
+		return 0;
+	g->severity = sev;
+	e = worst_member(w, x, i);
+	return tell_site(w, x, i, -1, t, BRUL_ALERT_UPDATE, sev, x->last[e],
+	    sev == 2 ? x->r->critical : x->r->warning, err);
 }

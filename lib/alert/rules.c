@@ -15,6 +15,10 @@ const char *const brul_mode_names[BRUL_MODE_COUNT] = {
 	"float", "discharge", "rest", "boost", "equalize", "ohmic_test"
 };
 
+const char *const brul_threat_names[BRUL_THREAT_COUNT] = {
+	"safety", "load", "data", "ageing"
+};
+
 static const char *const source_names[BRUL_SRC_COUNT] = {
 	"telemetry", "strings", "twin", "predictions", "features"
 };
@@ -314,6 +318,42 @@ thresholds(const struct ctx *c, json_t *o, struct brul_rule *r)
 	return 0;
 }
 
+/* A true or false key, false when absent. */
+static int
+flag(const struct ctx *c, json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_boolean(v))
+		return fail(c, "%s: expected true or false", key);
+	return json_is_true(v);
+}
+
+/* The reading in words: {entity} and {value} once each, nothing else in
+ * braces, so that a message can never print a stray placeholder. */
+static int
+says(const struct ctx *c, json_t *o, struct brul_rule *r)
+{
+	int ent = 0, val = 0, k;
+
+	if ((k = get_text(c, o, "says", r->says, sizeof r->says, 0)) <= 0)
+		return k;
+	for (const char *p = r->says; (p = strchr(p, '{')) != NULL; p++) {
+		if (strncmp(p, "{entity}", 8) == 0)
+			ent++;
+		else if (strncmp(p, "{value}", 7) == 0)
+			val++;
+		else
+			return fail(c, "says: only {entity} and {value} "
+			    "are filled in");
+	}
+	if (ent != 1 || val != 1)
+		return fail(c, "says: needs {entity} and {value}, once each");
+	return 0;
+}
+
 static int
 rule(const struct ctx *c, json_t *o, struct brul_rule *r)
 {
@@ -321,7 +361,8 @@ rule(const struct ctx *c, json_t *o, struct brul_rule *r)
 		"source", "scope", "aggregate", "metric", "abs", "smooth",
 		"relative", "baseline", "direction", "warning", "critical",
 		"clear", "critical_clear", "for", "decimals", "when",
-		"suppress", "enabled", NULL };
+		"suppress", "enabled", "says", "threat", "digest", "latch",
+		NULL };
 	static const char *const scopes[] = { "block", "string", "site" };
 	static const char *const aggs[] = { "max", "min", "mean", "spread" };
 	static const char *const dirs[] = { "above", "below" };
@@ -342,6 +383,17 @@ rule(const struct ctx *c, json_t *o, struct brul_rule *r)
 		return -1;
 	if (r->label[0] == '\0')
 		snprintf(r->label, sizeof r->label, "%s", r->name);
+	if (says(c, o, r) < 0)
+		return -1;
+	if ((x = one_of(c, o, "threat", brul_threat_names,
+	    BRUL_THREAT_COUNT, BRUL_THREAT_LOAD)) < 0)
+		return -1;
+	r->threat = (enum brul_threat)x;
+	if ((r->digest = flag(c, o, "digest")) < 0 ||
+	    (r->latch = flag(c, o, "latch")) < 0)
+		return -1;
+	if (r->digest && r->latch)
+		return fail(c, "latch: a digest rule opens no alert to hold");
 	if ((v = json_object_get(o, "source")) != NULL &&
 	    (!json_is_string(v) ||
 	     (x = brul_source_parse(json_string_value(v))) < 0))
@@ -597,6 +649,12 @@ brul_rules_json(const struct brul_rules *rs, size_t *n)
 		    "clear", threshold(x->clear),
 		    "critical_clear", threshold(x->critical_clear),
 		    "decimals", (json_int_t)x->decimals);
+		if (o != NULL && json_object_update_new(o, json_pack(
+		    "{s:s,s:b,s:b}", "threat", brul_threat_names[x->threat],
+		    "digest", x->digest, "latch", x->latch)) < 0) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (o == NULL || json_array_append_new(a, o) < 0) {
 			json_decref(a);
 			a = NULL;

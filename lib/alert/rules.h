@@ -30,6 +30,14 @@ enum brul_source {
 enum brul_scope { BRUL_SCOPE_BLOCK, BRUL_SCOPE_STRING, BRUL_SCOPE_SITE };
 enum brul_agg { BRUL_AGG_MAX, BRUL_AGG_MIN, BRUL_AGG_MEAN, BRUL_AGG_SPREAD };
 enum brul_relative { BRUL_REL_NONE, BRUL_REL_DIFF, BRUL_REL_PCT };
+/* What a rule's alert threatens, most urgent first: a block's safety (a
+ * runaway, an open or shorted cell, heat), a string's holding its load,
+ * the data itself (a block unheard), a block's ageing. */
+enum brul_threat {
+	BRUL_THREAT_SAFETY, BRUL_THREAT_LOAD, BRUL_THREAT_DATA,
+	BRUL_THREAT_AGEING, BRUL_THREAT_COUNT
+};
+extern const char *const brul_threat_names[BRUL_THREAT_COUNT];
 
 /* A string's operating modes, as the string stream names them, and the
  * pseudo-event of an ohmic test: bits of a mode mask. */
@@ -64,6 +72,7 @@ struct brul_cond {
 struct brul_rule {
 	char name[BRUL_NAME_MAX];	/* the alerts' kind */
 	char label[96];			/* what a technician calls it */
+	char says[128];			/* the reading in words, or "" */
 	char unit[16];			/* printed after numbers in messages */
 	enum brul_source source;
 	enum brul_scope scope;
@@ -80,6 +89,9 @@ struct brul_rule {
 	unsigned during;		/* mode mask: suppressed meanwhile */
 	unsigned after;			/* mode mask: and for a while after */
 	int64_t after_s[BRUL_MODE_COUNT];	/* that long */
+	enum brul_threat threat;
+	int digest;		/* a maintenance item, not an alert */
+	int latch;		/* critical holds until out of service */
 };
 
 struct brul_rules {

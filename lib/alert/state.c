@@ -56,6 +56,11 @@ brul_alert_step(const struct brul_rule *r, struct brul_alert_state *s,
 	int level = !isnan(r->critical) && reaches(x, m * r->critical) ? 2 :
 	    !isnan(r->warning) && reaches(x, m * r->warning) ? 1 : 0;
 
+	/* A latched critical alert (a runaway, a failed cell) outlives its
+	 * reading, which fades as the filter or the baseline adapts to the
+	 * failed block: only leaving service ends it. */
+	if (r->latch && s->severity == 2)
+		return BRUL_ALERT_NONE;
 	if (s->severity == 0) {
 		if (level == 0) {
 			s->pending = INT64_MIN;
@@ -124,35 +129,83 @@ brul_alert_round(const struct brul_rule *r, double v, double threshold)
 	}
 }
 
+int
+brul_alert_priority(const struct brul_rule *r, int severity)
+{
+	/* safety, load, data, ageing: critical then warning. */
+	static const int p[BRUL_THREAT_COUNT][2] = {
+		{ 1, 2 }, { 2, 3 }, { 3, 3 }, { 3, 4 }
+	};
+
+	return p[r->threat][severity == 2 ? 0 : 1];
+}
+
+/* Whether a rule's numbers read best as sizes: a "below" rule whose
+ * thresholds are all negative (its says reads "0.35 V under float", not
+ * "-0.35 V under"). */
+static int
+magnitude(const struct brul_rule *r)
+{
+	return !r->above && !(r->warning > 0) && !(r->critical > 0) &&
+	    !(r->clear > 0);
+}
+
+/* The reading in words: the rule's says with {entity} and {value}
+ * filled in, else "label: entity at value"; cleared, "cleared: says" or
+ * "label cleared: ...". */
+static size_t
+reading(char *buf, size_t n, const struct brul_rule *r, int cleared,
+	const char *entity, const char *v)
+{
+	const char *p = r->says, *q;
+	size_t at;
+
+	if (*p == '\0')
+		return (size_t)snprintf(buf, n, "%s%s: %s at %s%s", r->label,
+		    cleared ? " cleared" : "", entity, v, r->unit);
+	at = (size_t)snprintf(buf, n, "%s", cleared ? "cleared: " : "");
+	for (; (q = strchr(p, '{')) != NULL && at < n; p = strchr(q, '}') + 1)
+		at += (size_t)snprintf(buf + at, n - at, "%.*s%s%s",
+		    (int)(q - p), p, q[1] == 'e' ? entity : v,
+		    q[1] == 'e' ? "" : r->unit);
+	if (at < n)
+		at += (size_t)snprintf(buf + at, n - at, "%s", p);
+	return at < n ? at : n - 1;
+}
+
 void
 brul_alert_message(char *buf, size_t n, const struct brul_rule *r,
 		   enum brul_alert_event ev, int severity, const char *entity,
 		   double value, double threshold)
 {
 	char v[40], t[40];
+	int mag = r->says[0] != '\0' && magnitude(r);
 	/* Rising to a level, a high value is over its threshold; falling
 	 * back, under. */
 	int rising = ev == BRUL_ALERT_OPEN ||
 	    (ev == BRUL_ALERT_UPDATE && severity == 2);
 	const char *side = r->above == rising ? "over" : "under";
+	double x = brul_alert_round(r, value, threshold);
+	size_t at;
 
-	v[brul_num_shortest(v, brul_alert_round(r, value, threshold))] = '\0';
-	t[brul_num_shortest(t, threshold)] = '\0';
-	if (strcmp(r->m.name, "silence_min") == 0) {
-		if (ev == BRUL_ALERT_CLEAR)
-			snprintf(buf, n, "%s cleared: %s reports again",
-			    r->label, entity);
-		else
-			snprintf(buf, n, "%s: %s silent for %s min (%s after "
-			    "%s min)", r->label, entity, v,
-			    brul_severity_names[severity], t);
+	if (mag)
+		side = rising ? "over" : "under";
+	v[brul_num_shortest(v, mag ? fabs(x) : x)] = '\0';
+	t[brul_num_shortest(t, mag ? fabs(threshold) : threshold)] = '\0';
+	if (ev == BRUL_ALERT_CLEAR && strcmp(r->m.name, "silence_min") == 0) {
+		snprintf(buf, n, "cleared: %s reports again", entity);
 		return;
 	}
+	at = reading(buf, n, r, ev == BRUL_ALERT_CLEAR, entity, v);
+	if (at >= n - 1)
+		return;
 	if (ev == BRUL_ALERT_CLEAR)
-		snprintf(buf, n, "%s cleared: %s back to %s%s, %s %s%s",
-		    r->label, entity, v, r->unit, side, t, r->unit);
+		snprintf(buf + at, n - at, " (back %s %s%s)", side, t,
+		    r->unit);
+	else if (ev == BRUL_ALERT_UPDATE && severity == 1)
+		snprintf(buf + at, n - at, " (warning again, %s %s%s)",
+		    side, t, r->unit);
 	else
-		snprintf(buf, n, "%s: %s at %s%s, %s %s%s (%s)", r->label,
-		    entity, v, r->unit, side, t, r->unit,
-		    brul_severity_names[severity]);
+		snprintf(buf + at, n - at, " (%s limit %s%s)",
+		    brul_severity_names[severity], t, r->unit);
 }

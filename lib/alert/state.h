@@ -52,10 +52,19 @@ int brul_alert_id(char *buf, size_t n, const char *rule, const char *entity,
  * to the threshold it crossed: what events and messages show. */
 double brul_alert_round(const struct brul_rule *r, double v,
 			double threshold);
-/* What a technician reads: "block temperature high: block B0003-1 at
- * 41.2 °C, over 40 °C (critical)", "... cleared: block B0003-1 back to
- * 32.8 °C, under 33 °C".  entity is how the entity is called ("block
- * B0003-1"); value and threshold are printed with the rule's decimals. */
+/* The priority of rule r's alert at severity, 1 (act first) to 4: from
+ * what the rule threatens (safety, then load, data, ageing) and the
+ * severity.  An operator's lists also raise it while it waits
+ * unacknowledged (brul-serve), which a stream cannot know. */
+int brul_alert_priority(const struct brul_rule *r, int severity);
+/* What a technician reads: the reading in the rule's words (its says,
+ * else "label: entity at value") and against what: "block B0010-1 is
+ * 4.2 °C hotter than its string's median (critical limit 4 °C)";
+ * "cleared: ... 1.2 °C ... (back under 1.5 °C)"; a critical alert back
+ * to warning "(warning again, under 3 °C)".  A "below" rule with
+ * negative thresholds prints sizes (0.35 V under float).  entity is how
+ * the entity is called ("block B0003-1"); numbers have the rule's
+ * decimals. */
 void brul_alert_message(char *buf, size_t n, const struct brul_rule *r,
 			enum brul_alert_event ev, int severity,
 			const char *entity, double value, double threshold);

@@ -23,6 +23,7 @@ static const struct {
 	{ "features", { "battery_id", "window_s", "samples" } },
 	{ "predictions", { "battery_id", "date", "rul_days", "risk" } },
 	{ "alerts", { "ts", "alert_id", "event", "severity" } },
+	{ "maintenance", { "date", "kind", "threshold", "since" } },
 	{ "twin", { "ts", "battery_id", "soc_pct", "soh_sd_pct" } },
 	{ "circuits", { "model", "ocv_empty_v", "ocv_full_v" } },
 	{ "models", { "model", "float_life_25c_years" } },

@@ -95,7 +95,7 @@ static const struct xcol predictions[] = {
 };
 static const struct xcol alerts[] = {
 	TS("ts"), T("alert_id"), T("event"), T("kind"), T("severity"),
-	T("site_id"), T("string_id"), T("battery_id"), N("value", -1),
+	I("priority"), T("site_id"), T("string_id"), T("battery_id"), N("value", -1),
 	N("threshold", -1), TS("ts_open"), TS("ts_clear"), T("message")
 };
 

@@ -24,17 +24,25 @@
 
 
 /* An alert's present state follows its events: the latest decides (its
- * severity and message the latest given), an open event dates it.  Only
+ * severity, priority and message the latest given; events without a
+ * priority, written before brul-alert gave one, take it from the
+ * severity as migration 007 does), an open event dates it.  Only
  * alerts with events in this load are looked
  * at; the operator's columns are left alone. */
 static const char alerts_after[] =
     "INSERT INTO alerts AS a (alert_id, site_id, string_id, battery_id, "
-    "  kind, severity, state, value, threshold, message, ts_open, "
+    "  kind, severity, priority, state, value, threshold, message, ts_open, "
     "  ts_update, ts_clear) "
     "SELECT DISTINCT ON (e.alert_id) e.alert_id, e.site_id, e.string_id, "
     "  e.battery_id, e.kind, "
     "  (SELECT o.severity FROM alert_events o WHERE o.alert_id = e.alert_id "
     "   AND o.severity IS NOT NULL ORDER BY o.ts DESC LIMIT 1), "
+    "  coalesce((SELECT o.priority FROM alert_events o "
+    "   WHERE o.alert_id = e.alert_id AND o.priority IS NOT NULL "
+    "   ORDER BY o.ts DESC LIMIT 1), "
+    "   CASE (SELECT o.severity FROM alert_events o "
+    "    WHERE o.alert_id = e.alert_id AND o.severity IS NOT NULL "
+    "    ORDER BY o.ts DESC LIMIT 1) WHEN 'critical' THEN 2 ELSE 3 END), "
     "  CASE e.event WHEN 'clear' THEN 'cleared' ELSE 'open' END, "
     "  e.value, e.threshold, "
     "  (SELECT o.message FROM alert_events o WHERE o.alert_id = e.alert_id "
@@ -50,7 +58,7 @@ static const char alerts_after[] =
     "ON CONFLICT (alert_id) DO UPDATE SET site_id = EXCLUDED.site_id, "
     "  string_id = EXCLUDED.string_id, battery_id = EXCLUDED.battery_id, "
     "  kind = EXCLUDED.kind, "
-    "  severity = EXCLUDED.severity, "
+    "  severity = EXCLUDED.severity, priority = EXCLUDED.priority, "
     "  state = EXCLUDED.state, value = EXCLUDED.value, "
     "  threshold = EXCLUDED.threshold, "
     "  message = EXCLUDED.message, "

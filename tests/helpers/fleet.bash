@@ -8,9 +8,9 @@
 # fleet_setup starts a cluster on PORT (its directory, under /tmp, named
 # in DIR/pgdir; its conninfo in DIR/conninfo, exported as DATABASE_URL),
 # simulates a dataset into DIR/ds (brul-gen --dataset with the arguments
-# given) and loads it with the twin's hourly estimates, brul-alert's
-# alerts, predictions made from the labels (a fixture of known values)
-# and a small model trained on daily features (DIR/model.json).  It
+# given) and loads it with the twin's hourly estimates, predictions made
+# from the labels (a fixture of known values), brul-alert's alerts over
+# all of them (its digest in DIR/digest.csv) and a small model trained on daily features (DIR/model.json).  It
 # writes a signing secret (DIR/secret) and creates the users eng
 # (engineer), view (viewer) and admin (admin) with the password in
 # DIR/pw.
@@ -28,12 +28,16 @@ fleet_setup() {
 	brul-gen --dataset "$d/ds" --quiet "$@"
 	brul-load --migrate -q
 	brul-load -q --dataset "$d/ds"
-	brul-twin --fleet "$d/ds/batteries.csv" --every 1h "$d/ds/telemetry.csv" |
-	    brul-load -q twin
+	brul-twin --fleet "$d/ds/batteries.csv" --every 1h \
+	    "$d/ds/telemetry.csv" > "$d/twin.csv"
+	brul-load -q twin "$d/twin.csv"
+	fleet_predictions "$d/ds/labels.csv" > "$d/predictions.csv"
+	brul-load -q predictions "$d/predictions.csv"
 	brul-alert --fleet "$d/ds/batteries.csv" --systems "$d/ds/systems.csv" \
-	    --string-telemetry "$d/ds/string_telemetry.csv" "$d/ds/telemetry.csv" |
+	    --string-telemetry "$d/ds/string_telemetry.csv" \
+	    --twin "$d/twin.csv" --predictions "$d/predictions.csv" \
+	    --digest "$d/digest.csv" "$d/ds/telemetry.csv" |
 	    brul-load -q alerts
-	fleet_predictions "$d/ds/labels.csv" | brul-load -q predictions
 	brul-features --window day --fleet "$d/ds/batteries.csv" \
 	    "$d/ds/telemetry.csv" > "$d/features.csv"
 	brul-train --quiet --folds 3 --rounds 20 --threads 2 \

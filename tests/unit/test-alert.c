@@ -94,6 +94,25 @@ test_state(struct tap *t)
 	r = rule(1, NAN, 40, 38, 0);
 	tap_streq(t, run(&r, (double[]){ 39, 41, 39, 37 }, 4, &sev), ".o.c",
 	    "critical only");
+	/* A latched rule: a warning comes and goes, a critical alert stays
+	 * whatever the value does. */
+	r = rule(1, 35, 40, 33, 0);
+	r.latch = 1;
+	tap_streq(t, run(&r, (double[]){ 36, 30, 41, 41, 30, 20 }, 6, &sev),
+	    "oco...", "latch: a warning clears, a critical alert holds");
+	tap_ok(t, sev == 2, "latch: still critical");
+	/* Priority: what the rule threatens, then the severity. */
+	r.threat = BRUL_THREAT_SAFETY;
+	tap_ok(t, brul_alert_priority(&r, 2) == 1 &&
+	    brul_alert_priority(&r, 1) == 2, "priority: safety 1 and 2");
+	r.threat = BRUL_THREAT_LOAD;
+	tap_ok(t, brul_alert_priority(&r, 2) == 2 &&
+	    brul_alert_priority(&r, 1) == 3, "priority: load 2 and 3");
+	r.threat = BRUL_THREAT_DATA;
+	tap_ok(t, brul_alert_priority(&r, 1) == 3, "priority: data 3");
+	r.threat = BRUL_THREAT_AGEING;
+	tap_ok(t, brul_alert_priority(&r, 2) == 3 &&
+	    brul_alert_priority(&r, 1) == 4, "priority: ageing 3 and 4");
 }
 
 static void
@@ -163,17 +182,46 @@ test_text(struct tap *t)
 	}
 	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_OPEN, 2,
 	    "block B0003-1", 41.04, 40);
-	tap_streq(t, buf, "block temperature high: block B0003-1 at 41 °C, "
-	    "over 40 °C (critical)", "message: open");
+	tap_streq(t, buf, "block temperature high: block B0003-1 at 41 °C "
+	    "(critical limit 40 °C)", "message: open");
 	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_UPDATE, 1,
 	    "block B0003-1", 37.7, 38);
-	tap_streq(t, buf, "block temperature high: block B0003-1 at 37.7 °C, "
-	    "under 38 °C (warning)", "message: back to warning");
+	tap_streq(t, buf, "block temperature high: block B0003-1 at 37.7 °C "
+	    "(warning again, under 38 °C)", "message: back to warning");
 	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_CLEAR, 1,
 	    "block B0003-1", 32.96, 33);
 	tap_streq(t, buf, "block temperature high cleared: block B0003-1 "
-	    "back to 32.96 °C, under 33 °C",
+	    "at 32.96 °C (back under 33 °C)",
 	    "message: a value is never rounded onto its threshold");
+	/* In the rule's words, against what it was measured. */
+	snprintf(r.says, sizeof r.says, "{entity} is {value} hotter than "
+	    "its string's median");
+	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_OPEN, 2,
+	    "block B0010-1", 4.2, 4);
+	tap_streq(t, buf, "block B0010-1 is 4.2 °C hotter than its string's "
+	    "median (critical limit 4 °C)", "message: says");
+	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_CLEAR, 2,
+	    "block B0010-1", 1.2, 1.5);
+	tap_streq(t, buf, "cleared: block B0010-1 is 1.2 °C hotter than its "
+	    "string's median (back under 1.5 °C)", "message: says, cleared");
+	/* A rule on low values with negative thresholds says sizes. */
+	r = rule(0, -0.3, -0.6, -0.2, 0);
+	snprintf(r.unit, sizeof r.unit, " V");
+	r.decimals = 2;
+	snprintf(r.says, sizeof r.says, "{entity} floats {value} under its "
+	    "float voltage");
+	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_OPEN, 1,
+	    "block B0001-1", -0.354, -0.3);
+	tap_streq(t, buf, "block B0001-1 floats 0.35 V under its float "
+	    "voltage (warning limit 0.3 V)", "message: sizes below zero");
+	brul_alert_message(buf, sizeof buf, &r, BRUL_ALERT_CLEAR, 1,
+	    "block B0001-1", -0.15, -0.2);
+	tap_streq(t, buf, "cleared: block B0001-1 floats 0.15 V under its "
+	    "float voltage (back under 0.2 V)", "message: sizes, cleared");
+	/* A message longer than its buffer is cut, never overrun. */
+	brul_alert_message(buf, 20, &r, BRUL_ALERT_OPEN, 1,
+	    "block B0001-1", -0.354, -0.3);
+	tap_streq(t, buf, "block B0001-1 float", "message: cut to fit");
 }
 
 static int
@@ -241,6 +289,25 @@ test_rules(struct tap *t)
 	    "broken JSON");
 	tap_ok(t, bad("{\"rules\": [{\"name\": \"x\", \"enabled\": false}]}",
 	    "no such rule to disable"), "disabling what is not there");
+	tap_ok(t, bad("{\"rules\": [{\"name\": \"x\", \"metric\": \"v\", "
+	    "\"warning\": 1, \"says\": \"{entity} at {val}\"}]}",
+	    "says: only {entity} and {value} are filled in"),
+	    "says: an unknown placeholder");
+	tap_ok(t, bad("{\"rules\": [{\"name\": \"x\", \"metric\": \"v\", "
+	    "\"warning\": 1, \"says\": \"{value} and {value}\"}]}",
+	    "says: needs {entity} and {value}, once each"),
+	    "says: each placeholder once");
+	tap_ok(t, bad("{\"rules\": [{\"name\": \"x\", \"metric\": \"v\", "
+	    "\"warning\": 1, \"threat\": \"fire\"}]}",
+	    "threat: expected safety, load, data or ageing"),
+	    "threat: one of four");
+	tap_ok(t, bad("{\"rules\": [{\"name\": \"x\", \"metric\": \"v\", "
+	    "\"warning\": 1, \"digest\": true, \"latch\": true}]}",
+	    "latch: a digest rule opens no alert to hold"),
+	    "latch: not on a digest rule");
+	tap_ok(t, bad("{\"rules\": [{\"name\": \"x\", \"metric\": \"v\", "
+	    "\"warning\": 1, \"digest\": 1}]}",
+	    "digest: expected true or false"), "digest: a boolean");
 }
 
 int

@@ -95,9 +95,15 @@ main(void)
 		    BRUL_ECM_NCOLS), "circuits") == 0,
 		    "data/ecm.csv's rows are circuits");
 	}
+	tap_ok(&t, is("ts,alert_id,event,kind,severity,priority,site_id,"
+	    "string_id,battery_id,value,threshold,ts_open,ts_clear,message",
+	    "alerts"), "brul-alert's events are alerts");
 	tap_ok(&t, is("ts,alert_id,event,kind,severity,site_id,string_id,"
 	    "battery_id,value,threshold,ts_open,ts_clear,message", "alerts"),
-	    "brul-alert's events are alerts");
+	    "and those written before priorities");
+	tap_ok(&t, is("date,kind,severity,site_id,string_id,battery_id,value,"
+	    "threshold,since,message", "maintenance"),
+	    "brul-alert's digest is maintenance");
 	tap_ok(&t, is("ts,battery_id,soc_pct,soc_sd_pct,soh_pct,soh_sd_pct,"
 	    "r0_mohm,v_pred_v,residual_v,innovation_z", "twin"),
 	    "brul-twin's rows are the twin's");
