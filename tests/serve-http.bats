@@ -197,7 +197,7 @@ for line in sys.stdin.buffer:
 
 @test "a query argument a route does not take, or one given twice or without a value, is 400 naming it" {
 	run get '/api/v1/alerts?since=notadate'
-	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"since: not an argument of this route, which takes limit, offset, site, battery, string, kind, severity, state, acknowledged, from and to"}}')"
+	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"since: not an argument of this route, which takes limit, offset, site, battery, string, kind, severity, state, acknowledged, from, to and sort"}}')"
 	run get '/health?verbose=1'
 	assert_output "$(printf '%s\n400' '{"error":{"status":400,"code":"bad_argument","message":"verbose: not an argument of this route, which takes none"}}')"
 	run get '/api/v1/batteries?limit=1&limit=2'

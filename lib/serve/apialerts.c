@@ -5,17 +5,31 @@
 
 #include "serve/api.h"
 
-static const struct brul_stmt list = { "alerts_list",
-    "WITH f AS (SELECT a.* FROM alerts a WHERE "
-    "  ($3::text IS NULL OR a.site_id = $3) "
-    "  AND ($4::text IS NULL OR a.battery_id = $4) "
-    "  AND ($5::text IS NULL OR a.severity = $5) "
-    "  AND ($6::text IS NULL OR a.kind = $6) "
-    "  AND ($7::text IS NULL OR a.state = $7) "
-    "  AND ($8::boolean IS NULL OR (a.acknowledged_at IS NOT NULL) = $8) "
-    "  AND ($9::timestamptz IS NULL OR a.ts_open >= $9) "
-    "  AND ($10::timestamptz IS NULL OR a.ts_open < $10) "
+/* The alerts a list's filters select, each with its urgency now
+ * (migration 007): its priority, raised once it has waited a day
+ * unacknowledged. */
+#define FILTERED \
+    "WITH f AS (SELECT a.*, brul_alert_urgency(a, now()) AS urgency " \
+    "  FROM alerts a WHERE " \
+    "  ($3::text IS NULL OR a.site_id = $3) " \
+    "  AND ($4::text IS NULL OR a.battery_id = $4) " \
+    "  AND ($5::text IS NULL OR a.severity = $5) " \
+    "  AND ($6::text IS NULL OR a.kind = $6) " \
+    "  AND ($7::text IS NULL OR a.state = $7) " \
+    "  AND ($8::boolean IS NULL OR (a.acknowledged_at IS NOT NULL) = $8) " \
+    "  AND ($9::timestamptz IS NULL OR a.ts_open >= $9) " \
+    "  AND ($10::timestamptz IS NULL OR a.ts_open < $10) " \
     "  AND ($11::text IS NULL OR a.string_id = $11)) "
+
+/* What to act on first: open before cleared, unacknowledged before
+ * acknowledged, then by urgency, the newest first among equals. */
+static const struct brul_stmt list = { "alerts_list", FILTERED
+    PAGE("to_jsonb(x) ORDER BY (x.state = 'open') DESC, "
+    "(x.acknowledged_at IS NULL) DESC, x.urgency, x.ts_open DESC, "
+    "x.alert_id", "(state = 'open') DESC, (acknowledged_at IS NULL) DESC, "
+    "urgency, ts_open DESC, alert_id") };
+/* sort=recent: the latest changed first, as a log reads. */
+static const struct brul_stmt recent = { "alerts_recent", FILTERED
     PAGE("to_jsonb(x) ORDER BY x.ts_update DESC, x.alert_id",
     "ts_update DESC, alert_id") };
 
@@ -45,7 +59,8 @@ static const struct brul_stmt stats = { "alerts_stats",
     "    AND ($3::text IS NULL OR a.site_id = $3)))::text FROM w" };
 
 static const struct brul_stmt one = { "alerts_one",
-    "SELECT (to_jsonb(a) || jsonb_build_object('events', coalesce(("
+    "SELECT (to_jsonb(a) || jsonb_build_object('urgency', "
+    "  brul_alert_urgency(a, now()), 'events', coalesce(("
     "  SELECT jsonb_agg(to_jsonb(e) - 'alert_id' ORDER BY e.ts, "
     "  CASE e.event WHEN 'open' THEN 0 WHEN 'update' THEN 1 ELSE 2 END) "
     "  FROM alert_events e WHERE e.alert_id = a.alert_id), '[]')))::text "
@@ -56,17 +71,20 @@ static const struct brul_stmt ack = { "alerts_ack",
     "WITH u AS (UPDATE alerts SET acknowledged_by = $2, acknowledged_at = "
     "  now(), ack_note = $3 WHERE alert_id = $1 AND acknowledged_at IS NULL "
     "  RETURNING *) "
-    "SELECT (SELECT to_jsonb(u)::text FROM u), "
+    "SELECT (SELECT (to_jsonb(u) || jsonb_build_object('urgency', "
+    "  brul_alert_urgency(u::alerts, now())))::text FROM u), "
     "  EXISTS (SELECT 1 FROM alerts WHERE alert_id = $1)" };
 static const struct brul_stmt resolve = { "alerts_resolve",
     "WITH u AS (UPDATE alerts SET resolved_by = $2, resolved_at = now(), "
     "  resolution = $3 WHERE alert_id = $1 AND resolved_at IS NULL "
     "  RETURNING *) "
-    "SELECT (SELECT to_jsonb(u)::text FROM u), "
+    "SELECT (SELECT (to_jsonb(u) || jsonb_build_object('urgency', "
+    "  brul_alert_urgency(u::alerts, now())))::text FROM u), "
     "  EXISTS (SELECT 1 FROM alerts WHERE alert_id = $1)" };
 
 static const char *const severities[] = { "warning", "critical" };
 static const char *const states[] = { "open", "cleared" };
+static const char *const sorts[] = { "priority", "recent" };
 
 int
 brul_api_alerts(struct brul_req *r)
@@ -74,7 +92,7 @@ brul_api_alerts(struct brul_req *r)
 	char ls[24], os[24], from[32], to[32];
 	const char *site = NULL, *bat = NULL, *kind = NULL, *str = NULL;
 	const char *v[11];
-	int sev = -1, state = -1, acked = -1, hf, ht;
+	int sev = -1, state = -1, acked = -1, sort = 0, hf, ht;
 
 	if (brul_arg_page(r, ls, os) < 0 ||
 	    brul_arg_id(r, "site", &site) < 0 ||
@@ -84,6 +102,7 @@ brul_api_alerts(struct brul_req *r)
 	    brul_arg_enum(r, "severity", severities, 2, &sev) < 0 ||
 	    brul_arg_enum(r, "state", states, 2, &state) < 0 ||
 	    brul_arg_bool(r, "acknowledged", &acked) < 0 ||
+	    brul_arg_enum(r, "sort", sorts, 2, &sort) < 0 ||
 	    (hf = brul_arg_time(r, "from", from)) < 0 ||
 	    (ht = brul_arg_time(r, "to", to)) < 0)
 		return r->ret;
@@ -98,7 +117,8 @@ brul_api_alerts(struct brul_req *r)
 	v[8] = hf ? from : NULL;
 	v[9] = ht ? to : NULL;
 	v[10] = str;
-	return brul_reply_query(r, &list, 11, v, 200, "no alerts");
+	return brul_reply_query(r, sort == 1 ? &recent : &list, 11, v, 200,
+	    "no alerts");
 }
 
 int

@@ -64,7 +64,7 @@ const struct brul_route brul_routes[] = {
 	{ "GET", "/api/v1/model", BRUL_ROLE_VIEWER, brul_api_model, "", 0 },
 	{ "GET", "/api/v1/alerts", BRUL_ROLE_VIEWER, brul_api_alerts,
 	  "limit offset site battery string kind severity state acknowledged "
-	  "from to", READ },
+	  "from to sort", READ },
 	{ "GET", "/api/v1/alert-rules", BRUL_ROLE_VIEWER, brul_api_rules, "",
 	  0 },
 	{ "GET", "/api/v1/alerts/stats", BRUL_ROLE_VIEWER,
