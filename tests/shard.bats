@@ -8,14 +8,17 @@ bats_require_minimum_version 1.5.0
 load helpers/common
 
 # Four sites, one in each of four shares (CMI 0, SRC 1, BRK 2, KKN 3),
-# with an HVAC failure at KKN for the alerts and an outage at SRC for
-# brul-twin --fit.
+# with a failing block at CMI, BRK and KKN for the alerts (each share has
+# its own), an HVAC failure at KKN and an outage at SRC for brul-twin --fit.
 setup_file() {
 	d=$BATS_FILE_TMPDIR
 	B=$BRUL_BIN
 	sel="--site CMI --site KKN --site SRC --site BRK"
 	sc="--scenario hvac,site=KKN,start=2026-01-01T06:00:00Z,duration=12h
-	    --scenario outage,site=SRC,start=2026-01-01T10:00:00Z,duration=4h"
+	    --scenario outage,site=SRC,start=2026-01-01T10:00:00Z,duration=4h
+	    --scenario failure,battery=B0005-1,fail=2026-01-02T08:00:00Z,mode=short_cell
+	    --scenario failure,battery=B0797-1,fail=2026-01-01T16:00:00Z,mode=open_cell
+	    --scenario failure,battery=B0221-1,fail=2026-01-01T20:00:00Z,mode=open_cell"
 	"$B"/brul-gen $sel $sc --days 2 --interval 300 --quiet --dataset "$d/ds"
 	for i in 0 1 2 3; do
 		"$B"/brul-gen $sel $sc --days 2 --interval 300 --quiet \
@@ -67,9 +70,18 @@ whole() {
 @test "brul-alert --shard: the shares together are the whole, a site's alerts in its share" {
 	whole brul-alert --fleet "$D/batteries.csv" --systems "$D/systems.csv" \
 	    --string-telemetry "$D/string_telemetry.csv"
-	# the HVAC failure at KKN alerts, in KKN's share only
-	grep -q KKN "$T/share3"
+	# KKN's open cell alerts, in KKN's share only
+	grep -q ',voltage_low,.*,KKN,KKN-REC1-S1,B0221-1,' "$T/share3"
 	! grep -q KKN "$T/share0" "$T/share1" "$T/share2"
+	# and the ageing digest splits the same way
+	brul-alert --fleet "$D/batteries.csv" --digest "$T/dw" \
+	    "$D/telemetry.csv" > /dev/null
+	for i in 0 1 2 3; do
+		brul-alert --fleet "$D/batteries.csv" --digest "$T/d$i" \
+		    --shard $i/4 "$D/telemetry.csv" > /dev/null
+		sed 1d "$T/d$i"
+	done | sort | cmp - <(sed 1d "$T/dw" | sort)
+	[ "$(sed 1d "$T/dw" | wc -l)" -gt 0 ]
 }
 
 @test "--shard refused: not I/N, I out of range, without --fleet, with --fit-models or --list-rules" {
