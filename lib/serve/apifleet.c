@@ -11,10 +11,18 @@
 #include "serve/api.h"
 #include "twin/health.h"
 
+/* Whether battery b is in service: not removed, and no later block
+ * installed in its slot (a replacement loaded before the old block's
+ * removal date was), so that a slot has one block in the lists. */
+#define IN_SERVICE(b) \
+	"(" b ".removed_date IS NULL AND NOT EXISTS (SELECT 1 FROM " \
+	"batteries n WHERE n.string_id = " b ".string_id AND n.position = " \
+	b ".position AND n.install_date > " b ".install_date))"
+
 /* A site with its counts: batteries in service, strings, open alerts. */
 #define SITE_COUNTS \
 	"jsonb_build_object('batteries', (SELECT count(*) FROM batteries b " \
-	"  WHERE b.site_id = s.site_id AND b.removed_date IS NULL), " \
+	"  WHERE b.site_id = s.site_id AND " IN_SERVICE("b") "), " \
 	"'strings', (SELECT count(*) FROM strings t WHERE t.site_id = " \
 	"  s.site_id), 'open_alerts', (SELECT jsonb_build_object('warning', " \
 	"  count(*) FILTER (WHERE a.severity = 'warning'), 'critical', " \
@@ -32,7 +40,7 @@ static const struct brul_stmt site_one = { "fleet_site",
 
 /* Batteries in service or not, with their latest prediction. */
 #define BATTERY_ROWS \
-	"SELECT b.*, CASE WHEN b.removed_date IS NULL THEN 'active' ELSE " \
+	"SELECT b.*, CASE WHEN " IN_SERVICE("b") " THEN 'active' ELSE " \
 	"  'removed' END AS status, p.date AS prediction_date, p.rul_days, " \
 	"  p.risk FROM batteries b LEFT JOIN LATERAL (SELECT q.date, " \
 	"  q.rul_days, q.risk FROM predictions q WHERE q.battery_id = " \
@@ -41,7 +49,7 @@ static const struct brul_stmt site_one = { "fleet_site",
 #define BATTERY_FILTER(s, t, u, v) \
 	" WHERE ($" s "::text IS NULL OR b.site_id = $" s ") " \
 	"AND ($" t "::text IS NULL OR b.string_id = $" t ") " \
-	"AND ($" u "::text IS NULL OR (b.removed_date IS NULL) = " \
+	"AND ($" u "::text IS NULL OR " IN_SERVICE("b") " = " \
 	"  ($" u " = 'active')) " \
 	"AND ($" v "::text IS NULL OR (SELECT q.risk FROM predictions q " \
 	"  WHERE q.battery_id = b.battery_id ORDER BY q.date DESC, " \
@@ -60,7 +68,7 @@ static const struct brul_stmt site_one = { "fleet_site",
 	") x ORDER BY " order " LIMIT $1::integer OFFSET $2::integer" }
 static const struct brul_stmt batteries[] = {
 	{ "fleet_batteries_id", BATTERY_COLUMNS "SELECT y.*, CASE WHEN "
-	  "y.removed_date IS NULL THEN 'active' ELSE 'removed' END AS status, "
+	  IN_SERVICE("y") " THEN 'active' ELSE 'removed' END AS status, "
 	  "p.date AS prediction_date, p.rul_days, p.risk FROM (SELECT b.* "
 	  "FROM batteries b" BATTERY_FILTER("3", "4", "5", "6") " ORDER BY "
 	  "b.battery_id LIMIT $1::integer OFFSET $2::integer) y LEFT JOIN "
@@ -187,11 +195,11 @@ static const struct brul_stmt predictions = { "fleet_predictions",
 /* The morning list: each battery in service by its latest prediction. */
 #define LATEST(name, order) { name, \
 	"WITH f AS (SELECT * FROM (SELECT DISTINCT ON (p.battery_id) " \
-	"  p.*, b.site_id, b.string_id, b.position FROM predictions p " \
-	"  JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL " \
-	"  AND ($3::text IS NULL OR b.site_id = $3) " \
-	"  ORDER BY p.battery_id, p.date DESC, p.model_id) y " \
-	"  WHERE $4::text IS NULL OR y.risk = $4) " \
+	"  p.*, b.site_id, b.string_id, b.position " \
+	"  FROM predictions p JOIN batteries b USING (battery_id) " \
+	"  WHERE " IN_SERVICE("b") " AND ($3::text IS NULL OR " \
+	"  b.site_id = $3) ORDER BY p.battery_id, p.date DESC, " \
+	"  p.model_id) y WHERE $4::text IS NULL OR y.risk = $4) " \
 	PAGE(PREDICTION("x") " ORDER BY " order, order) }
 static const struct brul_stmt latest[] = {
 	LATEST("fleet_latest_rul", "rul_days NULLS LAST, battery_id"),
@@ -525,7 +533,7 @@ static const struct brul_stmt summary = { "fleet_summary",
     "  w.soh_pct >= 90 AND w.soh_pct < 95) AS s3, count(*) FILTER (WHERE "
     "  w.soh_known AND w.soh_pct >= 95) AS s4, count(*) FILTER (WHERE "
     "  w.soh_known IS NOT TRUE) AS su "
-    LATEST_JOINS "WHERE b.removed_date IS NULL GROUP BY ROLLUP "
+    LATEST_JOINS "WHERE " IN_SERVICE("b") " GROUP BY ROLLUP "
     "  (b.site_id)) "
     "SELECT json_build_object('soh_edges_pct', json_build_array(80, 85, "
     "  90, 95), 'fleet', (SELECT " SUMMARY_ROW " FROM g WHERE g.site_id "
@@ -559,8 +567,8 @@ static const struct brul_stmt site_blocks = { "fleet_site_blocks",
     "  h.hour, h.resistance_mohm FROM telemetry_hourly h WHERE "
     "  h.battery_id = b.battery_id AND h.site_id = $1 AND "
     "  h.resistance_mohm IS NOT NULL "
-    "  ORDER BY h.hour DESC LIMIT 1) h ON true WHERE b.removed_date IS "
-    "  NULL AND b.site_id = $1) x), '[]'::json))::text END" };
+    "  ORDER BY h.hour DESC LIMIT 1) h ON true WHERE " IN_SERVICE("b")
+    "  AND b.site_id = $1) x), '[]'::json))::text END" };
 
 int
 brul_api_site_blocks(struct brul_req *r)
