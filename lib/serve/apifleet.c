@@ -192,15 +192,35 @@ static const struct brul_stmt predictions = { "fleet_predictions",
     "$3) THEN (" PAGE(PREDICTION("x") " - 'battery_id' ORDER BY x.date "
     "DESC, x.model_id", "date DESC, model_id") ") END" };
 
+/* What the morning list shows beside a prediction, row x of it, to say
+ * why the block is there: the twin's latest state of health (soh_known
+ * as in LATEST_JOINS below), the latest ohmic resistance with its
+ * baseline, and the block's open alerts.  Looked up for a page's rows
+ * only, after the page is cut. */
+#define LATEST_WHY(x) \
+	"(SELECT jsonb_build_object('soh_pct', w.soh_pct, 'soh_sd_pct', " \
+	"  w.soh_sd_pct, 'soh_known', coalesce(w.soh_known, false), " \
+	"  'resistance_mohm', h.resistance_mohm, 'open_alerts', a.n) " \
+	"  FROM (SELECT count(*) AS n FROM alerts a WHERE a.battery_id = " \
+	x ".battery_id AND a.state = 'open') a LEFT JOIN LATERAL (SELECT " \
+	"  w.soh_pct, w.soh_sd_pct, " BRUL_HEALTH_KNOWN_SQL("w") " AS " \
+	"  soh_known FROM twin w WHERE w.battery_id = " x ".battery_id " \
+	"  ORDER BY w.ts DESC LIMIT 1) w ON true LEFT JOIN LATERAL (SELECT " \
+	"  h.resistance_mohm FROM telemetry_hourly h WHERE h.battery_id = " \
+	x ".battery_id AND h.site_id = " x ".site_id AND " \
+	"  h.resistance_mohm IS NOT NULL ORDER BY h.hour DESC LIMIT 1) h " \
+	"  ON true)"
+
 /* The morning list: each battery in service by its latest prediction. */
 #define LATEST(name, order) { name, \
 	"WITH f AS (SELECT * FROM (SELECT DISTINCT ON (p.battery_id) " \
-	"  p.*, b.site_id, b.string_id, b.position " \
+	"  p.*, b.site_id, b.string_id, b.position, b.baseline_mohm " \
 	"  FROM predictions p JOIN batteries b USING (battery_id) " \
 	"  WHERE " IN_SERVICE("b") " AND ($3::text IS NULL OR " \
 	"  b.site_id = $3) ORDER BY p.battery_id, p.date DESC, " \
 	"  p.model_id) y WHERE $4::text IS NULL OR y.risk = $4) " \
-	PAGE(PREDICTION("x") " ORDER BY " order, order) }
+	PAGE(PREDICTION("x") " || " LATEST_WHY("x") " ORDER BY " order, \
+	    order) }
 static const struct brul_stmt latest[] = {
 	LATEST("fleet_latest_rul", "rul_days NULLS LAST, battery_id"),
 	LATEST("fleet_latest_rul_desc",
