@@ -26,7 +26,7 @@
 
 /* The schema this build reads and writes: the number of the newest
  * data/sql/NNN-*.sql migration. */
-#define BRUL_SCHEMA_VERSION 7
+#define BRUL_SCHEMA_VERSION 8
 
 struct brul_db;
 
