@@ -3,7 +3,7 @@
 // to acknowledge it with a note and to resolve it.
 
 import { api, session } from "./api.js";
-import { el, scroll } from "./dom.js";
+import { el, scroll, when } from "./dom.js";
 
 // Alerts: a filtered list; one alert with its events, and for engineers
 // and admins the buttons to acknowledge and resolve it.
@@ -37,7 +37,7 @@ export async function alerts(view, id, _q, redraw) {
         el("th", {}, "Kind"), el("th", {}, "Where"), el("th", { class: "hide-narrow" }, "Message"),
         el("th", {}, "Acknowledged"))),
       el("tbody", {}, page.items.map((a) => el("tr", { "data-alert": a.alert_id },
-        el("td", {}, el("a", { href: `#/alerts/${encodeURIComponent(a.alert_id)}` }, a.ts_open.slice(0, 16).replace("T", " "))),
+        el("td", {}, el("a", { href: `#/alerts/${encodeURIComponent(a.alert_id)}` }, when(a.ts_open, a.site_id))),
         el("td", { class: `sev-${a.severity}` }, a.severity ?? ""),
         el("td", {}, a.kind), el("td", {}, where(a)),
         el("td", { class: "hide-narrow" }, a.message ?? ""),
@@ -65,13 +65,13 @@ async function alert(view, id, redraw) {
       el("p", { class: `sev-${a.severity}` }, `${a.severity}, ${a.state}`),
       el("p", {}, a.message ?? ""),
       el("p", { id: "ack" }, a.acknowledged_by ?
-        `Acknowledged by ${a.acknowledged_by} at ${a.acknowledged_at.slice(0, 16).replace("T", " ")}${a.ack_note ? `: ${a.ack_note}` : ""}` :
+        `Acknowledged by ${a.acknowledged_by} at ${when(a.acknowledged_at, a.site_id)}${a.ack_note ? `: ${a.ack_note}` : ""}` :
         "Not acknowledged"),
       el("p", { id: "resolved" }, a.resolved_by ? `Resolved by ${a.resolved_by}${a.resolution ? `: ${a.resolution}` : ""}` : ""),
       canAct && !a.acknowledged_by ? act("acknowledge", "note", "a note") : "",
       canAct && !a.resolved_by ? act("resolve", "resolution", "what was done") : ""),
     el("h2", {}, "Events"),
     el("table", {}, el("tbody", {}, a.events.map((e) => el("tr", {},
-      el("td", {}, e.ts.slice(0, 16).replace("T", " ")), el("td", {}, e.event),
+      el("td", {}, when(e.ts, a.site_id)), el("td", {}, e.event),
       el("td", { class: `sev-${e.severity}` }, e.severity ?? ""), el("td", {}, e.message ?? ""))))));
 }

@@ -11,7 +11,7 @@
 // redraws the page it concerns.
 
 import { api, session, signIn, signOut, token } from "./api.js";
-import { $, el } from "./dom.js";
+import { $, clock, el, sites, zoneLabel } from "./dom.js";
 import { overview } from "./overview.js";
 import { morning } from "./morning.js";
 import { site } from "./site.js";
@@ -49,7 +49,7 @@ async function listen() {
   if (live) return;	// opened meanwhile
   live = new EventSource(`/api/v1/stream?access_token=${encodeURIComponent(access)}`);
   const seen = (what, n) => {
-    status.textContent = `live: ${what}${n ? ` (${n})` : ""} at ${new Date().toLocaleTimeString("en-GB")}`;
+    status.textContent = `live: ${what}${n ? ` (${n})` : ""} at ${clock(Date.now())} ${zoneLabel()}`;
     status.dataset.state = "up";
   };
   live.addEventListener("open", () => { status.textContent = "live"; status.dataset.state = "up"; });
@@ -125,6 +125,7 @@ async function route() {
     if (a.dataset.view === name) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   view.setAttribute("aria-busy", "true");
   try {
+    await sites();	// their time zones, which every page's times are shown in
     await views[name](view, arg, q, route);
     view.dataset.view = name || "overview";
   } catch (e) {

@@ -38,7 +38,7 @@ export async function model(view) {
     el("h1", {}, `The model ${m.model_id}`),
     el("p", { class: "muted" }, `${m.objective ?? ""} · ${fmt(m.trees)} trees · ${m.features.length} features`,
       m.window_s ? ` over ${fmt(m.window_s / 3600)} h windows` : "", ` · brul ${m.brul_version ?? "?"} · `,
-      `${m.file.name}, written ${when(m.file.modified)} UTC`),
+      `${m.file.name}, written ${when(m.file.modified)}`),
     el("h2", {}, "Cross-validated, by band of true RUL (days)"),
     table("model-metrics", [
       ["Band", (r) => r.band],
