@@ -13,6 +13,13 @@ function median(xs) {
   return v.length ? (v[(v.length - 1) >> 1] + v[v.length >> 1]) / 2 : null;
 }
 
+// A block's state of health, null when its estimate cannot tell its
+// band (soh_known false) or it has none.
+export const healthOf = (b) => (b.soh_known === false ? null : b.soh_pct ?? null);
+// Its latest resistance over its baseline (%), null without either.
+export const overBaseline = (b) =>
+  (b.resistance_mohm && b.baseline_mohm ? (b.resistance_mohm / b.baseline_mohm - 1) * 100 : null);
+
 // What a block is coloured by.  good: "high" when high values are good.
 // Resistance's edges come from brul-alert's rule (warning, critical);
 // the site's median temperature from its blocks.
@@ -23,7 +30,7 @@ export function measures(rules, blocks = []) {
   return {
     health: { name: "state of health", unit: " %", d: 1, good: "high", edges: [80, 85, 90, 95],
       // grey when the estimate cannot tell a band (soh_known false)
-      value: (b) => (b.soh_known === false ? null : b.soh_pct) },
+      value: healthOf },
     rul: { name: "predicted RUL", unit: " d", d: 0, good: "high", edges: [30, 90, 180, 365],
       value: (b) => b.rul_days },
     // A room at 24-27 °C is one colour; a block 5 °C over it is not.
@@ -33,7 +40,7 @@ export function measures(rules, blocks = []) {
     warmer: { name: "temperature over the site's median", unit: " °C", d: 1, good: "low", edges: [1, 3, 5, 8],
       value: (b) => (b.temperature_c === null || mid === null ? null : b.temperature_c - mid) },
     resistance: { name: "resistance over baseline", unit: " %", d: 0, good: "low", edges: [w / 2, w, (w + c) / 2, c],
-      value: (b) => (b.resistance_mohm && b.baseline_mohm ? (b.resistance_mohm / b.baseline_mohm - 1) * 100 : null) },
+      value: overBaseline },
   };
 }
 
