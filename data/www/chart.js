@@ -8,7 +8,7 @@
 // series' path says how many points it was given (data-points), drawn
 // or not, so a test can hold it against the API.
 
-import { el, svg } from "./dom.js";
+import { el, offset, svg, zoneLabel } from "./dom.js";
 
 const H = 210, M = { l: 52, r: 12, t: 10, b: 26 };
 export const colours = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9"];
@@ -28,15 +28,18 @@ export function ticks(lo, hi, n = 5) {
 
 const HOUR = 3600e3, DAY = 24 * HOUR;
 const timeSteps = [HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 91 * DAY, 365 * DAY];
-// Ticks at a round step, at most n of them.
-function timeTicks(lo, hi, n) {
+// Ticks at a round step of local time (off ms ahead of UTC), at most n
+// of them.
+function timeTicks(lo, hi, n, off) {
   const step = timeSteps.find((s) => (hi - lo) / s <= n) ?? 365 * DAY;
   const out = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi; t += step) out.push(t);
+  for (let t = Math.ceil((lo + off) / step) * step - off; t <= hi; t += step) out.push(t);
   return { out, step };
 }
-// "14:00", "01-02" (a day, as month-day), "2026-03" (a month), UTC.
-const timeLabel = (t, step) => {
+// "14:00", "01-02" (a day, as month-day), "2026-03" (a month), in local
+// time, off ms ahead of UTC.
+const timeLabel = (t, step, off) => {
+  t += off;
   const iso = new Date(t).toISOString();
   return step < DAY ? (t % DAY === 0 ? iso.slice(5, 10) : iso.slice(11, 16)) :
     step < 91 * DAY ? iso.slice(5, 10) : iso.slice(0, 7);
@@ -87,50 +90,63 @@ function path(pts) {
   return d;
 }
 
-function figure(title, summary, w, body, legend) {
+function figure(title, summary, w, body, legend, h = H) {
   return el("figure", { class: "chart" },
     el("figcaption", {}, title),
-    svg("svg", { viewBox: `0 0 ${w} ${H}`, width: w, height: H, role: "img", "aria-label": summary }, body),
+    svg("svg", { viewBox: `0 0 ${w} ${h}`, width: w, height: h, role: "img", "aria-label": summary }, body),
     legend.length ? el("ul", { class: "legend" }, legend.map(([name, colour, dash]) =>
       el("li", {}, el("span", { class: "swatch", style: { background: colour, opacity: dash ? 0.5 : 1 } }), name))) : null);
 }
 
-function axes(w, xs, ys, xlabel, ylabel) {
+function axes(w, xs, ys, xlabel, ylabel, h = H) {
   return [
     ys.map(([v, y]) => [svg("line", { x1: M.l, x2: w - M.r, y1: y, y2: y, class: "grid" }),
       svg("text", { x: M.l - 6, y: y + 4, "text-anchor": "end" }, ylabel(v))]),
-    xs.map(([v, x]) => [svg("line", { x1: x, x2: x, y1: H - M.b, y2: H - M.b + 4, class: "axis" }),
-      svg("text", { x, y: H - 8, "text-anchor": x > w - M.r - 40 ? "end" : "middle" }, xlabel(v))]),
-    svg("line", { x1: M.l, x2: w - M.r, y1: H - M.b, y2: H - M.b, class: "axis" }),
+    xs.map(([v, x]) => [svg("line", { x1: x, x2: x, y1: h - M.b, y2: h - M.b + 4, class: "axis" }),
+      svg("text", { x, y: h - 8, "text-anchor": x > w - M.r - 40 ? "end" : "middle" }, xlabel(v))]),
+    svg("line", { x1: M.l, x2: w - M.r, y1: h - M.b, y2: h - M.b, class: "axis" }),
   ];
 }
 
 // A chart over time.  series: [{name, points: [{t: ms, y}], band: [{t,
 // lo, hi}], colour, dash}]; lines: [{y, name, colour}] across the chart;
-// spans: [{t0, t1, name}] shaded; unit after values; from, to in ms.
-export function timeChart({ title, unit = "", series, lines = [], spans = [], from, to, decimals = 1 }) {
+// spans: [{t0, t1, name, kind}] shaded (kind "discharge" in a colour of
+// its own); unit after values; from, to in ms; lo, hi: values the scale
+// reaches at least (0 and 100 for a percentage of charge, say); site:
+// whose local time the axis is in.
+export function timeChart({ title, unit = "", series, lines = [], spans = [], from, to, decimals = 1, lo, hi, site }) {
   const w = width();
   const all = series.flatMap((s) => [...s.points.map((p) => p.y), ...(s.band ?? []).flatMap((b) => [b.lo, b.hi])]);
-  const [ylo, yhi] = extent([...all, ...lines.map((l) => l.y)]);
+  let [ylo, yhi] = extent([...all, ...lines.map((l) => l.y)]);
+  // A scale given its ends: the data's own, unpadded, beyond them.
+  const seen = range([...all, ...lines.map((l) => l.y)]);
+  if (lo !== undefined) ylo = Math.min(lo, seen?.[0] ?? lo);
+  if (hi !== undefined) yhi = Math.max(hi, seen?.[1] ?? hi);
+  if (!(yhi > ylo)) yhi = ylo + 1;
   const [tlo, thi] = range(series.flatMap((s) => s.points.map((p) => p.t))) ?? [Date.now() - DAY, Date.now()];
   // One point (a single prediction, say) is shown in the day around it.
   let x0 = from ?? tlo, x1 = to ?? thi;
   if (!(x1 > x0)) { x0 -= DAY / 2; x1 += DAY / 2; }
   const X = (t) => M.l + ((t - x0) / (x1 - x0 || 1)) * (w - M.l - M.r);
   const Y = (v) => H - M.b - ((v - ylo) / (yhi - ylo)) * (H - M.t - M.b);
-  const { out: tt, step } = timeTicks(x0, x1, Math.max(2, Math.floor((w - M.l - M.r) / 70)));
+  const off = offset(x0, site);
+  const { out: tt, step } = timeTicks(x0, x1, Math.max(2, Math.floor((w - M.l - M.r) / 70)), off);
   const n = series.reduce((a, s) => a + s.points.length, 0);
   const body = [
-    spans.map((s) => svg("rect", { class: "span", x: X(Math.max(s.t0, x0)), y: M.t,
+    spans.filter((s) => s.t1 > x0 && s.t0 < x1).map((s) => svg("rect", { class: `span${s.kind ? ` ${s.kind}` : ""}`, x: X(Math.max(s.t0, x0)), y: M.t,
       width: Math.max(1, X(Math.min(s.t1, x1)) - X(Math.max(s.t0, x0))), height: H - M.t - M.b },
     svg("title", {}, s.name))),
-    axes(w, tt.map((t) => [t, X(t)]), ticks(ylo, yhi).map((v) => [v, Y(v)]), (t) => timeLabel(t, step), (v) => `${v}`),
+    axes(w, tt.map((t) => [t, X(t)]), ticks(ylo, yhi).map((v) => [v, Y(v)]), (t) => timeLabel(t, step, off), (v) => `${v}`),
+    svg("text", { x: M.l - 6, y: H - 8, "text-anchor": "end", class: "zone" }, zoneLabel(site, x0)),
     series.map((s, i) => {
       const c = s.colour ?? colours[i % colours.length];
       return [
-        s.band?.length ? svg("path", { class: "band", fill: c, d:
+        s.band?.length > 1 ? svg("path", { class: "band", fill: c, d:
           path(s.band.map((b) => [X(b.t), Y(b.hi)])) +
           path(s.band.map((b) => [X(b.t), Y(b.lo)]).reverse()).replace(/^M/, "L") + "Z" }) : null,
+        // One interval (a single prediction) has no area: a bar.
+        s.band?.length === 1 ? s.band.map((b) => svg("path", { class: "band-bar", stroke: c,
+          d: `M${X(b.t) - 5},${Y(b.hi)}h10M${X(b.t)},${Y(b.hi)}V${Y(b.lo)}M${X(b.t) - 5},${Y(b.lo)}h10` })) : null,
         svg("path", { class: "line", stroke: c, "stroke-dasharray": s.dash ? "5 4" : null,
           "data-series": s.name, "data-points": s.points.length,
           d: path(s.points.map((p) => [X(p.t), p.y === null ? null : Y(p.y)])) }),
@@ -150,24 +166,27 @@ export function timeChart({ title, unit = "", series, lines = [], spans = [], fr
   return figure(title, summary, w, body, [
     ...series.map((s, i) => [s.name + (s.band?.length ? ` (${s.bandName ?? "band"})` : ""), s.colour ?? colours[i % colours.length], s.dash]),
     ...lines.map((l) => [l.name, l.colour, true]),
-    ...(spans.length ? [["events", "#8a94a0", true]] : [])]);
+    ...(spans.some((s) => s.kind !== "discharge") ? [["events", "#8a94a0", true]] : []),
+    ...(spans.some((s) => s.kind === "discharge") ? [["discharging", "#e69f00", true]] : [])]);
 }
 
 // A scatter of points [{x, y, inside}] with the diagonal y = x.
+// Square: the same scale on both axes, so the diagonal is at 45 degrees
+// and errors read alike either way.
 export function scatter({ title, xname, yname, points }) {
-  const w = Math.min(width(), 560);
+  const side = Math.min(width(), 420), w = side, h = side - M.l - M.r + M.t + M.b;
   const [lo, hi] = extent(points.flatMap((p) => [p.x, p.y]), 0.02);
   const X = (v) => M.l + ((v - lo) / (hi - lo)) * (w - M.l - M.r);
-  const Y = (v) => H - M.b - ((v - lo) / (hi - lo)) * (H - M.t - M.b);
+  const Y = (v) => h - M.b - ((v - lo) / (hi - lo)) * (h - M.t - M.b);
   const tk = ticks(lo, hi);
   return figure(title, `${title}: ${points.length} points`, w, [
-    axes(w, tk.map((v) => [v, X(v)]), tk.map((v) => [v, Y(v)]), String, String),
+    axes(w, tk.map((v) => [v, X(v)]), tk.map((v) => [v, Y(v)]), String, String, h),
     svg("line", { class: "threshold", x1: X(lo), y1: Y(lo), x2: X(hi), y2: Y(hi), stroke: "#5b6570" }),
     svg("g", { "data-points": points.length }, points.map((p) =>
       svg("circle", { cx: X(p.x), cy: Y(p.y), r: 2.2, fill: p.inside ? colours[0] : colours[1], "fill-opacity": 0.55 }))),
-    svg("text", { x: w - M.r, y: H - M.b - 6, "text-anchor": "end" }, xname),
+    svg("text", { x: w - M.r, y: h - M.b - 6, "text-anchor": "end" }, xname),
     svg("text", { x: M.l + 4, y: M.t + 10 }, yname),
-  ], [["interval holds the truth", colours[0]], ["it does not", colours[1]], ["predicted = true", "#5b6570", true]]);
+  ], [["interval holds the truth", colours[0]], ["it does not", colours[1]], ["predicted = true", "#5b6570", true]], h);
 }
 
 // Bars [{label, value, colour}] on a scale from 0, with a reference line.
