@@ -36,15 +36,18 @@ export async function users(view, _arg, _q, redraw) {
     el("h1", {}, "Users"),
     status,
     scroll(el("table", { id: "users" },
-      el("thead", {}, el("tr", {}, ["User", "Full name", "Role", "Active", "Last sign-in"].map((h, i) =>
-        el("th", { class: i === 1 || i === 4 ? "hide-narrow" : null }, h)))),
+      el("thead", {}, el("tr", {}, ["User", "Full name", "Role", "Active", "", "Last sign-in"].map((h, i) =>
+        el("th", { class: i === 1 || i === 5 ? "hide-narrow" : null }, h)))),
       el("tbody", {}, page.items.map((u) => el("tr", { "data-user": u.username },
         el("td", {}, u.username + (u.username === me ? " (you)" : "")),
         el("td", { class: "hide-narrow" }, u.full_name ?? ""),
         el("td", {}, el("select", { name: "role", "aria-label": `role of ${u.username}`,
           onchange: (e) => act(`/api/v1/auth/users/${u.id}`, json("PATCH", { role: e.target.value })) },
         ROLES.map((r) => el("option", { value: r, selected: r === u.role ? "" : null }, r)))),
+        // The state, and apart from it what can be done about it.
+        el("td", { "data-active": String(u.active) }, u.active ? "active" : "disabled"),
         el("td", {}, el("button", { type: "button", "data-action": u.active ? "disable" : "enable",
+          "aria-label": `${u.active ? "disable" : "enable"} ${u.username}`,
           onclick: () => act(`/api/v1/auth/users/${u.id}`, json("PATCH", { active: !u.active })) },
         u.active ? "Disable" : "Enable")),
         el("td", { class: "hide-narrow" }, when(u.last_login_at))))))),
