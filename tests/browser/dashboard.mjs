@@ -9,6 +9,7 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { inService } from "./inservice.mjs";
 
 // playwright-core lives where the test set-up installed it (NODE_MODULES).
 const { chromium } = createRequire(`${process.env.NODE_MODULES}/`)("playwright-core");
@@ -141,18 +142,18 @@ try {
       .concat(performance.getEntriesByType("measure").map((m) => `${m.name} ${m.startTime.toFixed(0)}+${m.duration.toFixed(0)}`)).join("; "))) +
     `; every row seen ${(mdone - origin).toFixed(0)}`);
   const ids = await mpage.$$eval("#morning [data-battery]", (rs) => rs.map((r) => r.dataset.battery));
-  const ruls = await mpage.$$eval("#morning [data-battery] [role=cell]:nth-child(4)",
+  const ruls = await mpage.$$eval("#morning [data-battery] [data-col=rul_days]",
     (cs) => cs.map((c) => Number(c.textContent.replace(/,/g, ""))));
   check(ids.length === want.in_service_predicted, `morning list: ${want.in_service_predicted} blocks (SQL)`);
   check(ruls.every((r, i) => i === 0 || ruls[i - 1] <= r), "morning list: sorted by RUL");
   const first = (await api("/api/v1/predictions/latest?limit=1")).items[0].battery_id;
   check(ids[0] === want.first && ids[0] === first, `morning list: first ${ids[0]}, as the API and SQL say`);
-  const why = await mpage.$$eval("#morning [data-battery] [role=cell]:nth-child(10)",
+  const why = await mpage.$$eval("#morning [data-battery] [data-col=why]",
     (cs) => cs.filter((c) => c.textContent).map((c) => [c.parentNode.dataset.battery, c.textContent, c.title]));
   check(same(why, [[want.block, want.why.reasons[0], want.why.reasons.join("\n")]]),
     `morning list: block ${want.block} alone has reasons, its first shown and all in its title (SQL)`);
   await mpage.click("button[data-sort=rul_days]");
-  const down = (await mpage.$$eval("#morning [data-battery] [role=cell]:nth-child(4)",
+  const down = (await mpage.$$eval("#morning [data-battery] [data-col=rul_days]",
     (cs) => cs.map((c) => Number(c.textContent.replace(/,/g, ""))))).filter(Number.isFinite);
   check(down[0] === Math.max(...ruls.filter(Number.isFinite)) && down.every((r, i) => i === 0 || down[i - 1] >= r),
     "morning list: a second click sorts the other way");
@@ -242,7 +243,7 @@ try {
   // Times: the API's are UTC with Z, and each is shown as its instant in
   // UTC, to the minute.
   const utcZ = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-  const minute = (ts) => new Date(ts).toISOString().slice(0, 16).replace("T", " ");
+  const minute = (ts) => `${new Date(Date.parse(ts) + 7 * 3600e3).toISOString().slice(0, 16).replace("T", " ")} GMT+7`; // Asia/Bangkok
   const openNow = (await api("/api/v1/alerts?state=open&limit=200")).items;
   const opened = await page.$$eval("#alerts tbody tr td:first-child", (cs) => cs.map((c) => c.textContent));
   check(openNow.length > 0 && openNow.every((a) => utcZ.test(a.ts_open)) && same(opened, openNow.map((a) => minute(a.ts_open))),
@@ -340,6 +341,7 @@ try {
     "a phone's width: nor a block's charts");
   await shot(phone, "phone-block");
 
+  await inService({ open, go, check, shot, api, site: want.site });
   check(errors.length === 0, `no script errors${errors.length ? ": " + errors.join("; ") : ""}`);
   console.log(`# overview ${overviewMs} ms after signing in (${overviewRuns}); morning list ${morningMs} ms (${morningRuns}); pages ${(bytes / 1024).toFixed(1)} KB`);
 } finally {
