@@ -78,6 +78,9 @@ int brul_api_alert(struct brul_req *r);
 int brul_api_alert_ack(struct brul_req *r);
 int brul_api_alert_resolve(struct brul_req *r);
 
+int brul_api_discharges(struct brul_req *r);	/* apievents.c */
+int brul_api_digest(struct brul_req *r);
+
 int brul_api_stream(struct brul_req *r);	/* apistream.c */
 
 #endif

@@ -61,6 +61,10 @@ const struct brul_route brul_routes[] = {
 	  brul_api_battery_events, "limit offset from to kind", READ },
 	{ "GET", "/api/v1/predictions/latest", BRUL_ROLE_VIEWER,
 	  brul_api_predictions_latest, "limit offset site risk sort", READ },
+	{ "GET", "/api/v1/discharges", BRUL_ROLE_VIEWER, brul_api_discharges,
+	  "from to site string", READ },
+	{ "GET", "/api/v1/digest", BRUL_ROLE_VIEWER, brul_api_digest,
+	  "from to site", READ },
 	{ "GET", "/api/v1/model", BRUL_ROLE_VIEWER, brul_api_model, "", 0 },
 	{ "GET", "/api/v1/alerts", BRUL_ROLE_VIEWER, brul_api_alerts,
 	  "limit offset site battery string kind severity state acknowledged "
