@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # brul-serve's account of what happened (/api/v1/discharges,
-# /api/v1/digest, apievents.c) against a throwaway PostgreSQL holding two
+# /api/v1/digest, apievents.c), its strings (apistrings.c) and its search
+# (apisearch.c) against a throwaway PostgreSQL holding two
 # hot-season days of Phuket: an outage of 3 h on the second night (the
 # UPS strings run to cut-off, the rectifier's ride it out) and a cooling
 # failure that day.  Every value is checked against the strings' and
@@ -208,4 +209,53 @@ PY
 	run get "/api/v1/digest?site=CMI&from=2026-04-02&to=2026-04-03"
 	assert_line --index 1 200
 	assert_output --partial '"discharges" : [], "room_faults" : [], "alerts_opened" : {"total" : 0'
+}
+
+@test "a string: its latest reading, its readings over a range, a site's strings; search (SQL)" {
+	s=PKT-UPS1-S4
+	run get "/api/v1/strings/$s"
+	assert_line --index 1 200
+	echo "${lines[0]}" > "$T/one"
+	get "/api/v1/strings/$s/telemetry?from=2026-04-02T00:00:00Z&to=2026-04-02T06:00:00Z" > "$T/tel"
+	get /api/v1/sites/PKT/strings > "$T/site"
+	q "SELECT json_build_object(
+	    'latest', (SELECT row_to_json(x) FROM (SELECT voltage_v, current_a, mode FROM string_telemetry
+	        WHERE string_id = '$s' ORDER BY ts DESC LIMIT 1) x),
+	    'blocks', (SELECT count(*) FROM batteries WHERE string_id = '$s' AND removed_date IS NULL),
+	    'points', (SELECT json_agg(json_build_array(voltage_v, current_a, mode) ORDER BY ts) FROM string_telemetry
+	        WHERE string_id = '$s' AND ts >= '2026-04-02' AND ts < '2026-04-02T06:00:00Z'),
+	    'site', (SELECT json_agg(string_id ORDER BY string_id) FROM strings WHERE site_id = 'PKT'))" > "$T/sql"
+	run /usr/bin/python3 - "$T/one" "$T/tel" "$T/site" "$T/sql" <<'PY'
+import json, sys
+body = lambda f: json.loads(open(f).read().rsplit("\n", 2)[0]) if f.endswith(("tel", "site")) else json.load(open(f))
+one, tel, site, sql = (body(f) for f in sys.argv[1:])
+l = one["latest"]
+assert {k: l[k] for k in ("voltage_v", "current_a", "mode")} == sql["latest"], (l, sql["latest"])
+assert one["blocks_in_service"] == sql["blocks"] and one["site_id"] == "PKT", one
+assert [[p["voltage_v"], p["current_a"], p["mode"]] for p in tel["points"]] == sql["points"]
+assert (tel["from"], tel["to"]) == ("2026-04-02T00:00:00Z", "2026-04-02T06:00:00Z")
+assert {p["mode"] for p in tel["points"]} >= {"float", "discharge", "rest"}
+assert [x["string_id"] for x in site["items"]] == sql["site"]
+assert next(x for x in site["items"] if x["string_id"] == "PKT-UPS1-S4")["latest"]["mode"] == sql["latest"]["mode"]
+print("ok", len(tel["points"]))
+PY
+	echo "$output"
+	assert_success
+	assert_output "ok 360"
+	run get /api/v1/strings/NOPE
+	assert_line --index 1 404
+	run get "/api/v1/strings/$s/telemetry?from=2026-01-01&to=2026-03-01"
+	assert_line --index 1 400
+	run get /api/v1/sites/NOPE/strings
+	assert_line --index 1 404
+	# Search: a block (in small letters too), a string, a site; nothing.
+	for x in B2041-1:battery b2041-1:battery PKT-UPS1-S4:string PKT:site; do
+		run get "/api/v1/search?q=${x%%:*}"
+		assert_line --index 1 200
+		echo "${lines[0]}" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); i=d["items"]; assert len(i) == 1 and i[0]["kind"] == sys.argv[1] and i[0]["id"] == sys.argv[2].upper(), d' "${x#*:}" "${x%%:*}"
+	done
+	run get "/api/v1/search?q=B9999-9"
+	assert_output "$(printf '{"q" : "B9999-9", "items" : []}\n200')"
+	run get /api/v1/search
+	assert_line --index 1 400
 }

@@ -156,6 +156,7 @@ PY
 	while read -r method path role; do
 		p=${path//\{site_id\}/CMI}
 		p=${p//\{battery_id\}/B0001-1}
+		p=${p//\{string_id\}/$(q "SELECT min(string_id) FROM strings")}
 		p=${p//\{user_id\}/$uid}
 		case $path in
 		*acknowledge) p=${p//\{alert_id\}/$aid} ;;
@@ -164,6 +165,7 @@ PY
 		esac
 		body=
 		case "$method $path" in
+		"GET /api/v1/search") p="$p?q=B0001-1" ;;
 		"POST /api/v1/auth/login") body="{\"username\":\"view\",\"password\":\"$PW\"}" ;;
 		"POST /api/v1/auth/refresh") body="{\"refresh_token\":\"$refresh\"}" ;;
 		"POST /api/v1/auth/users") body="{\"username\":\"new$n\",\"password\":\"$PW\",\"role\":\"viewer\"}" ;;
@@ -561,11 +563,13 @@ PY
 	while read -r method path role; do
 		p=${path//\{site_id\}/CMI}
 		p=${p//\{battery_id\}/B0002-1}
+		p=${p//\{string_id\}/$(q "SELECT min(string_id) FROM strings")}
 		p=${p//\{alert_id\}/$aid}
 		[ "$method" = DELETE ] && p=${p//\{user_id\}/$tid} || p=${p//\{user_id\}/$uid}
 		tok=$admin body=
 		case "$method $path" in
 		"GET /api/v1/stream") continue ;;	# the live stream's test
+		"GET /api/v1/search") p="$p?q=B0002-1" ;;
 		"POST /api/v1/auth/login") body="{\"username\":\"zulu\",\"password\":\"$PW\"}" ;;
 		"POST /api/v1/auth/refresh") body="{\"refresh_token\":\"$r1\"}" ;;
 		"POST /api/v1/auth/logout") tok=$z body="{\"refresh_token\":\"$r2\"}" ;;

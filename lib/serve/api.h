@@ -81,6 +81,12 @@ int brul_api_alert_resolve(struct brul_req *r);
 int brul_api_discharges(struct brul_req *r);	/* apievents.c */
 int brul_api_digest(struct brul_req *r);
 
+int brul_api_string(struct brul_req *r);	/* apistrings.c */
+int brul_api_string_telemetry(struct brul_req *r);
+int brul_api_site_strings(struct brul_req *r);
+
+int brul_api_search(struct brul_req *r);	/* apisearch.c */
+
 int brul_api_stream(struct brul_req *r);	/* apistream.c */
 
 #endif
