@@ -3,12 +3,15 @@
 //   #/                the fleet            (overview.js)
 //   #/morning         the morning list     (morning.js)
 //   #/site/ID?by=     a site's blocks      (site.js)
+//   #/strings/ID?days= a string           (string.js)
+//   #/events?from=&to= what happened      (events.js)
 //   #/block/ID?res=   one block            (block.js)
 //   #/alerts, #/alerts/ID                  (alerts.js)
 //   #/model           the model            (model.js)
 //   #/users           users, for admins    (users.js)
 // The header says what the live stream last brought; what it brings
-// redraws the page it concerns.
+// redraws the page it concerns.  Its search box goes to the block,
+// string or site an id names.
 
 import { api, session, signIn, signOut, token } from "./api.js";
 import { $, clock, el, sites, zoneLabel } from "./dom.js";
@@ -19,8 +22,10 @@ import { block } from "./block.js";
 import { alerts } from "./alerts.js";
 import { model } from "./model.js";
 import { users } from "./users.js";
+import { events } from "./events.js";
+import { strings } from "./string.js";
 
-const views = { "": overview, morning, site, block, alerts, model, users };
+const views = { "": overview, morning, site, block, alerts, model, users, events, strings };
 
 // The page asked for: its view, its argument and its query.
 function where() {
@@ -151,6 +156,27 @@ $("#signin").addEventListener("submit", async (e) => {
     route();
   } catch (err) {
     $("#signin-error").textContent = err.message;
+  }
+});
+// Search: the page of what the id names (a block first, where a block's
+// id were also a string's), or says that nothing has it.
+const pages = { battery: "block", string: "strings", site: "site" };
+$("#search").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const input = e.target.elements.q, id = input.value.trim(), say = $("#search-said");
+  say.textContent = "";
+  if (!id) return;
+  try {
+    const r = await api(`/api/v1/search?q=${encodeURIComponent(id)}`);
+    const hit = r.items[0];
+    if (!hit) {
+      say.textContent = `no block, string or site "${id}"`;
+      return;
+    }
+    input.value = "";
+    location.hash = `#/${pages[hit.kind]}/${encodeURIComponent(hit.id)}`;
+  } catch (err) {
+    say.textContent = err.message;
   }
 });
 $("#signout").addEventListener("click", async () => {

@@ -1,10 +1,12 @@
-// overview.js: the fleet at a glance (#/): counts, the blocks due for
-// replacement, the state of health of the fleet and of each site.
+// overview.js: the fleet at a glance (#/): counts, what happened since
+// yesterday (events.js), the blocks due for replacement, the state of
+// health of the fleet and of each site.
 
 import { api } from "./api.js";
 import { bars } from "./chart.js";
-import { el, fmt, scroll } from "./dom.js";
+import { el, fmt, scroll, svg } from "./dom.js";
 import { bandColours } from "./bands.js";
+import { sinceYesterday } from "./events.js";
 
 const GREY = "#c4cad1";
 const tile = (key, value, text, cls = "") =>
@@ -21,26 +23,40 @@ function healthBar(s, names) {
   parts.map(([n, c, name]) => el("span", { style: { flex: n, background: c }, title: `${name}: ${n}` })));
 }
 
+// Each bar's count written above it, so that 9 blocks beside 2,282 are
+// read, not guessed from a bar a pixel high.
+function labelBars(figure) {
+  for (const r of figure.querySelectorAll("rect[data-value]")) {
+    const x = Number(r.getAttribute("x")) + Number(r.getAttribute("width")) / 2;
+    r.after(svg("text", { x, y: Math.max(9, Number(r.getAttribute("y")) - 3), "text-anchor": "middle", class: "bar-count" },
+      fmt(Number(r.dataset.value))));
+  }
+  return figure;
+}
+
 export async function overview(view) {
-  const [sites, summary] = await Promise.all([
-    api("/api/v1/sites?include=counts&limit=1000"), api("/api/v1/summary")]);
+  const [sites, summary, digest] = await Promise.all([
+    api("/api/v1/sites?include=counts&limit=1000"), api("/api/v1/summary"), api("/api/v1/digest")]);
   const f = summary.fleet, names = bandNames(summary.soh_edges_pct);
   const bySite = Object.fromEntries(summary.sites.map((s) => [s.site_id, s]));
   const none = { soh: names.map(() => 0), soh_unknown: 0, due_90d: 0 };
   const open = (sev) => sites.items.reduce((n, s) => n + s.open_alerts[sev], 0);
   view.replaceChildren(
     el("h1", {}, "The fleet"),
-    el("div", { class: "tiles" },
+    // Eight tiles: four to a row, or two on a narrow screen (style.css),
+    // so no row is left with a lonely tile.
+    el("div", { class: "tiles fleet-tiles" },
       tile("sites", sites.total, "sites"),
       tile("strings", sites.items.reduce((n, s) => n + s.strings, 0), "strings"),
       tile("batteries", f.batteries, "blocks in service"),
       tile("critical", open("critical"), "critical alerts open", "sev-critical"),
       tile("warning", open("warning"), "warnings open", "sev-warning"),
       ...[30, 90, 180].map((d) => tile(`due${d}`, f[`due_${d}d`], `due for replacement within ${d} days`))),
+    sinceYesterday(digest),
     el("div", { class: "row", id: "health" },
-      bars({ title: "State of health, the twin's latest estimate (blocks)", unit: " blocks",
+      labelBars(bars({ title: "State of health, the twin's latest estimate (blocks)", unit: " blocks",
         items: [...names.map((label, i) => ({ label: label.replace(" and over", "+").replace("under ", "<"),
-          value: f.soh[i], colour: bandColours[i] })), { label: "unknown", value: f.soh_unknown, colour: GREY }] })),
+          value: f.soh[i], colour: bandColours[i] })), { label: "unknown", value: f.soh_unknown, colour: GREY }] }))),
     el("h2", {}, "Sites"),
     scroll(el("table", { id: "sites" },
       el("thead", {}, el("tr", {},

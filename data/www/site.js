@@ -8,6 +8,7 @@ import { api } from "./api.js";
 import { count, el, fmt, when } from "./dom.js";
 import { bandColours, colourOf, measures } from "./bands.js";
 import { rules } from "./cache.js";
+import { stringSummary } from "./string.js";
 
 // Backgrounds that want white text.
 const DARK = [bandColours[0], bandColours[4]];
@@ -66,7 +67,8 @@ export async function site(view, id, q) {
     el("ul", { class: "legend" }, el("li", {}, `${m.name} (${m.unit.trim()}):`),
       order.map(([n, c]) => el("li", {}, el("span", { class: "swatch", style: { background: c } }), n)),
       el("li", {}, el("span", { class: "swatch", style: { background: "#c4cad1" } }), "unknown"),
-      el("li", {}, el("span", { class: "swatch slot-empty" }), "no block in service")));
+      el("li", {}, el("span", { class: "swatch slot-empty" }), "no block in service")),
+    stringSummary(id));
 }
 
 // New readings for this site redraw it.
