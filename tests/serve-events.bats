@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # brul-serve's account of what happened (/api/v1/discharges,
-# /api/v1/digest, apievents.c), its strings (apistrings.c) and its search
+# /api/v1/activity, apievents.c), its strings (apistrings.c) and its search
 # (apisearch.c) against a throwaway PostgreSQL holding two
 # hot-season days of Phuket: an outage of 3 h on the second night (the
 # UPS strings run to cut-off, the rectifier's ride it out) and a cooling
@@ -164,12 +164,12 @@ PY
 	assert_output "$(printf '{"error":{"status":400,"code":"bad_argument","message":"from, to: at most 31 days"}}\n400')"
 	run get "/api/v1/discharges?battery=B2041-1"
 	assert_line --index 1 400
-	run get "/api/v1/digest?string=PKT-UPS1-S4"
+	run get "/api/v1/activity?string=PKT-UPS1-S4"
 	assert_line --index 1 400
 }
 
-@test "the digest: the discharges, the room that ran hot, the alerts opened and escalated (SQL)" {
-	get /api/v1/digest > "$T/ans"
+@test "the activity: the discharges, the room that ran hot, the alerts opened and escalated (SQL)" {
+	get /api/v1/activity > "$T/ans"
 	[ "$(tail -1 "$T/ans")" = 200 ]
 	get /api/v1/discharges > "$T/dis"
 	lo=2026-04-01T23:59:01Z hi=2026-04-02T23:59:01Z
@@ -206,7 +206,7 @@ PY
 	assert_success
 	assert_output --regexp '^ok 9 2 [0-9]+$'
 	# A site without any of it.
-	run get "/api/v1/digest?site=CMI&from=2026-04-02&to=2026-04-03"
+	run get "/api/v1/activity?site=CMI&from=2026-04-02&to=2026-04-03"
 	assert_line --index 1 200
 	assert_output --partial '"discharges" : [], "room_faults" : [], "alerts_opened" : {"total" : 0'
 }

@@ -1,7 +1,7 @@
-// events.js: what happened (#/events?from=&to=), from the API's digest:
+// events.js: what happened (#/events?from=&to=), from the API's activity:
 // the strings' discharges by site (found in their telemetry), the rooms
 // that ran hot, the alerts escalated and opened; and the overview's
-// "since yesterday" panel, the same digest for the last 24 hours.
+// "since yesterday" panel, the same activity for the last 24 hours.
 
 import { api } from "./api.js";
 import { el, fmt, table } from "./dom.js";
@@ -63,7 +63,7 @@ function range(q) {
 }
 
 export async function events(view, arg, q) {
-  const g = await api(`/api/v1/digest${range(q)}`);
+  const g = await api(`/api/v1/activity${range(q)}`);
   const to = Date.parse(g.to), span = Math.round((to - Date.parse(g.from)) / DAY);
   const iso = (t) => new Date(t).toISOString().replace(".000Z", "Z");
   const o = g.alerts_opened;
@@ -97,7 +97,7 @@ export async function events(view, arg, q) {
 events.concerns = () => false;
 
 // The overview's panel: the last 24 hours in a few lines, each linking
-// to the events page.  Given the digest (the caller fetches it with the
+// to the events page.  Given the activity (the caller fetches it with the
 // overview's other requests).
 export function sinceYesterday(g) {
   const ds = g.discharges, sites = [...new Set(ds.map((d) => d.site_id))];

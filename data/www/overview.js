@@ -35,8 +35,8 @@ function labelBars(figure) {
 }
 
 export async function overview(view) {
-  const [sites, summary, digest] = await Promise.all([
-    api("/api/v1/sites?include=counts&limit=1000"), api("/api/v1/summary"), api("/api/v1/digest")]);
+  const [sites, summary, activity] = await Promise.all([
+    api("/api/v1/sites?include=counts&limit=1000"), api("/api/v1/summary"), api("/api/v1/activity")]);
   const f = summary.fleet, names = bandNames(summary.soh_edges_pct);
   const bySite = Object.fromEntries(summary.sites.map((s) => [s.site_id, s]));
   const none = { soh: names.map(() => 0), soh_unknown: 0, due_90d: 0 };
@@ -52,7 +52,7 @@ export async function overview(view) {
       tile("critical", open("critical"), "critical alerts open", "sev-critical"),
       tile("warning", open("warning"), "warnings open", "sev-warning"),
       ...[30, 90, 180].map((d) => tile(`due${d}`, f[`due_${d}d`], `due for replacement within ${d} days`))),
-    sinceYesterday(digest),
+    sinceYesterday(activity),
     el("div", { class: "row", id: "health" },
       labelBars(bars({ title: "State of health, the twin's latest estimate (blocks)", unit: " blocks",
         items: [...names.map((label, i) => ({ label: label.replace(" and over", "+").replace("under ", "<"),

@@ -79,7 +79,7 @@ int brul_api_alert_ack(struct brul_req *r);
 int brul_api_alert_resolve(struct brul_req *r);
 
 int brul_api_discharges(struct brul_req *r);	/* apievents.c */
-int brul_api_digest(struct brul_req *r);
+int brul_api_activity(struct brul_req *r);
 
 int brul_api_string(struct brul_req *r);	/* apistrings.c */
 int brul_api_string_telemetry(struct brul_req *r);

@@ -1,7 +1,7 @@
 /* apievents.c: what happened in a range of time, as a real fleet's
  * monitor tells it: the strings' discharges found in their telemetry
  * (/api/v1/discharges), and with them the rooms that ran hot and the
- * alerts opened or escalated (/api/v1/digest).  Neither reads the
+ * alerts opened or escalated (/api/v1/activity).  Neither reads the
  * simulator's events or truth, which a real fleet has not.
  *
  * Ownership: the statements are static; answers are PostgreSQL's JSON,
@@ -110,21 +110,21 @@ static const struct brul_stmt discharges = { "events_discharges",
     "SELECT json_build_object('from', r.lo, 'to', r.hi, 'items', "
     DISCHARGE_LIST ")::text FROM r" };
 
-/* An alert as the digest lists it, over alerts a. */
+/* An alert as the activity lists it, over alerts a. */
 #define ALERT \
 	"jsonb_build_object('alert_id', a.alert_id, 'site_id', a.site_id, " \
 	"'string_id', a.string_id, 'battery_id', a.battery_id, 'kind', " \
 	"a.kind, 'severity', a.severity, 'state', a.state, 'ts_open', " \
 	"a.ts_open, 'ts_clear', a.ts_clear, 'value', a.value, 'threshold', " \
 	"a.threshold, 'message', a.message)"
-/* How many of the alerts opened the digest lists, critical first. */
+/* How many of the alerts opened the activity lists, critical first. */
 #define OPENED_ITEMS "100"
 
-/* The digest: the discharges of the range, the rooms that ran hot in it
+/* The activity: the discharges of the range, the rooms that ran hot in it
  * (the alerts of the room_temperature_* rules open during it), the
  * alerts opened in it, and those that went from warning to critical in
  * it (from the alerts' events, by their time's index). */
-static const struct brul_stmt digest = { "events_digest",
+static const struct brul_stmt activity = { "events_activity",
     "WITH " RANGE DISCHARGES ", "
     "o AS (SELECT a.* FROM r, alert_events e JOIN alerts a USING "
     "  (alert_id) WHERE e.event = 'open' AND e.ts >= r.lo AND e.ts < r.hi "
@@ -209,7 +209,7 @@ brul_api_discharges(struct brul_req *r)
 }
 
 int
-brul_api_digest(struct brul_req *r)
+brul_api_activity(struct brul_req *r)
 {
 	char from[32], to[32];
 	const char *v[4] = { NULL, NULL, NULL, NULL };
@@ -217,5 +217,5 @@ brul_api_digest(struct brul_req *r)
 	if (range_args(r, from, to, v) < 0 ||
 	    brul_arg_id(r, "site", &v[2]) < 0)
 		return r->ret;
-	return brul_reply_query(r, &digest, 4, v, 200, "no digest");
+	return brul_reply_query(r, &activity, 4, v, 200, "no activity");
 }

@@ -69,7 +69,7 @@ const struct brul_route brul_routes[] = {
 	  brul_api_predictions_latest, "limit offset site risk sort", READ },
 	{ "GET", "/api/v1/discharges", BRUL_ROLE_VIEWER, brul_api_discharges,
 	  "from to site string", READ },
-	{ "GET", "/api/v1/digest", BRUL_ROLE_VIEWER, brul_api_digest,
+	{ "GET", "/api/v1/activity", BRUL_ROLE_VIEWER, brul_api_activity,
 	  "from to site", READ },
 	{ "GET", "/api/v1/search", BRUL_ROLE_VIEWER, brul_api_search, "q",
 	  READ },
