@@ -10,6 +10,7 @@ import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { inService } from "./inservice.mjs";
+import { overnight } from "./overnight.mjs";
 
 // playwright-core lives where the test set-up installed it (NODE_MODULES).
 const { chromium } = createRequire(`${process.env.NODE_MODULES}/`)("playwright-core");
@@ -326,6 +327,8 @@ try {
   if (errors.slice(before).every((e) => e.includes("409"))) errors.length = before;
   check((await apage.textContent("#users-error")).length > 0, `users: an admin cannot disable themselves ("${await apage.textContent("#users-error")}")`);
   await shot(apage, "users");
+
+  await overnight(vpage, { api, check, go, shot });
 
   // A phone: nothing wider than the screen; the site still readable.
   const { page: phone } = await open("view", `#/site/${want.site}`, "#strings .cell", { width: 390, height: 844 });
