@@ -283,6 +283,20 @@ PY
 	[ "${#lines[@]}" -eq 2 ]
 }
 
+@test "a resistance test silences the voltage rules for 30 minutes, not a sample more" {
+	# Block 3's cell shorts at 10:02 (1.9 V low), a minute after its
+	# resistance was measured at 10:01: the readings up to 10:30 are
+	# silenced, the one at 10:31 is judged, and 15 minutes on, at
+	# 10:46, it alerts.
+	awk -F, -v OFS=, '$2 == "B0003-1" && $1 >= "2026-01-01T10:01" {
+		if ($1 == "2026-01-01T10:01:00Z") $7 = 5.2
+		else $4 -= 1.9
+	} { print }' "$F/ou/telemetry.csv" > "$T/t.csv"
+	brul-alert --fleet "$F/ou/batteries.csv" "$T/t.csv" > "$T/a.csv"
+	run awk -F, '$3 == "open" && $9 == "B0003-1" { print $1, $4, $5 }' "$T/a.csv"
+	assert_output '2026-01-01T10:46:00Z voltage_low critical'
+}
+
 @test "the same input gives the same events, in CSV and NDJSON alike" {
 	alert "$F/ra" > "$T/a.csv"
 	cmp "$T/a.csv" "$F/ra/alerts.csv"

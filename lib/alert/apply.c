@@ -57,7 +57,7 @@ suppressed(const struct brul_rule *r, const struct string *s, int64_t t)
 	for (unsigned a = r->after; a; a &= a - 1) {
 		int m = __builtin_ctz(a);
 
-		if (s->last_in[m] != NONE && t - s->last_in[m] <= r->after_s[m])
+		if (s->last_in[m] != NONE && t - s->last_in[m] < r->after_s[m])
 			return 1;
 	}
 	return 0;
