@@ -69,8 +69,9 @@ async function listen() {
   for (const kind of ["alert_opened", "alert_updated", "alert_cleared", "prediction", "reload"])
     live.addEventListener(kind, () => {
       seen(kind.replace("_", " "));
-      // Not under someone typing into a form.
-      if (!location.hash.startsWith("#/alerts/") && !location.hash.startsWith("#/users")) soon();
+      // Not under someone typing into a form, or ticking alerts.
+      if (!location.hash.startsWith("#/alerts/") && !location.hash.startsWith("#/users") &&
+        !views[where().name].busy?.()) soon();
     });
   // A lost connection: the browser retries by itself, unless the server
   // refused the stream (its token expired meanwhile, say); then we do,

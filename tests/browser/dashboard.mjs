@@ -9,6 +9,7 @@
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
+import { alertList } from "./alerts.mjs";
 import { inService } from "./inservice.mjs";
 import { overnight } from "./overnight.mjs";
 
@@ -239,20 +240,20 @@ try {
 
   // Alerts: the open ones; the first acknowledged by this engineer.
   await go(page, "#/alerts", "#alerts tbody tr");
-  check(await page.locator("#alerts tbody tr").count() === Math.min(want.open, 200),
+  check(await page.locator("#alerts tbody tr").count() === Math.min(want.open, 100),
     `alerts: the ${want.open} open ones (SQL)`);
   // Times: the API's are UTC with Z, and each is shown as its instant in
   // UTC, to the minute.
   const utcZ = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
   const minute = (ts) => `${new Date(Date.parse(ts) + 7 * 3600e3).toISOString().slice(0, 16).replace("T", " ")} GMT+7`; // Asia/Bangkok
-  const openNow = (await api("/api/v1/alerts?state=open&limit=200")).items;
-  const opened = await page.$$eval("#alerts tbody tr td:first-child", (cs) => cs.map((c) => c.textContent));
+  const openNow = (await api("/api/v1/alerts?state=open&limit=100")).items;
+  const opened = await page.$$eval("#alerts tbody tr td.opened", (cs) => cs.map((c) => c.textContent));
   check(openNow.length > 0 && openNow.every((a) => utcZ.test(a.ts_open)) && same(opened, openNow.map((a) => minute(a.ts_open))),
     `alerts: each opening time is the API's (UTC, Z), shown to the minute (${opened[0]})`);
   const aid = await page.$eval("#alerts tbody tr", (r) => r.dataset.alert);
-  await page.click("#alerts tbody tr a");
+  await page.click("#alerts tbody tr td.opened a");
   await page.waitForSelector("#acknowledge");
-  await page.fill("#acknowledge input", "replacing it Tuesday");
+  await page.fill("#acknowledge textarea", "replacing it Tuesday");
   await page.click("#acknowledge button");
   await page.waitForFunction(() => document.querySelector("#ack")?.textContent.startsWith("Acknowledged by"));
   check((await page.textContent("#ack")).includes("Acknowledged by eng") &&
@@ -344,6 +345,7 @@ try {
     "a phone's width: nor a block's charts");
   await shot(phone, "phone-block");
 
+  await alertList({ open, go, check, shot, api });
   await inService({ open, go, check, shot, api, site: want.site });
   check(errors.length === 0, `no script errors${errors.length ? ": " + errors.join("; ") : ""}`);
   console.log(`# overview ${overviewMs} ms after signing in (${overviewRuns}); morning list ${morningMs} ms (${morningRuns}); pages ${(bytes / 1024).toFixed(1)} KB`);

@@ -171,7 +171,7 @@ export async function inService({ open, go, check, shot, api, site }) {
   }
   // The alerts, the model and the users: their times labelled too.
   await go(sp, "#/alerts", "#alerts tbody tr");
-  const [aid, t0] = await sp.$eval("#alerts tbody tr", (r) => [r.dataset.alert, r.querySelector("td").textContent]);
+  const [aid, t0] = await sp.$eval("#alerts tbody tr", (r) => [r.dataset.alert, r.querySelector("td.opened").textContent]);
   const a0 = await api(`/api/v1/alerts/${encodeURIComponent(aid)}`);
   check(t0 === `${local(a0.ts_open, want.zones[a0.site_id] ?? want.zone)} ${label}`, `alerts: opened ${t0}, local (API ${a0.ts_open})`);
   await go(sp, "#/model", "#model-metrics");
