@@ -2,41 +2,21 @@
 # brul-alert over the whole fleet (2,376 blocks) with the default rules,
 # as an operator's morning judges it (issue 18): few alerts, each on
 # something in real trouble by the simulator's truth, and every injected
-# fault caught in the time its rule promises.  tests/helpers/alert-check.py
-# does the judging from the dataset's events and labels.
+# fault caught in the time its rule promises.  tests/helpers/alert-fleet.sh
+# runs the scenarios; alert-check.py judges the alerts from the dataset's
+# events and labels.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
 
-check() {
-	/usr/bin/python3 "$BATS_TEST_DIRNAME/helpers/alert-check.py" "$@"
-}
-
-# alert DIR TELEMETRY: the default rules over a dataset and its twin.
-alert() {
-	brul-twin --fleet "$1/batteries.csv" --every 1h "$2" > "$1/twin.csv"
-	brul-alert -q --fleet "$1/batteries.csv" --systems "$1/systems.csv" \
-	    --string-telemetry "$1/string_telemetry.csv" --twin "$1/twin.csv" \
-	    --digest "$1/digest.csv" "$2" > "$1/alerts.csv"
+fleet() {
+	sh "$BATS_TEST_DIRNAME/helpers/alert-fleet.sh" "$@"
 }
 
 @test "faults across the whole fleet: each caught in time, a site's cause one alert, a failed block alerted until replaced" {
 	d=$BATS_TEST_TMPDIR/f
-	# Three days of the hot season (a day for the rules' baselines
-	# first), and on the third: a runaway, an open and a shorted cell,
-	# cooling lost at Khon Kaen, an outage at Chiang Mai that takes its
-	# UPS strings to cut-off, and a string whose feed is cut for an
-	# hour.  Phuket's own outage of the first night is there too.
-	brul-gen --dataset "$d" --days 3 --start 2026-04-08 --quiet \
-	    --scenario runaway,battery=B0100-1,fail=2026-04-10T20:00:00Z \
-	    --scenario failure,battery=B0500-1,fail=2026-04-10T10:00:00Z,mode=open_cell \
-	    --scenario failure,battery=B0900-1,fail=2026-04-10T12:00:00Z,mode=short_cell \
-	    --scenario hvac,site=KKN,start=2026-04-10T03:00:00Z,duration=12h \
-	    --scenario outage,site=CMI,start=2026-04-10T14:00:00Z,duration=4h
-	awk -F, '!($3 == "NBI-UPS1-S1" && $1 >= "2026-04-10T16:00" && $1 < "2026-04-10T17:00")' \
-	    "$d/telemetry.csv" > "$d/t.csv"
-	alert "$d" "$d/t.csv"
-	check "$d" "$d/alerts.csv" NBI-UPS1-S1,2026-04-10T16:00:00Z,2026-04-10T17:00:00Z > "$d/check.json"
+	# the scenarios: tests/helpers/alert-fleet.sh
+	fleet faults "$d"
 	cat "$d/check.json"
 	run /usr/bin/python3 - "$d/check.json" <<-'PY'
 	import json, sys
@@ -79,9 +59,7 @@ print("ok")' "$d/alerts.csv"
 
 @test "an ordinary month of the whole fleet: at most one open alert per 50 blocks, every critical one real, ageing in the digest" {
 	d=$BATS_TEST_TMPDIR/m
-	brul-gen --dataset "$d" --days 30 --interval 300 --quiet
-	alert "$d" "$d/telemetry.csv"
-	check "$d" "$d/alerts.csv" > "$d/check.json"
+	fleet month "$d"
 	run /usr/bin/python3 - "$d/check.json" <<-'PY'
 	import json, sys
 	c = json.load(open(sys.argv[1]))

@@ -240,6 +240,29 @@ t_gzf=$(median "gzip -dc $tmp/f1/telemetry.csv.gz")
 m_alf=$(peak_kb "$alert_f")
 echo "  the whole fleet, one day (3,421,440 rows): $t_alf s = $(awk -v t="$t_alf" 'BEGIN { printf "%.2f", 3421440 / t / 1e6 }') M rows/s; $(ratio "$t_alf" "$t_gzf")x gzip -dc ($t_gzf s); peak memory $((m_alf / 1024)) MB"
 
+
+echo
+echo "== brul-alert: what an operator is shown (the whole fleet, default rules, the twin's estimates)"
+# tests/helpers/alert-fleet.sh: the scenarios and alert-check.py's verdict
+for w in faults month; do
+	BRUL_BIN=$bin sh "$(dirname "$0")/../helpers/alert-fleet.sh" $w "$tmp/al-$w"
+	/usr/bin/python3 - "$w" "$tmp/al-$w/check.json" "$tmp/al-$w/digest.csv" <<-'PY'
+	import csv, json, sys
+	w, c = sys.argv[1], json.load(open(sys.argv[2]))
+	days = {r["date"] for r in csv.DictReader(open(sys.argv[3]))}
+	last = max(days) if days else None
+	items = sum(1 for r in csv.DictReader(open(sys.argv[3])) if r["date"] == last)
+	what = "3 hot-season days, 6 kinds of fault injected" if w == "faults" else "an ordinary 30 days"
+	print(f"  {what}: at most {c['max_open']} alerts open at once = 1 per {c['blocks'] / max(1, c['max_open']):.0f} blocks (target: 1 per 50 or fewer)")
+	print(f"    critical alerts: {c['critical']}, on real trouble by the truth: {c['critical_real']} = {100 * c['critical_real'] / max(1, c['critical']):.0f} % (target >= 90 %)")
+	if c["faults"]:
+	    late = [k for k, v in c["faults"].items() if v is None or v["minutes"] > 0]
+	    worst = max((v["minutes"] for v in c["faults"].values() if v), default=0)
+	    print(f"    faults caught in the time their rules promise: {len(c['faults']) - len(late)} of {len(c['faults'])}"
+	          f" (latest {worst:+.0f} min against the promise){'; late or missed: ' + ', '.join(late) if late else ''}")
+	print(f"    maintenance items in the last day's digest: {items}")
+	PY
+done
 echo
 sh "$(dirname "$0")/load.sh" "$tmp/d90"
 
