@@ -26,8 +26,10 @@ setup_file() {
 		    "playwright-core@$PLAYWRIGHT" >&2
 	fi
 	echo "$node" > "$d/node"
-	# A day of the whole fleet, with what the other tools make of it.
-	fleet_setup "$d" "${BROWSER_PG_PORT:-5437}" --days 1 --seed 5
+	# A day of the whole fleet, with what the other tools make of it,
+	# and an evening's outage at Khon Kaen for the night's account.
+	fleet_setup "$d" "${BROWSER_PG_PORT:-5437}" --days 1 --seed 5 \
+	    --scenario outage,site=KKN,start=2026-01-01T13:00:00Z,duration=3h
 	# server.sh start [PORT] | stop: the server, for the set-up and for the
 	# browser test, which stops and starts it under an open page.
 	cat > "$d/server.sh" <<-EOF
@@ -123,7 +125,7 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	head -1 "$F/ds/telemetry.csv" > "$F/next.csv"
 	awk -F, -v OFS=, -v n="$n" 'NR > 1 && NR <= n + 1 { $1 = "2026-01-02T00:00:00Z"; print }' "$F/ds/telemetry.csv" >> "$F/next.csv"
 	port=$(sed 's/.*:\([0-9]*\)\/$/\1/' "$F/url")
-	run env NODE_MODULES="$(cat "$F/node")/node_modules" LIVE_CSV="$F/next.csv" \
+	run env NODE_MODULES="$(cat "$F/node")/node_modules" LIVE_CSV="$F/next.csv" OUTAGE_SITE=KKN \
 	    SERVER_STOP="sh $F/server.sh stop" SERVER_START="sh $F/server.sh start $port" node \
 	    "$BATS_TEST_DIRNAME/browser/dashboard.mjs" "$(cat "$F/url")" "$PW" \
 	    "$F/expect.json" "$shots"

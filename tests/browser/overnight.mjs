@@ -74,6 +74,13 @@ export async function overnight(page, { api, check, go, shot }) {
   const rows = await page.$$eval("#discharges tr[data-string]", (rs) => rs.map((r) => [r.dataset.string,
     ...[...r.cells].map((c) => c.textContent)]));
   check(rows.length === want.discharges, `events: ${rows.length} discharges listed (SQL ${want.discharges})`);
+  // The outage of the day (OUTAGE_SITE): each of its strings' discharges.
+  const out = process.env.OUTAGE_SITE;
+  const hit = sql(`SELECT string_agg(DISTINCT string_id, ',' ORDER BY string_id) FROM string_telemetry
+    WHERE mode = 'discharge' AND string_id IN (SELECT string_id FROM strings WHERE site_id = '${out}')`).split(",").filter(Boolean);
+  const listed = rows.filter((r) => hit.includes(r[0])).map((r) => r[0]).sort();
+  check(hit.length > 0 && listed.join() === hit.join(),
+    `events: the outage at ${out}: its ${hit.length} strings that discharged (SQL) each listed (${listed.join(", ")})`);
   const mine = rows.find((r) => r[0] === string);
   const d = activity.discharges.find((x) => x.string_id === string);
   check(mine && mine[2] === "2026-01-01 02:00 UTC" && mine[3] === "45" && Math.abs(d.ah - want.ah) < 1e-9 &&
