@@ -103,8 +103,8 @@ export async function alerts(view, id, q, redraw) {
   const pager = () => el("nav", { class: "pager", "aria-label": "pages of alerts" },
     el("button", { type: "button", class: "prev", disabled: offset === 0 ? "" : null,
       onclick: () => go({ offset: Math.max(0, offset - PAGE) || "" }) }, "‹ Previous"),
-    el("span", { class: "shown" }, page.total === 0 ? "no alerts" :
-      `${fmt(offset + 1)}–${fmt(last)} of ${count(page.total, "alert")}`),
+    el("span", { class: "shown" }, page.total === 0 ? "no alerts" : shown.length === 0 ?
+      `nothing past the ${count(page.total, "alert")}` : `${fmt(offset + 1)}–${fmt(last)} of ${count(page.total, "alert")}`),
     el("button", { type: "button", class: "next", disabled: last >= page.total ? "" : null,
       onclick: () => go({ offset: offset + PAGE }) }, "Next ›"));
 
