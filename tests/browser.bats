@@ -64,6 +64,8 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	F=$BATS_FILE_TMPDIR
 	export DATABASE_URL=$(cat "$F/conninfo")
 	shots=$(cd "$BRUL_BIN/../.." && pwd)/build/screenshots
+	# this run's screenshots only: an old one must not stand in for one
+	rm -rf "$shots"
 	mkdir -p "$shots"
 	latest="SELECT DISTINCT ON (p.battery_id) p.* FROM predictions p JOIN batteries b USING (battery_id) WHERE b.removed_date IS NULL ORDER BY p.battery_id, p.date DESC, p.model_id"
 	# a band only when the estimate tells it (twin/health.h), else unknown
@@ -132,7 +134,9 @@ q() { psql -qXAt "$DATABASE_URL" -c "$1"; }
 	echo "$output"
 	assert_success
 	refute_line --partial 'not ok'
-	for s in signin overview morning site site-temperature block-raw block-hour model alert users phone-site phone-overview phone-block; do
+	for s in signin overview morning site site-temperature block-raw block-hour model alert alerts \
+	    events string overview-overnight inservice-morning inservice-site inservice-block \
+	    users phone-site phone-overview phone-block phone-morning; do
 		[ -s "$shots/$s.png" ] || { echo "no screenshot $s"; false; }
 	done
 	# What the engineer did is what the database now holds.
