@@ -118,6 +118,14 @@ brul_pool_get(struct brul_pool *p, int wait_ms, struct brul_err *err)
 			brul_pool_put(p, c);
 			return NULL;
 		}
+		/* The API's statements are short, and their generic plans'
+		 * estimates over the partitions cross JIT's threshold: the
+		 * night's discharges spent 45 of their 113 ms compiling. */
+		if (brul_db_exec(c->db, "SET jit = off", err) < 0) {
+			drop(c);
+			brul_pool_put(p, c);
+			return NULL;
+		}
 	}
 	return c;
 }
