@@ -22,15 +22,7 @@ setup_file() {
 	    AS k FROM batteries WHERE removed_date IS NULL) b JOIN (VALUES
 	    (1, 92.0, 6.0), (2, 65.0, 12.0), (3, 96.0, 4.9), (4, 88.0, 5.0),
 	    (5, NULL, NULL)) v(k, soh, sd) USING (k)"
-	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" \
-	    --threads 2 --model "$d/model.json" 2> "$d/log" &
-	echo $! > "$d/pid"
-	for i in $(seq 50); do
-		grep -q 'listening on' "$d/log" 2>/dev/null && break
-		sleep 0.1
-	done
-	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$d/log" > "$d/port"
-	[ -s "$d/port" ]
+	fleet_serve "$d"
 }
 
 teardown_file() {

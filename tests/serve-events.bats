@@ -27,15 +27,7 @@ setup_file() {
 		echo 2026-04-02T06:00:00Z,t.esc,open,PKT,PKT-UPS1-S1,B2041-1,temperature_high,warning,41,40,2026-04-02T06:00:00Z,,hot
 		echo 2026-04-02T07:00:00Z,t.esc,update,PKT,PKT-UPS1-S1,B2041-1,temperature_high,critical,46,45,2026-04-02T06:00:00Z,,hotter
 	} | brul-load -q alerts
-	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" \
-	    --threads 2 --model "$d/model.json" 2> "$d/log" &
-	echo $! > "$d/pid"
-	for i in $(seq 50); do
-		grep -q 'listening on' "$d/log" 2>/dev/null && break
-		sleep 0.1
-	done
-	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$d/log" > "$d/port"
-	[ -s "$d/port" ]
+	fleet_serve "$d"
 }
 
 teardown_file() {

@@ -51,6 +51,21 @@ fleet_setup() {
 	done
 }
 
+# fleet_serve DIR: brul-serve over the fleet of fleet_setup DIR, with its
+# secret and model, on a free port: its pid in DIR/pid, port in DIR/port.
+fleet_serve() {
+	local d=$1 i
+	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" \
+	    --threads 2 --model "$d/model.json" 2> "$d/log" &
+	echo $! > "$d/pid"
+	for i in $(seq 50); do
+		grep -q 'listening on' "$d/log" 2>/dev/null && break
+		sleep 0.1
+	done
+	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$d/log" > "$d/port"
+	[ -s "$d/port" ]
+}
+
 fleet_teardown() {
 	local pgdir
 	pgdir=$(cat "$1/pgdir" 2>/dev/null) || return 0
