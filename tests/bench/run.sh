@@ -249,9 +249,8 @@ for w in faults month; do
 	/usr/bin/python3 - "$w" "$tmp/al-$w/check.json" "$tmp/al-$w/digest.csv" <<-'PY'
 	import csv, json, sys
 	w, c = sys.argv[1], json.load(open(sys.argv[2]))
-	days = {r["date"] for r in csv.DictReader(open(sys.argv[3]))}
-	last = max(days) if days else None
-	items = sum(1 for r in csv.DictReader(open(sys.argv[3])) if r["date"] == last)
+	dates = [r["date"] for r in csv.DictReader(open(sys.argv[3]))]
+	items = dates.count(max(dates)) if dates else 0
 	what = "3 hot-season days, 6 kinds of fault injected" if w == "faults" else "an ordinary 30 days"
 	print(f"  {what}: at most {c['max_open']} alerts open at once = 1 per {c['blocks'] / max(1, c['max_open']):.0f} blocks (target: 1 per 50 or fewer)")
 	print(f"    critical alerts: {c['critical']}, on real trouble by the truth: {c['critical_real']} = {100 * c['critical_real'] / max(1, c['critical']):.0f} % (target >= 90 %)")
