@@ -30,6 +30,13 @@ extern const int brul_nroutes;
 	"u.username, 'full_name', u.full_name, 'email', u.email, 'role', " \
 	"u.role, 'active', u.active, 'created_at', u.created_at, " \
 	"'updated_at', u.updated_at, 'last_login_at', u.last_login_at)"
+/* Whether battery b is in service: not removed, and no later block
+ * installed in its slot (a replacement loaded before the old block's
+ * removal date was), so that a slot has one block in every answer. */
+#define IN_SERVICE(b) \
+	"(" b ".removed_date IS NULL AND NOT EXISTS (SELECT 1 FROM " \
+	"batteries n WHERE n.string_id = " b ".string_id AND n.position = " \
+	b ".position AND n.install_date > " b ".install_date))"
 /* A page of a list built by PostgreSQL: {"items": [...], "total": n,
  * "limit": l, "offset": o} over the rows of CTE f ordered by order, $1
  * the limit and $2 the offset. */

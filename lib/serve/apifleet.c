@@ -11,14 +11,6 @@
 #include "serve/api.h"
 #include "twin/health.h"
 
-/* Whether battery b is in service: not removed, and no later block
- * installed in its slot (a replacement loaded before the old block's
- * removal date was), so that a slot has one block in the lists. */
-#define IN_SERVICE(b) \
-	"(" b ".removed_date IS NULL AND NOT EXISTS (SELECT 1 FROM " \
-	"batteries n WHERE n.string_id = " b ".string_id AND n.position = " \
-	b ".position AND n.install_date > " b ".install_date))"
-
 /* A site with its counts: batteries in service, strings, open alerts. */
 #define SITE_COUNTS \
 	"jsonb_build_object('batteries', (SELECT count(*) FROM batteries b " \

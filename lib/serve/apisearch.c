@@ -12,7 +12,7 @@
 static const struct brul_stmt search = { "search_id",
     "WITH k AS (SELECT DISTINCT unnest(ARRAY[$1::text, upper($1)]) AS id), "
     "f AS (SELECT 'battery' AS kind, b.battery_id AS id, b.site_id, "
-    "  b.string_id, b.removed_date IS NULL AS in_service FROM batteries b "
+    "  b.string_id, " IN_SERVICE("b") " AS in_service FROM batteries b "
     "  JOIN k ON b.battery_id = k.id "
     "UNION ALL SELECT 'string', s.string_id, s.site_id, s.string_id, true "
     "  FROM strings s JOIN k ON s.string_id = k.id "

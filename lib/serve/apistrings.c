@@ -23,7 +23,7 @@
 static const struct brul_stmt one = { "strings_one",
     "SELECT (to_jsonb(s) || jsonb_build_object('blocks_in_service', "
     "  (SELECT count(*) FROM batteries b WHERE b.string_id = s.string_id "
-    "  AND b.removed_date IS NULL), 'latest', " LATEST ", 'open_alerts', "
+    "  AND " IN_SERVICE("b") "), 'latest', " LATEST ", 'open_alerts', "
     "  (SELECT json_build_object('warning', count(*) FILTER (WHERE "
     "  a.severity = 'warning'), 'critical', count(*) FILTER (WHERE "
     "  a.severity = 'critical')) FROM alerts a WHERE a.site_id = "
