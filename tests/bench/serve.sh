@@ -8,9 +8,11 @@
 # soak of brul-serve alone at 256 connections watching its resident memory.
 # The data: the whole fleet, and the 90-day telemetry of its first 24
 # blocks, from DIR/telemetry.csv.gz (run.sh's dataset) or generated.
-# BENCH_SECONDS (10) a run, BENCH_RUNS (1) runs (medians), SOAK_SECONDS
-# (60); BENCH_PIN=1 gives the servers and PostgreSQL one core and wrk the
-# other (one worker, one thread each).  Exits 1 when a request failed.
+# Beside them on /health, the ceiling: a server that does nothing but
+# read and write (ceiling.c).  BENCH_SECONDS (10) a run, BENCH_RUNS (1)
+# runs (medians), SOAK_SECONDS (60); BENCH_PIN=1 gives the servers and
+# PostgreSQL one core and wrk the other (one worker, one thread each).
+# Exits 1 when a request failed.
 set -eu
 bin=${BRUL_BIN:-build/bin}
 secs=${BENCH_SECONDS:-10}
@@ -21,6 +23,7 @@ py=/usr/bin/python3		# Debian's, with fastapi, uvicorn, uvloop,
 				# httptools, asyncpg, jwt
 peer_port=${PEER_PORT:-8471}
 serve_port=${SERVE_PORT:-8472}
+ceil_port=${CEILING_PORT:-8473}
 export PG_PORT="${PG_PORT:-5447}"
 
 tmp=$(mktemp -d /tmp/brul-bench-serve.XXXXXX)
@@ -142,6 +145,14 @@ if [ -x "$bin/brul-serve" ]; then
 else
 	echo "brul-serve: not built, skipped"
 fi
+# The ceiling on /health: a server that only reads and writes
+# (ceiling.c), on the same cores as the others.
+free_port "$ceil_port"
+cc -std=c11 -D_GNU_SOURCE -O2 -pthread -o "$tmp/ceiling" "$here/ceiling.c"
+$srv_cpu "$tmp/ceiling" "$ceil_port" "$workers" >"$tmp/ceiling.log" 2>&1 &
+ceil=$!
+pids="$pids $ceil"
+up ceiling "$ceil_port" "$ceil" "$tmp/ceiling.log"
 
 # load PORT PATH SECONDS CONNECTIONS: wrk's report.  A request still
 # unanswered after 30 s counts as an error; within that, its latency counts
@@ -180,6 +191,8 @@ med() {
 bench() {
 	if [ "$1" = serve ]; then
 		set -- "$@" brul-serve "$serve_port" "$serve" "$tmp/serve.log"
+	elif [ "$1" = ceiling ]; then
+		set -- "$@" ceiling "$ceil_port" "$ceil" "$tmp/ceiling.log"
 	else
 		set -- "$@" FastAPI "$peer_port" "$peer" "$tmp/peer.log"
 	fi
@@ -222,13 +235,15 @@ psql -qXAt -c "SELECT DISTINCT battery_id FROM telemetry_hourly ORDER BY 1" > "$
 
 fail=0
 for ep in health list telemetry distinct; do
-	for s in $servers; do
+	these=$servers
+	[ $ep = health ] && these="$servers ceiling"
+	for s in $these; do
 		bench "$s" "$(path_of $ep)" 2
 		: > "$tmp/$s.$ep"
 	done
 	i=0
 	while [ $i -lt "$runs" ]; do
-		for s in $servers; do
+		for s in $these; do
 			bench "$s" "$(path_of $ep)" "$secs"
 			echo "$(parse <"$tmp/wrk") $(cat "$tmp/cpu")" >>"$tmp/$s.$ep"
 		done
@@ -287,6 +302,19 @@ done
 if [ -n "$serve" ]; then
 	echo "targets: brul-serve at least 10x the req/s and at most 1/5 the p99 of FastAPI on the same URL repeated; on distinct URLs (a random battery's day) at least 3x the req/s, no more PostgreSQL CPU per request"
 	cat "$tmp/verdict"
+	read -r c_rps c_50 c_99 c_err c_cpu c_pg <<-EOF
+	$(figs ceiling health)
+	EOF
+	failed ceiling health "$c_err"
+	read -r p_rps p_50 p_99 p_err p_cpu p_pg <<-EOF
+	$(figs peer health)
+	EOF
+	read -r s_rps s_50 s_99 s_err s_cpu s_pg <<-EOF
+	$(figs serve health)
+	EOF
+	awk -v c="$c_rps" -v c99="$c_99" -v p="$p_rps" -v p99="$p_99" \
+	    -v s="$s_rps" -v cpu="$c_cpu" 'BEGIN {
+		printf "  the ceiling on /health (tests/bench/ceiling.c: reads a request, writes the answer, nothing else): %.0f req/s, p99 %.2f ms, %.1f x the peer'"'"'s req/s and %.3f x its p99, %.1f us of CPU per request; brul-serve at %.0f %% of its req/s\n", c, c99, c / p, c99 / p99, cpu, 100 * s / c }'
 else
 	echo "targets (>= 10x the req/s, <= 1/5 the p99): not judged, brul-serve not built"
 fi
