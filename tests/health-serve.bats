@@ -22,7 +22,7 @@ setup_file() {
 	    AS k FROM batteries WHERE removed_date IS NULL) b JOIN (VALUES
 	    (1, 92.0, 6.0), (2, 65.0, 12.0), (3, 96.0, 4.9), (4, 88.0, 5.0),
 	    (5, NULL, NULL)) v(k, soh, sd) USING (k)"
-	fleet_serve "$d"
+	fleet_serve "$d" --model "$d/model.json"
 }
 
 teardown_file() {

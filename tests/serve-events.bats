@@ -27,7 +27,7 @@ setup_file() {
 		echo 2026-04-02T06:00:00Z,t.esc,open,PKT,PKT-UPS1-S1,B2041-1,temperature_high,warning,41,40,2026-04-02T06:00:00Z,,hot
 		echo 2026-04-02T07:00:00Z,t.esc,update,PKT,PKT-UPS1-S1,B2041-1,temperature_high,critical,46,45,2026-04-02T06:00:00Z,,hotter
 	} | brul-load -q alerts
-	fleet_serve "$d"
+	fleet_serve "$d" --model "$d/model.json"
 }
 
 teardown_file() {

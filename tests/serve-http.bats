@@ -14,15 +14,7 @@ PG=$BATS_TEST_DIRNAME/helpers/pg.sh
 setup_file() {
 	d=$BATS_FILE_TMPDIR
 	fleet_setup "$d" 5443 --days 2 --batteries 24 --seed 4
-	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" \
-	    --threads 2 --timeout 2 --max-body 4096 2> "$d/log" &
-	echo $! > "$d/pid"
-	for i in $(seq 50); do
-		grep -q 'listening on' "$d/log" 2>/dev/null && break
-		sleep 0.1
-	done
-	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$d/log" > "$d/port"
-	[ -s "$d/port" ]
+	fleet_serve "$d" --timeout 2 --max-body 4096
 	for u in view admin; do
 		curl -s -X POST -H 'Content-Type: application/json' \
 		    --data-binary "{\"username\":\"$u\",\"password\":\"$FLEET_PW\"}" \

@@ -17,22 +17,8 @@ setup_file() {
 	d=$BATS_FILE_TMPDIR
 	# A week of two strings, with what the other tools make of it.
 	fleet_setup "$d" 5436 --days 7 --batteries 48 --seed 4
-	start_server "$d"
-}
-
-# start_server DIR: brul-serve on a free port, its log in DIR/log, its
-# pid and port in DIR/pid and DIR/port.
-start_server() {
-	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$1/secret" \
-	    --threads 2 --timeout 2 --cors-origin http://dash.example \
-	    --max-body 4096 --model "$1/model.json" 2> "$1/log" &
-	echo $! > "$1/pid"
-	for i in $(seq 50); do
-		grep -q 'listening on' "$1/log" 2>/dev/null && break
-		sleep 0.1
-	done
-	sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$1/log" > "$1/port"
-	[ -s "$1/port" ]
+	fleet_serve "$d" --timeout 2 --cors-origin http://dash.example \
+	    --max-body 4096 --model "$d/model.json"
 }
 
 teardown_file() {
@@ -986,7 +972,8 @@ PY
 	d=$T/srv
 	mkdir -p "$d"
 	cp "$F/secret" "$F/model.json" "$d/"
-	start_server "$d"
+	fleet_serve "$d" --timeout 2 --cors-origin http://dash.example \
+	    --max-body 4096 --model "$d/model.json"
 	URL=http://127.0.0.1:$(cat "$d/port")
 	v=$(token view)
 	curl -s -N --max-time 20 "$URL/api/v1/stream?access_token=$v" > "$d/sse" &

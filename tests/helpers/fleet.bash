@@ -51,12 +51,14 @@ fleet_setup() {
 	done
 }
 
-# fleet_serve DIR: brul-serve over the fleet of fleet_setup DIR, with its
-# secret and model, on a free port: its pid in DIR/pid, port in DIR/port.
+# fleet_serve DIR [OPTION...]: brul-serve over the fleet of fleet_setup
+# DIR, with its secret and the options given, on a free port: its log in
+# DIR/log, its pid in DIR/pid, its port in DIR/port.
 fleet_serve() {
 	local d=$1 i
+	shift
 	"$BRUL_BIN"/brul-serve --listen 127.0.0.1:0 --secret-file "$d/secret" \
-	    --threads 2 --model "$d/model.json" 2> "$d/log" &
+	    --threads 2 "$@" 2> "$d/log" &
 	echo $! > "$d/pid"
 	for i in $(seq 50); do
 		grep -q 'listening on' "$d/log" 2>/dev/null && break
