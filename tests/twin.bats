@@ -108,6 +108,32 @@ PY
 	awk -v r="$rmse" 'BEGIN { exit !(r <= 3) }'
 }
 
+@test "state of charge during the discharge: its stated sd holds the truth, no wider for the misfit" {
+	# The circuit is the simulator's: the misfit adds nothing, and the
+	# truth lies within one stated standard deviation at least 68 % of
+	# the time (today 93 %, a median sd of 1.2 points).
+	run /usr/bin/python3 - "$F/twin.csv" "$F/ds/truth.csv" <<'PY'
+import csv, sys
+tw = {(r["ts"], r["battery_id"]): r for r in csv.DictReader(open(sys.argv[1]))}
+n = within = 0
+sds = []
+for r in csv.DictReader(open(sys.argv[2])):
+    t = tw.get((r["ts"], r["battery_id"]))
+    if t and "2026-01-01T06:10" <= r["ts"] < "2026-01-01T14:09":
+        sd = float(t["soc_sd_pct"])
+        n += 1
+        within += abs(float(t["soc_pct"]) - float(r["soc_pct"])) <= sd
+        sds.append(sd)
+sds.sort()
+print(n, "%.1f" % (100 * within / n), "%.2f" % sds[n // 2])
+PY
+	assert_success
+	echo "$output"
+	read -r n within sd <<< "$output"
+	[ "$n" -gt 11000 ]
+	awk -v w="$within" -v s="$sd" 'BEGIN { exit !(w >= 68 && s <= 2) }'
+}
+
 @test "R0 within 10 % of the truth once a discharge has shown it, and after the ohmic test" {
 	# Before: the commissioning baseline, which ageing has left behind.
 	read -r n rmse max < <(against r0 2026-01-01T00:00 2026-01-01T06:00)

@@ -67,8 +67,9 @@ brul_twin_runtime(const struct brul_twin *t, double cutoff_v, double load_a,
 		i = -load_a;
 		v1 = v2 = 0;
 	}
-	/* The remaining ampere-hours s q: their variance, first order. */
-	sd = q * q * t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] +
+	/* The remaining ampere-hours s q: their variance, first order (the
+	 * state of charge's with the circuit's misfit). */
+	sd = q * q * brul_twin_soc_var(t) +
 	    s * s * t->f.P[BRUL_TW_Q][BRUL_TW_Q] +
 	    2 * s * q * t->f.P[BRUL_TW_SOC][BRUL_TW_Q];
 	sd = sqrt((sd > 0 ? sd : 0) / (q * q) +

@@ -16,6 +16,8 @@
 #define R_V	0.004		/* V: sensor and model together */
 #define R_REST	0.1		/* V: at rest, the block's own OCV offset and
 				 * the slow relaxation dominate */
+#define MISFIT_TAU_S	3600.0	/* of discharge: the misfit's memory */
+#define SOC_VAR_MAX	(1.0 / 12)	/* uniform from empty to full */
 #define R_OHM	0.02		/* of the reading: the tester's repeatability */
 
 #define GATE_Z		6.0	/* at rest, a residual beyond this many
@@ -107,6 +109,41 @@ init_from_rest(struct brul_twin *t, double i, double v, double temp,
 	t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] = sd * sd;
 }
 
+/*
+ * A circuit that fits the block leaves innovations of the size the filter
+ * predicts; one that does not (a real block's polarisation and curve are
+ * never quite the model's) leaves more, and the filter, trusting its
+ * circuit, stays as sure of the state of charge as on the simulator.
+ * What the innovations exceed their predicted variance by, on average
+ * over the last hour or so of discharge, is the circuit's misfit: the
+ * state of charge read through it is that much less certain.
+ */
+static void
+track_misfit(struct brul_twin *t, double excess_v2, double dt)
+{
+	double w = dt / MISFIT_TAU_S;
+
+	t->misfit_v2 += (w < 1 ? w : 1) * (excess_v2 - t->misfit_v2);
+}
+
+double
+brul_twin_soc_var(const struct brul_twin *t)
+{
+	const struct brul_ecm *m = t->m;
+	double mis = t->misfit_v2 > 0 ? t->misfit_v2 : 0;
+	double span = m->ocv_full_v - m->ocv_empty_v;
+	double slope = brul_ecm_ocv_slope(m, t->f.x[BRUL_TW_SOC]);
+	double var;
+
+	/* A bowed curve flattens towards its ends; the misfit is read
+	 * through no less than half the straight line's slope. */
+	if (!(slope > span / 2))
+		slope = span / 2;
+	var = t->f.P[BRUL_TW_SOC][BRUL_TW_SOC] + mis / (slope * slope);
+	/* No more unknown than a charge anywhere from empty to full. */
+	return var < SOC_VAR_MAX ? var : SOC_VAR_MAX;
+}
+
 int
 brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	       double temp, double r_meas, struct brul_twin_out *out)
@@ -168,6 +205,9 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 
 		x[BRUL_TW_SOC] = 1 - (1 - soc0) * k;
 		F[BRUL_TW_SOC][BRUL_TW_SOC] = k;
+		/* A block back to full is known full, however the circuit
+		 * read it on the way down. */
+		t->misfit_v2 *= k * k;
 	}
 	e1 = exp(-dt / m->tau1_s);
 	e2 = exp(-dt / m->tau2_s);
@@ -210,6 +250,8 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		for (int j = 0; j < BRUL_TW_N; j++)
 			for (int k = 0; k < BRUL_TW_N; k++)
 				S += H[j] * f->P[j][k] * H[k];
+		if (i < DISCHARGE_A)
+			track_misfit(t, (v - vp) * (v - vp) - S, dt);
 		/* At rest a block's voltage cannot move by many standard
 		 * deviations without charge going in or out: one that does
 		 * has failed (a shorted or open cell), and taking it as the
@@ -249,7 +291,7 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 			      CAP_MAX * t->cap_rated_ah);
 
 	out->soc_pct = 100 * x[BRUL_TW_SOC];
-	out->soc_sd_pct = 100 * sqrt(f->P[BRUL_TW_SOC][BRUL_TW_SOC]);
+	out->soc_sd_pct = 100 * sqrt(brul_twin_soc_var(t));
 	/* Health from the resistance every day; the capacity only once a
 	 * discharge (this one, or those --fit read) has moved it off its
 	 * prior. */

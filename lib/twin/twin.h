@@ -50,10 +50,17 @@ struct brul_twin {
 	int ts_first;		/* no sample yet: the first may set the
 				 * state of charge (a log may start
 				 * part-charged) */
+	double misfit_v2;	/* the circuit's misfit while the block
+				 * discharges: a running mean of the
+				 * innovations' square beyond their
+				 * predicted variance, V^2; the float
+				 * forgets it as it fills the block */
 };
 
 /* What one step says about the block. */
 struct brul_twin_out {
+	/* soc_sd_pct: the filter's, with what the circuit's misfit leaves
+	 * unknown (brul_twin_soc_var). */
 	double soc_pct, soc_sd_pct, soh_pct, soh_sd_pct;
 	double r0_mohm;		/* at the block's present temperature */
 	double v_pred_v;	/* the circuit's voltage before the update;
@@ -79,6 +86,10 @@ void brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
  * filled. */
 int brul_twin_step(struct brul_twin *t, int64_t ts, double i_a, double v,
 		   double temp_c, double r_mohm, struct brul_twin_out *out);
+
+/* The variance of t's state of charge: the filter's, and what the
+ * circuit's misfit during discharges leaves unknown (fraction^2). */
+double brul_twin_soc_var(const struct brul_twin *t);
 
 /* P = F P F' + diag(q) for the twin's F: the identity but for F[SOC][SOC]
  * = f00, F[SOC][Q] = f04, F[V1][V1] = e1, F[V1][R0] = f13, F[V2][V2] =

@@ -7,8 +7,10 @@
 # that starts full (a discharge the log begins in tells --fit nothing of
 # where it began), then the twin runs over every log.  Prints, per log, the state-of-charge RMSE against
 # the truth (remaining Ah over capacity) over the whole log and its second
-# half, and the voltage RMSE over the second half, which the fit never saw
-# (over the minutes the twin read: not those brul-import left out).
+# half, the voltage RMSE over the second half, which the fit never saw
+# (over the minutes the twin read: not those brul-import left out), and
+# the share of the whole log's minutes whose state of charge was within
+# the standard deviation the twin stated (%).
 set -eu
 data=$1 work=$2
 bin=${BRUL_BIN:-build/bin}
@@ -51,14 +53,14 @@ awk -F, 'FNR == 1 { pass++ }
     "$work/telemetry.csv"
 awk -F, 'FILENAME == ARGV[1] { if (FNR > 1 && $2 == $3) full["T" substr($1, 5)] = 1; next }
 	FILENAME == ARGV[2] { if (FNR > 1 && $2 != "") fit[$2] = 1; next }
-	FILENAME == ARGV[3] { if (FNR > 1) { n[$2]++; tw[$1 "," $2] = $3 "," $9 }; next }
+	FILENAME == ARGV[3] { if (FNR > 1) { n[$2]++; tw[$1 "," $2] = $3 "," $9 "," $4 }; next }
 	FNR > 1 && ($1 "," $2) in tw { split(tw[$1 "," $2], t, ","); e = t[1] - $3
-		se[$2] += e * e; c[$2]++
+		se[$2] += e * e; c[$2]++; if (e * e <= t[3] * t[3]) in1[$2]++
 		if (++k[$2] > n[$2] / 2) { se2[$2] += e * e; c2[$2]++
 			if (t[2] != "") { ve[$2] += t[2] * t[2]; vc[$2]++ } } }
-	END { printf "log start fitted soc_rmse_all soc_rmse_2nd v_rmse_2nd\n"
+	END { printf "log start fitted soc_rmse_all soc_rmse_2nd v_rmse_2nd soc_in_sd_pct\n"
 		for (i = 1; i <= 12; i++) { b = "T" i
-			printf "%s %s %s %.1f %.1f %.3f\n", b, (b in full) ? "full" : "part",
+			printf "%s %s %s %.1f %.1f %.3f %.0f\n", b, (b in full) ? "full" : "part",
 			    (b in fit) ? "yes" : "no", sqrt(se[b] / c[b]), sqrt(se2[b] / c2[b]),
-			    vc[b] ? sqrt(ve[b] / vc[b]) : -1 } }' \
+			    vc[b] ? sqrt(ve[b] / vc[b]) : -1, 100 * in1[b] / c[b] } }' \
     "$data/battery_info.csv" "$work/fit.csv" "$work/twin.csv" "$work/truth.csv"

@@ -283,6 +283,51 @@ main(void)
 			 "capacity drift on float: the same share at 9 Ah as at 100 Ah");
 	}
 
+	/* The stated state of charge is as uncertain as the circuit's misfit
+	 * makes it.  On a block that follows the circuit the misfit adds
+	 * nothing to the filter's own sd.  On one whose slow polarisation is
+	 * three times the circuit's and five times quicker, under a load
+	 * that steps between 10 and 20 A, the filter alone is sure to a few
+	 * tenths of a point and wrong by several of its sds; the statement
+	 * holds the error within a few of its own. */
+	for (int odd = 0; odd < 2; odd++) {
+		struct brul_twin tw;
+		struct brul_twin_out o;
+		const double cap = 100, r0 = 0.005;
+		const double r2 = odd ? 3.0 : 1.0, tau2 = odd ? 360 : 1800;
+		double ah = 0, g1 = 0, g2 = 0, soc = 1, filt, said, err;
+
+		brul_twin_init(&tw, &generic, cap, 1000 * r0);
+		brul_twin_step(&tw, -60, 0, 13.02, 25, NAN, &o);
+		for (int j = 0; soc > 0.4; j++) {
+			double i = (j / 10) % 2 ? -20 : -10, v;
+
+			ah -= i / 60;
+			soc = 1 - ah / cap;
+			g1 = g1 * exp(-60 / 90.0) + i * (1 - exp(-60 / 90.0));
+			g2 = g2 * exp(-60 / tau2) + i * (1 - exp(-60 / tau2));
+			v = 11.70 + 1.32 * soc + r0 * i + 0.6 * r0 * g1 +
+			    r2 * r0 * g2 - 0.24 * (-i / 100) / (soc * soc);
+			brul_twin_step(&tw, 60 * (int64_t)j, i, v, 25, NAN, &o);
+		}
+		filt = 100 * sqrt(tw.f.P[BRUL_TW_SOC][BRUL_TW_SOC]);
+		said = 100 * sqrt(brul_twin_soc_var(&tw));
+		err = fabs(o.soc_pct - 100 * soc);
+		printf("# polarisation x%.0f, tau %.0f s: error %.2f points, "
+		    "the filter's sd %.2f, stated %.2f\n", r2, tau2, err, filt,
+		    said);
+		tap_near(&t, o.soc_sd_pct, said, 1e-12,
+			 "the step states the state of charge's variance");
+		if (!odd)
+			tap_ok(&t, said - filt < 0.01 && err < 0.5,
+			    "a block that follows the circuit: a true "
+			    "estimate, and no misfit added to its sd");
+		else
+			tap_ok(&t, err > 5 * filt && said > 3 * filt &&
+			    err < 3 * said, "a block that does not: wrong "
+			    "by many of the filter's sds, by a few stated");
+	}
+
 	/* A curved rest voltage: the ends stay, the middle rises by the
 	 * bow, the slope follows, and the inverse is exact. */
 	{
