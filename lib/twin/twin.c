@@ -16,6 +16,8 @@
 #define R_V	0.004		/* V: sensor and model together */
 #define R_REST	0.1		/* V: at rest, the block's own OCV offset and
 				 * the slow relaxation dominate */
+#define RELAX_TAU_S	14400.0	/* the four hours' rest a rest voltage
+				 * wants before it tells the charge */
 #define MISFIT_TAU_S	3600.0	/* of discharge: the misfit's memory */
 #define SOC_VAR_MAX	(1.0 / 12)	/* uniform from empty to full */
 #define R_OHM	0.02		/* of the reading: the tester's repeatability */
@@ -230,6 +232,9 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 			      F[BRUL_TW_V1][BRUL_TW_R0], e2,
 			      F[BRUL_TW_V2][BRUL_TW_R0], q);
 
+	if (i >= DISCHARGE_A)
+		t->relax_v *= exp(-dt / RELAX_TAU_S);
+
 	/* Update with the voltage, when the circuit sets it. */
 	out->v_pred_v = out->residual_v = out->score = NAN;
 	if (drives && !isnan(v)) {
@@ -245,7 +250,17 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		H[BRUL_TW_V2] = 1;
 		H[BRUL_TW_R0] = i * gr / 1000;
 		H[BRUL_TW_Q] = 0;
-		r = i < DISCHARGE_A ? R_V * R_V : R_REST * R_REST;
+		/* After a discharge the rest voltage recovers for hours
+		 * (the acid in the plates' pores evens out), slower than the
+		 * circuit's pairs: as uncertain as the overpotential the
+		 * discharge ended with, fading over the rest. */
+		if (i < DISCHARGE_A) {
+			t->relax_v = fabs(v - brul_ecm_ocv(m, x[BRUL_TW_SOC],
+			    temp));
+			r = R_V * R_V;
+		} else {
+			r = R_REST * R_REST + t->relax_v * t->relax_v;
+		}
 		S = r;
 		for (int j = 0; j < BRUL_TW_N; j++)
 			for (int k = 0; k < BRUL_TW_N; k++)

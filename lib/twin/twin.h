@@ -50,6 +50,10 @@ struct brul_twin {
 	int ts_first;		/* no sample yet: the first may set the
 				 * state of charge (a log may start
 				 * part-charged) */
+	double relax_v;		/* the overpotential the last discharge
+				 * ended with, fading over the rest: how
+				 * far the rest voltage may yet be from
+				 * the curve, V */
 	double misfit_v2;	/* the circuit's misfit while the block
 				 * discharges: a running mean of the
 				 * innovations' square beyond their

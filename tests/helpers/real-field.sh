@@ -9,8 +9,11 @@
 # with the rated 17 Ah and 14 mOhm (a 17 Ah VRLA block's datasheet
 # resistance).  Prints, per battery: rows written, voltage updates, the
 # one-step voltage prediction's RMSE (V, what the filter predicted before
-# each sample), the range of state of charge, of health and of R0, and the
-# count of estimates that are not finite numbers.
+# each sample), the range of state of charge, of health and of R0, the
+# count of estimates that are not finite numbers, and the largest
+# normalised innovation at rest (|innovation_z| where the current the twin
+# read, an instant's first, was within 0.2 A; most rests follow a
+# discharge).
 set -eu
 data=$1 work=$2
 bin=${BRUL_BIN:-build/bin}
@@ -23,19 +26,22 @@ for id in $(ls "$data" | sed -n 's/^telemetry_\([0-9]*\)_.*\.csv$/\1/p' | sort -
 	"$bin"/brul-import -q --preset bboxx --battery-id "$id" "$f" > "$work/$id.csv"
 	echo "$id,VRLA-12V100,17,14" >> "$work/fleet.csv"
 done
-echo "battery rows updates v_rmse soc_min soc_max soh_min soh_max r0_min r0_max not_finite"
+echo "battery rows updates v_rmse soc_min soc_max soh_min soh_max r0_min r0_max not_finite rest_z_max"
 for id in $(awk -F, 'NR > 1 { print $1 }' "$work/fleet.csv"); do
 	"$bin"/brul-twin -q --fleet "$work/fleet.csv" -o "$work/twin-$id.csv" "$work/$id.csv"
 	awk -F, -v id="$id" 'function fin(x) { return x == x + 0 && x - x == 0 }
 	function lo(k, x) { if (!(k in m) || x < m[k]) m[k] = x }
 	function hi(k, x) { if (!(k in M) || x > M[k]) M[k] = x }
-	NR > 1 {
+	FILENAME == ARGV[1] { if (FNR > 1 && $4 != "" && !($1 in cur)) cur[$1] = $4; next }
+	FNR > 1 {
 		n++
+		if ($10 != "" && ($1 in cur) && cur[$1] > -0.2 && cur[$1] < 0.2) {
+			z = $10 < 0 ? -$10 : $10; if (z > zr) zr = z }
 		for (k = 3; k <= 7; k++) if (!fin($k)) bad++
 		lo(3, $3); hi(3, $3); lo(5, $5); hi(5, $5); lo(7, $7); hi(7, $7)
 		if ($9 != "") { u++; se += $9 * $9; if (!fin($9)) bad++ }
 	}
-	END { printf "%s %d %d %.3f %.1f %.1f %.1f %.1f %.1f %.1f %d\n", id, n, u,
-	    u ? sqrt(se / u) : -1, m[3], M[3], m[5], M[5], m[7], M[7], bad }' \
-	    "$work/twin-$id.csv"
+	END { printf "%s %d %d %.3f %.1f %.1f %.1f %.1f %.1f %.1f %d %.2f\n", id, n, u,
+	    u ? sqrt(se / u) : -1, m[3], M[3], m[5], M[5], m[7], M[7], bad, zr }' \
+	    "$work/$id.csv" "$work/twin-$id.csv"
 done
