@@ -18,6 +18,7 @@
 				 * the slow relaxation dominate */
 #define RELAX_TAU_S	14400.0	/* the four hours' rest a rest voltage
 				 * wants before it tells the charge */
+#define RELAX_GONE_V	1e-6	/* beneath any voltmeter's notice */
 #define MISFIT_TAU_S	3600.0	/* of discharge: the misfit's memory */
 #define SOC_VAR_MAX	(1.0 / 12)	/* uniform from empty to full */
 #define R_OHM	0.02		/* of the reading: the tester's repeatability */
@@ -232,8 +233,13 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 			      F[BRUL_TW_V1][BRUL_TW_R0], e2,
 			      F[BRUL_TW_V2][BRUL_TW_R0], q);
 
-	if (i >= DISCHARGE_A)
+	/* The exp only while there is something left to fade: a block on
+	 * float for days pays nothing. */
+	if (i >= DISCHARGE_A && t->relax_v > 0) {
 		t->relax_v *= exp(-dt / RELAX_TAU_S);
+		if (t->relax_v < RELAX_GONE_V)
+			t->relax_v = 0;
+	}
 
 	/* Update with the voltage, when the circuit sets it. */
 	out->v_pred_v = out->residual_v = out->score = NAN;
