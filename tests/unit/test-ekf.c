@@ -49,6 +49,27 @@ static const struct brul_ecm generic = {
 	.eod_v = 0.24, .eod_max_v = 1.6, .charge_eff = 0.97
 };
 
+/* A block rated 100 Ah whose circuit is the generic one but for its
+ * curve's bow and its slow pair: R0 (Ohm), the slow pair's resistance as
+ * a multiple of it and its time constant (s), the bow (V); and the
+ * current filtered through each pair so far. */
+struct synth {
+	double r0, r2, tau2, bow;
+	double g1, g2;
+};
+
+/* The voltage a minute of current i leaves s at, at charge soc, exactly
+ * as its circuit says. */
+static double
+synth_v(struct synth *s, double i, double soc)
+{
+	s->g1 = s->g1 * exp(-60 / 90.0) + i * (1 - exp(-60 / 90.0));
+	s->g2 = s->g2 * exp(-60 / s->tau2) + i * (1 - exp(-60 / s->tau2));
+	return 11.70 + 1.32 * soc + s->bow * brul_ecm_bow_shape(soc) +
+	    s->r0 * i + 0.6 * s->r0 * s->g1 + s->r2 * s->r0 * s->g2 -
+	    0.24 * (-i / 100) / (soc * soc);
+}
+
 /* Feeds f a charge, then a discharge from full of a block of cap Ah
  * (rated 100) whose circuit is the generic one with a bow, at 10 and 20 A
  * by turns, exactly as the circuit says, down to soc_end. */
@@ -56,23 +77,19 @@ static void
 synth_discharge(struct brul_ecmfit *f, double cap, double bow,
 		double soc_end)
 {
-	const double r0 = 0.005;
-	double ah = 0, g1 = 0, g2 = 0;
+	struct synth s = { .r0 = 0.005, .r2 = 1.0, .tau2 = 1800, .bow = bow };
+	double ah = 0;
 
 	brul_ecmfit_add(f, -60, 1.0, NAN, 25, NAN);
 	for (int j = 0; ; j++) {
-		double i = (j / 10) % 2 ? -20 : -10, soc, v;
+		double i = (j / 10) % 2 ? -20 : -10, soc;
 
 		ah -= i / 60;
 		soc = 1 - ah / cap;
 		if (soc < soc_end)
 			break;
-		g1 = g1 * exp(-60 / 90.0) + i * (1 - exp(-60 / 90.0));
-		g2 = g2 * exp(-60 / 1800.0) + i * (1 - exp(-60 / 1800.0));
-		v = 11.70 + 1.32 * soc + bow * brul_ecm_bow_shape(soc) +
-		    r0 * i + 0.6 * r0 * g1 + 1.0 * r0 * g2 -
-		    0.24 * (-i / 100) / (soc * soc);
-		brul_ecmfit_add(f, 60 * (int64_t)j, i, v, 25, NAN);
+		brul_ecmfit_add(f, 60 * (int64_t)j, i, synth_v(&s, i, soc),
+				25, NAN);
 	}
 }
 
@@ -293,22 +310,20 @@ main(void)
 	for (int odd = 0; odd < 2; odd++) {
 		struct brul_twin tw;
 		struct brul_twin_out o;
-		const double cap = 100, r0 = 0.005;
-		const double r2 = odd ? 3.0 : 1.0, tau2 = odd ? 360 : 1800;
-		double ah = 0, g1 = 0, g2 = 0, soc = 1, filt, said, err;
+		struct synth s = { .r0 = 0.005, .r2 = odd ? 3.0 : 1.0,
+				   .tau2 = odd ? 360 : 1800 };
+		const double cap = 100, r2 = s.r2, tau2 = s.tau2;
+		double ah = 0, soc = 1, filt, said, err;
 
-		brul_twin_init(&tw, &generic, cap, 1000 * r0);
+		brul_twin_init(&tw, &generic, cap, 1000 * s.r0);
 		brul_twin_step(&tw, -60, 0, 13.02, 25, NAN, &o);
 		for (int j = 0; soc > 0.4; j++) {
-			double i = (j / 10) % 2 ? -20 : -10, v;
+			double i = (j / 10) % 2 ? -20 : -10;
 
 			ah -= i / 60;
 			soc = 1 - ah / cap;
-			g1 = g1 * exp(-60 / 90.0) + i * (1 - exp(-60 / 90.0));
-			g2 = g2 * exp(-60 / tau2) + i * (1 - exp(-60 / tau2));
-			v = 11.70 + 1.32 * soc + r0 * i + 0.6 * r0 * g1 +
-			    r2 * r0 * g2 - 0.24 * (-i / 100) / (soc * soc);
-			brul_twin_step(&tw, 60 * (int64_t)j, i, v, 25, NAN, &o);
+			brul_twin_step(&tw, 60 * (int64_t)j, i,
+			    synth_v(&s, i, soc), 25, NAN, &o);
 		}
 		filt = 100 * sqrt(tw.f.P[BRUL_TW_SOC][BRUL_TW_SOC]);
 		said = 100 * sqrt(brul_twin_soc_var(&tw));
@@ -335,29 +350,26 @@ main(void)
 	{
 		struct brul_twin a, b;
 		struct brul_twin_out o;
-		const double r0 = 0.005, low = 11.70 + 1.32 * 0.4 - 0.6;
-		double g1 = 0, g2 = 0, za = 0, zb;
+		struct synth s = { .r0 = 0.005, .r2 = 1.0, .tau2 = 1800 };
+		const double low = 11.70 + 1.32 * 0.4 - 0.6;
+		double za = 0, zb;
 		int64_t ts = 0;
 
-		brul_twin_init(&a, &generic, 100, 1000 * r0);
+		brul_twin_init(&a, &generic, 100, 1000 * s.r0);
 		brul_twin_step(&a, ts, 0, 13.02, 25, NAN, &o);
 		for (int j = 1; j <= 180; j++) {
-			const double i = -20, soc = 1 - 20.0 * j / 60 / 100;
+			const double soc = 1 - 20.0 * j / 60 / 100;
 
-			g1 = g1 * exp(-60 / 90.0) + i * (1 - exp(-60 / 90.0));
-			g2 = g2 * exp(-60 / 1800.0) +
-			    i * (1 - exp(-60 / 1800.0));
 			ts += 60;
-			brul_twin_step(&a, ts, i, 11.70 + 1.32 * soc + r0 * i +
-			    0.6 * r0 * g1 + r0 * g2 - 0.24 * 0.2 / (soc * soc),
-			    25, NAN, &o);
+			brul_twin_step(&a, ts, -20, synth_v(&s, -20, soc), 25,
+				       NAN, &o);
 		}
 		for (int j = 0; j < 60; j++) {
 			ts += 60;
 			brul_twin_step(&a, ts, 0, low, 25, NAN, &o);
 			za = fmax(za, fabs(o.score));
 		}
-		brul_twin_init(&b, &generic, 100, 1000 * r0);
+		brul_twin_init(&b, &generic, 100, 1000 * s.r0);
 		brul_twin_step(&b, 0, 0, 11.70 + 1.32 * 0.4, 25, NAN, &o);
 		brul_twin_step(&b, 60, 0, low, 25, NAN, &o);
 		zb = fabs(o.score);
