@@ -23,8 +23,8 @@ setup() {
 	# most days), a day of another: every estimate a finite number and
 	# within physical bounds (state of charge 0-105 %, health 20-110 %,
 	# R0 above nothing and under 0.5 Ohm), and the voltage the filter
-	# predicted before each sample within 0.1 V RMS (today 0.073 and
-	# 0.081 V, with no circuit of their type).  At rest, mostly in the
+	# predicted before each sample within 0.1 V RMS (today 0.072 and
+	# 0.082 V, with no circuit of their type).  At rest, mostly in the
 	# hours after a discharge while the voltage still recovers, no
 	# sample departs 3 sd from the twin's prediction: a healthy battery
 	# does not look failed (today 0.85 and 0.84; 9.5 when the twin took

@@ -21,8 +21,8 @@ static const char synopsis[] =
     "                   [--unit FIELD=UNIT ...] [--discharge negative|positive]\n"
     "                   [--tz ZONE] [--start TIME] [--interval DURATION]\n"
     "                   [--battery-id ID] [--skip-lines N] [--cells N]\n"
-    "                   [--capacity AH] [--drop-bad] [--missing TEXT]\n"
-    "                   [--where COLUMN=VALUE]\n"
+    "                   [--capacity AH] [--drop-bad] [--keep-held]\n"
+    "                   [--missing TEXT] [--where COLUMN=VALUE]\n"
     "                   [--format csv|ndjson] [-z] [-o FILE]\n"
     "                   [--progress | --quiet] [FILE ...]\n";
 
@@ -49,6 +49,9 @@ static const char help[] =
 "                      (without it, above 1000 A)\n"
 "  --drop-bad          leave out rows with a value no unit makes plausible\n"
 "                      (a logger's glitch), noted on stderr\n"
+"  --keep-held         keep a voltage that repeats, to the digit, one the\n"
+"                      current stepped away from (default: written empty,\n"
+"                      a logger's held reading; noted on stderr)\n"
 "  --missing TEXT      a cell holding TEXT (or its number) has no value\n"
 "  --where COL=VALUE   only the rows whose column COL holds VALUE\n"
 "  --format FMT        output csv (default) or ndjson\n"
@@ -78,8 +81,8 @@ struct options {
 
 enum {
 	OPT_BATTERY_ID = 256, OPT_CAPACITY, OPT_CELLS, OPT_COLUMN,
-	OPT_DISCHARGE, OPT_DROP_BAD, OPT_INTERVAL, OPT_MISSING, OPT_PRESET,
-	OPT_SKIP_LINES, OPT_START, OPT_TZ, OPT_UNIT, OPT_WHERE
+	OPT_DISCHARGE, OPT_DROP_BAD, OPT_INTERVAL, OPT_KEEP_HELD, OPT_MISSING,
+	OPT_PRESET, OPT_SKIP_LINES, OPT_START, OPT_TZ, OPT_UNIT, OPT_WHERE
 };
 
 static const struct option longopts[] = {
@@ -92,6 +95,7 @@ static const struct option longopts[] = {
 	{ "column", required_argument, NULL, OPT_COLUMN },
 	{ "discharge", required_argument, NULL, OPT_DISCHARGE },
 	{ "drop-bad", no_argument, NULL, OPT_DROP_BAD },
+	{ "keep-held", no_argument, NULL, OPT_KEEP_HELD },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "missing", required_argument, NULL, OPT_MISSING },
 	{ "preset", required_argument, NULL, OPT_PRESET },
@@ -163,6 +167,9 @@ parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_DROP_BAD:
 			o->im.drop_bad = 1;
+			break;
+		case OPT_KEEP_HELD:
+			o->im.keep_held = 1;
 			break;
 		case OPT_INTERVAL:
 			o->interval = optarg;
@@ -282,6 +289,12 @@ note(const struct options *o, const struct brul_import *im, const char *name)
 		fprintf(stderr, "brul-import: %s: %llu rows left out "
 		    "(--drop-bad), the first at line %ld\n", name,
 		    (unsigned long long)n, first);
+	if ((n = brul_import_held(im, &first)) > 0)
+		fprintf(stderr, "brul-import: %s: %llu rows repeat a voltage "
+		    "the current stepped away from (a logger's held reading), "
+		    "the first at line %ld: %s\n", name,
+		    (unsigned long long)n, first, o->im.keep_held ?
+		    "kept (--keep-held)" : "voltage written empty");
 }
 
 int

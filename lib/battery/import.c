@@ -31,6 +31,10 @@
 #define SIGN_STEP	0.1	/* a load step: the current moved 10 % */
 #define SIGN_EARLY	50
 #define SIGN_LATE	10
+/* A load step no block's voltage sits out: the drop across its resistance
+ * (0.3 to 1 Ohm Ah over its capacity) is tens of millivolts. */
+#define HELD_C		0.05	/* of the capacity */
+#define HELD_A		5.0	/* when the capacity is not given */
 
 static const char *const field_names[BRUL_IMP_NFIELDS] = {
 	"ts", "elapsed", "battery_id", "voltage_v", "current_a",
@@ -89,6 +93,11 @@ struct brul_import {
 	double anchor_v, anchor_i;
 	int has_prev, has_anchor;
 	long agree, disagree, bad_line;
+	/* the last voltage and current read, and a voltage held */
+	double last_v, last_i, held_v;
+	int has_last;
+	uint64_t held;
+	long first_held;
 };
 
 void
@@ -836,6 +845,48 @@ vote(struct brul_import *im, const struct brul_import_row *row)
 	im->anchor_v = v;
 }
 
+/*
+ * Does the row repeat, to the last digit, a voltage its current has
+ * stepped away from?  A logger that reads the current but holds the
+ * voltage's last reading (the tubular logs' bench, for up to an hour) writes
+ * it so, and a filter would read a block loaded lightly as sitting at its
+ * loaded voltage.  Such a voltage, and the same value on the rows after
+ * it, is not a reading: it is left empty (the current still counts), unless
+ * keep_held.  Off charge only: a charger holding its voltage while the
+ * current tapers is regulating, not held.
+ */
+static void
+unhold(struct brul_import *im, struct brul_import_row *row)
+{
+	double *v = &row->v[BRUL_IMP_VOLTAGE], i = row->v[BRUL_IMP_CURRENT];
+	double step = im->o->capacity_ah > 0 ? HELD_C * im->o->capacity_ah :
+	    HELD_A;
+	int held = 0;
+
+	if (isnan(*v) || isnan(i))
+		return;
+	if (!im->has_last || strcmp(im->prev_id, row->battery_id) != 0 ||
+	    row->ts - im->prev_ts > SIGN_MAX_DT)
+		im->held_v = NAN;
+	else if (*v == im->held_v)
+		held = 1;
+	else if (*v == im->last_v && fabs(i - im->last_i) >= step &&
+	    i < SIGN_MIN_A && im->last_i < SIGN_MIN_A) {
+		held = 1;
+		im->held_v = *v;
+	} else
+		im->held_v = NAN;
+	im->last_v = *v;
+	im->last_i = i;
+	im->has_last = 1;
+	if (!held)
+		return;
+	if (im->held++ == 0)
+		im->first_held = im->lineno;
+	if (!im->o->keep_held)
+		*v = NAN;
+}
+
 static int
 sign_refused(struct brul_import *im, long least, struct brul_err *e)
 {
@@ -983,6 +1034,7 @@ brul_import_next(struct brul_import *im, struct brul_import_row *row,
 			return brul_err_set(e, im->name, im->lineno, 0,
 			    "time goes backwards: %s after %s", a, b);
 		}
+		unhold(im, row);
 		vote(im, row);
 		if (im->agree + im->disagree >= SIGN_EARLY &&
 		    sign_refused(im, SIGN_EARLY, e) < 0)
@@ -1009,6 +1061,13 @@ uint64_t
 brul_import_empty(const struct brul_import *im)
 {
 	return im->empty;
+}
+
+uint64_t
+brul_import_held(const struct brul_import *im, long *first)
+{
+	*first = im->first_held;
+	return im->held;
 }
 
 uint64_t

@@ -59,6 +59,7 @@ struct brul_import_opts {
 	const char *where_val;	/* holds where_val; NULL: every row */
 	const char *missing;	/* a cell holding this has no value */
 	int drop_bad;		/* leave out rows no unit makes plausible */
+	int keep_held;		/* keep a voltage held over a load step */
 	/* From the preamble: the first field of the line (a trailing ':'
 	 * dropped) whose second gives the start, or the battery's id. */
 	const char *start_key;
@@ -112,6 +113,12 @@ int brul_import_next(struct brul_import *im, struct brul_import_row *row,
 /* Rows handed out, and rows passed over because they held no value. */
 uint64_t brul_import_rows(const struct brul_import *im);
 uint64_t brul_import_empty(const struct brul_import *im);
+/* Rows whose voltage repeats, to the digit, one the current has stepped
+ * away from off charge (by a twentieth of the capacity, or 5 A when it is
+ * not given), and the rows after with the same value: a logger's held
+ * reading, written empty unless keep_held.  How many, and the line of the
+ * first. */
+uint64_t brul_import_held(const struct brul_import *im, long *first);
 /* Rows left out by drop_bad, and the line of the first. */
 uint64_t brul_import_dropped(const struct brul_import *im, long *first);
 void brul_import_close(struct brul_import *im);

@@ -28,7 +28,7 @@ mkdir -p "$work"
 echo "battery_id,model,capacity_ah,baseline_mohm" > "$work/fleet.csv"
 for f in "$data"/UCT003-DOD-C0*-S00-2.csv; do
 	id=$(basename "$f" .csv | sed 's/^UCT003-DOD-\(C0[0-9]\).*/\1/')
-	"$bin"/brul-import -q --preset digatron --tz Africa/Johannesburg \
+	"$bin"/brul-import -q --preset digatron --capacity 9 --tz Africa/Johannesburg \
 	    --battery-id "$id" "$f" > "$work/$id.csv"
 	# 20 mOhm: the ohmic resistance of this type's blocks by impedance.
 	echo "$id,HR12-9,9,20" >> "$work/fleet.csv"

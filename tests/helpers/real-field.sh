@@ -23,7 +23,7 @@ for id in $(ls "$data" | sed -n 's/^telemetry_\([0-9]*\)_.*\.csv$/\1/p' | sort -
 	# The export that spans the most rows: the others are its days.
 	f=$(wc -l "$data"/telemetry_"$id"_*.csv | grep -v ' total$' |
 	    sort -n | tail -1 | awk '{ print $2 }')
-	"$bin"/brul-import -q --preset bboxx --battery-id "$id" "$f" > "$work/$id.csv"
+	"$bin"/brul-import -q --preset bboxx --capacity 17 --battery-id "$id" "$f" > "$work/$id.csv"
 	echo "$id,VRLA-12V100,17,14" >> "$work/fleet.csv"
 done
 echo "battery rows updates v_rmse soc_min soc_max soh_min soh_max r0_min r0_max not_finite rest_z_max"

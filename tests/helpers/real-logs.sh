@@ -25,7 +25,7 @@ for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
 	# As a user would read them: brul-import, which leaves out the
 	# logger's glitches (16 rows of 1.5 V in test2.csv), a row a minute
 	# from 2026-01-01; at 27 degC.
-	"$bin"/brul-import -q --drop-bad --preset tetra --battery-id "T$n" \
+	"$bin"/brul-import -q --drop-bad --preset tetra --capacity "$cap" --battery-id "T$n" \
 	    --start 2026-01-01T00:00:00Z "$data/test$n.csv" 2> /dev/null |
 	    awk -F, -v OFS=, 'NR > 1 { print $1, $2, "", $3, $4, "27.0", "" }' \
 	    >> "$work/telemetry.csv"
