@@ -853,9 +853,10 @@ vote(struct brul_import *im, const struct brul_import_row *row)
  * loaded voltage.  Such a voltage, and the same value on the rows after
  * it, is not a reading: it is left empty (the current still counts), unless
  * keep_held.  Off charge only: a charger holding its voltage while the
- * current tapers is regulating, not held.
+ * current tapers is regulating, not held.  1 when the row's voltage is
+ * held.
  */
-static void
+static int
 unhold(struct brul_import *im, struct brul_import_row *row)
 {
 	double *v = &row->v[BRUL_IMP_VOLTAGE], i = row->v[BRUL_IMP_CURRENT];
@@ -864,7 +865,7 @@ unhold(struct brul_import *im, struct brul_import_row *row)
 	int held = 0;
 
 	if (isnan(*v) || isnan(i))
-		return;
+		return 0;
 	if (!im->has_last || strcmp(im->prev_id, row->battery_id) != 0 ||
 	    row->ts - im->prev_ts > SIGN_MAX_DT)
 		im->held_v = NAN;
@@ -880,11 +881,12 @@ unhold(struct brul_import *im, struct brul_import_row *row)
 	im->last_i = i;
 	im->has_last = 1;
 	if (!held)
-		return;
+		return 0;
 	if (im->held++ == 0)
 		im->first_held = im->lineno;
 	if (!im->o->keep_held)
 		*v = NAN;
+	return 1;
 }
 
 static int
@@ -1034,8 +1036,9 @@ brul_import_next(struct brul_import *im, struct brul_import_row *row,
 			return brul_err_set(e, im->name, im->lineno, 0,
 			    "time goes backwards: %s after %s", a, b);
 		}
-		unhold(im, row);
-		vote(im, row);
+		/* A held voltage, kept or not, tells nothing of the sign. */
+		if (!unhold(im, row))
+			vote(im, row);
 		if (im->agree + im->disagree >= SIGN_EARLY &&
 		    sign_refused(im, SIGN_EARLY, e) < 0)
 			return -1;
