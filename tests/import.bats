@@ -296,6 +296,30 @@ discharge() {
 	[ "$(cut -d, -f3 <<< "$output" | tr '\n' ' ')" = "voltage_v 12.300  14.400 14.400 " ]
 }
 
+@test "rows of one second written out of order: handed out by their fractions" {
+	# A monitor logs the load switching on: the rows of that second are
+	# written .1, .2, then .0, the last the reading before the step, and
+	# the first two pair the load's current with that voltage.
+	printf 't,v,i\n2017-03-26 06:49:26.000,13.204,0.007\n2017-03-26 07:05:21.100,13.050,2.537\n2017-03-26 07:05:21.200,13.050,2.539\n2017-03-26 07:05:21.000,13.050,0.007\n2017-03-26 07:06:21.200,12.705,2.552\n' > event.csv
+	run --separate-stderr brul-import --column ts=t --column voltage_v=v \
+	    --column current_a=i --discharge positive --capacity 17 \
+	    --battery-id E1 event.csv
+	assert_success
+	[ "$output" = "ts,battery_id,voltage_v,current_a,temperature_c,resistance_mohm
+2017-03-26T06:49:26Z,E1,13.204,-0.007,,
+2017-03-26T07:05:21Z,E1,13.050,-0.007,,
+2017-03-26T07:05:21Z,E1,,-2.537,,
+2017-03-26T07:05:21Z,E1,,-2.539,,
+2017-03-26T07:06:21Z,E1,12.705,-2.552,," ]
+	[ "$stderr" = "brul-import: event.csv: 2 rows repeat a voltage the current stepped away from (a logger's held reading), the first at line 3: voltage written empty" ]
+	# a second earlier than the one before is still refused
+	printf 't,v\n2024-01-01 00:00:01.5,12.5\n2024-01-01 00:00:00.9,12.5\n' > back.csv
+	run --separate-stderr brul-import --column ts=t --column voltage_v=v \
+	    --battery-id E1 back.csv
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "brul-import: back.csv:3: time goes backwards: 2024-01-01T00:00:00Z after 2024-01-01T00:00:01Z" ]
+}
+
 @test "a write error is an error" {
 	run --separate-stderr brul-import "${MAP[@]}" "${UNITS[@]}" \
 	    --discharge positive -o /dev/full export.csv

@@ -31,6 +31,9 @@
 #define SIGN_STEP	0.1	/* a load step: the current moved 10 % */
 #define SIGN_EARLY	50
 #define SIGN_LATE	10
+/* Rows of one battery within one second, ordered by the fraction the
+ * export wrote (some write them out of order); more are let go as read. */
+#define GROUP_MAX	32
 /* A load step no block's voltage sits out: the drop across its resistance
  * (0.3 to 1 Ohm Ah over its capacity) is tens of millivolts. */
 #define HELD_C		0.05	/* of the capacity */
@@ -62,6 +65,14 @@ static const struct unit units[] = {
 };
 #define NUNITS (int)(sizeof units / sizeof units[0])
 
+/* A row read, waiting for the rest of its second. */
+struct pending {
+	struct brul_import_row row;
+	char id[BRUL_ID_MAX + 1];
+	double frac;
+	long lineno;
+};
+
 struct brul_import {
 	const struct brul_import_opts *o;
 	struct brul_in *in;
@@ -87,9 +98,17 @@ struct brul_import {
 	int started, done;
 	uint64_t rows, empty, table, dropped, other;
 	long first_drop;
-	/* the row before, for times going backwards and the sign check */
+	/* the row read before, for times going backwards */
 	char prev_id[BRUL_ID_MAX + 1];
 	int64_t prev_ts;
+	/* a second's rows, in order, the next to hand out, and one read of
+	 * the next second (grp[GROUP_MAX]) */
+	struct pending grp[GROUP_MAX + 1];
+	int gn, gout, has_next;
+	/* the row handed out before, and its line, for the checks */
+	char out_id[BRUL_ID_MAX + 1];
+	int64_t out_ts;
+	long cur_line;
 	double anchor_v, anchor_i;
 	int has_prev, has_anchor;
 	long agree, disagree, bad_line;
@@ -247,8 +266,9 @@ digits(const char *s, size_t n, size_t *i, int max)
 	return k ? v : -1;
 }
 
-int
-brul_import_time(const char *s, size_t n, int64_t *t)
+/* brul_import_time, and the fraction of a second it drops into *frac. */
+static int
+import_time(const char *s, size_t n, int64_t *t, double *frac)
 {
 	long y, mo, d, h, mi, sec = 0, zh, zm;
 	size_t i = 0;
@@ -258,6 +278,7 @@ brul_import_time(const char *s, size_t n, int64_t *t)
 	struct tm tm;
 	time_t lt;
 
+	*frac = 0;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
 		n--;
 	while (i < n && s[i] == ' ')
@@ -282,8 +303,9 @@ brul_import_time(const char *s, size_t n, int64_t *t)
 		if ((sec = digits(s, n, &i, 2)) < 0)
 			return -1;
 		if (i < n && s[i] == '.')	/* a fraction, dropped */
-			for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-				;
+			for (double f = 0.1; ++i < n && s[i] >= '0' &&
+			    s[i] <= '9'; f /= 10)
+				*frac += f * (s[i] - '0');
 	}
 	while (i < n && s[i] == ' ')
 		i++;
@@ -330,6 +352,14 @@ brul_import_time(const char *s, size_t n, int64_t *t)
 		return -1;
 	*t = (int64_t)lt;
 	return 0;
+}
+
+int
+brul_import_time(const char *s, size_t n, int64_t *t)
+{
+	double frac;
+
+	return import_time(s, n, t, &frac);
 }
 
 /* "h:mm:ss.f", "mm:ss" or a number (in unit u): seconds.  0 or -1. */
@@ -825,8 +855,8 @@ vote(struct brul_import *im, const struct brul_import_row *row)
 
 	if (isnan(v) || isnan(i))
 		return;
-	if (!im->has_anchor || strcmp(im->prev_id, row->battery_id) != 0 ||
-	    row->ts - im->prev_ts > SIGN_MAX_DT || fabs(i) < SIGN_MIN_A ||
+	if (!im->has_anchor || strcmp(im->out_id, row->battery_id) != 0 ||
+	    row->ts - im->out_ts > SIGN_MAX_DT || fabs(i) < SIGN_MIN_A ||
 	    (i < 0) != (im->anchor_i < 0) ||
 	    fabs(i - im->anchor_i) > SIGN_STEP * fabs(im->anchor_i)) {
 		im->has_anchor = fabs(i) >= SIGN_MIN_A;
@@ -840,7 +870,7 @@ vote(struct brul_import *im, const struct brul_import_row *row)
 		im->agree++;
 	else {
 		im->disagree++;
-		im->bad_line = im->lineno;
+		im->bad_line = im->cur_line;
 	}
 	im->anchor_v = v;
 }
@@ -866,8 +896,8 @@ unhold(struct brul_import *im, struct brul_import_row *row)
 
 	if (isnan(*v) || isnan(i))
 		return 0;
-	if (!im->has_last || strcmp(im->prev_id, row->battery_id) != 0 ||
-	    row->ts - im->prev_ts > SIGN_MAX_DT)
+	if (!im->has_last || strcmp(im->out_id, row->battery_id) != 0 ||
+	    row->ts - im->out_ts > SIGN_MAX_DT)
 		im->held_v = NAN;
 	else if (*v == im->held_v)
 		held = 1;
@@ -883,7 +913,7 @@ unhold(struct brul_import *im, struct brul_import_row *row)
 	if (!held)
 		return 0;
 	if (im->held++ == 0)
-		im->first_held = im->lineno;
+		im->first_held = im->cur_line;
 	if (!im->o->keep_held)
 		*v = NAN;
 	return 1;
@@ -922,17 +952,20 @@ missing(const struct brul_import *im, const char *s)
 	return strcmp(s, m) == 0;
 }
 
-/* The row's time: 0 or -1. */
+/* The row's time, and the fraction of a second written dropped: 0 or
+ * -1. */
 static int
-row_time(struct brul_import *im, int64_t *ts, struct brul_err *e)
+row_time(struct brul_import *im, int64_t *ts, double *frac,
+	 struct brul_err *e)
 {
 	const char *s;
 	double sec;
 	int k;
 
+	*frac = 0;
 	if ((k = im->idx[BRUL_IMP_TS]) >= 0) {
 		s = fld(im, k);
-		if (brul_import_time(s, strlen(s), ts) < 0)
+		if (import_time(s, strlen(s), ts, frac) < 0)
 			return brul_err_set(e, im->name, im->lineno, k + 1,
 			    "ts: \"%s\" in column \"%s\" is not a time (or not "
 			    "one in the zone)", s, im->cname[BRUL_IMP_TS]);
@@ -946,16 +979,33 @@ row_time(struct brul_import *im, int64_t *ts, struct brul_err *e)
 			    "elapsed: \"%s\" in column \"%s\" is not a time "
 			    "since the start", s, im->cname[BRUL_IMP_ELAPSED]);
 		*ts = im->start + (int64_t)floor(sec);
+		*frac = sec - floor(sec);
 		return 0;
 	}
 	*ts = im->start + (int64_t)(im->table - 1) * im->o->interval;
 	return 0;
 }
 
-int
-brul_import_next(struct brul_import *im, struct brul_import_row *row,
-    struct brul_err *e)
+/* dst = src, an id (at most BRUL_ID_MAX bytes): once per row, so not
+ * through snprintf, and not at all when it holds it already. */
+static void
+set_id(char *dst, const char *src)
 {
+	size_t n = strlen(src);
+
+	if (n > BRUL_ID_MAX)
+		n = BRUL_ID_MAX;
+	if (memcmp(dst, src, n) != 0 || dst[n] != '\0') {
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+}
+
+/* The next row of the table into *p: 1, 0 at its end, or -1. */
+static int
+read_row(struct brul_import *im, struct pending *p, struct brul_err *e)
+{
+	struct brul_import_row *row = &p->row;
 	const char *s;
 	double raw;
 	int f, k, rc, any, bad;
@@ -1016,18 +1066,19 @@ brul_import_next(struct brul_import *im, struct brul_import_row *row,
 			im->empty++;
 			continue;
 		}
-		if (row_time(im, &row->ts, e) < 0)
+		if (row_time(im, &row->ts, &p->frac, e) < 0)
 			return -1;
-		row->battery_id = im->id;
+		s = im->id;
 		if ((k = im->idx[BRUL_IMP_BATTERY]) >= 0) {
 			s = fld(im, k);
 			if (!brul_id_ok(s, strlen(s), BRUL_ID_MAX))
 				return brul_err_set(e, im->name, im->lineno,
 				    k + 1, "battery_id: \"%s\" is not an id",
 				    s);
-			row->battery_id = s;
 		}
-		if (im->has_prev && strcmp(im->prev_id, row->battery_id) == 0 &&
+		set_id(p->id, s);
+		row->battery_id = p->id;
+		if (im->has_prev && strcmp(im->prev_id, p->id) == 0 &&
 		    row->ts < im->prev_ts) {
 			char a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1];
 
@@ -1036,22 +1087,90 @@ brul_import_next(struct brul_import *im, struct brul_import_row *row,
 			return brul_err_set(e, im->name, im->lineno, 0,
 			    "time goes backwards: %s after %s", a, b);
 		}
-		/* A held voltage, kept or not, tells nothing of the sign. */
-		if (!unhold(im, row))
-			vote(im, row);
-		if (im->agree + im->disagree >= SIGN_EARLY &&
-		    sign_refused(im, SIGN_EARLY, e) < 0)
-			return -1;
-		snprintf(im->prev_id, sizeof im->prev_id, "%s",
-		    row->battery_id);
+		set_id(im->prev_id, p->id);
 		im->prev_ts = row->ts;
 		im->has_prev = 1;
 		im->started = 1;
-		im->rows++;
+		p->lineno = im->lineno;
 		return 1;
 	}
 	im->done = 1;
-	return sign_refused(im, SIGN_LATE, e) < 0 ? -1 : 0;
+	return 0;
+}
+
+/*
+ * Reads the rows of one battery's next second (grp[0..gn)) and orders
+ * them by the fraction the export wrote: a monitor that logs an event
+ * (a load switched on) may write its rows of one second out of order,
+ * and the voltage it held across the step is told only in theirs.  The
+ * first row of the second after waits in grp[GROUP_MAX].  0, or -1.
+ */
+static int
+read_second(struct brul_import *im, struct brul_err *e)
+{
+	struct pending *first = &im->grp[0], *next = &im->grp[GROUP_MAX];
+	int rc;
+
+	im->gn = im->gout = 0;
+	if (im->has_next) {
+		*first = *next;
+		im->has_next = 0;
+	} else if ((rc = read_row(im, first, e)) <= 0)
+		return rc;
+	first->row.battery_id = first->id;
+	im->gn = 1;
+	while (im->gn < GROUP_MAX) {
+		if ((rc = read_row(im, next, e)) < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		if (next->row.ts != first->row.ts ||
+		    strcmp(next->id, first->id) != 0) {
+			im->has_next = 1;
+			break;
+		}
+		im->grp[im->gn] = *next;
+		im->grp[im->gn].row.battery_id = im->grp[im->gn].id;
+		im->gn++;
+	}
+	for (int i = 1; i < im->gn; i++)	/* few: insertion, stable */
+		for (int j = i; j > 0 &&
+		    im->grp[j].frac < im->grp[j - 1].frac; j--) {
+			struct pending t = im->grp[j];
+
+			im->grp[j] = im->grp[j - 1];
+			im->grp[j - 1] = t;
+			im->grp[j].row.battery_id = im->grp[j].id;
+			im->grp[j - 1].row.battery_id = im->grp[j - 1].id;
+		}
+	return 0;
+}
+
+int
+brul_import_next(struct brul_import *im, struct brul_import_row *row,
+    struct brul_err *e)
+{
+	struct pending *p;
+
+	if (im->gout == im->gn) {
+		if (read_second(im, e) < 0)
+			return -1;
+		if (im->gn == 0)
+			return sign_refused(im, SIGN_LATE, e) < 0 ? -1 : 0;
+	}
+	p = &im->grp[im->gout++];
+	im->cur_line = p->lineno;
+	/* A held voltage, kept or not, tells nothing of the sign. */
+	if (!unhold(im, &p->row))
+		vote(im, &p->row);
+	if (im->agree + im->disagree >= SIGN_EARLY &&
+	    sign_refused(im, SIGN_EARLY, e) < 0)
+		return -1;
+	set_id(im->out_id, p->id);
+	im->out_ts = p->row.ts;
+	im->rows++;
+	*row = p->row;
+	return 1;
 }
 
 uint64_t

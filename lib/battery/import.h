@@ -7,7 +7,8 @@
  * or sign is said, with the line, instead of written.
  *
  * A row at a time: memory does not grow with rows (one line, its fields,
- * and what the checks carry from one row to the next).  Local times are
+ * a battery's rows of one second, at most 32, and what the checks carry
+ * from one row to the next).  Local times are
  * read in the process's time zone (TZ), which the tool sets from --tz:
  * lib/ keeps no zone of its own.
  *
@@ -107,7 +108,9 @@ struct brul_import *brul_import_open(const struct brul_import_opts *o,
 				     const char *path, struct brul_err *e);
 /* The next row into *row: 1, 0 at the end of the table, -1 with e set
  * (where, line) on a value that cannot be read or is implausible, on time
- * going backwards, or, at the end, on a sign the voltage contradicts. */
+ * going backwards, or, at the end, on a sign the voltage contradicts.
+ * A battery's rows within one second come in the order of the fractions
+ * the export wrote, not of its lines. */
 int brul_import_next(struct brul_import *im, struct brul_import_row *row,
 		     struct brul_err *e);
 /* Rows handed out, and rows passed over because they held no value. */

@@ -226,7 +226,7 @@ else
 fi
 if [ -d "$real/real-field-bboxx" ]; then
 	BRUL_BIN=$bin sh "$helpers/real-field.sh" "$real/real-field-bboxx" "$tmp/field" |
-	    awk 'NR > 1 { printf "  field telemetry (solar home, 17 Ah), battery %s: %d voltage updates, one-step voltage RMSE %.3f V (mark 0.1); %d estimates not finite; at rest |z| at most %.2f (mark 3)\n", $1, $3, $4, $11, $12 }'
+	    awk 'NR > 1 { printf "  field telemetry (solar home, 17 Ah), battery %s: %d voltage updates, one-step voltage RMSE %.3f V (mark 0.1); %d estimates not finite; at rest |z| at most %.2f (mark 3); critical anomaly alerts %d (mark 0)\n", $1, $3, $4, $11, $12, $13 }'
 else
 	echo "  no field telemetry in $real: skipped"
 fi

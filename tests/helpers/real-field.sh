@@ -13,23 +13,28 @@
 # count of estimates that are not finite numbers, and the largest
 # normalised innovation at rest (|innovation_z| where the current the twin
 # read, an instant's first, was within 0.2 A; most rests follow a
-# discharge).
+# discharge), and the critical alerts brul-alert's default rules raise on
+# the twin's estimates (twin_anomaly, a block unlike its model: these
+# batteries are healthy).
 set -eu
 data=$1 work=$2
 bin=${BRUL_BIN:-build/bin}
 mkdir -p "$work"
-echo "battery_id,model,capacity_ah,baseline_mohm" > "$work/fleet.csv"
+echo "battery_id,string_id,site_id,model,capacity_ah,baseline_mohm" > "$work/fleet.csv"
 for id in $(ls "$data" | sed -n 's/^telemetry_\([0-9]*\)_.*\.csv$/\1/p' | sort -u); do
 	# The export that spans the most rows: the others are its days.
 	f=$(wc -l "$data"/telemetry_"$id"_*.csv | grep -v ' total$' |
 	    sort -n | tail -1 | awk '{ print $2 }')
 	"$bin"/brul-import -q --preset bboxx --capacity 17 --battery-id "$id" "$f" > "$work/$id.csv"
-	echo "$id,VRLA-12V100,17,14" >> "$work/fleet.csv"
+	echo "$id,home-$id,bboxx,VRLA-12V100,17,14" >> "$work/fleet.csv"
 done
-echo "battery rows updates v_rmse soc_min soc_max soh_min soh_max r0_min r0_max not_finite rest_z_max"
+echo "battery rows updates v_rmse soc_min soc_max soh_min soh_max r0_min r0_max not_finite rest_z_max twin_critical"
 for id in $(awk -F, 'NR > 1 { print $1 }' "$work/fleet.csv"); do
 	"$bin"/brul-twin -q --fleet "$work/fleet.csv" -o "$work/twin-$id.csv" "$work/$id.csv"
-	awk -F, -v id="$id" 'function fin(x) { return x == x + 0 && x - x == 0 }
+	crit=$("$bin"/brul-alert -q --fleet "$work/fleet.csv" \
+	    --twin "$work/twin-$id.csv" "$work/$id.csv" |
+	    awk -F, '$4 == "twin_anomaly" && $5 == "critical"' | wc -l)
+	awk -F, -v id="$id" -v crit="$crit" 'function fin(x) { return x == x + 0 && x - x == 0 }
 	function lo(k, x) { if (!(k in m) || x < m[k]) m[k] = x }
 	function hi(k, x) { if (!(k in M) || x > M[k]) M[k] = x }
 	FILENAME == ARGV[1] { if (FNR > 1 && $4 != "" && !($1 in cur)) cur[$1] = $4; next }
@@ -41,7 +46,8 @@ for id in $(awk -F, 'NR > 1 { print $1 }' "$work/fleet.csv"); do
 		lo(3, $3); hi(3, $3); lo(5, $5); hi(5, $5); lo(7, $7); hi(7, $7)
 		if ($9 != "") { u++; se += $9 * $9; if (!fin($9)) bad++ }
 	}
-	END { printf "%s %d %d %.3f %.1f %.1f %.1f %.1f %.1f %.1f %d %.2f\n", id, n, u,
-	    u ? sqrt(se / u) : -1, m[3], M[3], m[5], M[5], m[7], M[7], bad, zr }' \
+	END { printf "%s %d %d %.3f %.1f %.1f %.1f %.1f %.1f %.1f %d %.2f %d\n", id, n, u,
+	    u ? sqrt(se / u) : -1, m[3], M[3], m[5], M[5], m[7], M[7], bad, zr,
+	    crit }' \
 	    "$work/$id.csv" "$work/twin-$id.csv"
 done
