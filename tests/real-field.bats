@@ -38,4 +38,9 @@ setup() {
 		    $13 == 0)) bad = 1 }
 		END { exit bad }' <<< "$output"
 	[ "$(awk 'NR > 1 && $2 > 10000' <<< "$output" | wc -l)" = 1 ]
+	# Rated 17 Ah, the first battery gave 19.7 in its first discharge:
+	# --fit says so rather than finding no physical circuit.
+	run -0 brul-twin --fit --fleet "$BATS_TEST_TMPDIR/fleet.csv" \
+	    -o "$BATS_TEST_TMPDIR/fit.csv" "$BATS_TEST_TMPDIR/861508033133471.csv"
+	assert_output --partial "1 of 2 batteries gave more than 110 % of their capacity_ah in a discharge (the first: 861508033133471)"
 }

@@ -447,7 +447,7 @@ fit_init(struct brul_twinset *set, struct brul_err *e)
 struct fitted {
 	struct brul_ecm c;
 	double r0, cap, rmse;
-	int got;		/* brul_ecmfit_solve's: 0, -1 or -2 */
+	int got;		/* brul_ecmfit_solve's: 0, -1, -2 or -3 */
 };
 
 /* A model's row: with --fit-models and three fitted blocks of the model
@@ -484,7 +484,8 @@ static int
 fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 	  const struct options *o, struct brul_writer *w, struct brul_err *e)
 {
-	int n = brul_twinset_count(set), none = 0, odd = 0, nm, rc = 0;
+	int n = brul_twinset_count(set), none = 0, odd = 0, big = 0, nm;
+	int rc = 0, first_big = -1;
 	const struct brul_ecm *models = brul_twinset_ecm(set, &nm);
 	struct fitted *fit = calloc((size_t)n + 1, sizeof *fit);
 
@@ -497,6 +498,8 @@ fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 		    &fit[k].cap, &fit[k].rmse);
 		none += fit[k].got == -1;
 		odd += fit[k].got == -2;
+		if (fit[k].got == -3 && big++ == 0)
+			first_big = k;
 	}
 	/* The models' rows first, so that the file serves --ecm alone; of
 	 * shares, the first writes them, so that the shares' files together
@@ -547,6 +550,12 @@ fit_write(struct brul_twinset *set, const struct brul_ecmfit *f,
 	if (odd && o->out.progress != BRUL_PROGRESS_QUIET)
 		fprintf(stderr, "brul-twin: --fit: %d of %d batteries gave no "
 		    "physical circuit; they keep their model's\n", odd, n);
+	if (big && o->out.progress != BRUL_PROGRESS_QUIET)
+		fprintf(stderr, "brul-twin: --fit: %d of %d batteries gave "
+		    "more than 110 %% of their capacity_ah in a discharge "
+		    "(the first: %s); is it the rated capacity?  They keep "
+		    "their model's circuit\n", big, n,
+		    brul_twinset_id(set, first_big));
 	return 0;
 }
 

@@ -274,10 +274,16 @@ brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 	const struct brul_ecm *m = f->prior;
 	double best = INFINITY, bt[BRUL_FIT_P] = { 0 }, mean, sd;
 	double held[BRUL_FIT_P];
-	int ba = -1, bb = -1, bq = -1, varies;
+	int ba = -1, bb = -1, bq = -1, varies, k;
 
 	if (f->n < 30)
 		return -1;
+	/* Every capacity tried one a discharge went past: the block holds
+	 * more than the grid's top, and no circuit of it can be told. */
+	for (k = 0; k < BRUL_FIT_CAP && f->short_of[k]; k++)
+		;
+	if (k == BRUL_FIT_CAP)
+		return -3;
 	/* The resistances apart from the rest voltage need the current to
 	 * vary; a constant-power discharge leaves them (and the time
 	 * constants) to the ohmic test and the prior. */

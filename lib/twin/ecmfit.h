@@ -90,7 +90,9 @@ void brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i_a,
  * the fit.  0; -1 when there
  * were too few discharge samples (fewer than 30); -2 when no pair of time
  * constants gave a physical circuit (a resistance or the knee below 0,
- * the rest voltage not rising with charge). */
+ * the rest voltage not rising with charge); -3 when a discharge took
+ * more than the largest capacity tried (110 % of rated): the rated
+ * capacity it was given is too small. */
 int brul_ecmfit_solve(const struct brul_ecmfit *f, struct brul_ecm *out,
 		      double *r0_mohm, double *cap_ah, double *rmse_v);
 
