@@ -16,6 +16,7 @@
 
 #include <jansson.h>
 
+#include "core/id.h"
 #include "core/num.h"
 #include "core/reader.h"
 #include "core/writer.h"
@@ -80,6 +81,46 @@ ref_same(json_t *obj, const char *name, struct brul_field f)
 	}
 }
 
+/* Whether jansson's object holds, in a column the reader checks for ids,
+ * a value whose text is not one: the reader refuses the record there. */
+static int
+ref_bad_id(json_t *obj, struct brul_reader *r, int ncols)
+{
+	char buf[BRUL_NUM_MAX];
+	const char *s;
+	size_t max, n;
+
+	for (int c = 0; c < ncols; c++) {
+		const char *name = brul_reader_colname(r, c);
+		json_t *v = json_object_get(obj, name);
+
+		if ((max = brul_id_column(name)) == 0 || v == NULL)
+			continue;
+		switch (json_typeof(v)) {
+		case JSON_STRING:
+			s = json_string_value(v);
+			n = json_string_length(v);
+			break;
+		case JSON_INTEGER:
+			n = brul_int_format(buf, json_integer_value(v));
+			s = buf;
+			break;
+		case JSON_REAL:
+			n = brul_num_shortest(buf, json_real_value(v));
+			s = buf;
+			break;
+		case JSON_OBJECT:
+		case JSON_ARRAY:
+			return 1;
+		default:
+			continue;	/* null, true, false */
+		}
+		if (!brul_id_ok(s, n, max))
+			return 1;
+	}
+	return 0;
+}
+
 static int
 blank(const uint8_t *s, size_t n)
 {
@@ -129,6 +170,10 @@ compare(const uint8_t *data, size_t size)
 			if (k != -1)
 				abort();	/* accepted what jansson refuses */
 			json_decref(obj);
+			goto out;
+		}
+		if (k == -1 && ref_bad_id(obj, r, n)) {
+			json_decref(obj);	/* an id that is not one */
 			goto out;
 		}
 		if (k != 1)
