@@ -31,9 +31,12 @@ done
 echo "battery rows updates v_rmse soc_min soc_max soh_min soh_max r0_min r0_max not_finite rest_z_max twin_critical"
 for id in $(awk -F, 'NR > 1 { print $1 }' "$work/fleet.csv"); do
 	"$bin"/brul-twin -q --fleet "$work/fleet.csv" -o "$work/twin-$id.csv" "$work/$id.csv"
-	crit=$("$bin"/brul-alert -q --fleet "$work/fleet.csv" \
-	    --twin "$work/twin-$id.csv" "$work/$id.csv" |
-	    awk -F, '$4 == "twin_anomaly" && $5 == "critical"' | wc -l)
+	# To a file first: a brul-alert that fails stops the script (set -e)
+	# rather than counting no alert.
+	"$bin"/brul-alert -q --fleet "$work/fleet.csv" --twin "$work/twin-$id.csv" \
+	    -o "$work/alerts-$id.csv" "$work/$id.csv"
+	crit=$(awk -F, '$4 == "twin_anomaly" && $5 == "critical"' \
+	    "$work/alerts-$id.csv" | wc -l)
 	awk -F, -v id="$id" -v crit="$crit" 'function fin(x) { return x == x + 0 && x - x == 0 }
 	function lo(k, x) { if (!(k in m) || x < m[k]) m[k] = x }
 	function hi(k, x) { if (!(k in M) || x > M[k]) M[k] = x }
