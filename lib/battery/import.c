@@ -65,7 +65,8 @@ static const struct unit units[] = {
 };
 #define NUNITS (int)(sizeof units / sizeof units[0])
 
-/* A row read, waiting for the rest of its second. */
+/* A row read, waiting for the rest of its second (its battery_id points
+ * at id once it is handed out). */
 struct pending {
 	struct brul_import_row row;
 	char id[BRUL_ID_MAX + 1];
@@ -1077,7 +1078,6 @@ read_row(struct brul_import *im, struct pending *p, struct brul_err *e)
 				    s);
 		}
 		set_id(p->id, s);
-		row->battery_id = p->id;
 		if (im->has_prev && strcmp(im->prev_id, p->id) == 0 &&
 		    row->ts < im->prev_ts) {
 			char a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1];
@@ -1117,7 +1117,6 @@ read_second(struct brul_import *im, struct brul_err *e)
 		im->has_next = 0;
 	} else if ((rc = read_row(im, first, e)) <= 0)
 		return rc;
-	first->row.battery_id = first->id;
 	im->gn = 1;
 	while (im->gn < GROUP_MAX) {
 		if ((rc = read_row(im, next, e)) < 0)
@@ -1129,9 +1128,7 @@ read_second(struct brul_import *im, struct brul_err *e)
 			im->has_next = 1;
 			break;
 		}
-		im->grp[im->gn] = *next;
-		im->grp[im->gn].row.battery_id = im->grp[im->gn].id;
-		im->gn++;
+		im->grp[im->gn++] = *next;
 	}
 	for (int i = 1; i < im->gn; i++)	/* few: insertion, stable */
 		for (int j = i; j > 0 &&
@@ -1140,8 +1137,6 @@ read_second(struct brul_import *im, struct brul_err *e)
 
 			im->grp[j] = im->grp[j - 1];
 			im->grp[j - 1] = t;
-			im->grp[j].row.battery_id = im->grp[j].id;
-			im->grp[j - 1].row.battery_id = im->grp[j - 1].id;
 		}
 	return 0;
 }
@@ -1159,6 +1154,8 @@ brul_import_next(struct brul_import *im, struct brul_import_row *row,
 			return sign_refused(im, SIGN_LATE, e) < 0 ? -1 : 0;
 	}
 	p = &im->grp[im->gout++];
+	/* Set here, not as read: rows move in grp[] until handed out. */
+	p->row.battery_id = p->id;
 	im->cur_line = p->lineno;
 	/* A held voltage, kept or not, tells nothing of the sign. */
 	if (!unhold(im, &p->row))
