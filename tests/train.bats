@@ -330,6 +330,34 @@ EOF
 	cmp "$T/s1.json" "$T/s8.json"
 }
 
+# trees MODEL: the model's trees, the wear-out it learnt, alone.
+trees() {
+	jq -c .learner.gradient_booster.model.trees "$1"
+}
+
+@test "a sudden failure's end does not train the wear-out" {
+	# Two blocks of the training fleet end in a shorted cell.
+	[ "$(grep -c ',short_cell$' "$F/train-labels.csv")" -gt 0 ]
+	# Regression weighs such a row nothing: its days do not matter ...
+	awk -F, -v OFS=, '$7 == "short_cell" { $4 += 500 } 1' \
+	    "$F/train-labels.csv" > "$T/later.csv"
+	! cmp -s "$F/train-labels.csv" "$T/later.csv"
+	cp "$F/train-labels.csv" "$T/as-is.csv"
+	for l in as-is later; do
+		"${TRAIN[@]}" --labels "$T/$l.csv" -o "$T/$l.json" \
+		    "$F/train-features.csv"
+	done
+	[ "$(trees "$T/as-is.json")" = "$(trees "$T/later.json")" ]
+	# ... and survival takes its wear-out as only later: censored.
+	awk -F, -v OFS=, '$7 == "short_cell" { $6 = 1 } 1' \
+	    "$F/train-labels.csv" > "$T/censored.csv"
+	"${TRAIN[@]}" --objective survival --labels "$F/train-labels.csv" \
+	    -o "$T/s.json" "$F/train-features.csv"
+	"${TRAIN[@]}" --objective survival --labels "$T/censored.csv" \
+	    -o "$T/sc.json" "$F/train-features.csv"
+	[ "$(trees "$T/s.json")" = "$(trees "$T/sc.json")" ]
+}
+
 # oof_check MODEL REPORT: the model's brul_oof, a sample of the
 # out-of-fold predictions, agrees with the report's cross-validation.
 # Prints "N rows, n sampled, coverage x (cv y)", the coverage of the sample

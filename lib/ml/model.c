@@ -103,14 +103,26 @@ median(float *v, size_t n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The labels XGBoost gets for the objective; base is their median, which
- * starts the boosting where the data are. */
+/* A sudden failure ends the block before it wears out: its wear-out is
+ * only known to come later.  Survival takes it so, as censored;
+ * regression cannot, and learning its end as wear-out would pull every
+ * prediction towards the failures no trend foretells, which the hazard
+ * models apart: there it weighs nothing. */
+static int
+ends_sudden(const struct brul_label *l)
+{
+	return l->sudden && !l->censored;
+}
+
+/* The labels XGBoost gets for the objective; base is the median of those
+ * it learns from, which starts the boosting where the data are. */
 static int
 set_labels(DMatrixHandle dm, enum brul_objective obj,
     const struct brul_label *labels, size_t n, float *base,
     struct brul_err *err)
 {
 	float *lo = malloc(n * sizeof *lo), *hi = malloc(n * sizeof *hi);
+	size_t m = 0;
 	int rc = -1;
 
 	if (lo == NULL || hi == NULL) {
@@ -122,7 +134,8 @@ set_labels(DMatrixHandle dm, enum brul_objective obj,
 
 		if (obj == BRUL_OBJ_SURVIVAL) {
 			lo[i] = (float)(t + 1);
-			hi[i] = labels[i].censored ? INFINITY : lo[i];
+			hi[i] = labels[i].censored || labels[i].sudden ?
+			    INFINITY : lo[i];
 		} else
 			lo[i] = (float)log1p(t);
 	}
@@ -137,7 +150,11 @@ set_labels(DMatrixHandle dm, enum brul_objective obj,
 		xgb_fail(err, "labels");
 		goto out;
 	}
-	*base = median(lo, n);
+	/* XGBoost has copied the bounds: hi takes the learnt rows' labels */
+	for (size_t i = 0; i < n; i++)
+		if (obj == BRUL_OBJ_SURVIVAL || !ends_sudden(&labels[i]))
+			hi[m++] = lo[i];
+	*base = m > 0 ? median(hi, m) : 0;
 	if (!(*base > 0))	/* AFT takes its log */
 		*base = 1;
 	rc = 0;
@@ -149,25 +166,25 @@ out:
 
 /* For regression, the rows whose end of life is known to come within a
  * year weigh p->short_weight: that is where a prediction is acted on, and
- * they are a tenth of a fleet's rows.  Not for survival: a weight that
- * depends on whether the end was seen tilts the likelihood of the
- * censored rows, and the model learns that blocks die young. */
+ * they are a tenth of a fleet's rows; a row that ends suddenly weighs
+ * nothing.  Not for survival: a weight that depends on whether the end
+ * was seen tilts the likelihood of the censored rows, and the model
+ * learns that blocks die young. */
 static int
 set_weights(DMatrixHandle dm, const struct brul_train_params *p,
     const struct brul_label *labels, size_t n, struct brul_err *err)
 {
-	float *w;
+	float *w, sw = p->short_weight > 0 ? (float)p->short_weight : 1;
 	int rc = 0;
 
-	if (!(p->short_weight > 0) || p->short_weight == 1 ||
-	    p->objective == BRUL_OBJ_SURVIVAL)
+	if (p->objective == BRUL_OBJ_SURVIVAL)
 		return 0;
 	if ((w = malloc((n ? n : 1) * sizeof *w)) == NULL)
 		return oom(err);
 	for (size_t i = 0; i < n; i++)
-		w[i] = !labels[i].censored &&
-		    labels[i].rul_days <= BRUL_SHORT_DAYS ?
-		    (float)p->short_weight : 1;
+		w[i] = ends_sudden(&labels[i]) ? 0 :
+		    !labels[i].censored &&
+		    labels[i].rul_days <= BRUL_SHORT_DAYS ? sw : 1;
 	if (XGDMatrixSetFloatInfo(dm, "weight", w, (bst_ulong)n) != 0)
 		rc = xgb_fail(err, "weights");
 	free(w);
