@@ -86,16 +86,6 @@ until_streams() {
 	[ "$(streams)" = "$1" ]
 }
 
-# until_in FILE REGEX: waits (at most 10 s) until a line of FILE matches.
-until_in() {
-	local i
-	for i in $(seq 100); do
-		grep -q "$2" "$1" && return 0
-		sleep 0.1
-	done
-	grep -q "$2" "$1"
-}
-
 # stream NAME [CURL ARGS...] QUERY: a stream read by curl in the
 # background into $T/NAME.sse (its pid in $T/NAME.bg).
 stream() {

@@ -395,3 +395,51 @@ get() {
 	run curl -s "$(cat "$T/url.c$n")/health/ready"
 	assert_output --partial '{"status":"ready","schema":'
 }
+
+@test "a load through the coordinator streams live every site's readings, as one server does" {
+	brul-load -q --add-shard "$A" --sites BRK
+	brul-load -q --add-shard "$Bs" --sites HDY
+	PGDATABASE=one$n brul-load -q --migrate
+	for k in sites systems strings batteries; do
+		PGDATABASE=one$n brul-load -q $k "$F/ds/$k.csv"
+	done
+	# The day's first ten minutes, then the next minute while the
+	# streams are open.
+	awk -F, 'NR == 1 || $1 < "2026-01-01T00:10"' "$F/ds/telemetry.csv" > "$T/ten.csv"
+	awk -F, 'NR == 1 || substr($1, 1, 16) == "2026-01-01T00:10"' \
+	    "$F/ds/telemetry.csv" > "$T/next.csv"
+	for db in c$n one$n; do
+		PGDATABASE=$db brul-load -q telemetry "$T/ten.csv"
+		serve $db
+		curl -sN "$(cat "$T/url.$db")/api/v1/stream?access_token=$(cat "$T/token.$db")" \
+		    > "$T/sse.$db" &
+		echo $! > "$T/pid.sse.$db"
+	done
+	for db in c$n one$n; do
+		until_in "$T/sse.$db" '^: brul live stream'	# its hello
+		PGDATABASE=$db brul-load -q telemetry "$T/next.csv"
+	done
+	# Every block's reading of the minute, from all three sites, the
+	# same as one server's.  (Through the coordinator its own sites'
+	# rows and the shards' are told apart, each telling with the
+	# readings committed by then: the union is what counts.)
+	for db in c$n one$n; do
+		for i in $(seq 50); do
+			sed -n 's/^data: \[/[/p' "$T/sse.$db" |
+			    /usr/bin/python3 -c '
+import json, sys
+rows = {json.dumps(r, sort_keys=True) for line in sys.stdin for r in json.loads(line)}
+print("\n".join(sorted(rows)))' > "$T/data.$db"
+			[ "$(wc -l < "$T/data.$db")" -ge 792 ] && break
+			sleep 0.1
+		done
+	done
+	/usr/bin/python3 - "$T/data.c$n" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+assert len(rows) == 792 and len({r["battery_id"] for r in rows}) == 792, len(rows)
+assert {r["ts"] for r in rows} == {"2026-01-01T00:10:00Z"}, {r["ts"] for r in rows}
+assert {r["site_id"] for r in rows} == {"BRK", "CMI", "HDY"}
+PY
+	cmp "$T/data.c$n" "$T/data.one$n"
+}

@@ -128,15 +128,17 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	/* Each block's latest reading by the (battery_id, ts) key, block
 	 * by block: telemetry has no index on the time alone, and a scan
 	 * of a month's rows per site kept the news 1.5 s behind the load
-	 * (a block moved within the hour is left to the next load). */
+	 * (a block moved within the hour is left to the next load).  The
+	 * bounds apart, not greatest(): a shard is sent only conditions
+	 * on plain values, and the hour before $2 is not one. */
 	static const char tele[] =
 	    "SELECT b.site_id, b.battery_id, b.battery_id, b.site_id, t.ts, "
 	    "t.voltage_v, t.current_a, t.temperature_c, t.resistance_mohm "
 	    "FROM batteries b CROSS JOIN LATERAL (SELECT ts, voltage_v, "
 	    "  current_a, temperature_c, resistance_mohm FROM telemetry "
 	    "  WHERE site_id = $3 AND battery_id = b.battery_id AND "
-	    "  ts >= greatest($1::timestamptz, $2::timestamptz - "
-	    "  interval '1 hour') AND ts <= $2::timestamptz "
+	    "  ts >= $1::timestamptz AND ts <= $2::timestamptz AND "
+	    "  ts >= $2::timestamptz - interval '1 hour' "
 	    "  ORDER BY ts DESC LIMIT 1) t "
 	    "WHERE b.site_id = $3 ORDER BY b.battery_id";
 	static const char alerts[] =

@@ -15,3 +15,13 @@ schema_version() {
 	ls "$BATS_TEST_DIRNAME"/../data/sql |
 	    sed -n 's/^0*\([0-9][0-9]*\)-.*\.sql$/\1/p' | sort -n | tail -n 1
 }
+
+# until_in FILE REGEX: waits (at most 10 s) until a line of FILE matches.
+until_in() {
+	local i
+	for i in $(seq 100); do
+		grep -q "$2" "$1" && return 0
+		sleep 0.1
+	done
+	grep -q "$2" "$1"
+}
