@@ -134,7 +134,7 @@ set_labels(DMatrixHandle dm, enum brul_objective obj,
 
 		if (obj == BRUL_OBJ_SURVIVAL) {
 			lo[i] = (float)(t + 1);
-			hi[i] = labels[i].censored || labels[i].sudden ?
+			hi[i] = labels[i].censored || ends_sudden(&labels[i]) ?
 			    INFINITY : lo[i];
 		} else
 			lo[i] = (float)log1p(t);
