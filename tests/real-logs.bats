@@ -26,16 +26,21 @@ setup() {
 	read -r n f < <(awk 'NR > 1 && $2 == "full" { n++; if ($3 == "yes") f++ } END { print n, f }' <<< "$table")
 	[ "$n" = 7 ] && [ "$f" = 7 ]
 	# Over the halves the fit never saw: the median state-of-charge RMSE
-	# at most 7 points and the median voltage RMSE at most 0.15 V (today
-	# 5.7 and 0.100; 0.136 when brul-import passed on the voltages the
-	# bench held); over every log, whole, the median at most 10 points
-	# (today 8.2).
+	# at most 5 points and the median voltage RMSE at most 0.15 V (today
+	# 3.4 and 0.100; 5.7 when the twin and the fit took the logger's
+	# glitches, a volt high, as the block's; 0.136 V when brul-import
+	# passed on the voltages the bench held); over every log, whole, the
+	# median at most 10 points (today 8.0).
 	median() { sort -n | awk '{ v[NR] = $1 } END { print (v[int((NR + 1) / 2)] + v[int(NR / 2) + 1]) / 2 }'; }
 	soc2=$(awk 'NR > 1 && $3 == "yes" { print $5 }' <<< "$table" | median)
 	v2=$(awk 'NR > 1 && $3 == "yes" { print $6 }' <<< "$table" | median)
 	all=$(awk 'NR > 1 { print $4 }' <<< "$table" | median)
 	echo "median SOC RMSE, unseen halves: $soc2; voltage: $v2 V; all logs whole: $all"
-	awk -v a="$soc2" -v b="$v2" -v c="$all" 'BEGIN { exit !(a <= 7 && b <= 0.15 && c <= 10) }'
+	awk -v a="$soc2" -v b="$v2" -v c="$all" 'BEGIN { exit !(a <= 5 && b <= 0.15 && c <= 10) }'
+	# Log 8's glitch, a reading a volt high at 30 % charge, does not
+	# throw its state of charge up for good (21.1 points when taken,
+	# today 8.5).
+	awk '$1 == "T8" { exit !($4 <= 12) }' <<< "$table"
 	# The stated standard deviation, with the circuit's misfit: the
 	# error within it for a median of at least 30 % of a log's minutes
 	# and 5 % of every log's (today 40 % and 9 %; the filter's own sd

@@ -41,6 +41,7 @@ brul_ecmfit_init(struct brul_ecmfit *f, const struct brul_ecm *prior,
 	f->ts = INT64_MIN;
 	f->last_t = 25;
 	f->soc0 = NAN;
+	brul_glitch_init(&f->glitch);
 }
 
 void
@@ -50,6 +51,7 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	const struct brul_ecm *m = f->prior;
 	double dt = f->ts == INT64_MIN ? 60 : (double)(ts - f->ts);
 	double x[BRUL_FIT_P], y, c, s, gr;
+	int glitch;
 
 	if (ts <= f->ts)
 		return;
@@ -66,6 +68,7 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	if (isnan(i))
 		i = f->last_i;	/* a gap in the current: the last carries on */
 	f->last_i = i;
+	glitch = brul_glitch_is(&f->glitch, i, v);
 	gr = brul_ecm_r0_factor(m, temp);
 	if (!isnan(r_mohm) && r_mohm > 0)
 		f->r0_mohm = r_mohm / gr;
@@ -121,7 +124,7 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	}
 	f->ah -= i * dt / 3600 / brul_ecm_cap_factor(m, temp);
 	f->ah_dis -= i * dt / 3600 / brul_ecm_cap_factor(m, temp);
-	if (isnan(v))
+	if (isnan(v) || glitch)
 		return;
 	if (v <= KNEE_V)
 		f->knee_seen = 1;

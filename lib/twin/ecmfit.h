@@ -30,7 +30,8 @@
  * latest ohmic reading, else at the baseline it was given.  The normal
  * equations are summed as the samples stream by, for each pair of time
  * constants on a grid, and the pair with the least squared error wins:
- * memory per battery, never per sample.
+ * memory per battery, never per sample.  A logger's glitch under load
+ * (glitch.h) is left out, as a missing voltage is.
  *
  * Ownership: struct brul_ecmfit is plain storage.
  */
@@ -40,6 +41,7 @@
 #include <stdint.h>
 
 #include "twin/ecm.h"
+#include "twin/glitch.h"
 
 #define BRUL_FIT_TAU1 3
 #define BRUL_FIT_TAU2 3
@@ -63,6 +65,7 @@ struct brul_ecmfit {
 					 * capacity */
 	int knee_seen;			/* a discharge reached the knee */
 	double last_i, last_t;		/* stand-ins for missing values */
+	struct brul_glitch glitch;	/* the logger's, under load */
 	double r0_mohm;			/* the reading or baseline held */
 	double si, sii;			/* of the discharge current */
 	double rest_v, rest_s;		/* the last rest voltage (25 degC), and

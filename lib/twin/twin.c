@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "twin/glitch.h"
 #include "twin/health.h"
 #include "twin/twin.h"
 
@@ -51,6 +52,7 @@ brul_twin_init(struct brul_twin *t, const struct brul_ecm *m,
 	t->ts_first = 1;
 	t->last_i = 0;
 	t->last_t = 25;
+	brul_glitch_init(&t->glitch);
 	f->n = BRUL_TW_N;
 	f->x[BRUL_TW_SOC] = 1;
 	f->x[BRUL_TW_R0] = r0_mohm;
@@ -156,7 +158,7 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	double *x = f->x;
 	double F[BRUL_EKF_MAX][BRUL_EKF_MAX] = { { 0 } }, q[BRUL_TW_N];
 	double dt, e1, e2, gr, fc, a, soc0, H[BRUL_TW_N] = { 0 };
-	int drives;
+	int drives, glitch;
 
 	if (ts <= t->ts)
 		return 0;
@@ -174,6 +176,7 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		v = NAN;
 	}
 	t->last_i = i;
+	glitch = brul_glitch_is(&t->glitch, i, v);
 	gr = brul_ecm_r0_factor(m, temp);
 	fc = brul_ecm_cap_factor(m, temp);
 	/* Who sets the voltage: the battery (discharging, or at rest below
@@ -261,8 +264,9 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		 * circuit's pairs: as uncertain as the overpotential the
 		 * discharge ended with, fading over the rest. */
 		if (i < DISCHARGE_A) {
-			t->relax_v = fabs(v - brul_ecm_ocv(m, x[BRUL_TW_SOC],
-			    temp));
+			if (!glitch)
+				t->relax_v = fabs(v - brul_ecm_ocv(m,
+				    x[BRUL_TW_SOC], temp));
 			r = R_V * R_V;
 		} else {
 			r = R_REST * R_REST + t->relax_v * t->relax_v;
@@ -271,14 +275,16 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		for (int j = 0; j < BRUL_TW_N; j++)
 			for (int k = 0; k < BRUL_TW_N; k++)
 				S += H[j] * f->P[j][k] * H[k];
-		if (i < DISCHARGE_A)
+		if (i < DISCHARGE_A && !glitch)
 			track_misfit(t, (v - vp) * (v - vp) - S, dt);
 		/* At rest a block's voltage cannot move by many standard
 		 * deviations without charge going in or out: one that does
 		 * has failed (a shorted or open cell), and taking it as the
 		 * circuit's would drag the estimates into nonsense.  The
-		 * state stays; the score says it, and stays high. */
-		if (i < DISCHARGE_A || fabs(v - vp) <= GATE_Z * sqrt(S))
+		 * state stays; the score says it, and stays high.  Under
+		 * load, a logger's glitch (glitch.h) is left out. */
+		if (i < DISCHARGE_A ? !glitch :
+		    fabs(v - vp) <= GATE_Z * sqrt(S))
 			brul_ekf_update(f, v - vp, H, r);
 		out->v_pred_v = vp;
 		out->residual_v = v - vp;

@@ -16,7 +16,8 @@
  * it: discharging, or at rest.  While a charger holds the string (float,
  * boost, equalize), the block's voltage is the charger's, not the
  * circuit's: then the twin counts charge in (boost) or lets the state of
- * charge settle to full (float), and makes no voltage update.
+ * charge settle to full (float), and makes no voltage update; nor for a
+ * logger's glitch under load (glitch.h).
  *
  * At the end of each discharge (when a charger takes the voltage back) the
  * state of health is a point of the block's health trend (fusion.h); two
@@ -32,6 +33,7 @@
 #include "twin/ecm.h"
 #include "twin/ekf.h"
 #include "twin/fusion.h"
+#include "twin/glitch.h"
 
 enum { BRUL_TW_SOC, BRUL_TW_V1, BRUL_TW_V2, BRUL_TW_R0, BRUL_TW_Q, BRUL_TW_N };
 
@@ -54,6 +56,7 @@ struct brul_twin {
 				 * ended with, fading over the rest: how
 				 * far the rest voltage may yet be from
 				 * the curve, V */
+	struct brul_glitch glitch;	/* the logger's, under load */
 	double misfit_v2;	/* the circuit's misfit while the block
 				 * discharges: a running mean of the
 				 * innovations' square beyond their

@@ -212,7 +212,7 @@ if [ -f "$real/real-lead-acid/battery_info.csv" ]; then
 		      m = n % 2 ? s[(n + 1) / 2] : (s[n / 2] + s[n / 2 + 1]) / 2
 		      w = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 		      d = k % 2 ? sd[(k + 1) / 2] : (sd[k / 2] + sd[k / 2 + 1]) / 2
-		      printf "  tubular logs, %d fitted, unseen halves: median SOC RMSE %.1f points (mark 7), voltage %.3f V (mark 0.15); simulator 0.6\n", n, m, w
+		      printf "  tubular logs, %d fitted, unseen halves: median SOC RMSE %.1f points (mark 5, target 3), voltage %.3f V (mark 0.15); simulator 0.6\n", n, m, w
 		      printf "    minutes within the stated SOC sd, %d logs: median %.0f %%, least %.0f %% (marks 30, 5; 68 %% is honest)\n", k, d, least }'
 else
 	echo "  no tubular logs in $real: skipped"
