@@ -794,7 +794,7 @@ print(len(st), sum(o for o, s in st.values()), sum(o and s == "critical" for o, 
 	wait
 	cat "$T/listen"
 	grep -F 'notification "brul_labels" with payload "{"kind":"labels","rows":336,"from":"2026-01-01","to":"2026-01-07"}"' "$T/listen"
-	grep -F 'notification "brul_telemetry" with payload "{"kind":"telemetry","rows":4800,"from":"2026-01-01T00:00:00Z","to":"2026-01-01T01:39:00Z"}"' "$T/listen"
+	grep -F 'notification "brul_telemetry" with payload "{"kind":"telemetry","rows":4800,"from":"2026-01-01T00:00:00Z","to":"2026-01-01T01:39:00Z","sites":["CMI"]}"' "$T/listen"
 }
 
 @test "export: a full disk is an error, and the output is not left behind" {

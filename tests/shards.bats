@@ -419,20 +419,24 @@ get() {
 		until_in "$T/sse.$db" '^: brul live stream'	# its hello
 		PGDATABASE=$db brul-load -q telemetry "$T/next.csv"
 	done
-	# Every block's reading of the minute, from all three sites, the
-	# same as one server's.  (Through the coordinator its own sites'
-	# rows and the shards' are told apart, each telling with the
-	# readings committed by then: the union is what counts.)
+	# Every block's reading of the minute, from all three sites, once,
+	# the same as one server's.  Through the coordinator its own site's
+	# rows and the shards' come in two events, each naming its sites:
+	# when each read every site, blocks came twice.
 	for db in c$n one$n; do
+		want=1
+		[ $db = c$n ] && want=2
 		for i in $(seq 50); do
-			sed -n 's/^data: \[/[/p' "$T/sse.$db" |
-			    /usr/bin/python3 -c '
-import json, sys
-rows = {json.dumps(r, sort_keys=True) for line in sys.stdin for r in json.loads(line)}
-print("\n".join(sorted(rows)))' > "$T/data.$db"
-			[ "$(wc -l < "$T/data.$db")" -ge 792 ] && break
+			[ "$(grep -c '^event: telemetry' "$T/sse.$db")" -ge $want ] && break
 			sleep 0.1
 		done
+		sleep 0.3	# and nothing more
+		[ "$(grep -c '^event: telemetry' "$T/sse.$db")" -eq $want ]
+		sed -n 's/^data: \[/[/p' "$T/sse.$db" |
+		    /usr/bin/python3 -c '
+import json, sys
+rows = [json.dumps(r, sort_keys=True) for line in sys.stdin for r in json.loads(line)]
+print("\n".join(sorted(rows)))' > "$T/data.$db"
 	done
 	/usr/bin/python3 - "$T/data.c$n" <<'PY'
 import json, sys

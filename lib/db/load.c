@@ -327,7 +327,7 @@ int
 brul_load_tx_commit(struct brul_load_job *j, const char *range,
 		    struct brul_err *err)
 {
-	char chan[64], payload[256];
+	char chan[64], payload[BRUL_LOAD_PAYLOAD];
 	const char *p[] = { chan, payload };
 	PGresult *res;
 

@@ -35,6 +35,8 @@ brul_load_telemetry_free(struct brul_load_tele *t)
 	free(t->acc);
 	free(t->oacc);
 	free(t->tangled);
+	free(t->site_tx);
+	free(t->site_done);
 	if (t->ofp)
 		fclose(t->ofp);
 	free(t->rows);
@@ -71,6 +73,7 @@ brul_load_tele_begin(struct brul_load_tele *t)
 		t->acc[b].n = 0;
 	}
 	brul_load_check_begin(t);
+	memset(t->site_tx, 0, (size_t)brul_idtab_count(t->sites) + 1);
 	t->tmin = INT64_MAX;
 	t->tmax = INT64_MIN;
 }
@@ -193,6 +196,10 @@ brul_load_tele_new(struct brul_db *fleet, struct brul_db *dest,
 	}
 	PQclear(res);
 	res = NULL;
+	t->site_tx = calloc((size_t)brul_idtab_count(t->sites) + 1, 1);
+	t->site_done = calloc((size_t)brul_idtab_count(t->sites) + 1, 1);
+	if (!t->site_tx || !t->site_done)
+		goto nomem;
 	if (latest(t, dest, err) < 0) {
 		brul_load_telemetry_free(t);
 		return NULL;

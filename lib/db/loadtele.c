@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/id.h"
 #include "core/idtab.h"
 #include "core/timefmt.h"
 #include "db/loadteleint.h"
@@ -150,6 +151,7 @@ brul_load_tele_route(struct brul_load_job *j, const struct trow *w,
 		t->tmin = w->ts;
 	if (w->ts > t->tmax)
 		t->tmax = w->ts;
+	t->site_tx[t->bsite[b]] = 1;
 	/* Older: its hour is checked, merged and recomputed if it differs
 	 * from the table's (loadcheck.c). */
 	if (w->ts <= t->latest[b])
@@ -177,12 +179,52 @@ brul_load_tele_route(struct brul_load_job *j, const struct trow *w,
 	return 0;
 }
 
+/*
+ * The payload's members for rows from lo to hi of the sites set marks
+ * (per site of t): "from", "to" and "sites", whose readings alone
+ * brul-serve then reads; "" when there are no rows.  Without "sites"
+ * when a site's name is not a plain id (nothing JSON quotes) or the list
+ * would outgrow the buffer (a NOTIFY's payload stays under 8000 bytes):
+ * a listener then reads every site.
+ */
+static void
+members(char *buf, size_t size, int64_t lo, int64_t hi,
+	const struct brul_load_tele *t, const unsigned char *set)
+{
+	char a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1];
+	size_t n, at;
+	int more = 0;
+
+	buf[0] = '\0';
+	if (lo > hi)
+		return;
+	a[brul_time_format(a, lo)] = '\0';
+	b[brul_time_format(b, hi)] = '\0';
+	at = (size_t)snprintf(buf, size, ",\"from\":\"%s\",\"to\":\"%s\"",
+	    a, b);
+	n = at + (size_t)snprintf(buf + at, size - at, ",\"sites\":[");
+	for (int i = 0; i < brul_idtab_count(t->sites); i++) {
+		const char *s = brul_idtab_name(t->sites, i);
+		size_t len = strlen(s);
+
+		if (!set[i])
+			continue;
+		if (!brul_id_ok(s, len, BRUL_ID_MAX) || n + len + 4 >= size) {
+			buf[at] = '\0';
+			return;
+		}
+		n += (size_t)snprintf(buf + n, size - n, "%s\"%s\"",
+		    more++ ? "," : "", s);
+	}
+	snprintf(buf + n, size - n, "]");
+}
+
 /* Ends a transaction: the COPY, the merge, the rollup, the commit. */
 static int
 tele_commit(struct brul_load_job *j, struct brul_err *err)
 {
 	struct brul_load_tele *t = j->t;
-	char range[128] = "", a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1];
+	char range[BRUL_LOAD_MEMBERS];
 
 	if (brul_load_tele_chunk(j, err) < 0 ||
 	    brul_load_fresh_send(j, err) < 0 ||
@@ -214,14 +256,11 @@ tele_commit(struct brul_load_job *j, struct brul_err *err)
 	if (brul_load_tele_hourly(j, err) < 0 ||
 	    brul_load_tele_recompute(j, err) < 0)
 		return -1;
-	if (t->tmin <= t->tmax) {
-		a[brul_time_format(a, t->tmin)] = '\0';
-		b[brul_time_format(b, t->tmax)] = '\0';
-		snprintf(range, sizeof range, ",\"from\":\"%s\",\"to\":\"%s\"",
-			 a, b);
-	}
+	members(range, sizeof range, t->tmin, t->tmax, t, t->site_tx);
 	if (brul_load_tx_commit(j, range, err) < 0)
 		return -1;
+	for (int i = 0; i < brul_idtab_count(t->sites); i++)
+		t->site_done[i] |= t->site_tx[i];
 	if (t->tmin <= t->tmax) {
 		if (j->st->commits == 1 || t->tmin < j->st->from)
 			j->st->from = t->tmin;
@@ -296,13 +335,17 @@ shard_fail:
 }
 
 /* The rows committed on the shards, told on the coordinator's channel:
- * listeners (brul-serve) hear only the coordinator. */
+ * listeners (brul-serve) hear only the coordinator.  The sites named are
+ * the shards' (the coordinator's own were told at its commits), so that
+ * a listener reads each site's readings once. */
 static int
 notify_shards(struct brul_load_job *j, const struct dest *d, int n,
 	      struct brul_err *err)
 {
-	char a[BRUL_TIME_LEN + 1], b[BRUL_TIME_LEN + 1], payload[256];
+	char more[BRUL_LOAD_MEMBERS], payload[BRUL_LOAD_PAYLOAD];
 	const char *p[] = { payload };
+	const struct brul_load_tele *t = d[0].j.t;
+	unsigned char *set;
 	int64_t lo = INT64_MAX, hi = INT64_MIN;
 	uint64_t rows = 0;
 	PGresult *res;
@@ -316,10 +359,16 @@ notify_shards(struct brul_load_job *j, const struct dest *d, int n,
 	}
 	if (rows == 0)
 		return 0;
-	a[brul_time_format(a, lo)] = '\0';
-	b[brul_time_format(b, hi)] = '\0';
+	if ((set = calloc((size_t)brul_idtab_count(t->sites) + 1, 1)) == NULL)
+		return brul_load_oom(err);
+	for (int i = 1; i < n; i++)
+		for (int k = 0; d[i].j.t && k < brul_idtab_count(t->sites);
+		     k++)
+			set[k] |= d[i].j.t->site_done[k];
+	members(more, sizeof more, lo, hi, t, set);
+	free(set);
 	snprintf(payload, sizeof payload, "{\"kind\":\"telemetry\",\"rows\":"
-		 "%" PRIu64 ",\"from\":\"%s\",\"to\":\"%s\"}", rows, a, b);
+		 "%" PRIu64 "%s}", rows, more);
 	res = brul_db_query(j->db, "SELECT pg_notify('brul_telemetry', $1)",
 			    1, p, err);
 	PQclear(res);

@@ -108,6 +108,8 @@ struct brul_load_tele {
 	struct spill old;	/* rows to merge */
 	struct spill hourly;	/* rollup rows computed here */
 	int64_t tmin, tmax;	/* of the transaction's rows */
+	unsigned char *site_tx;	/* per site: rows of it in the transaction */
+	unsigned char *site_done;	/* per site: rows of it committed */
 };
 
 static inline int

@@ -120,7 +120,9 @@ send_rows(struct brul_live *l, const char *kind, PGresult **res, int nres)
 /* What a notification on channel brings, read once and sent out.  Each
  * statement gives the site and battery a row answers to, then the row.
  * Telemetry is read site by site, each site's from its own server (a
- * shard's, brul-scale(7)): a shard down leaves the other sites' news. */
+ * shard's, brul-scale(7)): a shard down leaves the other sites' news.
+ * The sites are those the payload names (a load through a coordinator
+ * tells its own sites' rows and the shards' apart), else all. */
 static void
 notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	 const char *payload)
@@ -155,7 +157,7 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	    "reasons FROM predictions p JOIN batteries b USING (battery_id) "
 	    "WHERE p.date >= $1::date AND p.date <= $2::date "
 	    "ORDER BY p.battery_id, p.date LIMIT 10000";
-	json_t *o = json_loads(payload, 0, NULL), *from, *to;
+	json_t *o = json_loads(payload, 0, NULL), *from, *to, *named;
 	int is_tele = strcmp(channel, "brul_telemetry") == 0;
 	int is_alerts = strcmp(channel, "brul_alerts") == 0;
 	int nsites = 1, nres = 0;
@@ -173,13 +175,18 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 	}
 	v[0] = json_string_value(from);
 	v[1] = json_string_value(to);
-	if (is_tele) {
+	named = json_object_get(o, "sites");
+	if (!json_is_array(named))
+		named = NULL;
+	if (is_tele && named) {
+		nsites = (int)json_array_size(named);
+	} else if (is_tele) {
 		sites = brul_db_query(db, "SELECT site_id FROM sites ORDER BY "
 				      "site_id", 0, NULL, &err);
 		nsites = sites ? PQntuples(sites) : 0;
 	}
 	if ((res = calloc((size_t)nsites + 1, sizeof *res)) == NULL ||
-	    (is_tele && sites == NULL)) {
+	    (is_tele && !named && sites == NULL)) {
 		/* What the load brought cannot be sent: say so, unless the
 		 * connection is lost, when the next one says it. */
 		if (PQstatus(brul_db_conn(db)) == CONNECTION_OK)
@@ -187,8 +194,14 @@ notified(struct brul_live *l, struct brul_db *db, const char *channel,
 		nsites = 0;
 	}
 	for (int i = 0; i < nsites; i++) {
-		if (is_tele)
+		if (is_tele && named) {
+			v[2] = json_string_value(json_array_get(named,
+			    (size_t)i));
+			if (v[2] == NULL)
+				continue;
+		} else if (is_tele) {
 			v[2] = PQgetvalue(sites, i, 0);
+		}
 		res[nres] = brul_db_query(db, is_tele ? tele : is_alerts ?
 					  alerts : preds, is_tele ? 3 : 2, v,
 					  &err);
