@@ -65,10 +65,10 @@ brul_ecmfit_add(struct brul_ecmfit *f, int64_t ts, double i, double v,
 	if (isnan(temp))
 		temp = f->last_t;
 	f->last_t = temp;
+	glitch = brul_glitch_is(&f->glitch, i, v, dt);
 	if (isnan(i))
 		i = f->last_i;	/* a gap in the current: the last carries on */
 	f->last_i = i;
-	glitch = brul_glitch_is(&f->glitch, i, v);
 	gr = brul_ecm_r0_factor(m, temp);
 	if (!isnan(r_mohm) && r_mohm > 0)
 		f->r0_mohm = r_mohm / gr;

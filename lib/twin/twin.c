@@ -158,7 +158,7 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	double *x = f->x;
 	double F[BRUL_EKF_MAX][BRUL_EKF_MAX] = { { 0 } }, q[BRUL_TW_N];
 	double dt, e1, e2, gr, fc, a, soc0, H[BRUL_TW_N] = { 0 };
-	int drives, glitch;
+	int drives;
 
 	if (ts <= t->ts)
 		return 0;
@@ -169,6 +169,9 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 	if (isnan(temp))
 		temp = t->last_t;
 	t->last_t = temp;
+	/* A logger's glitch is no reading of the block's (glitch.h). */
+	if (brul_glitch_is(&t->glitch, i, v, dt))
+		v = NAN;
 	/* Without the current the voltage cannot be read as the circuit's:
 	 * the last current carries the count, and nothing is updated. */
 	if (isnan(i)) {
@@ -176,7 +179,6 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		v = NAN;
 	}
 	t->last_i = i;
-	glitch = brul_glitch_is(&t->glitch, i, v);
 	gr = brul_ecm_r0_factor(m, temp);
 	fc = brul_ecm_cap_factor(m, temp);
 	/* Who sets the voltage: the battery (discharging, or at rest below
@@ -264,9 +266,8 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		 * circuit's pairs: as uncertain as the overpotential the
 		 * discharge ended with, fading over the rest. */
 		if (i < DISCHARGE_A) {
-			if (!glitch)
-				t->relax_v = fabs(v - brul_ecm_ocv(m,
-				    x[BRUL_TW_SOC], temp));
+			t->relax_v = fabs(v - brul_ecm_ocv(m, x[BRUL_TW_SOC],
+			    temp));
 			r = R_V * R_V;
 		} else {
 			r = R_REST * R_REST + t->relax_v * t->relax_v;
@@ -275,16 +276,14 @@ brul_twin_step(struct brul_twin *t, int64_t ts, double i, double v,
 		for (int j = 0; j < BRUL_TW_N; j++)
 			for (int k = 0; k < BRUL_TW_N; k++)
 				S += H[j] * f->P[j][k] * H[k];
-		if (i < DISCHARGE_A && !glitch)
+		if (i < DISCHARGE_A)
 			track_misfit(t, (v - vp) * (v - vp) - S, dt);
 		/* At rest a block's voltage cannot move by many standard
 		 * deviations without charge going in or out: one that does
 		 * has failed (a shorted or open cell), and taking it as the
 		 * circuit's would drag the estimates into nonsense.  The
-		 * state stays; the score says it, and stays high.  Under
-		 * load, a logger's glitch (glitch.h) is left out. */
-		if (i < DISCHARGE_A ? !glitch :
-		    fabs(v - vp) <= GATE_Z * sqrt(S))
+		 * state stays; the score says it, and stays high. */
+		if (i < DISCHARGE_A || fabs(v - vp) <= GATE_Z * sqrt(S))
 			brul_ekf_update(f, v - vp, H, r);
 		out->v_pred_v = vp;
 		out->residual_v = v - vp;

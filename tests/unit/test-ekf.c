@@ -505,7 +505,8 @@ main(void)
 	 * (as in the tubular logs) is left out, as a missing reading would
 	 * be, by the twin and by the fit; a volt back when the load halves
 	 * near empty is the block's, and so is a fourth such reading in a
-	 * row. */
+	 * row, or one after a gap; one reading too low does not make the
+	 * next good ones glitches. */
 	{
 		struct brul_glitch g;
 		struct brul_twin a, b;
@@ -517,22 +518,32 @@ main(void)
 		int same = 1, seen = 0;
 
 		brul_glitch_init(&g);
-		tap_ok(&t, !brul_glitch_is(&g, -20, 11.92) &&
-		    brul_glitch_is(&g, -20, 12.92) &&
-		    !brul_glitch_is(&g, -20, 11.91),
+		tap_ok(&t, !brul_glitch_is(&g, -20, 11.92, 60) &&
+		    brul_glitch_is(&g, -20, 12.92, 60) &&
+		    !brul_glitch_is(&g, -20, 11.91, 60),
 		    "glitch: a volt up under a held load");
 		brul_glitch_init(&g);
-		brul_glitch_is(&g, -6.8, 10.35);
-		tap_ok(&t, !brul_glitch_is(&g, -3.4, 11.11),
+		brul_glitch_is(&g, -6.8, 10.35, 60);
+		tap_ok(&t, !brul_glitch_is(&g, -3.4, 11.11, 60),
 		    "glitch: not when the load halves");
 		brul_glitch_init(&g);
-		brul_glitch_is(&g, -20, 11.9);
+		brul_glitch_is(&g, -20, 11.9, 60);
 		for (int j = 0; j < 4; j++)
-			seen += brul_glitch_is(&g, -20, 12.9);
+			seen += brul_glitch_is(&g, -20, 12.9, 60);
 		tap_ok(&t, seen == 3, "glitch: three in a row, not four");
-		brul_glitch_is(&g, 0, 12.5);
-		tap_ok(&t, !brul_glitch_is(&g, -20, 13.5),
+		brul_glitch_is(&g, 0, 12.5, 60);
+		tap_ok(&t, !brul_glitch_is(&g, -20, 13.5, 60),
 		    "glitch: the first reading under load is the block's");
+		tap_ok(&t, !brul_glitch_is(&g, -20, 14.1, 3600) &&
+		    !brul_glitch_is(&g, NAN, 15, 60) &&
+		    !brul_glitch_is(&g, -20, 15.6, 60),
+		    "glitch: not after a gap, nor a reading without a "
+		    "current");
+		brul_glitch_init(&g);
+		brul_glitch_is(&g, -20, 11.9, 60);
+		brul_glitch_is(&g, -20, 10.9, 60);
+		tap_ok(&t, !brul_glitch_is(&g, -20, 11.88, 60),
+		    "glitch: one reading too low leaves the next good");
 
 		brul_twin_init(&a, &generic, 100, 1000 * s.r0);
 		brul_twin_init(&b, &generic, 100, 1000 * s.r0);
@@ -546,7 +557,9 @@ main(void)
 			brul_twin_step(&b, 60 * j, -20, j == 60 ? NAN : v,
 			    25, NAN, &ob);
 			same &= oa.soc_pct == ob.soc_pct &&
-			    oa.r0_mohm == ob.r0_mohm;
+			    oa.r0_mohm == ob.r0_mohm &&
+			    isnan(oa.score) == isnan(ob.score) &&
+			    (isnan(oa.score) || oa.score == ob.score);
 		}
 		tap_ok(&t, same, "twin: a glitch is left out as a missing "
 		    "reading is");
