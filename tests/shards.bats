@@ -423,20 +423,32 @@ get() {
 	# the same as one server's.  Through the coordinator its own site's
 	# rows and the shards' come in two events, each naming its sites:
 	# when each read every site, blocks came twice.
+	# Whole events only: one still arriving has no blank line yet.
+	events() {
+		/usr/bin/python3 - "$1" <<'PY'
+import json, sys
+rows, n = [], 0
+for ev in open(sys.argv[1]).read().split("\n\n")[:-1]:
+    lines = ev.split("\n")
+    if "event: telemetry" in lines:
+        n += 1
+        rows += [json.dumps(r, sort_keys=True) for l in lines
+                 if l.startswith("data: ") for r in json.loads(l[6:])]
+print(n)
+print("\n".join(sorted(rows)))
+PY
+	}
 	for db in c$n one$n; do
 		want=1
 		[ $db = c$n ] && want=2
 		for i in $(seq 50); do
-			[ "$(grep -c '^event: telemetry' "$T/sse.$db")" -ge $want ] && break
+			[ "$(events "$T/sse.$db" | head -1)" -ge $want ] && break
 			sleep 0.1
 		done
 		sleep 0.3	# and nothing more
-		[ "$(grep -c '^event: telemetry' "$T/sse.$db")" -eq $want ]
-		sed -n 's/^data: \[/[/p' "$T/sse.$db" |
-		    /usr/bin/python3 -c '
-import json, sys
-rows = [json.dumps(r, sort_keys=True) for line in sys.stdin for r in json.loads(line)]
-print("\n".join(sorted(rows)))' > "$T/data.$db"
+		events "$T/sse.$db" > "$T/data.$db"
+		[ "$(head -1 "$T/data.$db")" -eq $want ]
+		sed -i 1d "$T/data.$db"
 	done
 	/usr/bin/python3 - "$T/data.c$n" <<'PY'
 import json, sys

@@ -77,7 +77,7 @@ int brul_load_stage_merge(struct brul_load_job *j, const struct column *c,
 /* BEGIN; and NOTIFY + COMMIT, counting the rows as committed (range: more
  * JSON members for the payload, at most BRUL_LOAD_MEMBERS bytes with the
  * NUL, or NULL). */
-#define BRUL_LOAD_MEMBERS 4096
+#define BRUL_LOAD_MEMBERS 7680
 #define BRUL_LOAD_PAYLOAD (BRUL_LOAD_MEMBERS + 128)	/* under 8000 */
 int brul_load_tx_begin(struct brul_load_job *j, struct brul_err *err);
 int brul_load_tx_commit(struct brul_load_job *j, const char *range,
